@@ -1,0 +1,26 @@
+# The two commands of the README: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: setup demo test bench
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP)
+
+demo: setup
+	mkdir -p out
+	$(VENV)/bin/realpolitik code examples/wikinews.jsonl -o out/events.jsonl
+	$(PY) -c "import json; [print(r['event_date'], r['source'], r['code'], r['event_name'][:34].ljust(34), r['target'] or '-', r['modality'], '|', r['trigger_text']) for r in map(json.loads, open('out/events.jsonl'))]"
+
+test: setup
+	$(VENV)/bin/pytest
+
+bench: setup
+	$(PY) benchmarks/run.py

@@ -1,0 +1,23 @@
+"""realpolitik: political event coding from news text.
+
+>>> from realpolitik import code_text
+>>> events = code_text("Putin has written off vast amounts of North Korean debt.")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from realpolitik.types import Actor, Document, DocumentError, Event, Mention, Modality, Sentence
+
+__all__ = ["Actor", "Document", "DocumentError", "Event", "Mention", "Modality", "Sentence",
+           "Pipeline", "code_text"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Import the pipeline (and spaCy) only when it is asked for."""
+    if name in ("Pipeline", "code_text"):
+        from realpolitik import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(name)

@@ -1,0 +1,199 @@
+"""The plain data types that flow through the pipeline.
+
+Document -> Sentence (with Mentions of Actors) -> Event.
+
+Character spans are half-open ``(start, end)`` offsets into the *sentence*
+text carried on the same record, so a consumer can highlight evidence
+without the full document.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+Span = tuple[int, int]
+
+
+class Modality(str, Enum):
+    """How the text presents an event."""
+
+    ASSERTED = "asserted"  # "Russia attacked Ukraine"
+    NEGATED = "negated"  # "did not attack", "never", "refused to"
+    HYPOTHETICAL = "hypothetical"  # "would", "could", "if", "may"
+    FUTURE = "future"  # "plans to build", "will visit", "looks set to"
+    DENIED = "denied"  # "Kim denies breaking sanctions"
+    REPORTED = "reported"  # "according to", "allegedly", "X said Y attacked"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A coded actor: ISO3 country (or IGO) plus a CAMEO-style role.
+
+    ``code`` follows the CAMEO convention of concatenated 3-letter parts:
+    ``RUSGOV``, ``USAMIL``, ``COP`` (police of an unknown country),
+    ``IGOUNO`` (the United Nations).
+    """
+
+    country: str | None = None  # ISO 3166-1 alpha-3 (plus historical: SUN, DDR, YUG, CSK)
+    role: str | None = None  # GOV, MIL, REB, OPP, BUS, MED, CVL, LEG, JUD, COP, IGO, ...
+    igo: str | None = None  # IGO id when role == "IGO": UNO, NAT, EUR, AFU, ...
+    name: str = ""  # canonical name for display: "Russia", "Vladimir Putin"
+
+    @property
+    def code(self) -> str:
+        if self.igo:
+            return f"IGO{self.igo}"
+        return f"{self.country or ''}{self.role or ''}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "country": self.country, "role": self.role,
+                "igo": self.igo, "name": self.name}
+
+
+@dataclass
+class Mention:
+    """A stretch of sentence text that refers to an actor."""
+
+    start: int  # char offset in the sentence
+    end: int
+    text: str
+    actor: Actor
+    kind: str  # country, demonym, capital, metonym, leader, igo, role, pronoun, custom
+    token_start: int = 0  # token offsets within the sentence (for the coder)
+    token_end: int = 0
+    confidence: float = 1.0
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+
+@dataclass
+class Document:
+    """One input item: an article, a post, a JSONL record."""
+
+    id: str
+    text: str
+    date: date | None = None  # publication date
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None  # file path or feed the document came from
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Sentence:
+    """A sentence of a document, with what the pipeline found in it."""
+
+    doc_id: str
+    index: int
+    text: str
+    start: int  # char offset of the sentence in the document text
+    date: date | None = None  # resolved event date for events in this sentence
+    date_source: str = "document"  # "sentence" when resolved from the sentence's own text
+    date_text: str | None = None  # the expression the date came from ("in 1950")
+    mentions: list[Mention] = field(default_factory=list)
+    span: Any = field(default=None, repr=False, compare=False)  # the spaCy Span
+
+
+@dataclass
+class Event:
+    """One coded event: who did what to whom, when, where, how sure."""
+
+    doc_id: str
+    sentence_index: int
+    sentence_text: str
+    source: Actor
+    target: Actor | None
+    code: str  # CAMEO event code, e.g. "0871"
+    root_code: str  # first two digits, e.g. "08"
+    event_name: str
+    goldstein: float
+    quad_class: int  # 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
+    plover_type: str
+    plover_mode: str | None
+    modality: Modality
+    trigger_text: str
+    trigger_span: Span
+    source_text: str
+    source_span: Span
+    target_text: str | None = None
+    target_span: Span | None = None
+    event_date: date | None = None
+    date_source: str = "document"
+    date_text: str | None = None
+    doc_date: date | None = None
+    location: str | None = None
+    location_country: str | None = None
+    location_span: Span | None = None
+    modality_cue: str | None = None
+    confidence: float = 0.5
+
+    @property
+    def event_id(self) -> str:
+        """Stable id: the same event from the same sentence always gets the same id."""
+        key = "|".join([self.doc_id, str(self.sentence_index), self.source.code,
+                        self.target.code if self.target else "", self.code,
+                        f"{self.trigger_span[0]}:{self.trigger_span[1]}",
+                        f"{self.source_span[0]}:{self.source_span[1]}"])
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The flat record written by ``realpolitik code`` (see README, "Event record")."""
+        t = self.target
+        return {
+            "event_id": self.event_id,
+            "doc_id": self.doc_id,
+            "sentence_index": self.sentence_index,
+            "sentence_text": self.sentence_text,
+            "source": self.source.code,
+            "source_country": self.source.country,
+            "source_role": self.source.role,
+            "source_name": self.source.name,
+            "source_text": self.source_text,
+            "source_span": list(self.source_span),
+            "target": t.code if t else None,
+            "target_country": t.country if t else None,
+            "target_role": t.role if t else None,
+            "target_name": t.name if t else None,
+            "target_text": self.target_text,
+            "target_span": list(self.target_span) if self.target_span else None,
+            "code": self.code,
+            "root_code": self.root_code,
+            "event_name": self.event_name,
+            "goldstein": self.goldstein,
+            "quad_class": self.quad_class,
+            "plover_type": self.plover_type,
+            "plover_mode": self.plover_mode,
+            "modality": self.modality.value,
+            "modality_cue": self.modality_cue,
+            "trigger_text": self.trigger_text,
+            "trigger_span": list(self.trigger_span),
+            "event_date": self.event_date.isoformat() if self.event_date else None,
+            "date_source": self.date_source,
+            "date_text": self.date_text,
+            "doc_date": self.doc_date.isoformat() if self.doc_date else None,
+            "location": self.location,
+            "location_country": self.location_country,
+            "location_span": list(self.location_span) if self.location_span else None,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass
+class DocumentError:
+    """A document that could not be read or coded, with a reason a person can act on."""
+
+    source: str  # file path (plus line number for JSONL) or document id
+    error: str
+    doc_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "doc_id": self.doc_id, "error": self.error}
