@@ -1,0 +1,169 @@
+"""The CAMEO 1.1b3 event codebook, loaded from ``data/cameo.tsv``.
+
+Each row gives a CAMEO event code (a string with leading zeros: ``"01"``,
+``"010"``, ``"0871"``), its name, its Goldstein-scale weight, its quad class
+and its PLOVER event type and mode.
+
+* Goldstein weights are the standard ones used with CAMEO; a sub-code without
+  a published weight of its own (e.g. ``106``) takes its parent's.
+* Quad class follows the GDELT convention by root code: 01-05 verbal
+  cooperation (1), 06-08 material cooperation (2), 09-13 verbal conflict (3),
+  14-20 material conflict (4).
+
+PLOVER mapping: follows PLOVER Draft 0.8 (Open Event Data Alliance, 2021), its
+16 event types and its CAMEO-to-PLOVER conversion table. Version notes:
+
+* 0.8 has no INVESTIGATE, DISAPPROVE or FIGHT (present in earlier drafts):
+  09x and 11x are ACCUSE (modes ``investigate`` / ``disapprove``), and 18x-20x
+  are ASSAULT. 0.8 calls the type for 10x DEMAND; POLECAT-era PLOVER renamed it
+  REQUEST.
+* Modes come from the 0.8 manual's per-type mode tables (DEMAND/REJECT share
+  ``assist``/``change``/``yield``/``meet``). Extensions where CAMEO carries
+  detail those tables lack: CONSULT ``host`` (043) and ASSAULT ``cleansing``
+  (201, 203), both from the 0.8 conversion table, and ASSAULT ``aerial`` (195)
+  and ``cbrn`` (204x). Codes "not specified below" whose children differ in
+  mode have no mode.
+
+Judgement calls (PLOVER drops CAMEO 01 and 02 but every row needs a type):
+
+* 01x is mapped to the nearest type code by code: plain statements (01, 010)
+  and 014 to CONSULT, 011/016 to REJECT, 012 to ACCUSE, 013/017/018 to
+  SUPPORT, 015 to CONCEDE, 019 to AGREE.
+* 02x (appeals) is DEMAND with the same modes as 10x.
+* 055 (apologize) is CONCEDE, as the manual says for regret; 057 (sign
+  agreement) is SUPPORT, as the manual's SUPPORT includes signing.
+* 116 (find guilty) is SANCTION ``convict``, following the manual.
+* 081x is CONCEDE throughout and 084-087 RETREAT (the conversion table moves
+  0813/0814 to RETREAT with a mode the manual does not have).
+* Following the conversion table: 1712 and 175 are ASSAULT, 191 and 192 COERCE.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+PLOVER_TYPES: frozenset[str] = frozenset({
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE",  # verbal cooperation
+    "COOPERATE", "AID", "RETREAT",  # material cooperation
+    "DEMAND", "ACCUSE", "REJECT", "THREATEN",  # verbal conflict
+    "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",  # material conflict
+})
+
+_COLUMNS = ["code", "name", "goldstein", "quad_class", "plover_type", "plover_mode"]
+
+
+@dataclass(frozen=True)
+class CameoCode:
+    """One CAMEO event code with its weights and PLOVER equivalent."""
+
+    code: str
+    name: str
+    goldstein: float
+    quad_class: int
+    plover_type: str
+    plover_mode: str | None
+
+    @property
+    def root(self) -> str:
+        """The 2-digit root code: ``"0871"`` -> ``"08"``."""
+        return self.code[:2]
+
+    @property
+    def parent(self) -> str | None:
+        """The code one level up (``"0871"`` -> ``"087"``), ``None`` for a root."""
+        return self.code[:-1] if len(self.code) > 2 else None
+
+
+def _check_syntax(code: str) -> None:
+    if not (isinstance(code, str) and 2 <= len(code) <= 4 and code.isascii() and code.isdigit()
+            and 1 <= int(code[:2]) <= 20):
+        raise ValueError(f"not a CAMEO event code: {code!r} (expected 2-4 digits as a string "
+                         f"with a root of 01-20, e.g. '0871')")
+
+
+def _parse_row(fields: list[str], where: str) -> CameoCode:
+    if len(fields) != len(_COLUMNS):
+        raise ValueError(f"{where}: expected {len(_COLUMNS)} tab-separated fields, got {len(fields)}")
+    code, name, goldstein, quad_class, plover_type, plover_mode = (f.strip() for f in fields)
+    where = f"{where} (code {code!r})"
+    try:
+        _check_syntax(code)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    if not name:
+        raise ValueError(f"{where}: empty name")
+    try:
+        weight = float(goldstein)
+        quad = int(quad_class)
+    except ValueError:
+        raise ValueError(f"{where}: goldstein {goldstein!r} / quad_class {quad_class!r} is not a number") from None
+    if not -10.0 <= weight <= 10.0:
+        raise ValueError(f"{where}: goldstein {weight} outside [-10, 10]")
+    if quad not in (1, 2, 3, 4):
+        raise ValueError(f"{where}: quad_class {quad} not in 1..4")
+    if plover_type not in PLOVER_TYPES:
+        raise ValueError(f"{where}: {plover_type!r} is not a PLOVER event type")
+    return CameoCode(code, name, weight, quad, plover_type, plover_mode or None)
+
+
+def _read_codebook(source: Path | Traversable) -> dict[str, CameoCode]:
+    """Parse and validate a codebook TSV; ValueError names the first bad row."""
+    reader = csv.reader(io.StringIO(source.read_text(encoding="utf-8")),
+                        delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header != _COLUMNS:
+        raise ValueError(f"{source.name}: header must be {_COLUMNS}, got {header}")
+    codes: dict[str, CameoCode] = {}
+    for fields in reader:
+        if not fields:
+            continue
+        entry = _parse_row(fields, f"{source.name} line {reader.line_num}")
+        if entry.code in codes:
+            raise ValueError(f"{source.name} line {reader.line_num}: duplicate code {entry.code!r}")
+        codes[entry.code] = entry
+    for entry in codes.values():
+        if entry.parent is not None and entry.parent not in codes:
+            raise ValueError(f"{source.name}: code {entry.code!r} has no parent row {entry.parent!r}")
+        root = codes.get(entry.root)
+        if root is not None and root.quad_class != entry.quad_class:
+            raise ValueError(f"{source.name}: code {entry.code!r} has quad_class {entry.quad_class}, "
+                             f"its root {entry.root!r} has {root.quad_class}")
+    return codes
+
+
+@lru_cache(maxsize=1)
+def _codebook() -> dict[str, CameoCode]:
+    return _read_codebook(files("realpolitik.events") / "data" / "cameo.tsv")
+
+
+def lookup(code: str) -> CameoCode:
+    """The codebook entry for ``code`` (e.g. ``"0871"``); KeyError if there is none."""
+    try:
+        return _codebook()[code]
+    except KeyError:
+        raise KeyError(f"unknown CAMEO event code {code!r}; codes are strings with "
+                       f"leading zeros, e.g. '01', '010', '0871'") from None
+
+
+def all_codes() -> list[CameoCode]:
+    """Every code, in codebook order (each code follows its parent)."""
+    return list(_codebook().values())
+
+
+def is_valid(code: str) -> bool:
+    """True if ``code`` is in the codebook."""
+    return isinstance(code, str) and code in _codebook()
+
+
+def root_code(code: str) -> str:
+    """The 2-digit root of a code: ``"0871"`` -> ``"08"``; ValueError if malformed."""
+    _check_syntax(code)
+    return code[:2]
