@@ -1,0 +1,107 @@
+"""Main text and metadata of a news web page, without the boilerplate.
+
+trafilatura finds the article body; when it finds nothing (fragments, badly
+broken markup) a plain lxml walk over the page body takes its place. Either
+way the lines then pass through :func:`remove_boilerplate`, which drops the
+ad labels, share buttons, cookie notices and photo credits that extractors
+let through (patterns in ``data/boilerplate.yaml``) and repeated lines such
+as an image caption printed twice.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import lxml.html
+import trafilatura
+import yaml
+from lxml import etree
+
+# Elements that never hold article text in the lxml fallback.
+_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+              "form", "button", "select", "iframe", "svg", "figure")
+# Elements that end a line of text in the lxml fallback.
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+               "pre", "tr", "td", "th", "section", "article", "main", "dd", "dt")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_METADATA_FIELDS = ("title", "url", "author", "sitename", "description")
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
+    """The main text of an HTML page (one paragraph a line) and its metadata.
+
+    Metadata keys, present only when found: ``title``, ``date`` (a
+    :class:`datetime.date`), ``url``, ``author``, ``sitename``, ``description``.
+    The text is ``""`` when the page holds no main text.
+    """
+    extracted = trafilatura.bare_extraction(
+        html, favor_precision=True, include_comments=False, include_tables=False,
+        with_metadata=True)
+    text = remove_boilerplate(extracted.text or "") if extracted else ""
+    if not text:
+        text = remove_boilerplate(_fallback_text(html))
+        if not extracted:
+            extracted = trafilatura.extract_metadata(html)
+    return text, _metadata(extracted)
+
+
+def remove_boilerplate(text: str) -> str:
+    """Drop boilerplate lines, lines without a letter, and repeats of earlier lines.
+
+    Whitespace inside each kept line is collapsed to single spaces; lines are
+    compared case-insensitively and the first occurrence is kept.
+    """
+    pattern = boilerplate_pattern()
+    seen: set[str] = set()
+    kept: list[str] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        key = line.casefold()
+        if key in seen or not any(ch.isalpha() for ch in line) or pattern.fullmatch(line):
+            continue
+        seen.add(key)
+        kept.append(line)
+    return "\n".join(kept)
+
+
+@lru_cache(maxsize=1)
+def boilerplate_pattern() -> re.Pattern[str]:
+    """All patterns of ``data/boilerplate.yaml`` as one case-insensitive regex."""
+    source = files("realpolitik.ingest").joinpath("data/boilerplate.yaml").read_text("utf-8")
+    groups = yaml.safe_load(source)["patterns"]
+    alternatives = [f"(?:{p})" for patterns in groups.values() for p in patterns]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def _fallback_text(html: str) -> str:
+    """Text of the page body, one block element a line, with non-content elements removed."""
+    try:
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in list(tree.iter(*_DROP_TAGS)):
+        element.drop_tree()
+    for element in tree.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+        previous, parent = element.getprevious(), element.getparent()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + "\n"
+        elif parent is not None:
+            parent.text = (parent.text or "") + "\n"
+    body = tree.find("body")
+    return (body if body is not None else tree).text_content()
+
+
+def _metadata(extracted: Any) -> dict[str, Any]:
+    """The useful, non-empty metadata fields of a trafilatura result."""
+    if extracted is None:
+        return {}
+    meta = {name: value for name in _METADATA_FIELDS if (value := getattr(extracted, name, None))}
+    try:
+        meta["date"] = date.fromisoformat(extracted.date)
+    except (TypeError, ValueError):  # no date found, or not in trafilatura's usual %Y-%m-%d
+        pass
+    return meta
