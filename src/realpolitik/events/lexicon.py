@@ -1,0 +1,238 @@
+"""The trigger lexicon: verb and noun lemmas that signal CAMEO events.
+
+Entries come from ``data/triggers.yaml`` (its header documents the schema) plus
+any user YAML files with the same schema, which add entries. A verb entry may
+require a phrasal-verb particle ("write off") and/or one of a set of object
+lemmas ("sign" only an agreement); the most specific matching entry wins.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import yaml
+
+from realpolitik.events import codebook
+
+_FIELDS = frozenset({"verb", "noun", "code", "particle", "object", "target_prep",
+                     "reverse_code", "passive_only", "note"})
+_VERB_ONLY = ("particle", "object", "passive_only")
+_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes"})
+# A parsed YAML file: its (location, Trigger) entries and its lemma fixes.
+_ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str]]
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader where only true/false are booleans, so ``particle: off`` and ``[on]`` stay words."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                              re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One lexicon entry: a verb or noun lemma, the CAMEO code it signals, and its conditions."""
+
+    lemma: str
+    pos: str  # "VERB" | "NOUN"
+    code: str
+    particle: str | None = None
+    objects: frozenset[str] = frozenset()
+    target_preps: tuple[str, ...] = ()
+    reverse_code: str | None = None
+    passive_only: bool = False
+
+    @property
+    def specificity(self) -> int:
+        """2 with both a particle and an object set, 1 with one of them, 0 otherwise."""
+        return int(self.particle is not None) + int(bool(self.objects))
+
+
+class Lexicon:
+    """Verb and noun triggers, indexed for lookup by lemma."""
+
+    def __init__(self, triggers: Iterable[Trigger], lemma_fixes: dict[str, str] | None = None):
+        self._verbs: dict[tuple[str, str | None], list[Trigger]] = defaultdict(list)
+        self._nouns: dict[str, Trigger] = {}
+        self._all: list[Trigger] = []
+        self._fixes = dict(lemma_fixes or {})
+        for trig in triggers:
+            self._all.append(trig)
+            if trig.pos == "VERB":
+                self._verbs[(trig.lemma, trig.particle)].append(trig)
+            else:
+                self._nouns[trig.lemma] = trig
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> "Lexicon":
+        """The package lexicon plus entries from the user YAML files in ``extra``.
+
+        Raises ValueError (naming the file and entry) on a malformed entry, a code
+        not in the CAMEO codebook, or an entry whose lemma, part of speech,
+        particle and object set repeat an earlier one.
+        """
+        if not extra:
+            return _default()
+        user = [_parse_file(str(p), Path(p).read_text(encoding="utf-8")) for p in extra]
+        return cls._from_files([_package_file(), *user])
+
+    @classmethod
+    def _from_files(cls, parsed: list[_ParsedFile]) -> "Lexicon":
+        triggers: list[Trigger] = []
+        fixes: dict[str, str] = {}
+        seen: dict[tuple[Any, ...], str] = {}
+        for entries, file_fixes in parsed:
+            fixes.update(file_fixes)
+            for where, trig in entries:
+                key = (trig.lemma, trig.pos, trig.particle, trig.objects)
+                if key in seen:
+                    raise ValueError(f"{where}: duplicates the entry at {seen[key]}")
+                seen[key] = where
+                triggers.append(trig)
+        return cls(triggers, fixes)
+
+    def verb_candidates(self, lemma: str, particle: str | None) -> list[Trigger]:
+        """Entries for a verb lemma (+ particle), most specific first.
+
+        A phrasal verb with entries of its own uses only those; one without
+        ("fight back") uses the bare verb's entries.
+        """
+        lemma = self._fix(lemma)
+        particle = particle.lower() if particle else None
+        group = self._verbs.get((lemma, particle)) if particle else None
+        if group is None:
+            group = self._verbs.get((lemma, None), [])
+        return sorted(group, key=lambda t: -t.specificity)
+
+    def match_verb(self, lemma: str, particle: str | None, object_lemmas: Iterable[str]) -> Trigger | None:
+        """The best entry for a verb with this particle and these object lemmas, or None.
+
+        Entries with an object set match only when one of ``object_lemmas`` is in
+        it. Ties between equally specific entries go to the one matching the
+        earliest object, then to file order.
+        """
+        objects = [o.lower() for o in object_lemmas]
+        best: Trigger | None = None
+        best_rank = len(objects) + 1
+        for trig in self.verb_candidates(lemma, particle):
+            if best is not None and trig.specificity < best.specificity:
+                break
+            if trig.objects:
+                rank = next((i for i, o in enumerate(objects) if o in trig.objects), None)
+                if rank is None:
+                    continue
+            else:
+                rank = len(objects)
+            if rank < best_rank:
+                best, best_rank = trig, rank
+        return best
+
+    def match_noun(self, lemma: str) -> Trigger | None:
+        """The entry for an event noun ("invasion", "talk"), or None."""
+        return self._nouns.get(lemma.lower())
+
+    def _fix(self, lemma: str) -> str:
+        lemma = lemma.lower()
+        return self._fixes.get(lemma, lemma)
+
+    def __iter__(self) -> Iterator[Trigger]:
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+
+@lru_cache(maxsize=1)
+def _default() -> Lexicon:
+    return Lexicon._from_files([_package_file()])
+
+
+@lru_cache(maxsize=1)
+def _package_file() -> _ParsedFile:
+    resource = files("realpolitik.events") / "data" / "triggers.yaml"
+    return _parse_file(str(resource), resource.read_text(encoding="utf-8"))
+
+
+def _parse_file(name: str, text: str) -> _ParsedFile:
+    """(location, Trigger) pairs and lemma fixes of one YAML file; ValueError names the bad part."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{name}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("triggers"), list):
+        raise ValueError(f"{name}: expected a mapping with a 'triggers' list")
+    unknown = set(data) - _TOP_LEVEL
+    if unknown:
+        raise ValueError(f"{name}: unknown top-level key(s) {sorted(unknown)}; "
+                         f"allowed: {sorted(_TOP_LEVEL)}")
+    fixes = data.get("lemma_fixes") or {}
+    if not (isinstance(fixes, dict) and all(_is_word(k) and _is_word(v) for k, v in fixes.items())):
+        raise ValueError(f"{name}: lemma_fixes must map lower-case words to lower-case words")
+    entries = []
+    for i, raw in enumerate(data["triggers"], start=1):
+        where = f"{name}: trigger #{i} {raw!r}"
+        entries.append((where, _parse_entry(raw, where)))
+    return entries, fixes
+
+
+def _parse_entry(raw: Any, where: str) -> Trigger:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: an entry must be a mapping")
+    unknown = set(raw) - _FIELDS
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(_FIELDS)}")
+    if ("verb" in raw) == ("noun" in raw):
+        raise ValueError(f"{where}: needs exactly one of 'verb' or 'noun'")
+    pos = "VERB" if "verb" in raw else "NOUN"
+    lemma = raw["verb" if pos == "VERB" else "noun"]
+    if not _is_word(lemma):
+        raise ValueError(f"{where}: the lemma must be a single lower-case word")
+    if pos == "NOUN" and any(f in raw for f in _VERB_ONLY):
+        raise ValueError(f"{where}: {', '.join(_VERB_ONLY)} apply to verbs only")
+    if "code" not in raw:
+        raise ValueError(f"{where}: missing 'code'")
+    code = _code(raw["code"], "code", where)
+    reverse = _code(raw["reverse_code"], "reverse_code", where) if "reverse_code" in raw else None
+    particle = raw.get("particle")
+    if particle is not None and not _is_word(particle):
+        raise ValueError(f"{where}: 'particle' must be a single lower-case word")
+    objects = _words(raw, "object", where)
+    if "object" in raw and not objects:
+        raise ValueError(f"{where}: 'object' must not be empty")
+    passive_only = raw.get("passive_only", False)
+    if not isinstance(passive_only, bool):
+        raise ValueError(f"{where}: 'passive_only' must be true or false")
+    if not isinstance(raw.get("note", ""), str):
+        raise ValueError(f"{where}: 'note' must be text")
+    return Trigger(lemma=lemma, pos=pos, code=code, particle=particle, objects=frozenset(objects),
+                   target_preps=tuple(_words(raw, "target_prep", where)), reverse_code=reverse,
+                   passive_only=passive_only)
+
+
+def _code(value: Any, field: str, where: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: '{field}' must be a quoted string such as \"0871\", got {value!r}")
+    if not codebook.is_valid(value):
+        raise ValueError(f"{where}: '{field}' {value!r} is not a code in the CAMEO codebook")
+    return value
+
+
+def _words(raw: dict[str, Any], field: str, where: str) -> list[str]:
+    value = raw.get(field, [])
+    if not (isinstance(value, list) and all(_is_word(v) for v in value)):
+        raise ValueError(f"{where}: '{field}' must be a list of single lower-case words")
+    return value
+
+
+def _is_word(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and value == value.lower() and not any(c.isspace() for c in value)
