@@ -184,7 +184,7 @@ def _is_future(cand: _Candidate, expr: str) -> bool:
     if _FUTURE_WORDS.search(expr):
         return True
     verb = cand.core.root
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
         verb = verb.head
     return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in _FUTURE_AUX for c in verb.children)
 

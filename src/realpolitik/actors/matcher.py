@@ -1,0 +1,272 @@
+"""The actor stage: find mentions of actors in parsed sentences.
+
+Names, demonyms, capitals, metonyms, IGOs and leaders come from the
+gazetteer; leaders are resolved by the sentence's date ("Stalin" in 1950 is
+the USSR). Role nouns ("troops", "foreign minister", "police") combine with a
+country in the same noun phrase ("Russian troops" -> RUSMIL, "the government
+of Sudan" -> SDNGOV). Coordinated countries in one phrase ("Hungarian and
+Romanian officials") give one mention per country.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from realpolitik.actors.gazetteer import Entry, Gazetteer
+from realpolitik.types import Actor, Mention
+
+_LEADING_THE = "the "
+
+
+def _plurals(noun: str) -> list[str]:
+    """Surface forms of a (possibly multi-word) role noun: singular and plural of its last word."""
+    head, _, last = noun.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    if last.endswith("man"):
+        plural = last[:-3] + "men"
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif last.endswith(("s", "sh", "ch", "x")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return [noun, prefix + plural] if plural != last else [noun]
+
+
+def _case_variants(phrase: str) -> set[str]:
+    """The phrase as written, with a capitalised first letter, and in title case."""
+    forms = {phrase, phrase[:1].upper() + phrase[1:]}
+    if phrase.islower():
+        forms.add(phrase.title())
+    return forms
+
+
+@dataclass
+class _Hit:
+    start: int  # token offsets in the doc
+    end: int
+    entries: list[Entry]
+
+
+class ActorMatcher:
+    """Finds actor mentions in spaCy sentences using a Gazetteer."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self._exact: dict[str, list[Entry]] = defaultdict(list)  # surface form -> entries (case matters)
+        self._lower: dict[str, list[Entry]] = defaultdict(list)  # lower-cased form -> entries
+        self._roles: dict[str, str] = {}  # lower-cased role noun form -> role code
+        for entry in gazetteer.entries:
+            phrase = entry.phrase
+            if phrase.lower().startswith(_LEADING_THE):
+                phrase = phrase[len(_LEADING_THE):]
+            if entry.kind == "role":
+                for form in _plurals(phrase.lower()):
+                    self._roles.setdefault(form, entry.role or "")
+                continue
+            forms = {phrase} if entry.case_sensitive else _case_variants(phrase)
+            for form in forms:
+                self._exact[form].append(entry)
+            if not entry.case_sensitive:
+                self._lower[phrase.lower()].append(entry)
+        self._names_exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._names_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._role_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._names_exact.add("NAME", list(nlp.tokenizer.pipe(self._exact)))
+        self._names_lower.add("NAME", list(nlp.tokenizer.pipe(self._lower)))
+        self._role_matcher.add("ROLE", list(nlp.tokenizer.pipe(self._roles)))
+
+    # -- public ---------------------------------------------------------------
+
+    def doc_is_lowercase(self, doc: Doc) -> bool:
+        """True for texts written without capitals (some archives lower-case everything)."""
+        letters = [c for c in doc.text[:5000] if c.isalpha()]
+        return bool(letters) and sum(c.isupper() for c in letters) / len(letters) < 0.01
+
+    def find(self, sent: Span, when: date | None, lowercase_text: bool = False,
+             context_countries: set[str] | None = None) -> list[Mention]:
+        """All actor mentions in a sentence, ordered by position.
+
+        ``when`` is the sentence's event date (for leaders' tenures);
+        ``context_countries`` are countries mentioned elsewhere in the document,
+        used to choose between leaders who share a name.
+        """
+        names = self._name_hits(sent, lowercase_text)
+        roles = self._role_hits(sent, names)
+        name_mentions: dict[int, Mention] = {}
+        for hit in names:
+            mention = self._name_mention(sent, hit, when, context_countries or set())
+            if mention is not None:
+                name_mentions[hit.start] = mention
+        return self._compose(sent, list(name_mentions.values()), roles)
+
+    # -- matching -------------------------------------------------------------
+
+    def _name_hits(self, sent: Span, lowercase_text: bool) -> list[_Hit]:
+        key = "realpolitik.names.lower" if lowercase_text else "realpolitik.names"
+        doc = sent.doc
+        if key not in doc.user_data:  # match the whole doc once, then hand out by sentence
+            matcher, table = (self._names_lower, self._lower) if lowercase_text else (self._names_exact, self._exact)
+            hits = []
+            for _, start, end in matcher(doc):
+                text = doc[start:end].text
+                entries = table.get(text.lower() if lowercase_text else text, [])
+                if entries:
+                    hits.append(_Hit(start, end, entries))
+            doc.user_data[key] = _longest_first(hits)
+        return [h for h in doc.user_data[key] if sent.start <= h.start and h.end <= sent.end]
+
+    def _role_hits(self, sent: Span, names: list[_Hit]) -> list[_Hit]:
+        doc = sent.doc
+        if "realpolitik.roles" not in doc.user_data:
+            doc.user_data["realpolitik.roles"] = [(s, e) for _, s, e in self._role_matcher(doc)]
+        taken = {i for h in names for i in range(h.start, h.end)}
+        hits = []
+        for s, e in doc.user_data["realpolitik.roles"]:
+            if not (sent.start <= s and e <= sent.end):
+                continue
+            if any(i in taken for i in range(s, e)):
+                continue
+            if doc[e - 1].pos_ not in ("NOUN", "PROPN"):  # "general" as adjective, "force" as verb
+                continue
+            role = self._roles.get(doc[s:e].text.lower())
+            if role:
+                hits.append(_Hit(s, e, [Entry(phrase=doc[s:e].text, kind="role", country=None, role=role,
+                                              igo=None, name=doc[s:e].text.lower())]))
+        return _longest_first(hits)
+
+    def _name_mention(self, sent: Span, hit: _Hit, when: date | None,
+                      context_countries: set[str]) -> Mention | None:
+        doc = sent.doc
+        entries = hit.entries
+        leaders = [e for e in entries if e.kind == "leader"]
+        others = [e for e in entries if e.kind != "leader" and e.valid_on(when)]
+        confidence = 1.0
+        if others:
+            entry = others[0]
+        elif leaders:
+            entry, confidence = _pick_leader(leaders, when, context_countries)
+            if entry is None:
+                return None
+        else:
+            return None
+        role = entry.role
+        if entry.kind == "leader" and confidence < 1.0:
+            role = "ELI"  # a former leader: still of that country, no longer its government
+        actor = Actor(country=entry.country, role=role, igo=entry.igo, name=entry.name)
+        span = doc[hit.start:hit.end]
+        return _mention(sent, span, actor, entry.kind, confidence)
+
+    # -- composition ----------------------------------------------------------
+
+    def _compose(self, sent: Span, names: list[Mention], roles: list[_Hit]) -> list[Mention]:
+        """Join role nouns with the countries that modify them; keep the rest as they are."""
+        doc = sent.doc
+        by_token: dict[int, Mention] = {}
+        for m in names:
+            for i in range(sent.start + m.token_start, sent.start + m.token_end):
+                by_token[i] = m
+        used: set[int] = set()
+        out: list[Mention] = []
+        for hit in roles:
+            role = hit.entries[0].role
+            head = doc[hit.end - 1]
+            owners = _modifying_names(head, by_token, hit)
+            # a leader named in the phrase ("President Putin") owns the role noun
+            leader = next((m for m in owners if m.kind == "leader"), None)
+            if leader is not None:
+                continue
+            if not owners:
+                actor = Actor(country=None, role=role, name=hit.entries[0].name)
+                out.append(_mention(sent, doc[hit.start:hit.end], actor, "role", 0.8))
+                continue
+            for m in owners:
+                used.add(id(m))
+                country, igo = m.actor.country, m.actor.igo
+                actor = Actor(country=country, role="IGO" if igo else role, igo=igo,
+                              name=f"{m.actor.name} {hit.entries[0].name}".strip())
+                if igo:  # "UN peacekeepers" stay the IGO
+                    actor = m.actor
+                start = min(m.token_start + sent.start, hit.start)
+                end = max(m.token_end + sent.start, hit.end)
+                out.append(_mention(sent, doc[start:end], actor, "role", m.confidence))
+        out.extend(m for m in names if id(m) not in used)
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+
+def _longest_first(hits: list[_Hit]) -> list[_Hit]:
+    """Drop hits overlapping a longer (then earlier) hit."""
+    taken: set[int] = set()
+    kept = []
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if any(i in taken for i in range(h.start, h.end)):
+            continue
+        taken.update(range(h.start, h.end))
+        kept.append(h)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _pick_leader(leaders: list[Entry], when: date | None,
+                 context_countries: set[str]) -> tuple[Entry | None, float]:
+    """The leader a name means on a date: in office then; else the latest one before it (a former leader)."""
+    when = when or date.today()
+    in_office = [e for e in leaders if e.valid_on(when)]
+    if in_office:
+        countries = {e.country for e in in_office}
+        if len(countries) == 1:
+            return in_office[0], 1.0
+        preferred = [e for e in in_office if e.country in context_countries]
+        if len({e.country for e in preferred}) == 1:
+            return preferred[0], 0.9
+        return None, 0.0
+    former = [e for e in leaders if e.start is not None and e.start <= when]
+    if not former:
+        return None, 0.0
+    latest = max(former, key=lambda e: e.end or when)
+    return latest, 0.7
+
+
+def _modifying_names(head: Token, by_token: dict[int, Mention], hit: _Hit) -> list[Mention]:
+    """Name mentions that qualify a role noun: in its phrase, possessive, or "of/from X"."""
+    found: list[Mention] = []
+
+    def add(m: Mention | None) -> None:
+        if m is not None and m not in found:
+            found.append(m)
+
+    # tokens of the role's own phrase to its left, and their conjuncts ("Hungarian and Romanian officials")
+    for child in head.children:
+        if child.dep_ in ("amod", "compound", "poss", "nmod", "nummod") or child.i in range(hit.start, hit.end):
+            add(by_token.get(child.i))
+            for conj in child.conjuncts:
+                add(by_token.get(conj.i))
+            for grand in child.children:  # "North Korea's army": poss -> compound
+                if grand.dep_ in ("compound", "poss", "amod"):
+                    add(by_token.get(grand.i))
+        if child.dep_ == "prep" and child.lower_ in ("of", "from"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    add(by_token.get(pobj.i))
+    # a role noun as a title before a name: "Foreign Minister Lavrov"
+    if head.dep_ == "compound":
+        add(by_token.get(head.head.i))
+    for i in range(hit.start, hit.end):
+        add(by_token.get(i))
+    # a name right before the role phrase: "Iraqi police", "the Indian army"
+    prev = hit.start - 1
+    if prev >= 0 and prev in by_token and by_token[prev].kind in ("country", "demonym", "capital", "igo"):
+        add(by_token[prev])
+    return found
+
+
+def _mention(sent: Span, span: Span, actor: Actor, kind: str, confidence: float) -> Mention:
+    return Mention(start=span.start_char - sent.start_char, end=span.end_char - sent.start_char,
+                   text=span.text, actor=actor, kind=kind,
+                   token_start=span.start - sent.start, token_end=span.end - sent.start,
+                   confidence=confidence)

@@ -1,0 +1,138 @@
+"""The ``realpolitik`` command line."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from contextlib import nullcontext
+from datetime import date
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from realpolitik.types import Document, DocumentError, Event, Modality
+
+stderr = Console(stderr=True)
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="realpolitik", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    code = sub.add_parser("code", help="code text, HTML or JSONL files into event records")
+    code.add_argument("paths", nargs="+", help="files or directories (.txt, .html, .jsonl)")
+    code.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    code.add_argument("--date", type=_iso_date, help="publication date for documents that have none")
+    code.add_argument("-o", "--output", help="write records here instead of stdout")
+    code.add_argument("--asserted-only", action="store_true", help="keep only asserted events")
+    code.add_argument("--workers", type=_positive, default=1, help="processes to use (default 1)")
+    code.add_argument("--gazetteer", action="append", default=[], metavar="YAML",
+                      help="extra actor entries (YAML, same schema as the packaged files); repeatable")
+    code.add_argument("--lexicon", action="append", default=[], metavar="YAML",
+                      help="extra event triggers (YAML, same schema as triggers.yaml); repeatable")
+    code.add_argument("--errors", metavar="FILE", help="also write per-document errors as JSONL here")
+    code.set_defaults(func=cmd_code)
+
+    from realpolitik.evaluation.cli import add_parser as add_evaluate
+
+    add_evaluate(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+# -- code ---------------------------------------------------------------------
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    from realpolitik.ingest.readers import read_paths
+    from realpolitik.pipeline import run_parallel
+
+    errors: list[DocumentError] = []
+    n_coded = n_events = 0
+    out_ctx = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
+    err_file = open(args.errors, "w", encoding="utf-8") if args.errors else None
+    with out_ctx as out, _progress(args.paths) as progress:
+        task = progress.add_task("coding", total=None)
+        writer = RecordWriter(out, args.format)
+        docs = _split_errors(read_paths(args.paths, default_date=args.date), errors, err_file)
+        for result in run_parallel(docs, args.workers, args.gazetteer, args.lexicon):
+            progress.advance(task)
+            if result.error:
+                _report(result.error, errors, err_file)
+                continue
+            n_coded += 1
+            for event in result.events:
+                if args.asserted_only and event.modality is not Modality.ASSERTED:
+                    continue
+                writer.write(event)
+                n_events += 1
+    if err_file:
+        err_file.close()
+    stderr.print(f"{n_coded} documents coded, "
+                 f"{n_events} events, {len(errors)} errors", highlight=False)
+    return 1 if errors else 0
+
+
+def _split_errors(items: Iterable[Document | DocumentError], errors: list[DocumentError],
+                  err_file: IO[str] | None) -> Iterator[Document]:
+    for item in items:
+        if isinstance(item, DocumentError):
+            _report(item, errors, err_file)
+        else:
+            yield item
+
+
+def _report(error: DocumentError, errors: list[DocumentError], err_file: IO[str] | None) -> None:
+    errors.append(error)
+    stderr.print(f"[yellow]skipped[/] {error.source}: {error.error}", highlight=False)
+    if err_file:
+        err_file.write(json.dumps(error.to_dict()) + "\n")
+
+
+def _progress(paths: Sequence[str]) -> Progress:
+    many = len(paths) > 1 or any(Path(p).is_dir() or Path(p).suffix in (".jsonl", ".ndjson") for p in paths)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=stderr, transient=True, disable=not many)
+
+
+class RecordWriter:
+    """Writes event records as JSON lines or CSV rows."""
+
+    def __init__(self, out: IO[str], fmt: str):
+        self.out, self.fmt = out, fmt
+        self._csv: csv.DictWriter | None = None
+
+    def write(self, event: Event) -> None:
+        record = event.to_dict()
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        if self._csv is None:
+            self._csv = csv.DictWriter(self.out, fieldnames=list(record))
+            self._csv.writeheader()
+        self._csv.writerow({k: json.dumps(v) if isinstance(v, list) else v for k, v in record.items()})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
