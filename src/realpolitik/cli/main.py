@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import json
 import sys
 from contextlib import nullcontext
@@ -16,6 +17,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from realpolitik.types import Document, DocumentError, Event, Modality
 
 stderr = Console(stderr=True)
+
+# Each of these modules registers its own subcommands with ``add_parser(subparsers)``.
+SUBCOMMAND_MODULES = (
+    "realpolitik.evaluation.cli",
+)
 
 
 def _iso_date(value: str) -> date:
@@ -50,9 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--errors", metavar="FILE", help="also write per-document errors as JSONL here")
     code.set_defaults(func=cmd_code)
 
-    from realpolitik.evaluation.cli import add_parser as add_evaluate
-
-    add_evaluate(sub)
+    for module in SUBCOMMAND_MODULES:
+        importlib.import_module(module).add_parser(sub)
     return parser
 
 
