@@ -10,6 +10,11 @@ sentence and then in up to ``WINDOW`` preceding sentences, whose kind agrees:
   ("the government", "the army");
 - they/them: a plural role noun ("rebels", "Russian troops") or a group of
   coordinated actors ("Russia and China").
+
+A role noun with no country of its own ("the government", "officials") is
+read the same way as a definite reference back: it takes the country of the
+closest earlier mention with the same role ("the Israeli government ... the
+government said" is ISRGOV). With no such mention it stays country-less.
 """
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ class PronounResolver:
 
     def resolve(self, sent: Span, mentions: list[Mention]) -> list[Mention]:
         """Mentions for the sentence's subject and object pronouns; then remember this sentence's actors."""
+        mentions[:] = [self._anchor_role(m, mentions) for m in mentions]
         current = [_classify(sent, m) for m in mentions]
         resolved: list[Mention] = []
         for tok in sent:
@@ -64,6 +70,19 @@ class PronounResolver:
                                     token_end=tok.i - sent.start + 1, confidence=found.confidence * 0.75))
         self.history.append(current)
         return resolved
+
+
+    def _anchor_role(self, m: Mention, mentions: list[Mention]) -> Mention:
+        """A country-less role noun takes the country of the closest earlier actor with its role."""
+        if m.kind != "role" or m.actor.country or m.actor.igo:
+            return m
+        earlier = [x for x in mentions if x.end <= m.start]
+        for cands in [earlier] + [[c.mention for c in h] for h in self.history[::-1][:WINDOW]]:
+            for c in reversed(cands):
+                if c.actor.role == m.actor.role and c.actor.country:
+                    actor = replace(m.actor, country=c.actor.country)
+                    return replace(m, actor=actor, confidence=m.confidence * 0.85)
+        return m
 
 
 def _nearest(pron: str, sentences: list[list[_Candidate]]) -> Mention | None:

@@ -3,7 +3,7 @@
 The tables are YAML files under ``actors/data`` (``countries.yaml``,
 ``igos.yaml``, ``roles.yaml``, ``leaders.yaml``; see their headers for the
 fields). Every file may hold any of the top-level keys ``countries``, ``igos``,
-``ngos``, ``roles`` and ``leaders``. User files with the same keys are read
+``ngos``, ``groups``, ``roles`` and ``leaders``. User files with the same keys are read
 after the packaged ones: a record with the same key (a country's iso3, an
 IGO's or NGO's id, a role's code, a leader's name and country) replaces the
 earlier record, a new key adds an actor (any three capital letters make a
@@ -14,7 +14,9 @@ When several entries share a phrase and are valid on a date, the narrower
 validity comes first ("Moscow" in 1950 is the Soviet Union, in 2000 Russia).
 
 NGOs have no IGO code: their entries have kind ``"ngo"``, no country, and the
-record's role, so Amnesty International codes as ``HRI``.
+record's role, so Amnesty International codes as ``HRI``. Armed groups,
+movements and parties (``groups.yaml``) have kind ``"group"``, their role and,
+when they have one, their country: Hamas codes as ``PSEINS``.
 """
 from __future__ import annotations
 
@@ -32,14 +34,15 @@ import yaml
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-PACKAGE_FILES = ("countries.yaml", "igos.yaml", "roles.yaml", "leaders.yaml")
-SECTIONS = {"countries": "iso3", "igos": "id", "ngos": "id", "roles": "role", "leaders": "name"}
+PACKAGE_FILES = ("countries.yaml", "igos.yaml", "groups.yaml", "roles.yaml", "leaders.yaml")
+SECTIONS = {"countries": "iso3", "igos": "id", "ngos": "id", "groups": "id", "roles": "role", "leaders": "name"}
 NAME_LISTS = {"aliases": "country", "demonyms": "demonym", "capitals": "capital", "metonyms": "metonym"}
 _FIELDS = {
     "countries": {"iso3", "name", "aliases", "demonyms", "capitals", "metonyms", "case_sensitive",
                   "valid_from", "valid_to"},
     "igos": {"id", "name", "aliases", "case_sensitive", "valid_from", "valid_to"},
     "ngos": {"id", "name", "aliases", "case_sensitive", "role", "valid_from", "valid_to"},
+    "groups": {"id", "name", "aliases", "case_sensitive", "role", "country", "valid_from", "valid_to"},
     "roles": {"role", "description", "nouns"},
     "leaders": {"name", "aliases", "country", "role", "terms"},
 }
@@ -65,7 +68,7 @@ class Entry:
     """One surface form of an actor, with what it codes to and when it is valid."""
 
     phrase: str  # surface form to match, e.g. "the Kremlin", "Moscow", "Stalin"
-    kind: str  # country|demonym|capital|metonym|leader|igo|ngo|role
+    kind: str  # country|demonym|capital|metonym|leader|igo|ngo|group|role
     country: str | None  # ISO3
     role: str | None  # role code or None
     igo: str | None  # IGO id for kind == "igo"
@@ -241,9 +244,10 @@ def _parse_org(kind: str) -> Parser:
         name = _text(rec.get("name"), "name", where)
         start, end = _span(rec, "valid_from", "valid_to", where)
         role = "IGO" if kind == "igo" else _code(rec, "role", _CODE, where)
+        country = _code(rec, "country", _CODE, where) if kind == "group" and "country" in rec else None
         lists = [(kind, [_Name(name, None, None, None), *_names(rec, "aliases", where)])]
         entries = _expand(lists, _strings(rec, "case_sensitive", where), start, end, where,
-                          country=None, igo=org_id if kind == "igo" else None, role=role, name=name)
+                          country=country, igo=org_id if kind == "igo" else None, role=role, name=name)
         return org_id, entries
     return parse
 
@@ -280,7 +284,7 @@ def _parse_leader(rec: dict[str, Any], where: str) -> tuple[str, list[Entry]]:
 
 
 _PARSERS: dict[str, Parser] = {"countries": _parse_country, "igos": _parse_org("igo"), "ngos": _parse_org("ngo"),
-            "roles": _parse_role, "leaders": _parse_leader}
+            "groups": _parse_org("group"), "roles": _parse_role, "leaders": _parse_leader}
 
 
 def _expand(lists: list[tuple[str, list[_Name]]], case_sensitive: list[str], start: date | None,

@@ -21,6 +21,7 @@ from realpolitik.actors.gazetteer import Entry, Gazetteer
 from realpolitik.types import Actor, Mention
 
 _LEADING_THE = "the "
+HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "sheikh", "comrade", "chairman", "marshal"}
 
 
 def _plurals(noun: str) -> list[str]:
@@ -150,6 +151,8 @@ class ActorMatcher:
         if others:
             entry = others[0]
         elif leaders:
+            if self._part_of_other_name(doc, hit):
+                return None
             entry, confidence = _pick_leader(leaders, when, context_countries)
             if entry is None:
                 return None
@@ -161,6 +164,17 @@ class ActorMatcher:
         actor = Actor(country=entry.country, role=role, igo=entry.igo, name=entry.name)
         span = doc[hit.start:hit.end]
         return _mention(sent, span, actor, entry.kind, confidence)
+
+    def _part_of_other_name(self, doc: Doc, hit: _Hit) -> bool:
+        """A leader's name inside a longer proper name: "Mike Johnson", "Ho Chi Minh City"."""
+        before = doc[hit.start - 1] if hit.start > 0 else None
+        after = doc[hit.end] if hit.end < len(doc) else None
+        if after is not None and after.pos_ == "PROPN" and after.is_title and after.ent_iob_ == "I":
+            return True
+        if before is None or before.pos_ != "PROPN" or not before.is_title:
+            return False
+        title = before.text.rstrip(".").lower()
+        return title not in self._roles and title not in HONORIFICS and before.ent_iob_ != ""
 
     # -- composition ----------------------------------------------------------
 

@@ -123,9 +123,10 @@ class EventCoder:
         targets += _prep_actors(verb, trig.target_preps, by_token)
         for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative", "attr", "oprd")):
             noun_trigger = obj.pos_ == "NOUN" and self.lexicon.match_noun(obj.lemma_.lower())
-            if noun_trigger and not by_token.get(obj.i):
+            part_of_event = obj.lemma_.lower() in trig.objects  # "imposed sanctions on Moscow"
+            if noun_trigger and not part_of_event and not by_token.get(obj.i):
                 # "condemned the Russian invasion": the target is who invaded, not whom
-                targets += self._noun_roles(obj, noun_trigger, by_token)[0]
+                targets += self._noun_roles(obj, noun_trigger, by_token)[0] or _actors_in(obj, by_token)
             else:
                 targets += _actors_in(obj, by_token)
         if not targets:
@@ -262,7 +263,7 @@ def _subject_actors(verb: Token, by_token: dict[int, list[Mention]], depth: int 
     head = verb.head
     if head.i == verb.i:
         return []
-    if verb.dep_ == "xcomp":
+    if verb.dep_ in ("xcomp", "acomp"):  # "wants to leave", "looks set to sign"
         if head.lemma_.lower() in OBJECT_CONTROL:
             objs = _actors_of_children(head, ("dobj",), by_token)
             if objs:
