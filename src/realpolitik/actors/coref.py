@@ -11,6 +11,9 @@ sentence and then in up to ``WINDOW`` preceding sentences, whose kind agrees:
 - they/them: a plural role noun ("rebels", "Russian troops") or a group of
   coordinated actors ("Russia and China").
 
+Within those, a subject pronoun prefers the subject of an earlier sentence
+("Germany criticized Iran. It expelled ..." is Germany).
+
 A role noun with no country of its own ("the government", "officials") is
 read the same way as a definite reference back: it takes the country of the
 closest earlier mention with the same role ("the Israeli government ... the
@@ -41,6 +44,7 @@ class _Candidate:
     person: bool
     thing: bool
     group: bool
+    subject: bool = False
 
 
 @dataclass
@@ -62,7 +66,7 @@ class PronounResolver:
                 continue
             start = tok.idx - sent.start_char
             earlier = [c for c in current if c.mention.end <= start]
-            found = _nearest(pron, [earlier] + self.history[::-1][:WINDOW])
+            found = _nearest(pron, [earlier] + self.history[::-1][:WINDOW], tok.dep_.startswith("nsubj"))
             if found is None:
                 continue
             resolved.append(replace(found, start=start, end=start + len(tok.text), text=tok.text,
@@ -85,11 +89,15 @@ class PronounResolver:
         return m
 
 
-def _nearest(pron: str, sentences: list[list[_Candidate]]) -> Mention | None:
-    for cands in sentences:
-        for c in reversed(cands):
-            if (pron in PERSON and c.person) or (pron in THING and c.thing) or (pron in GROUP and c.group):
-                return c.mention
+def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool) -> Mention | None:
+    """Closest compatible mention; a subject pronoun prefers an earlier sentence's subject."""
+    for n, cands in enumerate(sentences):
+        fits = [c for c in cands if (pron in PERSON and c.person) or (pron in THING and c.thing)
+                or (pron in GROUP and c.group)]
+        if subject and n > 0:
+            fits.sort(key=lambda c: c.subject)  # stable: subjects last, so tried first below
+        if fits:
+            return fits[-1].mention
     return None
 
 
@@ -97,13 +105,14 @@ def _classify(sent: Span, m: Mention) -> _Candidate:
     tokens = sent[m.token_start:m.token_end]
     head = tokens.root
     plural = head.tag_ in ("NNS", "NNPS") or any(t.dep_ == "cc" for t in tokens)
+    subject = head.dep_ in ("nsubj", "nsubjpass") or head.head.dep_ in ("nsubj", "nsubjpass")
     if m.kind == "leader":
-        return _Candidate(m, person=True, thing=False, group=False)
+        return _Candidate(m, person=True, thing=False, group=False, subject=subject)
     if m.kind == "role":
         person_word = head.lemma_.lower() in PERSON_WORDS
         return _Candidate(m, person=person_word and not plural,
                           thing=not plural and not person_word and (m.actor.role in COLLECTIVE_ROLES),
-                          group=plural)
+                          group=plural, subject=subject)
     if m.kind == "demonym":
-        return _Candidate(m, person=False, thing=False, group=plural)
-    return _Candidate(m, person=False, thing=True, group=False)
+        return _Candidate(m, person=False, thing=False, group=plural, subject=subject)
+    return _Candidate(m, person=False, thing=True, group=False, subject=subject)

@@ -134,7 +134,10 @@ class EventCoder:
         if verb.dep_ == "amod" and not targets:  # "breaking sanctions" parsed as a modifier
             targets += _actors_in(verb.head, by_token)
         source_ids = {id(s) for s in sources}
-        return sources, _unique([t for t in targets if id(t) not in source_ids])
+        targets = [t for t in targets if id(t) not in source_ids]
+        # a country-less role noun beside a named actor is the thing acted with: "supplied drones to Russia"
+        named = [t for t in targets if t.actor.country or t.actor.igo]
+        return sources, _unique(named or targets)
 
     def _noun_roles(self, noun: Token, trig: Trigger,
                     by_token: dict[int, list[Mention]]) -> tuple[list[Mention], list[Mention]]:
