@@ -38,7 +38,8 @@ def test_known_codes_at_every_level() -> None:
 
 
 @pytest.mark.parametrize("code, goldstein, quad, plover_type, mode", [
-    ("01", 0.0, 1, "CONSULT", None),
+    ("01", 0.0, 1, None, None),
+    ("010", 0.0, 1, None, None),
     ("036", 4.0, 1, "AGREE", None),
     ("042", 1.9, 1, "CONSULT", "visit"),
     ("043", 2.8, 1, "CONSULT", "host"),
@@ -113,7 +114,8 @@ def test_goldstein_sign_by_quad() -> None:
 
 def test_plover_vocabulary() -> None:
     assert codebook.PLOVER_TYPES == PLOVER_08_TYPES
-    assert {c.plover_type for c in all_codes()} == PLOVER_08_TYPES
+    assert {c.plover_type for c in all_codes()} - {None} == PLOVER_08_TYPES
+    assert {c.code for c in all_codes() if c.plover_type is None} == {"01", "010", "014"}
     assert all(c.plover_mode is None or c.plover_mode.strip() == c.plover_mode != ""
                for c in all_codes())
 

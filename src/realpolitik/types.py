@@ -117,7 +117,7 @@ class Event:
     event_name: str
     goldstein: float
     quad_class: int  # 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
-    plover_type: str
+    plover_type: str | None  # None for plain statements (CAMEO 01, 010, 014)
     plover_mode: str | None
     modality: Modality
     trigger_text: str

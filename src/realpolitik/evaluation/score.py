@@ -213,6 +213,8 @@ def predicted_items(events: Iterable[Event], scheme: str) -> list[Item]:
                 for e in events]
     merged: dict[tuple[int, tuple[int, int], str], Item] = {}
     for e in events:
+        if e.plover_type is None:  # a plain statement: PLOVER has no type for it
+            continue
         key = (e.sentence_index, tuple(e.trigger_span), e.plover_type)
         item = merged.setdefault(key, Item({"type": e.plover_type}, (), (), e.confidence))
         src, tgt = actor_key(e.source), actor_key(e.target)

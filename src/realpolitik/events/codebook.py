@@ -26,8 +26,9 @@ PLOVER mapping: follows PLOVER Draft 0.8 (Open Event Data Alliance, 2021), its
 
 Judgement calls (PLOVER drops CAMEO 01 and 02 but every row needs a type):
 
-* 01x is mapped to the nearest type code by code: plain statements (01, 010)
-  and 014 to CONSULT, 011/016 to REJECT, 012 to ACCUSE, 013/017/018 to
+* 01x: plain statements (01, 010) and 014 (consider a policy option) have no
+  PLOVER type, as PLOVER does not code statements; the rest map to the nearest
+  type: 011/016 to REJECT, 012 to ACCUSE, 013/017/018 to
   SUPPORT, 015 to CONCEDE, 019 to AGREE.
 * 02x (appeals) is DEMAND with the same modes as 10x.
 * 055 (apologize) is CONCEDE, as the manual says for regret; 057 (sign
@@ -68,7 +69,7 @@ class CameoCode:
     name: str
     goldstein: float
     quad_class: int
-    plover_type: str
+    plover_type: str | None  # None for plain statements, which PLOVER does not code
     plover_mode: str | None
 
     @property
@@ -109,9 +110,11 @@ def _parse_row(fields: list[str], where: str) -> CameoCode:
         raise ValueError(f"{where}: goldstein {weight} outside [-10, 10]")
     if quad not in (1, 2, 3, 4):
         raise ValueError(f"{where}: quad_class {quad} not in 1..4")
-    if plover_type not in PLOVER_TYPES:
+    if plover_type and plover_type not in PLOVER_TYPES:
         raise ValueError(f"{where}: {plover_type!r} is not a PLOVER event type")
-    return CameoCode(code, name, weight, quad, plover_type, plover_mode or None)
+    if not plover_type and plover_mode:
+        raise ValueError(f"{where}: a PLOVER mode without a type")
+    return CameoCode(code, name, weight, quad, plover_type or None, plover_mode or None)
 
 
 def _read_codebook(source: Path | Traversable) -> dict[str, CameoCode]:
