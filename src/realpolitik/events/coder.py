@@ -2,7 +2,8 @@
 
 For each verb (or event noun) the lexicon knows, the coder finds:
 
-- the **source**: the verb's subject; for passives the "by" agent; for verbs
+- the **source**: the verb's subject; for passives the "by" agent, or the
+  actor of the event noun that caused it ("killed in police firing"); for verbs
   without a subject of their own, the subject they inherit (``xcomp``,
   ``conj``), the object of an object-control verb ("urged Iran to halt"),
   or the accused in "X accused Y of attacking";
@@ -116,6 +117,8 @@ class EventCoder:
         if passive:
             sources = _actors_of_children(verb, ("agent",), by_token, through_prep=True)
             targets += _actors_of_children(verb, ("nsubjpass",), by_token)
+            if not sources:  # "killed in police firing": the actor of the event noun that caused it
+                sources = self._cause_actors(verb, by_token)
             if not sources and trig.code.startswith(IMPLICIT_POLICE_CODES):
                 sources = [_implicit_police(verb)]
         else:
@@ -138,6 +141,18 @@ class EventCoder:
         # a country-less role noun beside a named actor is the thing acted with: "supplied drones to Russia"
         named = [t for t in targets if t.actor.country or t.actor.igo]
         return sources, _unique(named or targets)
+
+    def _cause_actors(self, verb: Token, by_token: dict[int, list[Mention]]) -> list[Mention]:
+        """Actors modifying an event noun in "in"/"during" ("were killed in an Israeli air strike")."""
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+            for pobj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "NOUN"):
+                if self.lexicon.match_noun(pobj.lemma_.lower()):
+                    return [m for c in pobj.children if c.dep_ in ("poss", "amod", "compound", "nmod")
+                            for m in _with_conjuncts(c, by_token)]
+                # "police firing" parsed as the noun "police" with the verb "firing" attached
+                if any(c.dep_ == "acl" and self.lexicon.match_noun(c.lower_) for c in pobj.children):
+                    return _with_conjuncts(pobj, by_token)
+        return []
 
     def _noun_roles(self, noun: Token, trig: Trigger,
                     by_token: dict[int, list[Mention]]) -> tuple[list[Mention], list[Mention]]:
@@ -261,6 +276,9 @@ def _subject_actors(verb: Token, by_token: dict[int, list[Mention]], depth: int 
     if depth > 4:
         return []
     own = _actors_of_children(verb, SUBJECT_DEPS, by_token)
+    relative = any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in verb.children)
+    if verb.dep_ == "relcl" and relative:  # "the policemen who killed ...": the noun the clause modifies
+        return _with_conjuncts(verb.head, by_token) or _actors_in(verb.head, by_token)
     if own or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         return own
     head = verb.head
