@@ -13,7 +13,6 @@ paragraph or sentence ends, so memory stays bounded whatever the input size.
 """
 from __future__ import annotations
 
-import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -107,7 +106,7 @@ class Pipeline:
         context: set[str] = set()
         sentences: list[Sentence] = []
         events: list[Event] = []
-        lowercase = bool(chunks) and self.actors.doc_is_lowercase(chunks[0][1])
+        lowercase = self.actors.is_lowercase(document.text)
         for offset, spacy_doc in chunks:
             for sent in spacy_doc.sents:
                 if not sent.text.strip():
@@ -186,7 +185,3 @@ def run_parallel(documents: Iterable[Document], workers: int, gazetteer_files: S
             if not pending:
                 return
             yield from pending.pop(0).result()
-
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -84,9 +84,10 @@ class ActorMatcher:
 
     # -- public ---------------------------------------------------------------
 
-    def doc_is_lowercase(self, doc: Doc) -> bool:
+    @staticmethod
+    def is_lowercase(text: str) -> bool:
         """True for texts written without capitals (some archives lower-case everything)."""
-        letters = [c for c in doc.text[:5000] if c.isalpha()]
+        letters = [c for c in text[:5000] if c.isalpha()]
         return bool(letters) and sum(c.isupper() for c in letters) / len(letters) < 0.01
 
     def find(self, sent: Span, when: date | None, lowercase_text: bool = False,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from realpolitik.nlp.parse import sentence_entities
 from realpolitik.types import Sentence, Span
 
 LOCATIVE_PREPS = ("in", "at", "near", "outside", "inside", "across", "throughout", "around", "within")
@@ -34,7 +35,7 @@ def locate(trigger: Token, sentence: Sentence, exclude: set[int]) -> Place | Non
                 continue
             for pobj in prep.children:
                 if pobj.dep_ == "pobj" and pobj.ent_type_ in PLACE_LABELS:
-                    ent = next((e for e in sent.ents if e.start <= pobj.i < e.end), None)
+                    ent = next((e for e in sentence_entities(sent) if e.start <= pobj.i < e.end), None)
                     if ent is None:
                         continue
                     start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char

