@@ -73,6 +73,8 @@ class EventCoder:
                 sources, targets = self._noun_roles(tok, trig, by_token)
             else:
                 sources, targets = self._verb_roles(tok, trig, by_token)
+            if trig.code.startswith("01"):  # a comment by an unnamed "official" tells nothing
+                sources = [s for s in sources if _named(s)]
             if not sources:
                 continue
             modality, cue = detect_modality(tok)
@@ -139,7 +141,7 @@ class EventCoder:
         source_ids = {id(s) for s in sources}
         targets = [t for t in targets if id(t) not in source_ids]
         # a country-less role noun beside a named actor is the thing acted with: "supplied drones to Russia"
-        named = [t for t in targets if t.actor.country or t.actor.igo]
+        named = [t for t in targets if _named(t)]
         return sources, _unique(named or targets)
 
     def _cause_actors(self, verb: Token, by_token: dict[int, list[Mention]]) -> list[Mention]:
@@ -240,13 +242,20 @@ def _actors_in(tok: Token, by_token: dict[int, list[Mention]]) -> list[Mention]:
     direct = _with_conjuncts(tok, by_token)
     if direct:
         return direct
+    fallback: list[Mention] = []
     for child in tok.children:
         if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "appos", "punct", "cc"):
             continue
         inner = _actors_in(child, by_token)
-        if inner:
+        if any(_named(m) for m in inner):  # "artillery shells at Seoul": Seoul, not the artillery
             return inner
-    return []
+        fallback = fallback or inner
+    return fallback
+
+
+def _named(m: Mention) -> bool:
+    """A mention with a country, IGO or named group, not a bare role noun."""
+    return bool(m.actor.country or m.actor.igo or m.kind != "role")
 
 
 def _actors_of_children(tok: Token, deps: tuple[str, ...], by_token: dict[int, list[Mention]],
