@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup demo test bench
+.PHONY: setup demo test bench evaluate
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,3 +24,12 @@ test: setup
 
 bench: setup
 	$(PY) benchmarks/run.py
+
+SHARED ?= ../shared/data
+evaluate: setup
+	mkdir -p out/eval
+	$(VENV)/bin/realpolitik evaluate $(SHARED)/plover_gsr.jsonl --json out/eval/plover.json
+	$(VENV)/bin/realpolitik evaluate $(SHARED)/plover_gsr.jsonl --asserted-only --json out/eval/plover_asserted.json
+	$(VENV)/bin/realpolitik evaluate $(SHARED)/petrarch2_unittests.jsonl --filter real --json out/eval/petrarch_real.json
+	$(VENV)/bin/realpolitik evaluate $(SHARED)/petrarch2_unittests.jsonl --json out/eval/petrarch_all.json
+	$(VENV)/bin/realpolitik evaluate $(SHARED)/india_police_events_dev.jsonl --json out/eval/ipe.json

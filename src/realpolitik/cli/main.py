@@ -21,6 +21,8 @@ stderr = Console(stderr=True)
 # Each of these modules registers its own subcommands with ``add_parser(subparsers)``.
 SUBCOMMAND_MODULES = (
     "realpolitik.evaluation.cli",
+    "realpolitik.analysis.cli",
+    "realpolitik.store.cli",
 )
 
 

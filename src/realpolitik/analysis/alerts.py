@@ -1,0 +1,257 @@
+"""Alerts: periods in which a directed dyad behaves unlike its own recent past.
+
+Method (all parameters are arguments of :func:`detect_alerts`):
+
+* Each directed dyad (A → B and B → A separately) gets five series over one
+  continuous range of periods covering the whole events frame, or ``start`` ..
+  ``end`` (periods without events are zeros, so a dyad's quiet months before
+  first contact count as quiet): event counts of the four QuadClasses (verbal cooperation, material
+  cooperation, verbal conflict, material conflict) and the mean Goldstein score.
+* Each period is compared with its own **trailing baseline**: the ``baseline``
+  periods just before it (default 8), never including itself. The baseline's
+  mean and standard deviation (population, ddof=0) give
+  ``z = (value - mean) / max(std, floor)``; the floor (``std_floor`` = 1 event
+  for counts, ``goldstein_floor`` = 1 point for Goldstein) keeps a flat
+  baseline from dividing by zero or turning a single event into a huge z.
+* A count series alerts ("material cooperation rising", ...) when z reaches
+  the threshold ``z`` (default 3), the period has at least ``min_events``
+  events of that class (default 3) and the baseline has at least
+  ``min_history`` periods (default 4). Counts alert upwards only: a fall in
+  activity is not flagged.
+* Mean Goldstein alerts both ways ("mean Goldstein rising" / "falling") when
+  ``|z|`` reaches the threshold, the period has at least ``min_events`` events and the
+  baseline has at least ``min_history`` periods *with events* (a mean of no
+  events is missing, not 0); the baseline is the mean of those periods' means.
+* "First material conflict": the first period in which A → B has a QuadClass 4
+  event, when the two had contact (an event either way) in at least
+  ``first_conflict_after`` earlier periods (default 3). Its value is that
+  period's count; it has no baseline or z.
+
+Only dyads whose two actors are both known are scanned: when no dyads are
+given, each side is reduced to its country (``RUSGOV`` → ``RUS``) or IGO code
+(``IGOUNO``); sides without a country (a bare ``COP``) and domestic pairs are
+left out. Each alert carries the event keys that explain it. Results are
+deterministic: sorted by period, dyad, direction and kind.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from realpolitik.analysis.dyad import (
+    QUAD_COLUMNS, Period, actor_mask, direction_label, directional_series, dyad_events, period_label, span_periods,
+    to_periods,
+)
+
+SERIES_NAMES: dict[str, str] = {
+    "verbal_coop": "verbal cooperation", "material_coop": "material cooperation",
+    "verbal_conflict": "verbal conflict", "material_conflict": "material conflict",
+}
+KINDS: tuple[str, ...] = (*(f"{c}_rising" for c in QUAD_COLUMNS.values()),
+                          "goldstein_rising", "goldstein_falling", "first_material_conflict")
+_PLURAL = {"week": "weeks", "month": "months", "year": "years"}
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One flagged period of one directed dyad, with the events behind it.
+
+    ``baseline_std`` is the standard deviation actually divided by (after the
+    floor); ``z`` is None for "first material conflict" alerts.
+    """
+
+    dyad: tuple[str, str]
+    direction: str  # "RUS → PRK"
+    source: str
+    target: str
+    kind: str  # one of KINDS
+    period: str  # "2024-06", "2024-W23", "2024"
+    period_start: date
+    value: float
+    baseline_mean: float | None
+    baseline_std: float | None
+    z: float | None
+    message: str
+    event_keys: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        record = asdict(self)
+        record.update(dyad=list(self.dyad), period_start=self.period_start.isoformat(),
+                      event_keys=list(self.event_keys))
+        return record
+
+
+def detect_alerts(events: pd.DataFrame, by: Period = "month", baseline: int = 8, z: float = 3.0, *,
+                  min_events: int = 3, min_history: int = 4, std_floor: float = 1.0, goldstein_floor: float = 1.0,
+                  first_conflict_after: int = 3, weighted: bool = False,
+                  dyads: Sequence[tuple[str, str]] | None = None, actor: str | None = None,
+                  since: date | None = None, start: date | None = None, end: date | None = None) -> list[Alert]:
+    """Alerts for the given dyads, for every dyad of ``actor``, or for every dyad in ``events``.
+
+    ``start`` / ``end`` give the time the data covers (default: the first and
+    last event of the frame); periods in it without events count as zeros.
+    ``since`` only drops alerts for earlier periods: the baseline still uses
+    the events before it. ``weighted=True`` counts each event ``num_mentions``
+    times (messages then speak of mentions).
+    """
+    if baseline < 1 or min_history < 1 or min_history > baseline:
+        raise ValueError("need 1 <= min_history <= baseline")
+    periods = span_periods(events["event_date"], by, start, end)
+    params = _Params(by, baseline, z, min_events, min_history, std_floor, goldstein_floor,
+                     first_conflict_after, "mentions" if weighted else "events")
+    alerts: list[Alert] = []
+    for (a, b), pair in _pairs(events, dyads, actor):
+        directions = [(direction_label(a, b), a, b), (direction_label(b, a), b, a)]
+        series = directional_series(pair, directions, periods, by, weighted)
+        pair = pair.assign(_period=to_periods(pair["event_date"], by))
+        contact = series.groupby("period_start", sort=False)["total"].sum().to_numpy() > 0
+        for label, source, target in directions:
+            one = series[series["direction"] == label].reset_index(drop=True)
+            mine = pair[pair["direction"] == label]
+            context = _Context((a, b), label, source, target, one, mine, periods, params)
+            alerts.extend(_count_alerts(context))
+            alerts.extend(_goldstein_alerts(context))
+            alerts.extend(_first_conflict(context, contact))
+    if since is not None:
+        first = pd.Timestamp(since).to_period(periods.freq).start_time.date()
+        alerts = [x for x in alerts if x.period_start >= first]
+    return sorted(alerts, key=lambda x: (x.period_start, x.dyad, x.direction, KINDS.index(x.kind)))
+
+
+def actor_units(events: pd.DataFrame, side: str) -> pd.Series:
+    """Each row's ``side`` actor reduced to its country or IGO code; None when the country is unknown."""
+    code = events[side].fillna("").astype(str)
+    country = events[f"{side}_country"] if f"{side}_country" in events else pd.Series(None, index=events.index)
+    unit = country.where(country.notna() & (country.astype(str) != ""), None)
+    return unit.where(~code.str.startswith("IGO"), code).where(code != "", None)
+
+
+# -- internals ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Params:
+    by: Period
+    baseline: int
+    z: float
+    min_events: int
+    min_history: int
+    std_floor: float
+    goldstein_floor: float
+    first_conflict_after: int
+    unit: str  # "events" or "mentions"
+
+
+@dataclass(frozen=True)
+class _Context:
+    dyad: tuple[str, str]
+    direction: str
+    source: str
+    target: str
+    series: pd.DataFrame  # this direction's rows of directional_series
+    events: pd.DataFrame  # this direction's events, with a _period column
+    periods: pd.PeriodIndex
+    params: _Params
+
+    def alert(self, kind: str, t: int, value: float, mean: float | None, std: float | None, z: float | None,
+              message: str, keys: list[str]) -> Alert:
+        return Alert(self.dyad, self.direction, self.source, self.target, kind,
+                     period_label(self.periods[t], self.params.by), self.periods[t].start_time.date(),
+                     float(value), _round(mean), _round(std), _round(z), message, tuple(keys))
+
+
+def _pairs(events: pd.DataFrame, dyads: Sequence[tuple[str, str]] | None,
+           actor: str | None) -> Iterator[tuple[tuple[str, str], pd.DataFrame]]:
+    if dyads is not None:
+        for a, b in dyads:
+            yield (a, b), dyad_events(events, a, b)
+        return
+    src, tgt = actor_units(events, "source"), actor_units(events, "target")
+    known = src.notna() & tgt.notna() & (src != tgt)
+    if actor is not None:  # the actor's counterparts, leaving out its own country and itself
+        as_src, as_tgt = actor_mask(events, "source", actor), actor_mask(events, "target", actor)
+        others = set(tgt[known & as_src & ~as_tgt]) | set(src[known & as_tgt & ~as_src])
+        for other in sorted(others):
+            yield (actor, other), dyad_events(events, actor, other)
+        return
+    frame = events[known].assign(_a=np.minimum(src[known], tgt[known]), _b=np.maximum(src[known], tgt[known]),
+                                 _src=src[known], _tgt=tgt[known])
+    for (a, b), pair in frame.groupby(["_a", "_b"], sort=True):
+        labels = np.where(pair["_src"] == a, direction_label(a, b), direction_label(b, a))
+        yield (a, b), pair.drop(columns=["_a", "_b", "_src", "_tgt"]).assign(direction=labels)
+
+
+def _baseline(values: pd.Series, params: _Params) -> tuple[pd.Series, pd.Series]:
+    window = values.astype(float).shift(1).rolling(params.baseline, min_periods=params.min_history)
+    return window.mean(), window.std(ddof=0)
+
+
+def _count_alerts(ctx: _Context) -> Iterable[Alert]:
+    p = ctx.params
+    for column, name in SERIES_NAMES.items():
+        values = ctx.series[column].astype(float)
+        mean, std = _baseline(values, p)
+        floored = std.clip(lower=p.std_floor)
+        z = (values - mean) / floored
+        quad = next(q for q, c in QUAD_COLUMNS.items() if c == column)
+        for t in np.flatnonzero(((z >= p.z) & (values >= p.min_events)).to_numpy()):
+            rows = ctx.events[(ctx.events["_period"] == ctx.periods[t]) & (ctx.events["quad_class"] == quad)]
+            message = (f"{ctx.direction} {name} rising: {_amount(values[t], p.unit)} in "
+                       f"{period_label(ctx.periods[t], p.by)} vs baseline {mean[t]:.1f} ± {floored[t]:.1f} "
+                       f"(z={z[t]:.1f})")
+            yield ctx.alert(f"{column}_rising", t, values[t], mean[t], floored[t], z[t], message,
+                            _keys(rows, "goldstein", descending=quad in (1, 2)))
+
+
+def _goldstein_alerts(ctx: _Context) -> Iterable[Alert]:
+    p = ctx.params
+    values = ctx.series["goldstein_mean"].astype(float)
+    mean, std = _baseline(values, p)
+    floored = std.clip(lower=p.goldstein_floor)
+    z = (values - mean) / floored
+    enough = (ctx.series["total"] >= p.min_events) & (z.abs() >= p.z)
+    for t in np.flatnonzero(enough.to_numpy()):
+        rising = bool(z[t] > 0)
+        rows = ctx.events[ctx.events["_period"] == ctx.periods[t]]
+        message = (f"{ctx.direction} mean Goldstein {'rising' if rising else 'falling'}: {values[t]:+.1f} over "
+                   f"{_amount(ctx.series['total'][t], p.unit)} in {period_label(ctx.periods[t], p.by)} "
+                   f"vs baseline {mean[t]:+.1f} ± {floored[t]:.1f} (z={z[t]:.1f})")
+        yield ctx.alert("goldstein_rising" if rising else "goldstein_falling", t, values[t], mean[t], floored[t],
+                        z[t], message, _keys(rows, "goldstein", descending=rising))
+
+
+def _first_conflict(ctx: _Context, contact: np.ndarray) -> Iterable[Alert]:
+    p = ctx.params
+    conflict = ctx.series["material_conflict"].to_numpy()
+    hits = np.flatnonzero(conflict > 0)
+    if not len(hits):
+        return
+    t = int(hits[0])
+    before = int(contact[:t].sum())
+    if before < p.first_conflict_after:
+        return
+    rows = ctx.events[(ctx.events["_period"] == ctx.periods[t]) & (ctx.events["quad_class"] == 4)]
+    message = (f"{ctx.direction} first material conflict: {_amount(conflict[t], p.unit)} in "
+               f"{period_label(ctx.periods[t], p.by)} after {before} {_PLURAL[p.by]} of contact without any")
+    yield ctx.alert("first_material_conflict", t, conflict[t], 0.0, None, None, message,
+                    _keys(rows, "goldstein", descending=False))
+
+
+def _keys(rows: pd.DataFrame, by: str, descending: bool) -> list[str]:
+    """Event keys, most-mentioned first, then by ``by`` (most extreme first), then key."""
+    mentions = rows["num_mentions"].fillna(1) if "num_mentions" in rows else pd.Series(1, index=rows.index)
+    order = rows.assign(_m=mentions, _v=rows[by].astype(float) * (-1 if descending else 1))
+    return order.sort_values(["_m", "_v", "event_key"], ascending=[False, True, True])["event_key"].tolist()
+
+
+def _amount(value: float, unit: str) -> str:
+    """``"7 events"``, ``"1 event"``, ``"12 mentions"``."""
+    return f"{int(value)} {unit if value != 1 else unit[:-1]}"
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 3)

@@ -1,0 +1,315 @@
+"""``realpolitik dyad``, ``alerts``, ``export`` and ``plot``: analysis over a store.
+
+Every command reads the deduplicated events of a store (``--db``, a DuckDB
+file or a ``postgresql://`` URL) through ``Store.events``; by default only
+asserted events, ``--all-modalities`` takes every modality.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from realpolitik.analysis.alerts import Alert, detect_alerts
+from realpolitik.analysis.dyad import (
+    PERIODS, QUAD_COLUMNS, TOP_COLUMNS, dyad_events, dyad_series, mark_evidence, span_periods, top_events,
+)
+from realpolitik.analysis.export import FORMATS, write_export
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, Store
+
+stdout = Console()
+stderr = Console(stderr=True)
+ALERT_EVENTS_SHOWN = 5  # events listed under each alert in the table output
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``dyad``, ``alerts``, ``export`` and ``plot`` on the top-level CLI's subparsers."""
+    p = subparsers.add_parser("dyad", help="what A did to B and B to A, period by period",
+                              description="Event counts per QuadClass and mean Goldstein for A → B and B → A, "
+                                          "per week, month or year, and the most-reported events with evidence.")
+    _actors(p)
+    _store(p)
+    _series_options(p)
+    p.add_argument("--top", type=_positive, default=10, metavar="N", help="top events to show (default 10)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help="table (default); csv: the series only; json: series and top events")
+    p.set_defaults(func=cmd_dyad)
+
+    p = subparsers.add_parser("alerts", help="periods in which a dyad departs from its own recent past",
+                              description="Compare each period of each directed dyad with its trailing baseline "
+                                          "(see README, 'Alerts'); print each alert with the events behind it.")
+    _store(p)
+    p.add_argument("--actor", help="only dyads of this actor (a country such as RUS, or a code such as RUSGOV)")
+    p.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="only this dyad")
+    _series_options(p, bounded=False)
+    p.add_argument("--since", type=_iso_date, help="report alerts from this date on (baselines use earlier data)")
+    p.add_argument("--z", type=float, default=3.0, help="z-score threshold (default 3.0)")
+    p.add_argument("--baseline", type=_positive, default=8, metavar="N", help="baseline periods (default 8)")
+    p.add_argument("--min-events", type=_positive, default=3, metavar="N",
+                   help="events a period needs to alert (default 3)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_alerts)
+
+    p = subparsers.add_parser("export", help="write stored events as GDELT, ICEWS, PLOVER, Parquet or CSV",
+                              description="Write the store's deduplicated events in another event-data format "
+                                          "(columns and blanks: see README, 'Exports').")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--header", action="store_true", help="gdelt: write a header line (GDELT ships none)")
+    _store(p)
+    p.add_argument("--actor", help="source actor")
+    p.add_argument("--target", help="target actor")
+    p.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="events A → B and B → A")
+    p.add_argument("--code", help="CAMEO code prefix (07 matches 07x)")
+    p.add_argument("--quad-class", type=int, choices=(1, 2, 3, 4))
+    p.add_argument("--since", type=_iso_date)
+    p.add_argument("--until", type=_iso_date)
+    p.add_argument("--text", help="a word or phrase of the sentence")
+    p.add_argument("--all-modalities", action="store_true", help="all modalities, not only asserted events")
+    p.set_defaults(func=cmd_export)
+
+    plot = subparsers.add_parser("plot", help="draw charts of stored events")
+    kinds = plot.add_subparsers(dest="chart", required=True)
+    p = kinds.add_parser("dyad", help="a dyad's series and alerts as a PNG",
+                         description="Counts per QuadClass and mean Goldstein for A → B and B → A, "
+                                     "with alerts marked.")
+    _actors(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.png")
+    _store(p)
+    _series_options(p)
+    p.add_argument("--z", type=float, default=3.0, help="z-score threshold of the alerts marked (default 3.0)")
+    p.set_defaults(func=cmd_plot_dyad)
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def cmd_dyad(args: argparse.Namespace) -> int:
+    with _open(args.db) as store:
+        events = store.events(dyad=(args.a, args.b), since=args.since, until=args.until,
+                              modalities=_modalities(args))
+    series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)
+    top = top_events(events, args.top)
+    if args.format == "csv":
+        series.assign(period_start=series["period_start"].dt.date).to_csv(sys.stdout, index=False,
+                                                                         lineterminator="\n")
+    elif args.format == "json":
+        print(json.dumps({"dyad": [args.a, args.b], "by": args.by, "weighted": args.weighted,
+                          "series": _records(series), "top_events": _records(top)}, ensure_ascii=False, indent=1))
+    else:
+        _print_series(series, args)
+        _print_top(top, dyad_events(events, args.a, args.b), f"Top {len(top)} events")
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    with _open(args.db) as store:
+        first, last = _coverage(store)
+        fetch_from = _baseline_start(args.since, args.by, args.baseline, first)
+        events = _alert_events(store, args, fetch_from)
+    alerts = detect_alerts(events, args.by, args.baseline, args.z, min_events=args.min_events,
+                           weighted=args.weighted, dyads=[tuple(args.dyad)] if args.dyad else None,
+                           actor=args.actor, since=args.since, start=fetch_from, end=last)
+    if args.format == "json":
+        print(json.dumps([{**a.to_dict(), "events": _records(_explained(events, a.event_keys))} for a in alerts],
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not alerts:
+        stdout.print(f"No alerts ({len(events)} events, z ≥ {args.z}, baseline {args.baseline} {args.by}s).")
+        return 0
+    for alert in alerts:
+        _print_alert(alert, events)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open(args.db) as store:
+        events = store.events(actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None,
+                              code=args.code, quad_class=args.quad_class, since=args.since, until=args.until,
+                              modalities=_modalities(args), text=args.text)
+        if args.format in ("gdelt", "icews"):
+            events = _with_provenance(store, events)
+    n = write_export(events, args.format, args.output, header=args.header)
+    stderr.print(f"{n} events written to {args.output} ({args.format})", highlight=False)
+    return 0
+
+
+def cmd_plot_dyad(args: argparse.Namespace) -> int:
+    from realpolitik.analysis.plot import plot_dyad
+
+    with _open(args.db) as store:
+        first, last = _coverage(store)
+        events = store.events(dyad=(args.a, args.b), modalities=_modalities(args))
+    series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)
+    alerts = detect_alerts(events, args.by, z=args.z, weighted=args.weighted, dyads=[(args.a, args.b)],
+                           since=args.since, start=first, end=last)
+    plot_dyad(series, alerts, args.output, title=f"{args.a} ↔ {args.b}, events per {args.by}")
+    stderr.print(f"{args.output}: {len(events)} events, {len(alerts)} alerts", highlight=False)
+    return 0
+
+
+# -- store access -------------------------------------------------------------------------
+
+
+def _open(db: str) -> Store:
+    if not db.startswith(POSTGRES_PREFIXES) and not Path(db).exists():
+        stderr.print(f"[red]no store at {db}[/]: ingest documents first, or pass --db", highlight=False)
+        raise SystemExit(2)
+    return Store.open(db)
+
+
+def _coverage(store: Store) -> tuple[date | None, date | None]:
+    """First and last event date of the whole store: the time the data covers."""
+    first, last = store.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
+    return (None if pd.isna(first) else pd.Timestamp(first).date(),
+            None if pd.isna(last) else pd.Timestamp(last).date())
+
+
+def _baseline_start(since: date | None, by: str, baseline: int, first: date | None) -> date | None:
+    """Where the events for alerts from ``since`` must start: ``baseline`` periods earlier (not before the data)."""
+    if since is None:
+        return first
+    periods = span_periods(pd.Series([pd.Timestamp(since)]), by)  # type: ignore[arg-type]
+    start = (periods[0] - baseline).start_time.date()
+    return max(start, first) if first else start
+
+
+def _alert_events(store: Store, args: argparse.Namespace, since: date | None) -> pd.DataFrame:
+    modalities = _modalities(args)
+    if args.dyad:
+        return store.events(dyad=tuple(args.dyad), since=since, modalities=modalities)
+    if args.actor:
+        both = pd.concat([store.events(actor=args.actor, since=since, modalities=modalities),
+                          store.events(target=args.actor, since=since, modalities=modalities)])
+        return both.drop_duplicates("event_key").sort_values(["event_date", "event_key"]).reset_index(drop=True)
+    return store.events(since=since, modalities=modalities)
+
+
+def _with_provenance(store: Store, events: pd.DataFrame) -> pd.DataFrame:
+    """Add the representative mention's sentence index and place, and its document's URL, site and ingest time."""
+    extra = store.query(
+        "SELECT e.event_key, m.sentence_index, m.location, m.location_country, d.url AS source_url, "
+        "d.site AS publisher, d.ingested_at AS date_added FROM events e "
+        "JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash")
+    return events.merge(extra, on="event_key", how="left")
+
+
+def _modalities(args: argparse.Namespace) -> tuple[str, ...] | None:
+    return None if args.all_modalities else ("asserted",)
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def _print_series(series: pd.DataFrame, args: argparse.Namespace) -> None:
+    unit = "mentions" if args.weighted else "events"
+    for direction in dict.fromkeys(series["direction"]):
+        rows = series[series["direction"] == direction]
+        t = Table(title=f"{direction}: {unit} per {args.by} ({int(rows['total'].sum())} in all)")
+        for col in ("period", "verbal coop", "material coop", "verbal conflict", "material conflict", "total",
+                    "mean Goldstein"):
+            t.add_column(col, justify="left" if col == "period" else "right")
+        for r in rows.to_dict("records"):
+            t.add_row(r["period"], *(str(r[c]) for c in (*QUAD_COLUMNS.values(), "total")),
+                      "" if pd.isna(r["goldstein_mean"]) else f"{r['goldstein_mean']:+.1f}")
+        stdout.print(t)
+    if series.empty:
+        stdout.print(f"No events between {args.a} and {args.b}.")
+
+
+def _print_top(top: pd.DataFrame, labelled: pd.DataFrame, title: str) -> None:
+    if top.empty:
+        return
+    direction = labelled.set_index("event_key")["direction"] if "direction" in labelled else pd.Series(dtype=str)
+    t = Table(title=title, show_lines=True)
+    t.add_column("date / direction", no_wrap=True)
+    t.add_column("event", max_width=22)
+    t.add_column("evidence", ratio=1)
+    for r in top.to_dict("records"):
+        way = direction.get(r["event_key"], f"{r['source']} → {r['target']}")
+        mentions = f"{r['num_mentions']} mention" + ("s" if r["num_mentions"] != 1 else "")
+        t.add_row(f"{_day(r['event_date'])}\n{way}",
+                  f"{escape(r['code'] + ' ' + (r['event_name'] or ''))}\nGoldstein {r['goldstein']:+.1f}\n{mentions}",
+                  f"{escape(r['evidence'])}  [dim]({r['modality']}, {r['event_key']})[/]")
+    stdout.print(t)
+
+
+def _print_alert(alert: Alert, events: pd.DataFrame) -> None:
+    stdout.print(f"[bold]{escape(alert.message)}[/]", highlight=False, soft_wrap=True)
+    shown = _explained(events, alert.event_keys[:ALERT_EVENTS_SHOWN])
+    for r in shown.to_dict("records"):
+        stdout.print(f"  {_day(r['event_date'])}  {r['source']} {r['code']} {r['target'] or '-'}  "
+                     f"{escape(r['evidence'])}", highlight=False, soft_wrap=True)
+    if len(alert.event_keys) > len(shown):
+        stdout.print(f"  ... and {len(alert.event_keys) - len(shown)} more", highlight=False, soft_wrap=True)
+
+
+def _explained(events: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """The events with these keys, in the keys' order, with their marked evidence."""
+    rows = events.set_index("event_key", drop=False).loc[list(keys)]
+    return pd.DataFrame({c: rows[c] for c in TOP_COLUMNS if c in rows}).assign(
+        evidence=[mark_evidence(r) for r in rows.to_dict("records")]).reset_index(drop=True)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: dates as ISO strings, NaN as null."""
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _day(value: Any) -> str:
+    return "undated" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+# -- arguments ------------------------------------------------------------------------------
+
+
+def _actors(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", metavar="A", help="an actor: a country (RUS), a code (RUSGOV) or an IGO (UNO)")
+    p.add_argument("b", metavar="B", help="the other actor")
+
+
+def _store(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=DEFAULT_DB, help=f"store: DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
+
+
+def _series_options(p: argparse.ArgumentParser, bounded: bool = True) -> None:
+    p.add_argument("--by", choices=PERIODS, default="month", help="period (default month)")
+    p.add_argument("--all-modalities", action="store_true", help="all modalities, not only asserted events")
+    p.add_argument("--weighted", action="store_true", help="count each event by its number of mentions")
+    if bounded:
+        p.add_argument("--since", type=_iso_date, help="first day of the series")
+        p.add_argument("--until", type=_iso_date, help="last day of the series")
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+

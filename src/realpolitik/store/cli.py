@@ -1,0 +1,195 @@
+"""``realpolitik ingest``, ``events`` and ``actors``: fill the event store and query it.
+
+Every command takes ``--db`` (a DuckDB file, default ``realpolitik.duckdb``,
+or a ``postgresql://`` URL). Queries show asserted events only unless
+``--all-modalities`` is given.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from realpolitik.cli.main import _iso_date, _positive
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+_EVENT_NAME_WIDTH = 28  # the table view cuts event names to this
+_MIN_EVIDENCE_WIDTH = 15  # evidence sentences fill the rest of the line; narrower than this, none are shown
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``ingest``, ``events`` and ``actors`` on the top-level CLI's subparsers."""
+    ingest = subparsers.add_parser(
+        "ingest", help="code files into the event store (documents already stored are skipped)",
+        description="Read, code and store documents with their sentences, event mentions and deduplicated "
+                    "events. Safe to re-run or to kill: each document is stored whole or not at all.")
+    ingest.add_argument("paths", nargs="+", help="files or directories (.txt, .html, .jsonl)")
+    _db_option(ingest)
+    ingest.add_argument("--date", type=_iso_date, help="publication date for documents that have none")
+    ingest.add_argument("--workers", type=_positive, default=1, help="coding processes (default 1)")
+    ingest.add_argument("--gazetteer", action="append", default=[], metavar="YAML",
+                        help="extra actor entries (YAML); repeatable")
+    ingest.add_argument("--lexicon", action="append", default=[], metavar="YAML",
+                        help="extra event triggers (YAML); repeatable")
+    ingest.add_argument("-v", "--verbose", action="store_true",
+                        help="print a line for every document stored or skipped")
+    ingest.set_defaults(func=cmd_ingest)
+
+    events = subparsers.add_parser(
+        "events", help="list deduplicated events from the store",
+        description="List the store's deduplicated events, oldest first, with how many mentions, documents and "
+                    "sources report each, and the evidence sentence of one of them.")
+    _db_option(events)
+    events.add_argument("--actor", help="source actor: country (RUS), code or code prefix (RUSGOV, IGOUNO, UNO)")
+    events.add_argument("--target", help="target actor, matched like --actor")
+    events.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="events between A and B, both directions")
+    events.add_argument("--code", help="CAMEO code prefix: 07 matches 07x")
+    events.add_argument("--quad-class", type=int, choices=(1, 2, 3, 4),
+                        help="1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
+    events.add_argument("--since", type=_iso_date, help="first event date (YYYY-MM-DD), inclusive")
+    events.add_argument("--until", type=_iso_date, help="last event date (YYYY-MM-DD), inclusive")
+    events.add_argument("--text", help="only events with a mention sentence containing this (any case)")
+    events.add_argument("--limit", type=_positive, default=50, help="at most this many events (default 50)")
+    events.add_argument("--offset", type=int, default=0, help="skip this many events first")
+    events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    _modality_option(events)
+    events.set_defaults(func=cmd_events)
+
+    actors = subparsers.add_parser(
+        "actors", help="list the actors of the stored events with their counts",
+        description="List every actor of the store's deduplicated events, most frequent first, with its "
+                    "commonest name and its events as source and as target.")
+    _db_option(actors)
+    actors.add_argument("--limit", type=_positive, default=50, help="at most this many actors (default 50)")
+    _modality_option(actors)
+    actors.set_defaults(func=cmd_actors)
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=DEFAULT_DB,
+                        help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
+
+
+def _modality_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--all-modalities", action="store_true",
+                        help="include negated, hypothetical, future, denied and reported events")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from realpolitik.ingest.readers import read_paths
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                        console=stderr, transient=True, disable=not stderr.is_terminal)
+
+    def report(kind: str, label: str, stats: IngestStats) -> None:
+        progress.update(task, advance=1, description=f"ingesting: {stats.new_documents} new, "
+                        f"{stats.skipped_existing} already stored, {stats.errors} errors")
+        if kind == "error":
+            stderr.print(f"[yellow]failed[/] {label}", highlight=False, soft_wrap=True)
+        elif args.verbose:
+            stderr.print(f"{kind} {label}", highlight=False, soft_wrap=True)
+
+    with Store.open(args.db) as store, progress:
+        task = progress.add_task("ingesting", total=None)
+        stats = store.ingest(read_paths(args.paths, default_date=args.date), workers=args.workers,
+                             gazetteer_files=args.gazetteer, lexicon_files=args.lexicon, progress=report)
+        total = store.count_events(modalities=None)
+    stderr.print(f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
+                 f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store",
+                 highlight=False, soft_wrap=True)
+    return 1 if stats.errors else 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    store = _open_existing(args.db)
+    if store is None:
+        return 2
+    filters: dict[str, Any] = dict(actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None,
+                                   code=args.code, quad_class=args.quad_class, since=args.since, until=args.until,
+                                   modalities=None if args.all_modalities else ("asserted",), text=args.text)
+    with store:
+        frame = store.events(**filters, limit=args.limit, offset=args.offset)
+        total = store.count_events(**filters)
+    records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    if args.format == "jsonl":
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        _write_csv(sys.stdout, records, list(frame.columns))
+    else:
+        stdout.print(_events_table(records, args.all_modalities, stdout.width))
+    stderr.print(f"{len(records)} of {total} events", highlight=False)
+    return 0
+
+
+def cmd_actors(args: argparse.Namespace) -> int:
+    store = _open_existing(args.db)
+    if store is None:
+        return 2
+    with store:
+        frame = store.actors(modalities=None if args.all_modalities else ("asserted",))
+    table = Table("actor", "name", "country", "role", "as source", "as target", "total")
+    for row in frame.head(args.limit).itertuples(index=False):
+        table.add_row(row.actor, row.name or "", row.country or "", row.role or "",
+                      str(row.as_source), str(row.as_target), str(row.total))
+    stdout.print(table)
+    stderr.print(f"{min(args.limit, len(frame))} of {len(frame)} actors", highlight=False)
+    return 0
+
+
+def _open_existing(db: str) -> Store | None:
+    """The store at `db`, or None (after saying why) when a DuckDB file does not exist."""
+    if not db.startswith(POSTGRES_PREFIXES) and not Path(db).exists():
+        stderr.print(f"[red]no store at {db}[/]: run `realpolitik ingest PATH --db {db}` first", highlight=False)
+        return None
+    return Store.open(db)
+
+
+def _events_table(records: list[dict[str, Any]], show_modality: bool, width: int) -> Table:
+    """One line per event; the event name and evidence sentence are cut to fit `width` characters."""
+    names = ["date", "source", "code", "target", "mentions", "sources", *(["modality"] * show_modality)]
+    rows = [[r["event_date"] or "", r["source"], r["code"], r["target"] or "-", str(r["num_mentions"]),
+             str(r["num_sources"]), *([r["modality"]] * show_modality), r["event_name"] or "",
+             " ".join((r["sentence_text"] or "").split())] for r in records]
+    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
+    free = width - sum(widths) - 2 * (len(names) + 1)  # two spaces between columns
+    name_width = min(max([5] + [len(row[len(names)]) for row in rows]), _EVENT_NAME_WIDTH, max(10, free))
+    evidence_width = free - name_width
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name, column_width in zip(names + ["event", "evidence"], widths + [name_width, evidence_width]):
+        if column_width >= (_MIN_EVIDENCE_WIDTH if name == "evidence" else 1):
+            table.add_column(name, width=column_width, no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        table.add_row(*row[:len(table.columns)])
+    return table
+
+
+def _write_csv(out: IO[str], records: list[dict[str, Any]], columns: list[str]) -> None:
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: json.dumps(v) if isinstance(v, list) else v for k, v in record.items()})
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value: dates as ISO strings, missing values as None."""
+    if isinstance(value, (pd.Timestamp, date)):
+        return None if pd.isna(value) else value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    return value

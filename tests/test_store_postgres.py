@@ -1,0 +1,108 @@
+"""The shared store tests of tests/test_store.py, on a throwaway PostgreSQL server.
+
+The server is made with the PostgreSQL binaries (``initdb``, ``pg_ctl``) in a
+temporary directory, listening only on a unix socket there, as the
+``postgres`` (else ``nobody``) user when the tests run as root. Without the
+binaries the tests are skipped, or fail when REALPOLITIK_REQUIRE_POSTGRES=1
+(as in CI, where scripts/postgres-ci.sh installs the Debian package).
+"""
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+import psycopg
+import pytest
+from test_store import (  # noqa: F401 - the shared tests and fixtures, run here against PostgreSQL
+    store, test_a_report_in_between_merges_two_events, test_actor_rule, test_actors,
+    test_cli_ingest_events_actors, test_dyad_returns_both_directions, test_errors_are_recorded_once,
+    test_event_and_mentions, test_events_frame_contract, test_filters_match_a_pandas_reference,
+    test_killed_ingest_rerun_matches_uninterrupted_run, test_pagination, test_reingest_adds_nothing_and_codes_nothing,
+    test_reports_ten_days_apart_are_two_events, test_result_does_not_depend_on_ingest_order,
+    test_same_event_in_two_documents_is_one_event, wikinews_store,
+)
+
+from realpolitik.store import Store
+
+MISSING = ("PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin or on PATH; "
+           "install the Debian package 'postgresql' (scripts/postgres-ci.sh does)")
+
+
+def _bin_dir() -> Path | None:
+    """The newest installed PostgreSQL server's bin directory."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: [int(part) for part in Path(p).parts[-3].split(".") if part.isdigit()])
+    initdb = found[-1] if found else shutil.which("initdb")
+    return Path(initdb).parent if initdb and Path(initdb).with_name("pg_ctl").exists() else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def postgres_server() -> Iterator[str]:
+    """A running server; yields a URL template with ``{db}`` for the database name."""
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        if os.environ.get("REALPOLITIK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(MISSING + " (REALPOLITIK_REQUIRE_POSTGRES=1)")
+        pytest.skip(MISSING)
+    root = Path(tempfile.mkdtemp(prefix="realpolitik-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        user = "postgres" if any(u.pw_name == "postgres" for u in pwd.getpwall()) else "nobody"
+        os.chown(root, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
+        as_user = ["runuser", "-u", user, "--"]
+    data, port = root / "data", _free_port()
+
+    def run(*command: str) -> None:
+        done = subprocess.run([*as_user, *command], cwd=root, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            log = (root / "server.log").read_text() if (root / "server.log").exists() else ""
+            pytest.fail(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}{log}")
+
+    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "realpolitik", "--auth=trust", "-E", "UTF8",
+        "--locale=C", "--no-sync")
+    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "60",
+        "-o", f"-c listen_addresses='' -c unix_socket_directories={root} -p {port} -c fsync=off", "start")
+    try:
+        yield f"postgresql://realpolitik@/{{db}}?host={root}&port={port}"
+    finally:
+        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       cwd=root, capture_output=True, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def store_url_factory(postgres_server: str) -> Iterator[Callable[[], str]]:
+    """Makes a new database on the server for each store (overrides the DuckDB fixture of test_store)."""
+    numbers = itertools.count()
+    with psycopg.connect(postgres_server.format(db="postgres"), autocommit=True) as admin:
+        def new_database() -> str:
+            name = f"store_{next(numbers)}"
+            admin.execute(f"CREATE DATABASE {name}")
+            return postgres_server.format(db=name)
+
+        yield new_database
+
+
+def test_postgres_store_reopens_with_its_window(store_url_factory: Callable[[], str]) -> None:
+    url = store_url_factory()
+    with Store.open(url, window_days=7) as created:
+        assert created.window_days == 7
+    with Store.open(url) as reopened:
+        assert reopened.window_days == 7
+        assert reopened.query("SELECT value FROM store_meta WHERE key = ?", ["window_days"]).value[0] == "7"
+    with pytest.raises(ValueError, match="7-day dedup window"):
+        Store.open(url, window_days=3)
