@@ -21,9 +21,17 @@ from rich.table import Table
 
 from realpolitik.analysis.alerts import Alert, detect_alerts
 from realpolitik.analysis.dyad import (
-    PERIODS, QUAD_COLUMNS, TOP_COLUMNS, dyad_events, dyad_series, mark_evidence, span_periods, top_events,
+    PERIODS,
+    QUAD_COLUMNS,
+    TOP_COLUMNS,
+    dyad_events,
+    dyad_series,
+    mark_evidence,
+    span_periods,
+    top_events,
 )
 from realpolitik.analysis.export import FORMATS, write_export
+from realpolitik.cli.args import iso_date, positive
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, Store
 
 stdout = Console()
@@ -39,7 +47,7 @@ def add_parser(subparsers: Any) -> None:
     _actors(p)
     _store(p)
     _series_options(p)
-    p.add_argument("--top", type=_positive, default=10, metavar="N", help="top events to show (default 10)")
+    p.add_argument("--top", type=positive, default=10, metavar="N", help="top events to show (default 10)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help="table (default); csv: the series only; json: series and top events")
     p.set_defaults(func=cmd_dyad)
@@ -51,10 +59,10 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--actor", help="only dyads of this actor (a country such as RUS, or a code such as RUSGOV)")
     p.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="only this dyad")
     _series_options(p, bounded=False)
-    p.add_argument("--since", type=_iso_date, help="report alerts from this date on (baselines use earlier data)")
+    p.add_argument("--since", type=iso_date, help="report alerts from this date on (baselines use earlier data)")
     p.add_argument("--z", type=float, default=3.0, help="z-score threshold (default 3.0)")
-    p.add_argument("--baseline", type=_positive, default=8, metavar="N", help="baseline periods (default 8)")
-    p.add_argument("--min-events", type=_positive, default=3, metavar="N",
+    p.add_argument("--baseline", type=positive, default=8, metavar="N", help="baseline periods (default 8)")
+    p.add_argument("--min-events", type=positive, default=3, metavar="N",
                    help="events a period needs to alert (default 3)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_alerts)
@@ -71,8 +79,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="events A → B and B → A")
     p.add_argument("--code", help="CAMEO code prefix (07 matches 07x)")
     p.add_argument("--quad-class", type=int, choices=(1, 2, 3, 4))
-    p.add_argument("--since", type=_iso_date)
-    p.add_argument("--until", type=_iso_date)
+    p.add_argument("--since", type=iso_date)
+    p.add_argument("--until", type=iso_date)
     p.add_argument("--text", help="a word or phrase of the sentence")
     p.add_argument("--all-modalities", action="store_true", help="all modalities, not only asserted events")
     p.set_defaults(func=cmd_export)
@@ -296,20 +304,7 @@ def _series_options(p: argparse.ArgumentParser, bounded: bool = True) -> None:
     p.add_argument("--all-modalities", action="store_true", help="all modalities, not only asserted events")
     p.add_argument("--weighted", action="store_true", help="count each event by its number of mentions")
     if bounded:
-        p.add_argument("--since", type=_iso_date, help="first day of the series")
-        p.add_argument("--until", type=_iso_date, help="last day of the series")
+        p.add_argument("--since", type=iso_date, help="first day of the series")
+        p.add_argument("--until", type=iso_date, help="last day of the series")
 
-
-def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
 

@@ -7,13 +7,19 @@ import importlib
 import json
 import sys
 from contextlib import nullcontext
-from datetime import date
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
+from realpolitik.cli.args import iso_date, positive
 from realpolitik.types import Document, DocumentError, Event, Modality
 
 stderr = Console(stderr=True)
@@ -23,21 +29,8 @@ SUBCOMMAND_MODULES = (
     "realpolitik.evaluation.cli",
     "realpolitik.analysis.cli",
     "realpolitik.store.cli",
+    "realpolitik.ingest.watch",
 )
-
-
-def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,10 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     code = sub.add_parser("code", help="code text, HTML or JSONL files into event records")
     code.add_argument("paths", nargs="+", help="files or directories (.txt, .html, .jsonl)")
     code.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    code.add_argument("--date", type=_iso_date, help="publication date for documents that have none")
+    code.add_argument("--date", type=iso_date, help="publication date for documents that have none")
     code.add_argument("-o", "--output", help="write records here instead of stdout")
     code.add_argument("--asserted-only", action="store_true", help="keep only asserted events")
-    code.add_argument("--workers", type=_positive, default=1, help="processes to use (default 1)")
+    code.add_argument("--workers", type=positive, default=1, help="processes to use (default 1)")
     code.add_argument("--gazetteer", action="append", default=[], metavar="YAML",
                       help="extra actor entries (YAML, same schema as the packaged files); repeatable")
     code.add_argument("--lexicon", action="append", default=[], metavar="YAML",

@@ -20,12 +20,30 @@ from typing import Any, Iterator
 
 import yaml
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
+from realpolitik.cli.args import positive
 from realpolitik.evaluation.score import (
-    NONE, SCHEMES, EventScores, GoldRecord, IpeRules, IpeScores, counted, detect_scheme,
-    events_by_record, parse_record, predicted_items, score_events, score_ipe,
+    NONE,
+    SCHEMES,
+    EventScores,
+    GoldRecord,
+    IpeRules,
+    IpeScores,
+    counted,
+    detect_scheme,
+    events_by_record,
+    parse_record,
+    predicted_items,
+    score_events,
+    score_ipe,
 )
 from realpolitik.types import Document, Event
 
@@ -45,7 +63,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("gold", help="gold JSONL: records {id, date, text, expected: [...], scheme, ...}")
     p.add_argument("--scheme", choices=SCHEMES,
                    help="how to read 'expected' (default: from the first record's 'scheme' field)")
-    p.add_argument("--limit", type=_positive, metavar="N", help="score only the first N records")
+    p.add_argument("--limit", type=positive, metavar="N", help="score only the first N records")
     p.add_argument("--asserted-only", action="store_true",
                    help="score only asserted events (default: all but negated and denied)")
     p.add_argument("--json", metavar="OUT", help="also write every number as JSON here")
@@ -53,13 +71,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="'real': keep only records without fictional actors (uses_fictional_actors false)")
     p.set_defaults(func=cmd_evaluate)
     return p
-
-
-def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from realpolitik.cli.main import _iso_date, _positive
+from realpolitik.cli.args import iso_date, positive
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
 
 stdout = Console()
@@ -38,8 +38,8 @@ def add_parser(subparsers: Any) -> None:
                     "events. Safe to re-run or to kill: each document is stored whole or not at all.")
     ingest.add_argument("paths", nargs="+", help="files or directories (.txt, .html, .jsonl)")
     _db_option(ingest)
-    ingest.add_argument("--date", type=_iso_date, help="publication date for documents that have none")
-    ingest.add_argument("--workers", type=_positive, default=1, help="coding processes (default 1)")
+    ingest.add_argument("--date", type=iso_date, help="publication date for documents that have none")
+    ingest.add_argument("--workers", type=positive, default=1, help="coding processes (default 1)")
     ingest.add_argument("--gazetteer", action="append", default=[], metavar="YAML",
                         help="extra actor entries (YAML); repeatable")
     ingest.add_argument("--lexicon", action="append", default=[], metavar="YAML",
@@ -59,10 +59,10 @@ def add_parser(subparsers: Any) -> None:
     events.add_argument("--code", help="CAMEO code prefix: 07 matches 07x")
     events.add_argument("--quad-class", type=int, choices=(1, 2, 3, 4),
                         help="1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
-    events.add_argument("--since", type=_iso_date, help="first event date (YYYY-MM-DD), inclusive")
-    events.add_argument("--until", type=_iso_date, help="last event date (YYYY-MM-DD), inclusive")
+    events.add_argument("--since", type=iso_date, help="first event date (YYYY-MM-DD), inclusive")
+    events.add_argument("--until", type=iso_date, help="last event date (YYYY-MM-DD), inclusive")
     events.add_argument("--text", help="only events with a mention sentence containing this (any case)")
-    events.add_argument("--limit", type=_positive, default=50, help="at most this many events (default 50)")
+    events.add_argument("--limit", type=positive, default=50, help="at most this many events (default 50)")
     events.add_argument("--offset", type=int, default=0, help="skip this many events first")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     _modality_option(events)
@@ -73,7 +73,7 @@ def add_parser(subparsers: Any) -> None:
         description="List every actor of the store's deduplicated events, most frequent first, with its "
                     "commonest name and its events as source and as target.")
     _db_option(actors)
-    actors.add_argument("--limit", type=_positive, default=50, help="at most this many actors (default 50)")
+    actors.add_argument("--limit", type=positive, default=50, help="at most this many actors (default 50)")
     _modality_option(actors)
     actors.set_defaults(func=cmd_actors)
 
