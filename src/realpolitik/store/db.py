@@ -104,6 +104,9 @@ def site_of(document: Document) -> str:
     return re.sub(r":\d+$", "", document.source or "")
 
 
+DUCKDB_MEMORY_LIMIT = "512MB"  # beyond it DuckDB spills to a temporary directory
+
+
 class _Connection:
     """A DuckDB or psycopg connection behind the same few calls, in autocommit mode."""
 
@@ -114,7 +117,8 @@ class _Connection:
             self._conn: Any = psycopg.connect(str(url), autocommit=True)
         else:
             import duckdb
-            self._conn = duckdb.connect(str(url))
+            # DuckDB caches up to 80 % of RAM by default; the store's working set is small
+            self._conn = duckdb.connect(str(url), config={"memory_limit": DUCKDB_MEMORY_LIMIT})
 
     def _sql(self, sql: str) -> str:
         return sql.replace("%", "%%").replace("?", "%s") if self.postgres else sql
