@@ -30,6 +30,7 @@ SUBCOMMAND_MODULES = (
     "realpolitik.analysis.cli",
     "realpolitik.store.cli",
     "realpolitik.ingest.watch",
+    "realpolitik.api.cli",
 )
 
 

@@ -1,0 +1,459 @@
+"""The REST API and the dashboard: one FastAPI app over one event store.
+
+``create_app(db)`` serves the store read-only under ``/api`` (OpenAPI schema at
+``/openapi.json``) and the dashboard at ``/``. ``POST /api/code`` codes posted
+text without storing it; ``POST /api/ingest`` stores documents and is open
+only to requests carrying the ingest token (``Authorization: Bearer ...``;
+401 without one, 403 with a wrong one) and to none (403) when no token is
+configured.
+
+The store is opened once, on first use, and used by one request at a time (a
+DuckDB file takes one writing process; DuckDB and psycopg connections are not
+shared across threads). Coding runs outside that lock, under its own, so a
+long ``POST /api/code`` or ``/api/ingest`` does not hold up queries.
+"""
+from __future__ import annotations
+
+import hmac
+import math
+import threading
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import date
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from realpolitik.analysis.alerts import Alert, detect_alerts
+from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, dyad_series, span_periods, top_events
+from realpolitik.api.schemas import (
+    ActorPage, AlertPage, CodeIn, CodeOut, Day, DyadOut, Error, EventDetail, EventPage, GraphOut, IngestIn,
+    IngestOut,
+)
+from realpolitik.pipeline import Result, default_pipeline
+from realpolitik.store.db import Store
+from realpolitik.types import Document, Modality
+
+MAX_CODE_CHARS = 100_000  # longest text POST /api/code takes (coding time grows with length)
+MAX_LIMIT = 500
+ALERT_EVENTS = 5  # events listed with each alert
+MIN_HISTORY = 4  # baseline periods an alert needs (detect_alerts' default), fewer when the baseline is shorter
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
+_DOC_PAGES = ("/docs", "/redoc")  # FastAPI's schema viewers load their scripts from a CDN: no CSP there
+_PIPELINE_LOCK = threading.Lock()  # one spaCy pipeline, shared by every app of the process
+STATIC = Path(str(files("realpolitik.web") / "static"))
+
+ACTOR = r"^[A-Za-z0-9]{2,30}$"
+PAIR = r"^[A-Za-z0-9]{2,30},[A-Za-z0-9]{2,30}$"
+KEY = r"^[0-9a-f]{16}$"
+CODE = r"^([012]|0[1-9][0-9]{0,2}|1[0-9]{1,3}|20[0-9]{0,2})$"  # a CAMEO code or prefix: 0, 07, 073, 0731
+ModalityName = Literal["asserted", "negated", "hypothetical", "future", "denied", "reported", "all"]
+
+ActorQuery = Annotated[str | None, Query(pattern=ACTOR, description="a country (RUS), code (RUSGOV, IGOUNO) "
+                                                                         "or IGO (UNO); country matches its roles")]
+PairQuery = Annotated[str | None, Query(pattern=PAIR, description="two actors, A,B: events A→B and B→A")]
+SinceQuery = Annotated[Day | None, Query(description="first event date, inclusive (YYYY-MM-DD)")]
+UntilQuery = Annotated[Day | None, Query(description="last event date, inclusive (YYYY-MM-DD)")]
+ModalityQuery = Annotated[list[ModalityName], Query(description="repeatable; `all` for every modality")]
+LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+OffsetQuery = Annotated[int, Query(ge=0, le=1_000_000_000)]
+ByQuery = Annotated[Period, Query(description="period of the series")]
+ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": Error}, 404: {"model": Error}, 413: {"model": Error}}
+
+
+def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1_000_000) -> FastAPI:
+    """The API and dashboard over the store at `db` (a DuckDB file or a ``postgresql://`` URL).
+
+    ``POST /api/ingest`` needs ``Authorization: Bearer <ingest_token>``; with no
+    token it is refused (403). Request bodies over `max_body_bytes` get 413.
+    """
+    access = _StoreAccess(db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        access.close()
+
+    app = FastAPI(title="realpolitik", version="0.1.0", lifespan=lifespan, responses=ERRORS,
+                  description="Coded political events: who did what to whom, when, with the sentences that say so.")
+    app.add_middleware(_Guard, max_body_bytes=max_body_bytes)
+    bearer = HTTPBearer(auto_error=False, description="the ingest token of `realpolitik serve`")
+
+    def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+        if ingest_token is None:
+            raise HTTPException(403, "ingest is disabled: start the server with --ingest-token "
+                                     "or REALPOLITIK_INGEST_TOKEN")
+        if credentials is None:
+            raise HTTPException(401, "ingest needs the header Authorization: Bearer <token>",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if not hmac.compare_digest(credentials.credentials.encode(), ingest_token.encode()):
+            raise HTTPException(403, "wrong ingest token")
+
+    @app.get("/api/events", response_model=EventPage, tags=["events"])
+    def list_events(actor: ActorQuery = None, target: ActorQuery = None, dyad: PairQuery = None,
+                    code: Annotated[str | None, Query(pattern=CODE, description="CAMEO code prefix")] = None,
+                    quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
+                    modality: ModalityQuery = ["asserted"], since: SinceQuery = None, until: UntilQuery = None,
+                    q: Annotated[str | None, Query(min_length=1, max_length=200,
+                                                      description="text in any mention's sentence")] = None,
+                    limit: LimitQuery = 50, offset: OffsetQuery = 0) -> dict[str, Any]:
+        """Deduplicated events matching every filter, oldest first, a page at a time."""
+        filters: dict[str, Any] = {
+            "actor": actor, "target": target, "dyad": _pair(dyad), "code": code, "quad_class": quad_class,
+            "since": since, "until": until, "modalities": _modalities(modality), "text": q}
+        with access() as store:
+            frame = store.events(**filters, limit=limit, offset=offset)
+            total = store.count_events(**filters)
+        return {"total": total, "limit": limit, "offset": offset, "items": _records(frame)}
+
+    @app.get("/api/events/{event_key}", response_model=EventDetail, tags=["events"])
+    def get_event(event_key: Annotated[str, PathParam(pattern=KEY, description="16 hex digits")]) -> dict[str, Any]:
+        """One event, whatever its modality, with every mention of it and its evidence spans."""
+        with access() as store:
+            event = store.event(event_key)
+            mentions = store.mentions(event_key) if event else None
+        if event is None or mentions is None:
+            raise HTTPException(404, f"no event {event_key}")
+        return {"event": _plain_record(event), "mentions": _records(mentions)}
+
+    @app.get("/api/dyad", response_model=DyadOut, tags=["analysis"])
+    def dyad(a: Annotated[str, Query(pattern=ACTOR)], b: Annotated[str, Query(pattern=ACTOR)],
+             by: ByQuery = "month", since: SinceQuery = None, until: UntilQuery = None,
+             modality: ModalityQuery = ["asserted"], weighted: bool = False,
+             top: Annotated[int, Query(ge=0, le=100, description="most-reported events to list")] = 10,
+             ) -> dict[str, Any]:
+        """Per period, what A did to B and B to A (counts per QuadClass, mean Goldstein), and the top events."""
+        _check_pair(a, b, ("query", "b"))
+        with access() as store:
+            first, last = _coverage(store)
+            events = store.events(dyad=(a, b), since=since, until=until, modalities=_modalities(modality))
+        series = dyad_series(events, a, b, by, weighted, *_within(since, until, first, last))
+        ranked = top_events(events, top)["event_key"] if top else []
+        chosen = events.set_index("event_key", drop=False).loc[list(ranked)]
+        return {"a": a, "b": b, "by": by, "weighted": weighted, "series": _records(series),
+                "top_events": _records(chosen)}
+
+    @app.get("/api/alerts", response_model=AlertPage, tags=["analysis"])
+    def alerts(by: ByQuery = "month", z: Annotated[float, Query(gt=0, le=100)] = 3.0,
+               baseline: Annotated[int, Query(ge=1, le=104, description="baseline periods")] = 8,
+               min_events: Annotated[int, Query(ge=1, le=100_000)] = 3, actor: ActorQuery = None,
+               dyad: PairQuery = None, since: Annotated[Day | None, Query(
+                   description="report alerts from this date on (baselines use earlier events)")] = None,
+               modality: ModalityQuery = ["asserted"], weighted: bool = False,
+               limit: LimitQuery = 50, offset: OffsetQuery = 0) -> dict[str, Any]:
+        """Periods in which a directed dyad departs from its own recent past, oldest first."""
+        pair = _pair(dyad)
+        if pair:
+            _check_pair(*pair, ("query", "dyad"))
+        found, events = _find_alerts(access, by, z, baseline, min_events, actor, pair, since,
+                                     _modalities(modality), weighted)
+        page = found[offset:offset + limit]
+        by_key = events.set_index("event_key", drop=False)
+        items = [{**alert.to_dict(), "events": _records(by_key.loc[list(alert.event_keys[:ALERT_EVENTS])])}
+                 for alert in page]
+        return {"total": len(found), "limit": limit, "offset": offset, "items": items}
+
+    @app.get("/api/actors", response_model=ActorPage, tags=["actors"])
+    def actors(q: Annotated[str | None, Query(min_length=1, max_length=100,
+                                                 description="code prefix or part of the name")] = None,
+               modality: ModalityQuery = ["asserted"], limit: LimitQuery = 50,
+               offset: OffsetQuery = 0) -> dict[str, Any]:
+        """Every actor of the stored events, most frequent first, with its events as source and target."""
+        with access() as store:
+            frame = store.actors(modalities=_modalities(modality))
+        if q:
+            names = frame["name"].fillna("").str.lower()
+            frame = frame[frame["actor"].str.startswith(q.upper()) | names.str.contains(q.lower(), regex=False)]
+        return {"total": len(frame), "limit": limit, "offset": offset,
+                "items": _records(frame.iloc[offset:offset + limit])}
+
+    @app.get("/api/graph", response_model=GraphOut, tags=["analysis"])
+    def graph(since: SinceQuery = None, until: UntilQuery = None, modality: ModalityQuery = ["asserted"],
+              limit: Annotated[int, Query(ge=1, le=5000)] = 300, offset: OffsetQuery = 0) -> dict[str, Any]:
+        """Events between country-level actors (countries and IGOs), per directed pair and QuadClass."""
+        with access() as store:
+            counts = _pair_counts(store, since, until, _modalities(modality))
+        edges = _edges(counts)
+        page = edges[offset:offset + limit]
+        involved: dict[str, int] = {}
+        for edge in edges:
+            for side in (edge["source"], edge["target"]):
+                involved[side] = involved.get(side, 0) + edge["total"]
+        shown = sorted({side for edge in page for side in (edge["source"], edge["target"])})
+        names = _unit_names()
+        nodes = [{"id": n, "name": names.get(n, n), "events": involved[n]} for n in shown]
+        return {"total": len(edges), "limit": limit, "offset": offset, "nodes": nodes, "edges": page}
+
+    @app.post("/api/code", response_model=CodeOut, tags=["coding"])
+    def code(body: CodeIn) -> dict[str, Any]:
+        """Code posted text into events; nothing is stored. Texts over 100,000 characters get 413."""
+        if len(body.text) > MAX_CODE_CHARS:
+            raise HTTPException(413, f"text of {len(body.text)} characters: at most {MAX_CODE_CHARS} are coded "
+                                     "at once")
+        if not body.text.strip():
+            raise RequestValidationError([{"type": "value_error", "loc": ("body", "text"), "input": body.text,
+                                           "msg": "the text is empty"}])
+        with _PIPELINE_LOCK:
+            events = default_pipeline().code_text(body.text, body.date, doc_id="posted")
+        return {"count": len(events), "events": [e.to_dict() for e in events]}
+
+    @app.post("/api/ingest", response_model=IngestOut, tags=["coding"], dependencies=[Depends(require_token)],
+              responses={401: {"model": Error, "description": "no bearer token given"},
+                         403: {"model": Error, "description": "ingest is disabled (no token configured) "
+                                                              "or the token is wrong"}})
+    def ingest(body: IngestIn) -> dict[str, Any]:
+        """Code and store documents (skipping those stored already). Needs the ingest token."""
+        docs = [Document(id=d.id, text=d.text, date=d.date, title=d.title, url=d.url, source="api")
+                for d in body.documents]
+        with access() as store:
+            fresh = [d for d in docs if not store.has_document(d.content_hash)]
+        with _PIPELINE_LOCK:
+            coded = _Precoded(default_pipeline().run(fresh))
+        with access() as store:
+            stats = store.ingest(docs, pipeline=coded)  # type: ignore[arg-type]
+            total = store.count_events(modalities=None)
+        return {**vars(stats), "total_events": total}
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+# -- store access ---------------------------------------------------------------------------------
+
+
+class _StoreAccess:
+    """The app's one store, opened on first use and used by one request at a time."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def __call__(self) -> Iterator[Store]:
+        with self._lock:
+            if self._store is None:
+                self._store = Store.open(self.url)
+            yield self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+class _Precoded:
+    """Stands in for the pipeline in ``Store.ingest``: hands back documents coded beforehand."""
+
+    def __init__(self, results: Iterable[Result]):
+        self._results = {r.document.content_hash: r for r in results}
+
+    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
+        for document in documents:
+            yield self._results[document.content_hash]
+
+
+def _coverage(store: Store) -> tuple[date | None, date | None]:
+    """First and last event date in the store."""
+    first, last = store.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
+    return (None if pd.isna(first) else pd.Timestamp(first).date(),
+            None if pd.isna(last) else pd.Timestamp(last).date())
+
+
+def _within(since: date | None, until: date | None, first: date | None,
+            last: date | None) -> tuple[date | None, date | None]:
+    """The asked range cut to the store's first and last event (None: not asked), so series stay bounded."""
+    start = max(since, first) if since and first else None
+    end = min(until, last) if until and last else None
+    return start, end
+
+
+def _find_alerts(access: _StoreAccess, by: Period, z: float, baseline: int, min_events: int, actor: str | None,
+                 pair: tuple[str, str] | None, since: date | None, modalities: tuple[str, ...] | None,
+                 weighted: bool) -> tuple[list[Alert], pd.DataFrame]:
+    """Alerts as ``realpolitik alerts`` finds them, and the events they were computed from."""
+    with access() as store:
+        first, last = _coverage(store)
+        if first is None or last is None or (since is not None and since > last):
+            return [], store.events(limit=0)
+        since = since if since is not None and since > first else None
+        fetch_from = first if since is None else max(first, (span_periods(
+            pd.Series([pd.Timestamp(since)]), by)[0] - baseline).start_time.date())  # type: ignore[arg-type]
+        if pair:
+            events = store.events(dyad=pair, since=fetch_from, modalities=modalities)
+        elif actor:
+            sides = [store.events(actor=actor, since=fetch_from, modalities=modalities),
+                     store.events(target=actor, since=fetch_from, modalities=modalities)]
+            both = pd.concat([s for s in sides if not s.empty] or sides[:1])
+            events = both.drop_duplicates("event_key").sort_values(["event_date", "event_key"])
+        else:
+            events = store.events(since=fetch_from, modalities=modalities)
+    found = detect_alerts(events.reset_index(drop=True), by, baseline, z, min_events=min_events,
+                          min_history=min(MIN_HISTORY, baseline), weighted=weighted,
+                          dyads=[pair] if pair else None, actor=actor, since=since, start=fetch_from, end=last)
+    return found, events
+
+
+def _pair_counts(store: Store, since: date | None, until: date | None,
+                 modalities: tuple[str, ...] | None) -> pd.DataFrame:
+    """Events per (source unit, target unit, QuadClass); a unit is an actor's country, or its IGO code."""
+    where: list[str] = ["e.target IS NOT NULL"]
+    params: list[Any] = []
+    if since:
+        where.append("e.event_date >= ?")
+        params.append(since)
+    if until:
+        where.append("e.event_date <= ?")
+        params.append(until)
+    if modalities is not None:
+        where.append(f"e.modality IN ({', '.join('?' * len(modalities))})")
+        params.extend(modalities)
+    unit = "CASE WHEN starts_with(e.{0}, 'IGO') THEN e.{0} ELSE e.{0}_country END"
+    return store.query(
+        f"SELECT {unit.format('source')} AS source, {unit.format('target')} AS target, e.quad_class, "
+        "COUNT(*) AS n, SUM(e.goldstein) AS goldstein FROM events e "
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3", params)
+
+
+def _edges(counts: pd.DataFrame) -> list[dict[str, Any]]:
+    """One edge per directed pair of different units, busiest first."""
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in counts.itertuples(index=False):
+        if row.source is None or row.target is None or row.source == row.target:
+            continue  # no country known for a side (a bare COP), or a domestic pair
+        if row.quad_class not in QUAD_COLUMNS:
+            continue
+        edge = edges.setdefault((row.source, row.target), {"source": row.source, "target": row.target,
+                                                           **dict.fromkeys(QUAD_COLUMNS.values(), 0),
+                                                           "total": 0, "_goldstein": 0.0})
+        edge[QUAD_COLUMNS[int(row.quad_class)]] += int(row.n)
+        edge["total"] += int(row.n)
+        edge["_goldstein"] += 0.0 if pd.isna(row.goldstein) else float(row.goldstein)
+    for edge in edges.values():
+        edge["goldstein_mean"] = round(edge.pop("_goldstein") / edge["total"], 3)
+    return sorted(edges.values(), key=lambda e: (-e["total"], e["source"], e["target"]))
+
+
+@lru_cache(maxsize=1)
+def _unit_names() -> dict[str, str]:
+    """Display names of countries (ISO3) and IGOs (IGO + id) from the packaged gazetteer."""
+    from realpolitik.actors.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    return {**gazetteer.countries(), **{f"IGO{e.igo}": e.name for e in gazetteer.entries if e.kind == "igo"}}
+
+
+# -- parameters -------------------------------------------------------------------------------------
+
+
+def _modalities(chosen: list[str]) -> tuple[str, ...] | None:
+    """None (every modality) when `all` is chosen, else the chosen ones; asserted when none."""
+    if "all" in chosen:
+        return None
+    return tuple(dict.fromkeys(chosen)) or (Modality.ASSERTED.value,)
+
+
+def _pair(value: str | None) -> tuple[str, str] | None:
+    """``"A,B"`` as (A, B)."""
+    if value is None:
+        return None
+    a, b = value.split(",")
+    return a, b
+
+
+def _check_pair(a: str, b: str, loc: tuple[str, str]) -> None:
+    if a.strip().upper() == b.strip().upper():
+        raise RequestValidationError([{"type": "value_error", "loc": loc, "input": f"{a},{b}",
+                                       "msg": "a dyad needs two different actors"}])
+
+
+# -- responses --------------------------------------------------------------------------------------
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: dates as ISO strings, NaN and NaT as None, numpy scalars as Python values."""
+    return [_plain_record(row) for row in frame.to_dict("records")]
+
+
+def _plain_record(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in record.items()}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (list, str)):
+        return _plain(value.item())
+    return value
+
+
+class _Guard:
+    """ASGI middleware: 413 for request bodies over the limit, and security headers on every response."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = f"request body over {self.max_body_bytes} bytes"
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            status = 413 if declared.isdigit() else 400
+            await JSONResponse({"detail": too_large if status == 413 else "bad Content-Length"}, status)(
+                scope, receive, self._with_headers(scope, send))
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body_bytes:
+                raise HTTPException(413, too_large)
+            return message
+
+        await self.app(scope, limited_receive, self._with_headers(scope, send))
+
+    @staticmethod
+    def _with_headers(scope: Scope, send: Send) -> Send:
+        if scope["path"].startswith(_DOC_PAGES):
+            return send
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(
+                    (name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()
+                    if name.encode() not in present)]
+            await send(message)
+
+        return send_with_headers

@@ -1,0 +1,48 @@
+"""``realpolitik serve``: the REST API and the dashboard over a store."""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from realpolitik.cli.args import positive
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES
+
+TOKEN_ENV = "REALPOLITIK_INGEST_TOKEN"
+stderr = Console(stderr=True)
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``serve`` on the top-level CLI's subparsers."""
+    serve = subparsers.add_parser(
+        "serve", help="serve the REST API and the web dashboard",
+        description="Serve the store read-only: the REST API under /api (OpenAPI schema at /openapi.json) and "
+                    "the dashboard at /. POST /api/ingest stores documents, only with the ingest token.")
+    serve.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=positive, default=8000, help="port (default 8000)")
+    serve.add_argument("--ingest-token", default=os.environ.get(TOKEN_ENV) or None,
+                       help=f"enable POST /api/ingest for requests with this bearer token (default: ${TOKEN_ENV}; "
+                            "the variable keeps it out of the process list)")
+    serve.add_argument("--max-body-bytes", type=positive, default=1_000_000,
+                       help="largest request body accepted (default 1000000); larger ones get 413")
+    serve.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from realpolitik.api.app import create_app
+
+    if not args.db.startswith(POSTGRES_PREFIXES) and not Path(args.db).exists() and not args.ingest_token:
+        stderr.print(f"[red]no store at {args.db}[/]: run `realpolitik ingest PATH --db {args.db}` first, "
+                     "or give an ingest token to fill a new store through POST /api/ingest", highlight=False)
+        return 2
+    stderr.print(f"realpolitik: dashboard at http://{args.host}:{args.port}/ (store {args.db}, ingest "
+                 f"{'enabled' if args.ingest_token else 'disabled'})", highlight=False)
+    uvicorn.run(create_app(args.db, args.ingest_token, args.max_body_bytes), host=args.host, port=args.port,
+                log_level="warning")
+    return 0

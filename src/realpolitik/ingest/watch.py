@@ -1,0 +1,230 @@
+"""``realpolitik watch``: poll RSS/Atom feeds, store each new item once, print alerts as they arise.
+
+Each poll reads every feed (:mod:`.feeds`), leaves out the items it has seen
+before (by entry id or link, so an item re-published with edits is not
+stored twice), codes and stores the rest (the store skips any text it holds
+already, by content hash), then runs :func:`~realpolitik.analysis.alerts.detect_alerts`
+over the whole store and prints the alerts not printed before. The seen
+items and printed alerts live in a small JSON state file next to the store.
+
+The store is opened for each poll and closed after it, so other commands can
+read it between polls. Ctrl-C stops the watch cleanly: a document is stored
+whole or not at all, and an interrupted poll is simply repeated.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import pandas as pd
+from rich.console import Console
+
+from realpolitik.analysis.alerts import Alert, detect_alerts
+from realpolitik.ingest.feeds import read_feed
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
+from realpolitik.types import Document, DocumentError
+
+if TYPE_CHECKING:  # the pipeline (and spaCy) is imported only when there is something to code
+    from realpolitik.pipeline import Pipeline
+
+stderr = Console(stderr=True)
+
+STATE_VERSION = 1
+DEFAULT_EVERY = "15m"
+EVIDENCE_SHOWN = 3  # events printed under each alert
+_INTERVAL = re.compile(r"(\d+(?:\.\d+)?)([smh])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in ``30s``, ``15m`` or ``1h``; raises ValueError otherwise."""
+    match = _INTERVAL.fullmatch(text.strip().lower())
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"not an interval such as 30s, 15m or 1h: {text!r}")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def alert_key(alert: Alert) -> str:
+    """What makes an alert the same alert on a later poll: direction, kind and period."""
+    return f"{alert.direction}|{alert.kind}|{alert.period}"
+
+
+@dataclass
+class WatchState:
+    """Feed items seen (entry ids per feed) and alerts printed, kept in a JSON file between polls."""
+
+    path: Path
+    seen: dict[str, set[str]] = field(default_factory=dict)
+    alerts: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, path: str | Path) -> WatchState:
+        """The state in `path`, or an empty one when the file does not exist; ValueError if unreadable."""
+        path = Path(path)
+        if not path.exists():
+            return cls(path)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if record.get("version") != STATE_VERSION:
+                raise ValueError(f"state version {record.get('version')!r}, expected {STATE_VERSION}")
+            return cls(path, {feed: set(ids) for feed, ids in record["seen"].items()}, set(record["alerts"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"{path}: unreadable watch state ({exc}); move it away to start afresh") from None
+
+    def save(self) -> None:
+        """Write the state atomically (a crash leaves the old file or the new one)."""
+        record = {"version": STATE_VERSION, "seen": {feed: sorted(ids) for feed, ids in sorted(self.seen.items())},
+                  "alerts": sorted(self.alerts)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(record, out, ensure_ascii=False, indent=1)
+        os.replace(temp, self.path)
+
+
+@dataclass
+class PollResult:
+    """What one poll found and did."""
+
+    items: int  # items in the feeds (plus feed-level errors)
+    new_items: int  # items not seen on an earlier poll
+    stats: IngestStats
+    new_alerts: list[Alert]
+    events: pd.DataFrame  # the store's events the alerts were computed from
+
+
+def poll(store: Store, feeds: Sequence[str], state: WatchState, coder: Callable[[], Pipeline], *,
+         by: str = "month", z: float = 3.0, today: date | None = None,
+         progress: Callable[[str, str, IngestStats], None] | None = None) -> PollResult:
+    """Read the feeds, store the unseen items, and find the alerts not reported before; updates `state`.
+
+    `coder` builds the pipeline; it is called only when there is something
+    to code. Items without a date are dated `today` (default: the UTC date).
+    """
+    today = today or datetime.now(timezone.utc).date()
+    items: list[Document | DocumentError] = []
+    fresh: list[Document | DocumentError] = []
+    for feed in feeds:
+        for item in read_feed(feed, default_date=today):
+            items.append(item)
+            key = item.id if isinstance(item, Document) else item.doc_id
+            if key is None or key not in state.seen.get(feed, set()):
+                fresh.append(item)
+    pipeline = coder() if any(isinstance(item, Document) for item in fresh) else None
+    stats = store.ingest(fresh, pipeline=pipeline, progress=progress)
+    for item in fresh:  # an item's source is its feed
+        key = item.id if isinstance(item, Document) else item.doc_id
+        if key is not None and item.source is not None:
+            state.seen.setdefault(item.source, set()).add(key)
+    events = store.events()
+    alerts = detect_alerts(events, by, z=z) if len(events) else []  # type: ignore[arg-type]
+    new_alerts = [alert for alert in alerts if alert_key(alert) not in state.alerts]
+    state.alerts.update(alert_key(alert) for alert in new_alerts)
+    state.save()
+    return PollResult(len(items), len(fresh), stats, new_alerts, events)
+
+
+def format_alert(alert: Alert, events: pd.DataFrame) -> str:
+    """The alert's message and the first few events behind it, one line each."""
+    lines = [f"ALERT {alert.message}"]
+    rows = events.set_index("event_key")
+    for key in alert.event_keys[:EVIDENCE_SHOWN]:
+        if key in rows.index:
+            row = rows.loc[key]
+            day = "" if pd.isna(row["event_date"]) else pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d")
+            lines.append(f"  {day} {row['source']} {row['code']} {row['target'] or '-'}  "
+                         f"{' '.join(str(row['sentence_text']).split())}")
+    if len(alert.event_keys) > EVIDENCE_SHOWN:
+        lines.append(f"  ... and {len(alert.event_keys) - EVIDENCE_SHOWN} more")
+    return "\n".join(lines)
+
+
+# -- command line ---------------------------------------------------------------------------
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``watch`` on the top-level CLI's subparsers."""
+    p = subparsers.add_parser(
+        "watch", help="poll RSS/Atom feeds, store new items once, print alerts as they arise",
+        description="Poll RSS or Atom feeds (URLs or files) every --every, code and store the items not seen "
+                    "before, and print the alerts (see `realpolitik alerts`) that are new since the last poll. "
+                    "Items without a date are dated the day they are first seen. Ctrl-C stops.")
+    p.add_argument("feeds", nargs="+", metavar="FEED_URL_OR_FILE", help="RSS or Atom feed: http(s) URL or file")
+    p.add_argument("--every", default=DEFAULT_EVERY, type=_interval,
+                   help=f"time between polls: 30s, 15m, 1h (default {DEFAULT_EVERY})")
+    p.add_argument("--once", action="store_true", help="poll once and exit (for cron jobs and tests)")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
+    p.add_argument("--state", help="JSON file of seen items and printed alerts (default: DB path + .watch.json)")
+    p.add_argument("--by", choices=("week", "month", "year"), default="month",
+                   help="alert period (default month)")
+    p.add_argument("--z", type=float, default=3.0, help="alert z-score threshold (default 3.0)")
+    p.add_argument("--gazetteer", action="append", default=[], metavar="YAML", help="extra actors; repeatable")
+    p.add_argument("--lexicon", action="append", default=[], metavar="YAML", help="extra triggers; repeatable")
+    p.add_argument("-v", "--verbose", action="store_true", help="print a line for every item stored or skipped")
+    p.set_defaults(func=cmd_watch)
+
+
+def _interval(text: str) -> float:
+    try:
+        return parse_interval(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    state_path = args.state or ("realpolitik-watch.json" if args.db.startswith(POSTGRES_PREFIXES)
+                                else f"{args.db}.watch.json")
+    try:
+        state = WatchState.load(state_path)
+    except ValueError as exc:
+        stderr.print(f"[red]{exc}[/]", highlight=False, soft_wrap=True)
+        return 2
+
+    @cache
+    def coder() -> Pipeline:
+        from realpolitik.pipeline import Pipeline, default_pipeline
+
+        return Pipeline(args.gazetteer, args.lexicon) if args.gazetteer or args.lexicon else default_pipeline()
+
+    def report(kind: str, label: str, stats: IngestStats) -> None:
+        if kind == "error":
+            stderr.print(f"[yellow]failed[/] {label}", highlight=False, soft_wrap=True)
+        elif args.verbose:
+            stderr.print(f"{kind} {label}", highlight=False, soft_wrap=True)
+
+    try:
+        if args.once:
+            return _poll_and_print(args, state, coder, report)
+        while True:
+            started = time.monotonic()
+            try:
+                _poll_and_print(args, state, coder, report)
+            except Exception as exc:  # noqa: BLE001 - a failed poll (database busy, ...) must not end a watch
+                stderr.print(f"[red]poll failed[/]: {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
+            time.sleep(max(0.0, args.every - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        stderr.print("watch stopped", highlight=False)
+        return 0
+
+
+def _poll_and_print(args: argparse.Namespace, state: WatchState, coder: Callable[[], Pipeline],
+                    report: Callable[[str, str, IngestStats], None]) -> int:
+    with Store.open(args.db) as store:
+        result = poll(store, args.feeds, state, coder, by=args.by, z=args.z, progress=report)
+    for alert in result.new_alerts:
+        print(format_alert(alert, result.events), flush=True)
+    s = result.stats
+    stderr.print(f"{datetime.now():%Y-%m-%d %H:%M:%S} polled {len(args.feeds)} feed(s): {result.items} items, "
+                 f"{result.new_items} new; {s.new_documents} stored ({s.events} event mentions), "
+                 f"{s.skipped_existing} already stored, {s.errors} errors; {len(result.new_alerts)} new alerts",
+                 highlight=False, soft_wrap=True)
+    return 1 if s.errors else 0
