@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -46,6 +46,11 @@ from realpolitik.analysis.dyad import (
     QUAD_COLUMNS, Period, actor_mask, direction_label, directional_series, dyad_events, period_label, span_periods,
     to_periods,
 )
+
+if TYPE_CHECKING:
+    from realpolitik.store.db import Store
+
+MIN_HISTORY = 4  # baseline periods (with events) an alert needs; fewer when the baseline itself is shorter
 
 SERIES_NAMES: dict[str, str] = {
     "verbal_coop": "verbal cooperation", "material_coop": "material cooperation",
@@ -86,7 +91,7 @@ class Alert:
 
 
 def detect_alerts(events: pd.DataFrame, by: Period = "month", baseline: int = 8, z: float = 3.0, *,
-                  min_events: int = 3, min_history: int = 4, std_floor: float = 1.0, goldstein_floor: float = 1.0,
+                  min_events: int = 3, min_history: int = MIN_HISTORY, std_floor: float = 1.0, goldstein_floor: float = 1.0,
                   first_conflict_after: int = 3, weighted: bool = False,
                   dyads: Sequence[tuple[str, str]] | None = None, actor: str | None = None,
                   since: date | None = None, start: date | None = None, end: date | None = None) -> list[Alert]:
@@ -255,3 +260,43 @@ def _amount(value: float, unit: str) -> str:
 
 def _round(value: float | None) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 3)
+
+
+def coverage(store: Store) -> tuple[date | None, date | None]:
+    """First and last event date of the whole store: the time the data covers."""
+    first, last = store.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
+    return (None if pd.isna(first) else pd.Timestamp(first).date(),
+            None if pd.isna(last) else pd.Timestamp(last).date())
+
+
+def store_alerts(store: Store, by: Period = "month", baseline: int = 8, z: float = 3.0, *, min_events: int = 3,
+                 actor: str | None = None, dyad: tuple[str, str] | None = None, since: date | None = None,
+                 modalities: Sequence[str] | None = ("asserted",),
+                 weighted: bool = False) -> tuple[list[Alert], pd.DataFrame]:
+    """Alerts over a store (for one dyad, one actor's dyads, or all), and the events they came from.
+
+    Events are read from ``baseline`` periods before ``since`` (not before the
+    store's first event); the store's first and last event dates bound the
+    series, so quiet periods inside them count as zeros.
+    """
+    first, last = coverage(store)
+    if first is None or last is None or (since is not None and since > last):
+        return [], store.events(limit=0)
+    fetch_from = first
+    if since is not None and since > first:
+        start = (span_periods(pd.Series([pd.Timestamp(since)]), by)[0] - baseline).start_time.date()
+        fetch_from = max(first, start)
+    if dyad:
+        events = store.events(dyad=dyad, since=fetch_from, modalities=modalities)
+    elif actor:
+        sides = [store.events(actor=actor, since=fetch_from, modalities=modalities),
+                 store.events(target=actor, since=fetch_from, modalities=modalities)]
+        both = pd.concat([s for s in sides if not s.empty] or sides[:1])
+        events = both.drop_duplicates("event_key").sort_values(["event_date", "event_key"])
+    else:
+        events = store.events(since=fetch_from, modalities=modalities)
+    events = events.reset_index(drop=True)
+    found = detect_alerts(events, by, baseline, z, min_events=min_events, min_history=min(MIN_HISTORY, baseline),
+                          weighted=weighted, dyads=[dyad] if dyad else None, actor=actor, since=since,
+                          start=fetch_from, end=last)
+    return found, events

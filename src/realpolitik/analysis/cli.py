@@ -10,7 +10,6 @@ import argparse
 import json
 import math
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -19,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from realpolitik.analysis.alerts import Alert, detect_alerts
+from realpolitik.analysis.alerts import Alert, coverage, detect_alerts, store_alerts
 from realpolitik.analysis.dyad import (
     PERIODS,
     QUAD_COLUMNS,
@@ -27,7 +26,6 @@ from realpolitik.analysis.dyad import (
     dyad_events,
     dyad_series,
     mark_evidence,
-    span_periods,
     top_events,
 )
 from realpolitik.analysis.export import FORMATS, write_export
@@ -121,12 +119,9 @@ def cmd_dyad(args: argparse.Namespace) -> int:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     with _open(args.db) as store:
-        first, last = _coverage(store)
-        fetch_from = _baseline_start(args.since, args.by, args.baseline, first)
-        events = _alert_events(store, args, fetch_from)
-    alerts = detect_alerts(events, args.by, args.baseline, args.z, min_events=args.min_events,
-                           weighted=args.weighted, dyads=[tuple(args.dyad)] if args.dyad else None,
-                           actor=args.actor, since=args.since, start=fetch_from, end=last)
+        alerts, events = store_alerts(store, args.by, args.baseline, args.z, min_events=args.min_events,
+                                      actor=args.actor, dyad=tuple(args.dyad) if args.dyad else None,
+                                      since=args.since, modalities=_modalities(args), weighted=args.weighted)
     if args.format == "json":
         print(json.dumps([{**a.to_dict(), "events": _records(_explained(events, a.event_keys))} for a in alerts],
                          ensure_ascii=False, indent=1))
@@ -155,7 +150,7 @@ def cmd_plot_dyad(args: argparse.Namespace) -> int:
     from realpolitik.analysis.plot import plot_dyad
 
     with _open(args.db) as store:
-        first, last = _coverage(store)
+        first, last = coverage(store)
         events = store.events(dyad=(args.a, args.b), modalities=_modalities(args))
     series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)
     alerts = detect_alerts(events, args.by, z=args.z, weighted=args.weighted, dyads=[(args.a, args.b)],
@@ -173,33 +168,6 @@ def _open(db: str) -> Store:
         stderr.print(f"[red]no store at {db}[/]: ingest documents first, or pass --db", highlight=False)
         raise SystemExit(2)
     return Store.open(db)
-
-
-def _coverage(store: Store) -> tuple[date | None, date | None]:
-    """First and last event date of the whole store: the time the data covers."""
-    first, last = store.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
-    return (None if pd.isna(first) else pd.Timestamp(first).date(),
-            None if pd.isna(last) else pd.Timestamp(last).date())
-
-
-def _baseline_start(since: date | None, by: str, baseline: int, first: date | None) -> date | None:
-    """Where the events for alerts from ``since`` must start: ``baseline`` periods earlier (not before the data)."""
-    if since is None:
-        return first
-    periods = span_periods(pd.Series([pd.Timestamp(since)]), by)  # type: ignore[arg-type]
-    start = (periods[0] - baseline).start_time.date()
-    return max(start, first) if first else start
-
-
-def _alert_events(store: Store, args: argparse.Namespace, since: date | None) -> pd.DataFrame:
-    modalities = _modalities(args)
-    if args.dyad:
-        return store.events(dyad=tuple(args.dyad), since=since, modalities=modalities)
-    if args.actor:
-        both = pd.concat([store.events(actor=args.actor, since=since, modalities=modalities),
-                          store.events(target=args.actor, since=since, modalities=modalities)])
-        return both.drop_duplicates("event_key").sort_values(["event_date", "event_key"]).reset_index(drop=True)
-    return store.events(since=since, modalities=modalities)
 
 
 def _with_provenance(store: Store, events: pd.DataFrame) -> pd.DataFrame:

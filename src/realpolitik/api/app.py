@@ -34,8 +34,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from realpolitik.analysis.alerts import Alert, detect_alerts
-from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, dyad_series, span_periods, top_events
+from realpolitik.analysis.alerts import coverage, store_alerts
+from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, dyad_series, top_events
 from realpolitik.api.schemas import (
     ActorPage, AlertPage, CodeIn, CodeOut, Day, DyadOut, Error, EventDetail, EventPage, GraphOut, IngestIn,
     IngestOut,
@@ -47,7 +47,6 @@ from realpolitik.types import Document, Modality
 MAX_CODE_CHARS = 100_000  # longest text POST /api/code takes (coding time grows with length)
 MAX_LIMIT = 500
 ALERT_EVENTS = 5  # events listed with each alert
-MIN_HISTORY = 4  # baseline periods an alert needs (detect_alerts' default), fewer when the baseline is shorter
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                                "form-action 'self'; frame-ancestors 'none'",
@@ -140,7 +139,7 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         """Per period, what A did to B and B to A (counts per QuadClass, mean Goldstein), and the top events."""
         _check_pair(a, b, ("query", "b"))
         with access() as store:
-            first, last = _coverage(store)
+            first, last = coverage(store)
             events = store.events(dyad=(a, b), since=since, until=until, modalities=_modalities(modality))
         series = dyad_series(events, a, b, by, weighted, *_within(since, until, first, last))
         ranked = top_events(events, top)["event_key"] if top else []
@@ -160,8 +159,9 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         pair = _pair(dyad)
         if pair:
             _check_pair(*pair, ("query", "dyad"))
-        found, events = _find_alerts(access, by, z, baseline, min_events, actor, pair, since,
-                                     _modalities(modality), weighted)
+        with access() as store:
+            found, events = store_alerts(store, by, baseline, z, min_events=min_events, actor=actor, dyad=pair,
+                                         since=since, modalities=_modalities(modality), weighted=weighted)
         page = found[offset:offset + limit]
         by_key = events.set_index("event_key", drop=False)
         items = [{**alert.to_dict(), "events": _records(by_key.loc[list(alert.event_keys[:ALERT_EVENTS])])}
@@ -273,45 +273,12 @@ class _Precoded:
             yield self._results[document.content_hash]
 
 
-def _coverage(store: Store) -> tuple[date | None, date | None]:
-    """First and last event date in the store."""
-    first, last = store.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
-    return (None if pd.isna(first) else pd.Timestamp(first).date(),
-            None if pd.isna(last) else pd.Timestamp(last).date())
-
-
 def _within(since: date | None, until: date | None, first: date | None,
             last: date | None) -> tuple[date | None, date | None]:
     """The asked range cut to the store's first and last event (None: not asked), so series stay bounded."""
     start = max(since, first) if since and first else None
     end = min(until, last) if until and last else None
     return start, end
-
-
-def _find_alerts(access: _StoreAccess, by: Period, z: float, baseline: int, min_events: int, actor: str | None,
-                 pair: tuple[str, str] | None, since: date | None, modalities: tuple[str, ...] | None,
-                 weighted: bool) -> tuple[list[Alert], pd.DataFrame]:
-    """Alerts as ``realpolitik alerts`` finds them, and the events they were computed from."""
-    with access() as store:
-        first, last = _coverage(store)
-        if first is None or last is None or (since is not None and since > last):
-            return [], store.events(limit=0)
-        since = since if since is not None and since > first else None
-        fetch_from = first if since is None else max(first, (span_periods(
-            pd.Series([pd.Timestamp(since)]), by)[0] - baseline).start_time.date())  # type: ignore[arg-type]
-        if pair:
-            events = store.events(dyad=pair, since=fetch_from, modalities=modalities)
-        elif actor:
-            sides = [store.events(actor=actor, since=fetch_from, modalities=modalities),
-                     store.events(target=actor, since=fetch_from, modalities=modalities)]
-            both = pd.concat([s for s in sides if not s.empty] or sides[:1])
-            events = both.drop_duplicates("event_key").sort_values(["event_date", "event_key"])
-        else:
-            events = store.events(since=fetch_from, modalities=modalities)
-    found = detect_alerts(events.reset_index(drop=True), by, baseline, z, min_events=min_events,
-                          min_history=min(MIN_HISTORY, baseline), weighted=weighted,
-                          dyads=[pair] if pair else None, actor=actor, since=since, start=fetch_from, end=last)
-    return found, events
 
 
 def _pair_counts(store: Store, since: date | None, until: date | None,

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import pandas as pd
 from rich.console import Console
 
-from realpolitik.analysis.alerts import Alert, detect_alerts
+from realpolitik.analysis.alerts import Alert, store_alerts
 from realpolitik.ingest.feeds import read_feed
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
 from realpolitik.types import Document, DocumentError
@@ -125,8 +125,7 @@ def poll(store: Store, feeds: Sequence[str], state: WatchState, coder: Callable[
         key = item.id if isinstance(item, Document) else item.doc_id
         if key is not None and item.source is not None:
             state.seen.setdefault(item.source, set()).add(key)
-    events = store.events()
-    alerts = detect_alerts(events, by, z=z) if len(events) else []  # type: ignore[arg-type]
+    alerts, events = store_alerts(store, by, z=z)  # type: ignore[arg-type]
     new_alerts = [alert for alert in alerts if alert_key(alert) not in state.alerts]
     state.alerts.update(alert_key(alert) for alert in new_alerts)
     state.save()
