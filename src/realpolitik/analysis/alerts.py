@@ -282,8 +282,10 @@ def store_alerts(store: Store, by: Period = "month", baseline: int = 8, z: float
     first, last = coverage(store)
     if first is None or last is None or (since is not None and since > last):
         return [], store.events(limit=0)
+    if since is not None and since <= first:
+        since = None  # nothing to cut: every alert is after the first event
     fetch_from = first
-    if since is not None and since > first:
+    if since is not None:
         start = (span_periods(pd.Series([pd.Timestamp(since)]), by)[0] - baseline).start_time.date()
         fetch_from = max(first, start)
     if dyad:
