@@ -35,6 +35,7 @@ from realpolitik.types import Document, DocumentError, Event, Sentence
 
 CHUNK_CHARS = 100_000
 BATCH_SIZE = 32
+MAX_SENTENCE_TOKENS = 300  # longer parser "sentences" are tables, lists or unpunctuated text: not coded
 _BREAK = re.compile(r"\n\s*\n|(?<=[.!?])\s+")
 
 
@@ -109,8 +110,8 @@ class Pipeline:
         lowercase = self.actors.is_lowercase(document.text)
         for offset, spacy_doc in chunks:
             for sent in spacy_doc.sents:
-                if not sent.text.strip():
-                    continue
+                if not sent.text.strip() or len(sent) > MAX_SENTENCE_TOKENS:
+                    continue  # blank, or a run-on "sentence" (a list, a table) no event grammar applies to
                 when = resolve_sentence_date(sent, document.date)
                 sentence = Sentence(doc_id=document.id, index=len(sentences), text=sent.text,
                                     start=offset + sent.start_char, date=when.date,

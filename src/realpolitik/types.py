@@ -85,7 +85,7 @@ class Document:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -143,7 +143,7 @@ class Event:
                         self.target.code if self.target else "", self.code,
                         f"{self.trigger_span[0]}:{self.trigger_span[1]}",
                         f"{self.source_span[0]}:{self.source_span[1]}"])
-        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
         """The flat record written by ``realpolitik code`` (see README, "Event record")."""

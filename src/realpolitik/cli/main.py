@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -106,7 +107,8 @@ def _split_errors(items: Iterable[Document | DocumentError], errors: list[Docume
 
 def _report(error: DocumentError, errors: list[DocumentError], err_file: IO[str] | None) -> None:
     errors.append(error)
-    stderr.print(f"[yellow]skipped[/] {error.source}: {error.error}", highlight=False)
+    where = error.source.encode("utf-8", "backslashreplace").decode("utf-8")  # undecodable file names
+    stderr.print(f"[yellow]skipped[/] {escape(where)}: {escape(error.error)}", highlight=False)
     if err_file:
         err_file.write(json.dumps(error.to_dict()) + "\n")
 

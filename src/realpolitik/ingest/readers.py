@@ -98,6 +98,9 @@ def read_jsonl(path: Path, default_date: date | None = None,
     ``title`` and ``url``; other keys go to ``Document.meta``. Blank lines are skipped.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():  # a named pipe or device would block or never end
+        yield DocumentError(source=_safe(str(path)), error="not a regular file")
+        return
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -252,6 +255,8 @@ def _jsonl_document(line: bytes, path: Path, lineno: int,
     except json.JSONDecodeError as exc:
         return DocumentError(source=source,
                              error=f"invalid JSON: {exc.msg.removesuffix(' at')} (column {exc.colno})")
+    except RecursionError:
+        return DocumentError(source=source, error="invalid JSON: nested too deeply")
     except ValueError as exc:
         return DocumentError(source=source, error=str(exc))
     if not isinstance(record, dict):
@@ -285,6 +290,8 @@ def _html_document(html: str, path: Path, doc_id: str,
 
 def _document(doc_id: str, text: str, source: str, **fields: Any) -> Document | DocumentError:
     """A Document with cleaned-up text, or an error when the text is empty or not English."""
+    doc_id, text, source = _safe(doc_id), _safe(text), _safe(source)
+    fields = {k: _safe(v) if isinstance(v, str) else v for k, v in fields.items()}
     text = unicodedata.normalize("NFC", _fix_mojibake(text)).replace("\r\n", "\n").replace("\r", "\n")
     text = text.strip()
     if not text:
@@ -293,6 +300,15 @@ def _document(doc_id: str, text: str, source: str, **fields: Any) -> Document | 
     if language is not None:
         return DocumentError(source=source, error=f"not English (detected '{language}')", doc_id=doc_id)
     return Document(id=doc_id, text=text, source=source, **fields)
+
+
+def _safe(value: str) -> str:
+    """The string with lone surrogates (from JSON escapes or undecodable file names) as U+FFFD."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _language(text: str) -> str | None:

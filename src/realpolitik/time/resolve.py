@@ -119,7 +119,10 @@ def resolve_sentence_date(sentence: Span, doc_date: date | None) -> ResolvedDate
     attached = [c for c in candidates if _attached_to_root(c.core, sentence)]
     others = [c for c in candidates if c not in attached]
     for cand in attached + others:
-        found = _resolve_candidate(cand, doc_date)
+        try:
+            found = _resolve_candidate(cand, doc_date)
+        except (OverflowError, ValueError):  # "next year" from 9999-12-31, "yesterday" from 0001-01-01
+            continue
         if found is not None:
             day, granularity = found
             return ResolvedDate(day, "sentence", cand.text, granularity)
