@@ -21,6 +21,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from realpolitik.cli.args import iso_date, positive
+from realpolitik.distributed.cli import (add_engine_options, check_engine_options, ingest_with_engine,
+                                         uses_engine_options)
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
 
 stdout = Console()
@@ -36,7 +38,7 @@ def add_parser(subparsers: Any) -> None:
         "ingest", help="code files into the event store (documents already stored are skipped)",
         description="Read, code and store documents with their sentences, event mentions and deduplicated "
                     "events. Safe to re-run or to kill: each document is stored whole or not at all.")
-    ingest.add_argument("paths", nargs="+", help="files or directories (.txt, .html, .jsonl)")
+    ingest.add_argument("paths", nargs="*", help="files or directories (.txt, .html, .jsonl)")
     _db_option(ingest)
     ingest.add_argument("--date", type=iso_date, help="publication date for documents that have none")
     ingest.add_argument("--workers", type=positive, default=1, help="coding processes (default 1)")
@@ -46,6 +48,7 @@ def add_parser(subparsers: Any) -> None:
                         help="extra event triggers (YAML); repeatable")
     ingest.add_argument("-v", "--verbose", action="store_true",
                         help="print a line for every document stored or skipped")
+    add_engine_options(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     events = subparsers.add_parser(
@@ -91,6 +94,7 @@ def _modality_option(parser: argparse.ArgumentParser) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from realpolitik.ingest.readers import read_paths
 
+    check_engine_options(args)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                         console=stderr, transient=True, disable=not stderr.is_terminal)
 
@@ -104,8 +108,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     with Store.open(args.db) as store, progress:
         task = progress.add_task("ingesting", total=None)
-        stats = store.ingest(read_paths(args.paths, default_date=args.date), workers=args.workers,
-                             gazetteer_files=args.gazetteer, lexicon_files=args.lexicon, progress=report)
+        if uses_engine_options(args):
+            stats = ingest_with_engine(store, args, report)
+        else:
+            stats = store.ingest(read_paths(args.paths, default_date=args.date), workers=args.workers,
+                                 gazetteer_files=args.gazetteer, lexicon_files=args.lexicon, progress=report)
         total = store.count_events(modalities=None)
     stderr.print(f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
                  f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store",

@@ -1,0 +1,159 @@
+"""Time and memory as the corpus grows: 1x, 4x and 16x a slice of the Wikinews corpus.
+
+    python benchmarks/scale.py [--corpus ../shared/data/news_wikinews.jsonl] [--slice 200] [--copies 1 4 16]
+                               [--runs single two dask] [--out benchmarks/scale.md]
+
+The first ``--slice`` documents are repeated 1, 4 and 16 times into a JSONL
+file (ids made unique) and coded by three engines, each run in a fresh
+process so its peak RSS is its own:
+
+* ``single``: ``realpolitik code`` in one process (read, code, serialise events);
+* ``two``: the same with 2 worker processes (``--workers 2``);
+* ``dask``: ``ingest --engine dask`` on a local 2-process Dask cluster
+  (``code_to_parquet``), then ``load_parquet`` into a new DuckDB store.
+
+Seconds include start-up (loading the model, starting the pool or cluster).
+Linearity: a straight line ``seconds = start-up + docs x cost`` is fitted to
+each engine's runs; time grows linearly when every run's seconds per document,
+net of that start-up, is within +-25 % of the fitted cost. Memory is flat
+when the 16x run's peak RSS (main process and workers) is within 25 % of the 1x run's. The Markdown table
+(with the machine and its load) goes to stdout and to ``--out``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import islice
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from run import DEFAULT_CORPUS, machine, peak_rss_mb  # noqa: E402
+
+RUNS = {"single": "realpolitik code, 1 process", "two": "realpolitik code, 2 processes",
+        "dask": "ingest --engine dask, 2 workers"}
+TOLERANCE = 0.25
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--slice", type=int, default=200, help="documents in the 1x corpus (default 200)")
+    ap.add_argument("--copies", type=int, nargs="+", default=[1, 4, 16])
+    ap.add_argument("--runs", nargs="+", choices=list(RUNS), default=list(RUNS))
+    ap.add_argument("--out", type=Path, default=HERE / "scale.md")
+    ap.add_argument("--child", nargs=2, metavar=("RUN", "JSONL"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return 0
+
+    load_before = os.getloadavg()
+    results: dict[str, list[dict]] = {run: [] for run in args.runs}
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(args.corpus, encoding="utf-8") as source:
+            lines = list(islice(source, args.slice))
+        words = sum(len(json.loads(line)["text"].split()) for line in lines)
+        for copies in args.copies:
+            corpus = Path(tmp) / f"x{copies}.jsonl"
+            with open(corpus, "w", encoding="utf-8") as out:
+                for n in range(copies):
+                    for line in lines:
+                        record = json.loads(line)
+                        record["id"] = f"{record['id']}#{n}"
+                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for run in args.runs:
+                done = subprocess.run([sys.executable, __file__, "--child", run, str(corpus)], check=True,
+                                      capture_output=True, text=True)
+                result = {**json.loads(done.stdout.strip().splitlines()[-1]), "copies": copies}
+                results[run].append(result)
+                print(f"{run} x{copies}: {result}", file=sys.stderr, flush=True)
+    text = report(results, args, len(lines), words, load_before, os.getloadavg())
+    print(text)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def child(run: str, corpus: str) -> dict:
+    """One run in this (fresh) process: seconds, documents, events and peak RSS in MB."""
+    from realpolitik.ingest.readers import read_paths
+
+    started = time.perf_counter()
+    if run == "dask":
+        return _dask_child(Path(corpus), started)
+    from realpolitik.pipeline import run_parallel
+
+    docs = events = 0
+    with open(os.devnull, "w") as sink:
+        for result in run_parallel(read_paths([corpus]), 1 if run == "single" else 2):
+            docs += 1
+            for event in result.events:
+                sink.write(json.dumps(event.to_dict()) + "\n")
+                events += 1
+    seconds = time.perf_counter() - started
+    workers = peak_rss_mb(resource.RUSAGE_CHILDREN) if run == "two" else None
+    return {"seconds": seconds, "docs": docs, "events": events, "rss_main": peak_rss_mb(), "rss_worker": workers}
+
+
+def _dask_child(corpus: Path, started: float) -> dict:
+    from realpolitik.distributed.dask_engine import code_to_parquet, dask_client, load_parquet
+    from realpolitik.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp, dask_client(None, 2) as client:
+        manifest = code_to_parquet([corpus], Path(tmp) / "parquet", client.scheduler.address)
+        coded = time.perf_counter()
+        workers = max(client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024).values())
+        with Store.open(Path(tmp) / "events.duckdb") as store:
+            load_parquet(store, manifest.directory)
+        loaded = time.perf_counter()
+    return {"seconds": coded - started, "load_seconds": loaded - coded, "docs": manifest.documents,
+            "events": manifest.events, "rss_main": peak_rss_mb(), "rss_worker": workers}
+
+
+def linear_fit(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares (start-up seconds, seconds per document) of (documents, seconds) points."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx if sxx else mean_y / mean_x
+    return mean_y - slope * mean_x, slope
+
+
+def report(results: dict[str, list[dict]], args: argparse.Namespace, slice_docs: int, words: int,
+           load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
+    lines = [(f"Corpus: the first {slice_docs} documents of {args.corpus.name} ({words:,} words), repeated "
+              f"{', '.join(f'{c}x' for c in args.copies)}. Machine: {machine()}. "
+              f"Load average before / after: {load_before[0]:.1f} / {load_after[0]:.1f}."), "",
+             ("| run | corpus | documents | seconds | s/doc | s/doc net of start-up | peak RSS main process (MB) "
+              "| peak RSS per worker (MB) | load into DuckDB (s) | events |"),
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    verdicts = []
+    for run, rows in results.items():
+        start, cost = linear_fit([(r["docs"], r["seconds"]) for r in rows])
+        for r in rows:
+            net = (r["seconds"] - start) / r["docs"]
+            worker = "" if r["rss_worker"] is None else f"{r['rss_worker']:.0f}"
+            load = f"{r['load_seconds']:.1f}" if "load_seconds" in r else ""
+            lines.append(f"| {RUNS[run]} | {r['copies']}x | {r['docs']:,} | {r['seconds']:.1f} | "
+                         f"{r['seconds'] / r['docs']:.3f} | {net:.3f} | {r['rss_main']:.0f} | {worker} | {load} | "
+                         f"{r['events']:,} |")
+        if len(rows) > 1:
+            spread = max(abs((r["seconds"] - start) / r["docs"] / cost - 1) for r in rows)
+            growth = max(rows[-1][k] / rows[0][k] - 1 for k in ("rss_main", "rss_worker") if rows[0][k])
+            verdicts.append(f"- {RUNS[run]}: start-up {start:.1f} s, {cost:.3f} s per document; seconds per "
+                            f"document net of start-up within {spread:.0%} of that "
+                            f"({'linear' if spread <= TOLERANCE else 'NOT linear'}, limit ±{TOLERANCE:.0%}); "
+                            f"peak RSS {rows[-1]['copies']}x vs {rows[0]['copies']}x: {growth:+.0%} "
+                            f"({'flat' if abs(growth) <= TOLERANCE else 'NOT flat'}).")
+    return "\n".join(lines + [""] + verdicts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
