@@ -27,7 +27,7 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "foote
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                "pre", "tr", "td", "th", "section", "article", "main", "dd", "dt")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _METADATA_FIELDS = ("title", "url", "author", "sitename", "description")
 
 
@@ -38,7 +38,7 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
     :class:`datetime.date`), ``url``, ``author``, ``sitename``, ``description``.
     The text is ``""`` when the page holds no main text.
     """
-    html = _CONTROL_CHARS.sub("", html)  # lxml refuses XML-incompatible control characters
+    html = _CONTROL_CHARS.sub("", html)  # lxml refuses control characters, surrogates, U+FFFE/FFFF
     extracted = trafilatura.bare_extraction(
         html, favor_precision=True, include_comments=False, include_tables=False,
         with_metadata=True)
