@@ -13,9 +13,11 @@ process so its peak RSS is its own:
   (``code_to_parquet``), then ``load_parquet`` into a new DuckDB store.
 
 Seconds include start-up (loading the model, starting the pool or cluster).
-Linearity: a straight line ``seconds = start-up + docs x cost`` is fitted to
-each engine's runs; time grows linearly when every run's seconds per document,
-net of that start-up, is within +-25 % of the fitted cost. Memory is flat
+Linearity: the marginal cost of each step up (extra seconds / extra documents
+from 1x to 4x and from 4x to 16x) cancels the start-up; time grows linearly
+when each step's marginal seconds per document is within +-25 % of their
+mean (the start-up shown is what the first run took beyond its documents at
+that mean cost). Memory is flat
 when the 16x run's peak RSS (main process and workers) is within 25 % of the 1x run's. The Markdown table
 (with the machine and its load) goes to stdout and to ``--out``.
 """
@@ -29,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -116,14 +118,9 @@ def _dask_child(corpus: Path, started: float) -> dict:
             "events": manifest.events, "rss_main": peak_rss_mb(), "rss_worker": workers}
 
 
-def linear_fit(points: list[tuple[int, float]]) -> tuple[float, float]:
-    """Least-squares (start-up seconds, seconds per document) of (documents, seconds) points."""
-    n = len(points)
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
-    sxx = sum((x - mean_x) ** 2 for x, _ in points)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx if sxx else mean_y / mean_x
-    return mean_y - slope * mean_x, slope
+def marginal_costs(rows: list[dict]) -> list[float]:
+    """Extra seconds per extra document from each run to the next larger one."""
+    return [(b["seconds"] - a["seconds"]) / (b["docs"] - a["docs"]) for a, b in pairwise(rows)]
 
 
 def report(results: dict[str, list[dict]], args: argparse.Namespace, slice_docs: int, words: int,
@@ -131,24 +128,25 @@ def report(results: dict[str, list[dict]], args: argparse.Namespace, slice_docs:
     lines = [(f"Corpus: the first {slice_docs} documents of {args.corpus.name} ({words:,} words), repeated "
               f"{', '.join(f'{c}x' for c in args.copies)}. Machine: {machine()}. "
               f"Load average before / after: {load_before[0]:.1f} / {load_after[0]:.1f}."), "",
-             ("| run | corpus | documents | seconds | s/doc | s/doc net of start-up | peak RSS main process (MB) "
+             ("| run | corpus | documents | seconds | s/doc | marginal s/doc | peak RSS main process (MB) "
               "| peak RSS per worker (MB) | load into DuckDB (s) | events |"),
              "|---|---|---|---|---|---|---|---|---|---|"]
     verdicts = []
     for run, rows in results.items():
-        start, cost = linear_fit([(r["docs"], r["seconds"]) for r in rows])
-        for r in rows:
-            net = (r["seconds"] - start) / r["docs"]
+        costs = marginal_costs(rows)
+        for r, cost in zip(rows, [None, *costs]):
             worker = "" if r["rss_worker"] is None else f"{r['rss_worker']:.0f}"
             load = f"{r['load_seconds']:.1f}" if "load_seconds" in r else ""
             lines.append(f"| {RUNS[run]} | {r['copies']}x | {r['docs']:,} | {r['seconds']:.1f} | "
-                         f"{r['seconds'] / r['docs']:.3f} | {net:.3f} | {r['rss_main']:.0f} | {worker} | {load} | "
-                         f"{r['events']:,} |")
-        if len(rows) > 1:
-            spread = max(abs((r["seconds"] - start) / r["docs"] / cost - 1) for r in rows)
+                         f"{r['seconds'] / r['docs']:.3f} | {'' if cost is None else f'{cost:.3f}'} | "
+                         f"{r['rss_main']:.0f} | {worker} | {load} | {r['events']:,} |")
+        if costs:
+            mean = sum(costs) / len(costs)
+            spread = max(abs(c / mean - 1) for c in costs)
+            start = rows[0]["seconds"] - rows[0]["docs"] * mean
             growth = max(rows[-1][k] / rows[0][k] - 1 for k in ("rss_main", "rss_worker") if rows[0][k])
-            verdicts.append(f"- {RUNS[run]}: start-up {start:.1f} s, {cost:.3f} s per document; seconds per "
-                            f"document net of start-up within {spread:.0%} of that "
+            verdicts.append(f"- {RUNS[run]}: {mean:.3f} s per extra document, start-up about {start:.0f} s; "
+                            f"each step within {spread:.0%} of that "
                             f"({'linear' if spread <= TOLERANCE else 'NOT linear'}, limit ±{TOLERANCE:.0%}); "
                             f"peak RSS {rows[-1]['copies']}x vs {rows[0]['copies']}x: {growth:+.0%} "
                             f"({'flat' if abs(growth) <= TOLERANCE else 'NOT flat'}).")

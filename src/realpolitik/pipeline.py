@@ -124,6 +124,8 @@ class Pipeline:
                 sentences.append(sentence)
         for s in sentences:
             s.span = None  # free the parse; records keep only plain data
+        for _, spacy_doc in chunks:  # cached entity spans point back at the Doc: a cycle only a full GC frees
+            spacy_doc.user_data.pop("realpolitik.ents", None)
         return sentences, events
 
 
