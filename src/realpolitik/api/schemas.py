@@ -77,16 +77,9 @@ class EventPage(BaseModel):
     items: list[EventOut]
 
 
-class MentionOut(BaseModel):
-    """One report of an event: the sentence, its spans and the document it came from."""
+class EvidenceOut(BaseModel):
+    """What every event record shows: the sentence, the actors, the trigger and their spans."""
 
-    mention_id: str
-    doc_id: str
-    doc_source: str | None
-    site: str
-    url: str | None
-    title: str | None
-    doc_date: date | None
     sentence_index: int
     sentence_text: str
     source: str
@@ -104,12 +97,24 @@ class MentionOut(BaseModel):
     trigger_text: str | None
     trigger_span: Span | None
     event_date: date | None
+    location: str | None
+    confidence: float | None
+
+
+class MentionOut(EvidenceOut):
+    """One report of an event: the sentence, its spans and the document it came from."""
+
+    mention_id: str
+    doc_id: str
+    doc_source: str | None
+    site: str
+    url: str | None
+    title: str | None
+    doc_date: date | None
     date_source: str | None
     date_text: str | None
-    location: str | None
     location_country: str | None
     location_span: Span | None
-    confidence: float | None
 
 
 class EventDetail(BaseModel):
@@ -219,31 +224,12 @@ class CodeIn(BaseModel):
     date: Day | None = Field(default=None, description="publication date, to resolve relative dates")
 
 
-class CodedEvent(BaseModel):
+class CodedEvent(EvidenceOut):
     """An event coded from posted text (the record ``realpolitik code`` writes)."""
 
     event_id: str
-    sentence_index: int
-    sentence_text: str
-    source: str
-    source_name: str | None
-    source_text: str | None
-    source_span: Span | None
-    target: str | None
-    target_name: str | None
-    target_text: str | None
-    target_span: Span | None
-    code: str
-    event_name: str | None
     goldstein: float | None
     quad_class: int | None
-    modality: str
-    modality_cue: str | None
-    trigger_text: str | None
-    trigger_span: Span | None
-    event_date: date | None
-    location: str | None
-    confidence: float | None
 
 
 class CodeOut(BaseModel):
