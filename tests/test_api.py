@@ -275,6 +275,15 @@ def test_ingest_with_the_token_stores_documents(tmp_path: Path) -> None:
         assert (event["source"], event["code"], event["target"], event["event_date"]) == (
             "TUR", "111", "GRC", "2009-05-05")
         assert api.post("/api/ingest", json={"documents": []}, headers=auth).status_code == 422
+        # Posted texts are read like files: a German one is an error row, a stray BOM does not hide the actor.
+        mixed = {"documents": [
+            {"id": "de", "text": "Die Bundesregierung hat am Montag neue Sanktionen gegen Russland beschlossen, "
+                                 "wie ein Sprecher in Berlin mitteilte."},
+            {"id": "bom", "date": "2009-05-06", "text": "\ufeffGreece condemned Turkey over the incident."}]}
+        stats = api.post("/api/ingest", json=mixed, headers=auth).json()
+        assert (stats["new_documents"], stats["errors"]) == (1, 1)
+        assert {(e["source"], e["target"]) for e in get(api, "/api/events")["items"]} == {("TUR", "GRC"),
+                                                                                          ("GRC", "TUR")}
 
 
 # -- serving --------------------------------------------------------------------------------------------

@@ -271,6 +271,9 @@ def test_decode_bytes() -> None:
     assert decode_bytes("Kyiv \u2013 talks".encode()) == "Kyiv \u2013 talks"
     assert decode_bytes(b"\xef\xbb\xbfKyiv talks") == "Kyiv talks"
     assert decode_bytes("Kyiv \u2013 talks".encode("utf-16")) == "Kyiv \u2013 talks"
+    # UTF-16 without a byte-order mark (what some Windows tools write): NUL at every other byte.
+    assert decode_bytes("Kyiv \u2013 talks resumed".encode("utf-16-le")) == "Kyiv \u2013 talks resumed"
+    assert decode_bytes("Kyiv \u2013 talks resumed".encode("utf-16-be")) == "Kyiv \u2013 talks resumed"
     assert decode_bytes("Le caf\u00e9".encode("latin-1")) == "Le caf\u00e9"
     assert decode_bytes("He said \u201cno\u201d \u2013 twice.".encode("cp1252")) == "He said \u201cno\u201d \u2013 twice."
     # UTF-8 with one stray Windows byte: the UTF-8 parts stay UTF-8.
@@ -283,6 +286,15 @@ def test_decode_bytes() -> None:
         decode_bytes(b"\x1b\x02\x03\x04 header \x05\x06\x07\x08\x0e\x0f")  # control characters, no NUL
     with pytest.raises(ValueError, match="^cannot decode: "):
         decode_bytes(GARBAGE)
+
+
+def test_invisible_characters_are_removed_so_names_stay_whole(tmp_path: Path) -> None:
+    """Zero-width spaces, stray byte-order marks, word joiners and soft hyphens (pasted from the web) go."""
+    path = tmp_path / "pasted.txt"
+    path.write_text("\ufeffRussia con\u00addemned the strike. Officials in Bei\u200bjing met \u2060Japan\u2060's "
+                    "envoy on Monday.", encoding="utf-8")
+    [doc] = read_paths([path])
+    assert doc.text == "Russia condemned the strike. Officials in Beijing met Japan's envoy on Monday."
 
 
 def test_mojibake_is_repaired(tmp_path: Path) -> None:

@@ -94,6 +94,14 @@ EDGE_TEXT = [
     "\u4e2d\u56fd", "\ud55c\uad6d", "\u0e44\u0e17\u0e22", "\u0928\u092e\u0938\u094d\u0924\u0947",
     "\r\n", "\r", "\n\n", "  ", "...", "\u2014", "\u201cquoted\u201d", "2024-03-14", "12:30",
 ]
+INVISIBLE = "\u200b\u2060\ufeff\u00ad"  # the readers remove these: they would hide names from the matcher
+
+
+def cleaned(text: str) -> str:
+    """What a reader makes of a document's text (before its line ends and outer spaces are tidied)."""
+    return unicodedata.normalize("NFC", text.translate(dict.fromkeys(map(ord, INVISIBLE))))
+
+
 LONE_SURROGATES = ["\ud800", "\udbff", "\udc00", "\udfff", "\ud83d"]
 CODECS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252",
           "shift_jis", "gb18030", "koi8-r", "mac_roman", "iso-8859-7"]
@@ -284,7 +292,7 @@ def test_english_text_in_a_unicode_encoding_is_read_exactly(scratch: Callable, s
     tally("unicode_round_trip")
     text = english_paragraph(sentences, noise).replace("\n", newline)
     note(f"{codec}: {text!r}")
-    expected = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    expected = cleaned(text).replace("\r\n", "\n").replace("\r", "\n").strip()
     with scratch() as folder:
         path = folder / "story.txt"
         path.write_bytes(text.encode(codec))
@@ -557,7 +565,7 @@ def test_jsonl_every_line_is_answered(scratch: Callable, lines: list[Line], crlf
             assert isinstance(item, DocumentError) and re.fullmatch(expected.error, item.error), item
         if expected.text is not None:
             assert isinstance(item, Document), item
-            assert item.text == unicodedata.normalize("NFC", expected.text)
+            assert item.text == cleaned(expected.text)
             assert item.date == expected.date
             assert item.id == (expected.id or f"{path.stem}:{n}")
 
@@ -681,7 +689,7 @@ def test_edge_case_readings(tmp_path: Path) -> None:
         path.write_bytes(EDGE_FILES[name])
         return list(read_paths([path]))
 
-    for name in ("bom_utf8.txt", "utf16_le_bom.txt", "utf16_be_bom.txt", "utf32.txt"):
+    for name in ("bom_utf8.txt", "utf16_le_bom.txt", "utf16_be_bom.txt", "utf32.txt", "utf16_no_bom.txt"):
         assert read(name)[0].text == STORY, name
     assert read("latin1.txt")[0].text.startswith("Talks on the Øresund bridge toll resumed in Malmö")
     assert read("cp1252_quotes.txt")[0].text.startswith("\u201cWe condemn this,\u201d the minister said \u2014")

@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from realpolitik.analysis.alerts import coverage, store_alerts
 from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, dyad_series, top_events
+from realpolitik.ingest.readers import make_document
 from realpolitik.api.schemas import (
     ActorPage, AlertPage, CodeIn, CodeOut, Day, DyadOut, Error, EventDetail, EventPage, GraphOut, IngestIn,
     IngestOut,
@@ -218,14 +219,14 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
                                                               "or the token is wrong"}})
     def ingest(body: IngestIn) -> dict[str, Any]:
         """Code and store documents (skipping those stored already). Needs the ingest token."""
-        docs = [Document(id=d.id, text=d.text, date=d.date, title=d.title, url=d.url, source="api")
-                for d in body.documents]
+        items = [make_document(d.id, d.text, "api", date=d.date, title=d.title, url=d.url)
+                 for d in body.documents]
         with access() as store:
-            fresh = [d for d in docs if not store.has_document(d.content_hash)]
+            fresh = [d for d in items if isinstance(d, Document) and not store.has_document(d.content_hash)]
         with _PIPELINE_LOCK:
             coded = _Precoded(default_pipeline().run(fresh))
         with access() as store:
-            stats = store.ingest(docs, pipeline=coded)  # type: ignore[arg-type]
+            stats = store.ingest(items, pipeline=coded)
             total = store.count_events(modalities=None)
         return {**vars(stats), "total_events": total}
 

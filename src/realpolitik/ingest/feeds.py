@@ -30,7 +30,7 @@ from typing import Any
 import feedparser
 
 from realpolitik.ingest.html import html_to_text
-from realpolitik.ingest.readers import _document, decode_bytes
+from realpolitik.ingest.readers import decode_bytes, make_document
 from realpolitik.types import Document, DocumentError
 
 FETCH_TIMEOUT_SECONDS: float = 30.0
@@ -96,7 +96,7 @@ def entry_document(entry: Any, source: str, default_date: date | None = None) ->
     text = _entry_text(entry)
     title = _clean(entry.get("title"))
     link = str(entry.get("link") or "").strip()
-    return _document(doc_id, text or title or "", source, date=entry_date(entry) or default_date,
+    return make_document(doc_id, text or title or "", source, date=entry_date(entry) or default_date,
                      title=title, url=link if link.lower().startswith(_URL_PREFIXES) else None)
 
 

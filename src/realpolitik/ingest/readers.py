@@ -39,6 +39,7 @@ _MAX_CONTROL_SHARE = 0.05  # of the sample; more control bytes than this is bina
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])  # C0 controls except \t \n \v \f \r
 _MAX_NON_ASCII_SHARE = 0.3  # of the non-space characters of Western (cp1252) text
 _MIN_TEXTLIKE_SHARE = 0.85  # letters, digits, punctuation, spaces in a guessed decoding
+_MIN_UTF16_ZERO_SHARE = 0.5  # of the high (or low) bytes: UTF-16 without a byte-order mark
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
@@ -47,6 +48,7 @@ _HTML_START = ("<!doctype html", "<html")
 # A UTF-8 lead byte then a continuation byte, both read as cp1252: "Ã©", "â€™", "Â£".
 _MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf\u2010-\u203a\u20ac\u0152\u0153\u0160\u0161"
                        "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2122]")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))  # removed from texts (see make_document)
 _JSONL_RESERVED = ("id", "date", "text", "title", "url")
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -137,7 +139,7 @@ def read_text(path: Path, default_date: date | None = None, max_bytes: int = MAX
         return DocumentError(source=str(path), error=_error_message(exc), doc_id=doc_id)
     if text[:1_000].lstrip()[:20].lower().startswith(_HTML_START):
         return _html_document(text, path, doc_id, default_date)
-    return _document(doc_id, text, str(path), date=default_date)
+    return make_document(doc_id, text, str(path), date=default_date)
 
 
 def read_html(path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES,
@@ -167,6 +169,9 @@ def decode_bytes(data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise ValueError(f"cannot decode: invalid {encoding} after its byte-order mark "
                                  f"({exc.reason} at byte {exc.start})") from None
+    utf16 = _bomless_utf16(data)
+    if utf16 is not None:
+        return utf16
     if _looks_binary(data):
         raise ValueError("binary file, not text")
     try:
@@ -274,7 +279,7 @@ def _jsonl_document(line: bytes, path: Path, lineno: int,
     except ValueError as exc:
         return DocumentError(source=source, error=str(exc), doc_id=doc_id)
     meta = {key: value for key, value in record.items() if key not in _JSONL_RESERVED}
-    return _document(doc_id, text, source, date=doc_date, title=_optional_str(record.get("title")),
+    return make_document(doc_id, text, source, date=doc_date, title=_optional_str(record.get("title")),
                      url=_optional_str(record.get("url")), meta=meta)
 
 
@@ -284,15 +289,23 @@ def _html_document(html: str, path: Path, doc_id: str,
     text, meta = html_to_text(html)
     if not text:
         return DocumentError(source=str(path), error="no main text found in HTML", doc_id=doc_id)
-    return _document(doc_id, text, str(path), date=meta.pop("date", None) or default_date,
+    return make_document(doc_id, text, str(path), date=meta.pop("date", None) or default_date,
                      title=meta.pop("title", None), url=meta.pop("url", None), meta=meta)
 
 
-def _document(doc_id: str, text: str, source: str, **fields: Any) -> Document | DocumentError:
-    """A Document with cleaned-up text, or an error when the text is empty or not English."""
+def make_document(doc_id: str, text: str, source: str, **fields: Any) -> Document | DocumentError:
+    """A Document with cleaned-up text, or an error when the text is empty or not English.
+
+    Every reader (files, feeds, the API) makes its documents here: lone
+    surrogates become U+FFFD, mojibake is repaired, the text is NFC with
+    ``\\n`` line ends, and invisible format characters (zero-width space,
+    byte-order mark, word joiner, soft hyphen) are removed so that they
+    cannot hide a name from the matcher. `fields` go to :class:`Document`.
+    """
     doc_id, text, source = _safe(doc_id), _safe(text), _safe(source)
     fields = {k: _safe(v) if isinstance(v, str) else v for k, v in fields.items()}
-    text = unicodedata.normalize("NFC", _fix_mojibake(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", _fix_mojibake(text).translate(_INVISIBLE))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.strip()
     if not text:
         return DocumentError(source=source, error="empty document", doc_id=doc_id)
@@ -355,6 +368,22 @@ def _parse_date(value: Any) -> date | None:
 
 def _optional_str(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """The text of UTF-16 without a byte-order mark (NUL bytes at every other position), else None."""
+    sample = data[:_BINARY_SAMPLE_BYTES]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0) / (len(sample) // 2), sample[1::2].count(0) / (len(sample) // 2)
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= _MIN_UTF16_ZERO_SHARE and other == 0:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if _textlike_share(text) >= _MIN_TEXTLIKE_SHARE else None
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:
