@@ -213,3 +213,16 @@ def test_bad_documents_fail_alone(pipeline: Pipeline) -> None:
     assert results[0].events and results[2].events
     with pytest.raises(ValueError, match="empty"):
         pipeline.code_text("   ")
+
+
+def test_long_texts_are_cut_at_sentence_ends_else_between_words() -> None:
+    from realpolitik.pipeline import _chunks
+
+    story = "Iran condemned the strike on Monday. " * 100
+    pieces = list(_chunks(story, limit=1_000))
+    assert "".join(p for _, p in pieces) == story and all(len(p) <= 1_000 for _, p in pieces)
+    assert all(p.endswith(". ") for _, p in pieces[:-1])
+    assert [o for o, _ in pieces] == [sum(len(p) for _, p in pieces[:n]) for n in range(len(pieces))]
+    run_on = "protesters clashed with police in Tbilisi and " * 100  # no sentence end anywhere
+    pieces = list(_chunks(run_on, limit=1_000))
+    assert "".join(p for _, p in pieces) == run_on and all(p.endswith(" ") for _, p in pieces[:-1])

@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Protocol, Sequence
 
 from spacy.tokens import Doc
 
@@ -37,6 +37,7 @@ CHUNK_CHARS = 100_000
 BATCH_SIZE = 32
 MAX_SENTENCE_TOKENS = 300  # longer parser "sentences" are tables, lists or unpunctuated text: not coded
 _BREAK = re.compile(r"\n\s*\n|(?<=[.!?])\s+")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -47,6 +48,14 @@ class Result:
     events: list[Event]
     sentences: list[Sentence]
     error: DocumentError | None = None
+
+
+class Coder(Protocol):
+    """What ``Store.ingest`` codes with: a :class:`Pipeline`, or a stand-in handing back work done elsewhere."""
+
+    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
+        """One Result per document, in order."""
+        ...
 
 
 class Pipeline:
@@ -130,11 +139,12 @@ class Pipeline:
 
 
 def _chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
-    """(offset, piece) cuts of at most `limit` chars, at paragraph or sentence ends where possible."""
+    """(offset, piece) cuts of at most `limit` chars, at paragraph or sentence ends, else between words."""
     start = 0
     while len(text) - start > limit:
         window = text[start:start + limit]
-        cut = max((m.end() for m in _BREAK.finditer(window, limit // 2)), default=limit)
+        cut = max((m.end() for m in _BREAK.finditer(window, limit // 2)), default=0)
+        cut = cut or max((m.end() for m in _SPACE.finditer(window, limit // 2)), default=limit)
         yield start, text[start:start + cut]
         start += cut
     yield start, text[start:]

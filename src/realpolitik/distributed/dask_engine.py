@@ -208,11 +208,16 @@ def code_items_to_parquet(items: Iterable[Document | DocumentError], out_dir: st
 @contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Client]:
     """A client of the scheduler at `scheduler`, or of a new local cluster of `workers` processes."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        # On one machine a dead worker means the document killed it (memory, native crash): give up on the
+        # task at once and isolate the culprit, rather than let the scheduler retry it on other workers.
+        with (dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+              LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR) as cluster,
+              Client(cluster) as client):
             yield client
         return
     try:
@@ -442,17 +447,18 @@ class _Coded(Document):
 class _Replay:
     """Stands in for the pipeline in ``Store.ingest``: hands back what was coded on the cluster."""
 
-    def run(self, documents: Iterable[_Coded]) -> Iterator[Result]:
+    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
         from realpolitik.pipeline import Result
 
         for doc in documents:
+            assert isinstance(doc, _Coded)
             yield Result(doc, doc.events, doc.sentences, doc.coding_error)
 
 
 def load_parquet(store: Store, directory: str | Path, progress: Progress | None = None) -> IngestStats:
     """Store a Parquet dataset written by :func:`code_to_parquet`; idempotent, nothing is coded again."""
     manifest = ParquetManifest.load(directory)
-    return store.ingest(read_parquet(manifest), pipeline=_Replay(), progress=progress)  # type: ignore[arg-type]
+    return store.ingest(read_parquet(manifest), pipeline=_Replay(), progress=progress)
 
 
 def read_parquet(manifest: ParquetManifest) -> Iterator[Document | DocumentError]:

@@ -32,7 +32,7 @@ from realpolitik.store.dedup import WINDOW_DAYS, Cluster, cluster, group_key
 from realpolitik.types import Document, DocumentError, Event
 
 if TYPE_CHECKING:
-    from realpolitik.pipeline import Pipeline, Result
+    from realpolitik.pipeline import Coder, Result
 
 DEFAULT_DB = "realpolitik.duckdb"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
@@ -197,7 +197,7 @@ class Store:
 
     # -- writing ----------------------------------------------------------------
 
-    def ingest(self, items: Iterable[Document | DocumentError], pipeline: Pipeline | None = None,
+    def ingest(self, items: Iterable[Document | DocumentError], pipeline: Coder | None = None,
                workers: int = 1, gazetteer_files: Sequence[str | Path] = (),
                lexicon_files: Sequence[str | Path] = (), progress: Progress | None = None) -> IngestStats:
         """Code and store documents; idempotent. Read errors and coding errors go to the errors table.
