@@ -9,6 +9,7 @@ Romanian officials") give one mention per country.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -121,17 +122,17 @@ class ActorMatcher:
                 if entries:
                     hits.append(_Hit(start, end, entries))
             doc.user_data[key] = _longest_first(hits)
-        return [h for h in doc.user_data[key] if sent.start <= h.start and h.end <= sent.end]
+        return _in_sentence(doc.user_data[key], sent)
 
     def _role_hits(self, sent: Span, names: list[_Hit]) -> list[_Hit]:
         doc = sent.doc
         if "realpolitik.roles" not in doc.user_data:
-            doc.user_data["realpolitik.roles"] = [(s, e) for _, s, e in self._role_matcher(doc)]
+            doc.user_data["realpolitik.roles"] = sorted((_Hit(s, e, []) for _, s, e in self._role_matcher(doc)),
+                                                        key=lambda h: (h.start, h.end))
         taken = {i for h in names for i in range(h.start, h.end)}
         hits = []
-        for s, e in doc.user_data["realpolitik.roles"]:
-            if not (sent.start <= s and e <= sent.end):
-                continue
+        for found in _in_sentence(doc.user_data["realpolitik.roles"], sent):
+            s, e = found.start, found.end
             if any(i in taken for i in range(s, e)):
                 continue
             if doc[e - 1].pos_ not in ("NOUN", "PROPN"):  # "general" as adjective, "force" as verb
@@ -213,6 +214,13 @@ class ActorMatcher:
         out.extend(m for m in names if id(m) not in used)
         out.sort(key=lambda m: (m.start, m.end))
         return out
+
+
+def _in_sentence(hits: list[_Hit], sent: Span) -> list[_Hit]:
+    """The hits (sorted by start) that lie inside the sentence; a binary search, not a scan of the document."""
+    first = bisect_left(hits, sent.start, key=lambda h: h.start)
+    last = bisect_left(hits, sent.end, lo=first, key=lambda h: h.start)
+    return [h for h in hits[first:last] if h.end <= sent.end]
 
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
