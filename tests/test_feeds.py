@@ -189,6 +189,28 @@ def test_watch_ingests_new_items_once_and_prints_each_alert_once(
     assert state["alerts"] == ["RUS → UKR|first_material_conflict|2024-05"]
 
 
+def test_a_poll_rechecks_alerts_only_from_its_new_events_and_forgets_items_the_feed_dropped(tmp_path: Path) -> None:
+    from realpolitik.pipeline import default_pipeline
+
+    feed = tmp_path / "europe.xml"
+    state = WatchState.load(tmp_path / "state.json")
+    with Store.open(str(tmp_path / "events.duckdb")) as store:
+        def poll(items: list[tuple[str, str, str]]) -> watch.PollResult:
+            feed.write_text(rss(items), encoding="utf-8")
+            return watch.poll(store, [str(feed)], state, default_pipeline)
+
+        first = poll(MONTHS)
+        stored = len(store.events())
+        assert (first.stats.new_documents, first.new_alerts, len(first.events)) == (4, [], stored)
+        again = poll(MONTHS)  # nothing new: the store's events are not even read
+        assert (again.new_items, again.new_alerts, len(again.events)) == (0, [], 0)
+        attack = poll([ATTACK])  # the feed now lists only the newest item
+        assert [a.kind for a in attack.new_alerts] == ["first_material_conflict"]
+        # Read: the new event and its baseline (8 months before it), which here is the whole store.
+        assert len(attack.events) == stored + 1 == len(store.events())
+    assert WatchState.load(tmp_path / "state.json").seen == {str(feed): {"may"}}
+
+
 def test_watch_reports_a_feed_it_cannot_fetch(server: tuple[str, dict[str, bytes]], tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     base, _ = server

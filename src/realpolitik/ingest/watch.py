@@ -4,8 +4,11 @@ Each poll reads every feed (:mod:`.feeds`), leaves out the items it has seen
 before (by entry id or link, so an item re-published with edits is not
 stored twice), codes and stores the rest (the store skips any text it holds
 already, by content hash), then runs :func:`~realpolitik.analysis.alerts.detect_alerts`
-over the whole store and prints the alerts not printed before. The seen
-items and printed alerts live in a small JSON state file next to the store.
+from the earliest date of the new events on (with the baseline before it;
+the whole store on the first poll) and prints the alerts not printed before.
+A poll that stores no dated event skips the alerts: nothing could have
+changed. The seen items (only those the feeds still list) and printed alerts
+live in a small JSON state file next to the store.
 
 The store is opened for each poll and closed after it, so other commands can
 read it between polls. Ctrl-C stops the watch cleanly: a document is stored
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 from rich.console import Console
@@ -34,7 +37,7 @@ from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Sto
 from realpolitik.types import Document, DocumentError
 
 if TYPE_CHECKING:  # the pipeline (and spaCy) is imported only when there is something to code
-    from realpolitik.pipeline import Pipeline
+    from realpolitik.pipeline import Pipeline, Result
 
 stderr = Console(stderr=True)
 
@@ -111,25 +114,49 @@ def poll(store: Store, feeds: Sequence[str], state: WatchState, coder: Callable[
     to code. Items without a date are dated `today` (default: the UTC date).
     """
     today = today or datetime.now(timezone.utc).date()
+    first_poll = not state.path.exists()
     items: list[Document | DocumentError] = []
     fresh: list[Document | DocumentError] = []
+    listed: dict[str, set[str]] = {}  # entry ids each feed lists now
     for feed in feeds:
+        listed[feed] = set()
         for item in read_feed(feed, default_date=today):
             items.append(item)
             key = item.id if isinstance(item, Document) else item.doc_id
+            if key is not None:
+                listed[feed].add(key)
             if key is None or key not in state.seen.get(feed, set()):
                 fresh.append(item)
-    pipeline = coder() if any(isinstance(item, Document) for item in fresh) else None
-    stats = store.ingest(fresh, pipeline=pipeline, progress=progress)
-    for item in fresh:  # an item's source is its feed
-        key = item.id if isinstance(item, Document) else item.doc_id
-        if key is not None and item.source is not None:
-            state.seen.setdefault(item.source, set()).add(key)
-    alerts, events = store_alerts(store, by, z=z)  # type: ignore[arg-type]
+    coding = _EarliestEvent(coder()) if any(isinstance(item, Document) for item in fresh) else None
+    stats = store.ingest(fresh, pipeline=coding, progress=progress)
+    for feed, keys in listed.items():
+        if keys:  # a feed that failed or came back empty keeps what was seen before
+            state.seen[feed] = keys
+    since = coding.earliest if coding else None
+    if since is not None or first_poll:
+        alerts, events = store_alerts(store, by, z=z, since=since)  # type: ignore[arg-type]
+    else:
+        alerts, events = [], store.events(limit=0)
     new_alerts = [alert for alert in alerts if alert_key(alert) not in state.alerts]
     state.alerts.update(alert_key(alert) for alert in new_alerts)
     state.save()
     return PollResult(len(items), len(fresh), stats, new_alerts, events)
+
+
+class _EarliestEvent:
+    """Codes with a pipeline and notes the earliest event date: alerts before it cannot have changed."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+        self.earliest: date | None = None
+
+    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
+        for result in self.pipeline.run(documents):
+            for event in result.events:
+                when = event.event_date or event.doc_date
+                if when is not None and (self.earliest is None or when < self.earliest):
+                    self.earliest = when
+            yield result
 
 
 def format_alert(alert: Alert, events: pd.DataFrame) -> str:
