@@ -225,3 +225,24 @@ def test_a_pasted_article_is_coded_and_shown_as_text(page: Any, screenshots: Pat
     page.wait_for_selector("#code-result p >> text=0 event(s)")
     assert PAYLOAD in page.locator("#code-result pre.posted").text_content()
     assert page.evaluate("window.__pwned") is None
+
+
+def test_api_docs_render_offline(browser: Any, server: str, screenshots: Path) -> None:
+    """/docs is Swagger UI served by the app itself: every request stays on the server, no CSP violation."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    requested: list[str] = []
+    problems: list[str] = []
+    tab.on("request", lambda request: requested.append(request.url))
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    tab.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    tab.goto(server + "/docs")
+    expect(tab.locator(".opblock-summary-path[data-path='/api/events']")).to_be_visible()
+    tab.screenshot(path=screenshots / "docs.png")
+    paths = set(tab.locator(".opblock-summary-path").evaluate_all("nodes => nodes.map(n => n.dataset.path)"))
+    assert paths == {"/api/events", "/api/events/{event_key}", "/api/dyad", "/api/alerts", "/api/actors",
+                     "/api/graph", "/api/code", "/api/ingest"}
+    assert requested and all(url.startswith(server) for url in requested), requested
+    context.close()
+    assert problems == []

@@ -29,7 +29,8 @@ import pandas as pd
 from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -54,7 +55,10 @@ SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
 }
-_DOC_PAGES = ("/docs", "/redoc")  # FastAPI's schema viewers load their scripts from a CDN: no CSP there
+# /docs: Swagger UI from the fastapi-swagger package (no CDN); its page starts the viewer with an inline script.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+SWAGGER = Path(str(files("fastapi_swagger") / "resources"))
 _PIPELINE_LOCK = threading.Lock()  # one spaCy pipeline, shared by every app of the process
 STATIC = Path(str(files("realpolitik.web") / "static"))
 
@@ -89,7 +93,8 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         yield
         access.close()
 
-    app = FastAPI(title="realpolitik", version="0.1.0", lifespan=lifespan, responses=ERRORS,
+    app = FastAPI(title="realpolitik", version="0.1.0", lifespan=lifespan, responses=ERRORS, docs_url=None,
+                  redoc_url=None,
                   description="Coded political events: who did what to whom, when, with the sentences that say so.")
     app.add_middleware(_Guard, max_body_bytes=max_body_bytes)
     bearer = HTTPBearer(auto_error=False, description="the ingest token of `realpolitik serve`")
@@ -234,6 +239,17 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
     def dashboard() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        page = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="realpolitik API",
+                                   swagger_js_url="/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/swagger/favicon-32x32.png",
+                                   swagger_ui_parameters={"validatorUrl": None})
+        page.headers["content-security-policy"] = DOCS_CSP
+        return page
+
+    app.mount("/swagger", StaticFiles(directory=SWAGGER), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
@@ -397,7 +413,7 @@ class _Guard:
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
             status = 413 if declared.isdigit() else 400
             await JSONResponse({"detail": too_large if status == 413 else "bad Content-Length"}, status)(
-                scope, receive, self._with_headers(scope, send))
+                scope, receive, self._with_headers(send))
             return
         received = 0
 
@@ -409,13 +425,10 @@ class _Guard:
                 raise HTTPException(413, too_large)
             return message
 
-        await self.app(scope, limited_receive, self._with_headers(scope, send))
+        await self.app(scope, limited_receive, self._with_headers(send))
 
     @staticmethod
-    def _with_headers(scope: Scope, send: Send) -> Send:
-        if scope["path"].startswith(_DOC_PAGES):
-            return send
-
+    def _with_headers(send: Send) -> Send:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
