@@ -226,3 +226,12 @@ def test_long_texts_are_cut_at_sentence_ends_else_between_words() -> None:
     run_on = "protesters clashed with police in Tbilisi and " * 100  # no sentence end anywhere
     pieces = list(_chunks(run_on, limit=1_000))
     assert "".join(p for _, p in pieces) == run_on and all(p.endswith(" ") for _, p in pieces[:-1])
+
+
+def test_an_event_is_given_once_however_many_mentions_name_its_target(pipeline: Pipeline) -> None:
+    evs = events(pipeline, "Fidel Castro met Brazilian President Luiz Inácio Lula da Silva and the Brazilian "
+                           "Minister of Foreign Relations Celso Amorim.", date(2004, 9, 1))
+    met = [e for e in evs if e.trigger_text == "met"]
+    assert len(met) == len({e.event_id for e in evs}) == len(evs)
+    assert [e.target_text for e in met if e.target and e.target.code == "BRAGOV"] == [
+        "Luiz Inácio Lula da Silva"]

@@ -86,7 +86,12 @@ class EventCoder:
                     if trig.reverse_code and tgt is not None:
                         events.append(self._event(sentence, document, tok, trig, trig.reverse_code,
                                                   tgt, src, modality, cue))
-        return events
+        # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
+        # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
+        unique: dict[str, Event] = {}
+        for event in events:
+            unique.setdefault(event.event_id, event)
+        return list(unique.values())
 
     # -- triggers ---------------------------------------------------------------
 
