@@ -1,14 +1,16 @@
 """Time and memory as the corpus grows: 1x, 4x and 16x a slice of the Wikinews corpus.
 
     python benchmarks/scale.py [--corpus ../shared/data/news_wikinews.jsonl] [--slice 200] [--copies 1 4 16]
-                               [--runs single two dask] [--out benchmarks/scale.md]
+                               [--runs single two store dask] [--out benchmarks/scale.md]
 
 The first ``--slice`` documents are repeated 1, 4 and 16 times into a JSONL
-file (ids made unique) and coded by three engines, each run in a fresh
-process so its peak RSS is its own:
+file (ids made unique, and each copy's text given a last line "Copy N." so
+the store, which skips texts it holds, keeps them all) and coded four ways,
+each run in a fresh process so its peak RSS is its own:
 
 * ``single``: ``realpolitik code`` in one process (read, code, serialise events);
 * ``two``: the same with 2 worker processes (``--workers 2``);
+* ``store``: ``realpolitik ingest`` into a new DuckDB store, one process (code, dedup, write);
 * ``dask``: ``ingest --engine dask`` on a local 2-process Dask cluster
   (``code_to_parquet``), then ``load_parquet`` into a new DuckDB store.
 
@@ -39,7 +41,7 @@ sys.path.insert(0, str(HERE))
 from run import DEFAULT_CORPUS, machine, peak_rss_mb  # noqa: E402
 
 RUNS = {"single": "realpolitik code, 1 process", "two": "realpolitik code, 2 processes",
-        "dask": "ingest --engine dask, 2 workers"}
+        "store": "realpolitik ingest (DuckDB), 1 process", "dask": "ingest --engine dask, 2 workers"}
 TOLERANCE = 0.25
 
 
@@ -69,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
                     for line in lines:
                         record = json.loads(line)
                         record["id"] = f"{record['id']}#{n}"
+                        if n:  # a distinct text, so the store keeps every copy (it skips texts it holds)
+                            record["text"] += f"\n\nCopy {n}."
                         out.write(json.dumps(record, ensure_ascii=False) + "\n")
             for run in args.runs:
                 done = subprocess.run([sys.executable, __file__, "--child", run, str(corpus)], check=True,
@@ -89,6 +93,8 @@ def child(run: str, corpus: str) -> dict:
     started = time.perf_counter()
     if run == "dask":
         return _dask_child(Path(corpus), started)
+    if run == "store":
+        return _store_child(Path(corpus), started)
     from realpolitik.pipeline import run_parallel
 
     docs = events = 0
@@ -101,6 +107,16 @@ def child(run: str, corpus: str) -> dict:
     seconds = time.perf_counter() - started
     workers = peak_rss_mb(resource.RUSAGE_CHILDREN) if run == "two" else None
     return {"seconds": seconds, "docs": docs, "events": events, "rss_main": peak_rss_mb(), "rss_worker": workers}
+
+
+def _store_child(corpus: Path, started: float) -> dict:
+    from realpolitik.ingest.readers import read_paths
+    from realpolitik.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "events.duckdb") as store:
+        stats = store.ingest(read_paths([corpus]))
+    return {"seconds": time.perf_counter() - started, "docs": stats.new_documents, "events": stats.events,
+            "rss_main": peak_rss_mb(), "rss_worker": None}
 
 
 def _dask_child(corpus: Path, started: float) -> dict:
