@@ -235,3 +235,12 @@ def test_an_event_is_given_once_however_many_mentions_name_its_target(pipeline: 
     assert len(met) == len({e.event_id for e in evs}) == len(evs)
     assert [e.target_text for e in met if e.target and e.target.code == "BRAGOV"] == [
         "Luiz Inácio Lula da Silva"]
+
+
+def test_batches_are_bounded_in_documents_and_characters() -> None:
+    from realpolitik.pipeline import _batches
+
+    docs = [Document(id=str(n), text="x" * size) for n, size in enumerate([10, 10, 60, 50, 200, 5, 5, 5])]
+    sizes = [[len(d.text) for d in batch] for batch in _batches(docs, size=3, chars=100)]
+    # a document longer than the limit is a batch of its own; order and every document kept
+    assert sizes == [[10, 10, 60], [50], [200], [5, 5, 5]]

@@ -9,7 +9,9 @@ Stages, in order, each a module of its own:
 5. ``events.coder``    triggers, source/target, CAMEO code, modality, place
 
 Long texts are parsed in chunks of at most ``CHUNK_CHARS`` characters cut at
-paragraph or sentence ends, so memory stays bounded whatever the input size.
+paragraph or sentence ends, and documents are parsed in batches of at most
+``BATCH_SIZE`` documents and ``BATCH_CHARS`` characters, so memory stays
+bounded whatever the input size.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from realpolitik.types import Document, DocumentError, Event, Sentence
 
 CHUNK_CHARS = 100_000
 BATCH_SIZE = 32
+BATCH_CHARS = 100_000  # a batch's parses are held together: long documents make smaller batches
 MAX_SENTENCE_TOKENS = 300  # longer parser "sentences" are tables, lists or unpunctuated text: not coded
 _BREAK = re.compile(r"\n\s*\n|(?<=[.!?])\s+")
 _SPACE = re.compile(r"\s+")
@@ -79,11 +82,7 @@ class Pipeline:
 
     def run(self, documents: Iterable[Document], batch_size: int = BATCH_SIZE) -> Iterator[Result]:
         """Code documents in order, streaming; a document that fails gives a Result with its error."""
-        docs = iter(documents)
-        while True:
-            batch = list(islice(docs, batch_size))
-            if not batch:
-                return
+        for batch in _batches(documents, batch_size, BATCH_CHARS):
             pieces = [(chunk, (n, offset)) for n, d in enumerate(batch) for offset, chunk in _chunks(d.text)]
             parsed: list[list[tuple[int, Doc]]] = [[] for _ in batch]
             try:
@@ -136,6 +135,20 @@ class Pipeline:
         for _, spacy_doc in chunks:  # cached entity spans point back at the Doc: a cycle only a full GC frees
             spacy_doc.user_data.pop("realpolitik.ents", None)
         return sentences, events
+
+
+def _batches(documents: Iterable[Document], size: int, chars: int) -> Iterator[list[Document]]:
+    """Lists of at most `size` documents and (unless one document is longer) `chars` characters."""
+    batch: list[Document] = []
+    total = 0
+    for document in documents:
+        if batch and (len(batch) >= size or total + len(document.text) > chars):
+            yield batch
+            batch, total = [], 0
+        batch.append(document)
+        total += len(document.text)
+    if batch:
+        yield batch
 
 
 def _chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
