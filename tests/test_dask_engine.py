@@ -11,6 +11,7 @@ import dask
 import pyarrow.parquet as pq
 import pytest
 from distributed import Client, LocalCluster
+from test_store import dump  # every row of every table, as the store tests compare them
 
 from realpolitik.cli.main import main
 from realpolitik.distributed.dask_engine import (
@@ -26,18 +27,8 @@ from realpolitik.types import Document
 
 WIKINEWS = Path(__file__).resolve().parents[1] / "examples" / "wikinews.jsonl"
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-TABLES = ("store_meta", "documents", "sentences", "mentions", "events", "event_mentions", "errors")
 SANCTIONS = ("Iran summoned the British ambassador in Tehran on Friday to protest against new sanctions "
              "announced by London.")
-
-
-def dump(store: Store) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted, without the ingest timestamps."""
-    tables = {}
-    for table in TABLES:
-        frame = store.query(f"SELECT * FROM {table}").drop(columns=["ingested_at", "seen_at"], errors="ignore")
-        tables[table] = sorted(frame.astype(str).itertuples(index=False, name=None))
-    return tables
 
 
 @pytest.fixture(scope="module")
