@@ -20,7 +20,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
@@ -198,14 +197,14 @@ def run_parallel(documents: Iterable[Document], workers: int, gazetteer_files: S
     if workers <= 1:
         yield from Pipeline(gazetteer_files, lexicon_files).run(documents, batch_size)
         return
-    docs = iter(documents)
+    batches = _batches(documents, batch_size, BATCH_CHARS)
     args = ([str(p) for p in gazetteer_files], [str(p) for p in lexicon_files])
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=args) as pool:
         pending = []
         while True:
             while len(pending) < workers * 2:
-                batch = list(islice(docs, batch_size))
-                if not batch:
+                batch = next(batches, None)
+                if batch is None:
                     break
                 pending.append(pool.submit(_run_batch, batch))
             if not pending:

@@ -37,11 +37,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from realpolitik.analysis.alerts import coverage, store_alerts
 from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, dyad_series, top_events
-from realpolitik.ingest.readers import make_document
 from realpolitik.api.schemas import (
     ActorPage, AlertPage, CodeIn, CodeOut, Day, DyadOut, Error, EventDetail, EventPage, GraphOut, IngestIn,
     IngestOut,
 )
+from realpolitik.ingest.readers import make_document
 from realpolitik.pipeline import Result, default_pipeline
 from realpolitik.store.db import Store
 from realpolitik.types import Document, Modality
