@@ -25,7 +25,8 @@ class Modality(str, Enum):
     HYPOTHETICAL = "hypothetical"  # "would", "could", "if", "may"
     FUTURE = "future"  # "plans to build", "will visit", "looks set to"
     DENIED = "denied"  # "Kim denies breaking sanctions"
-    REPORTED = "reported"  # "according to", "allegedly", "X said Y attacked"
+    REPORTED = "reported"  # "according to", "allegedly", "X claimed Y attacked"
+    ATTEMPTED = "attempted"  # "tried to assassinate", "a failed attack", "plotted to bomb"
 
 
 @dataclass(frozen=True)

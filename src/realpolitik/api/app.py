@@ -66,7 +66,7 @@ ACTOR = r"^[A-Za-z0-9]{2,30}$"
 PAIR = r"^[A-Za-z0-9]{2,30},[A-Za-z0-9]{2,30}$"
 KEY = r"^[0-9a-f]{16}$"
 CODE = r"^([012]|0[1-9][0-9]{0,2}|1[0-9]{1,3}|20[0-9]{0,2})$"  # a CAMEO code or prefix: 0, 07, 073, 0731
-ModalityName = Literal["asserted", "negated", "hypothetical", "future", "denied", "reported", "all"]
+ModalityName = Literal["asserted", "negated", "hypothetical", "future", "denied", "reported", "attempted", "all"]
 
 ActorQuery = Annotated[str | None, Query(pattern=ACTOR, description="a country (RUS), code (RUSGOV, IGOUNO) "
                                                                          "or IGO (UNO); country matches its roles")]

@@ -5,6 +5,8 @@ IndiaPoliceEvents scheme, where each record is one sentence of an article,
 the records sharing a ``doc_id`` are joined (in ``sent_id`` order, separated by
 one space) into one document, so pronouns and context work as in an article;
 each event goes back to the record holding the first character of its trigger.
+For the realpolitik gold (``data/gold/``), each article is rebuilt exactly from its
+records' offsets and coded whole, and scored by :mod:`realpolitik.evaluation.gold_score`.
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ from rich.progress import (
 from rich.table import Table
 
 from realpolitik.cli.args import positive
+from realpolitik.evaluation.gold import SCHEME as GOLD_SCHEME
+from realpolitik.evaluation.gold import GoldError, GoldSentence, article_documents, load_gold
+from realpolitik.evaluation.gold_score import GoldScores, Predicted, score_gold
 from realpolitik.evaluation.score import (
     NONE,
     SCHEMES,
@@ -61,7 +66,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                     "every modality except negated and denied are scored (gold coders code 'would' and "
                     "'about to' events too); --asserted-only scores asserted events only.")
     p.add_argument("gold", help="gold JSONL: records {id, date, text, expected: [...], scheme, ...}")
-    p.add_argument("--scheme", choices=SCHEMES,
+    p.add_argument("--scheme", choices=(*SCHEMES, GOLD_SCHEME),
                    help="how to read 'expected' (default: from the first record's 'scheme' field)")
     p.add_argument("--limit", type=positive, metavar="N", help="score only the first N records")
     p.add_argument("--asserted-only", action="store_true",
@@ -166,10 +171,29 @@ def documents(gold: Gold) -> Iterator[tuple[Document, list[GoldRecord], list[int
 # -- the command ------------------------------------------------------------------
 
 
+def _first_scheme(path: str | Path) -> str | None:
+    """The ``scheme`` field of a file's first JSON record, or None."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    raw = json.loads(line)
+                except json.JSONDecodeError:
+                    return None
+                return str(raw.get("scheme", "")) if isinstance(raw, dict) else None
+    return None
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Code the gold file, score it, print tables and optionally write JSON."""
     from realpolitik.pipeline import Pipeline
 
+    try:
+        if args.scheme == GOLD_SCHEME or (args.scheme is None and _first_scheme(args.gold) == GOLD_SCHEME):
+            return _evaluate_gold(args)
+    except OSError as exc:
+        stderr.print(f"[red]error:[/] {exc}", highlight=False)
+        return 2
     try:
         gold = read_gold(args.gold, args.scheme, args.limit, args.filter == "real")
     except (OSError, ValueError) as exc:
@@ -216,6 +240,52 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         report = {"gold": str(args.gold), "scheme": gold.scheme, "filter": args.filter,
                   "asserted_only": args.asserted_only, "limit": args.limit, "seconds": round(seconds, 1),
                   "counts": counts, "scores": scores.to_dict()}
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _evaluate_gold(args: argparse.Namespace) -> int:
+    """``evaluate --scheme realpolitik``: code each gold article whole and score its sentences."""
+    from realpolitik.pipeline import Pipeline
+
+    try:
+        sentences = load_gold(args.gold)
+    except GoldError as exc:
+        stderr.print(f"[red]error:[/] {args.gold}: {exc}", highlight=False, markup=False)
+        return 2
+    if args.limit is not None:
+        sentences = sentences[:args.limit]
+    articles = article_documents(sentences)
+    started = time.monotonic()
+    scored: list[tuple[GoldSentence, list[Predicted]]] = []
+    failed = n_events = 0
+    with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=stderr, transient=True) as progress:
+        task = progress.add_task("coding", total=len(articles))
+        for (doc, records), result in zip(articles, Pipeline().run(d for d, _ in articles)):
+            progress.advance(task)
+            if result.error:
+                failed += 1
+                stderr.print(f"[yellow]failed[/] {doc.id}: {result.error.error}", highlight=False)
+            n_events += len(result.events)
+            split = events_by_record(result.events, result.sentences, [r.start for r in records])
+            for record, events in zip(records, split):
+                scored.append((record, [Predicted(e, result.sentences[e.sentence_index].start) for e in events]))
+    seconds = time.monotonic() - started
+    scores = score_gold(scored, args.asserted_only)
+    counts = {"records_scored": len(sentences), "articles": len(articles), "articles_failed": failed,
+              "events_coded": n_events, "events_expected": sum(len(s.events) for s in sentences)}
+    t = Table(title=f"evaluate {args.gold} (realpolitik gold)", show_header=False)
+    for row in (("sentences scored", str(len(sentences))), ("articles coded", f"{len(articles)} ({failed} failed)"),
+                ("events expected / coded", f"{counts['events_expected']} / {n_events}"),
+                ("modalities scored", "asserted only" if args.asserted_only else "all but negated and denied"),
+                ("time", f"{seconds:.1f} s")):
+        t.add_row(*row)
+    stdout.print(t)
+    _print_gold(scores)
+    if args.json:
+        report = {"gold": str(args.gold), "scheme": GOLD_SCHEME, "asserted_only": args.asserted_only,
+                  "limit": args.limit, "seconds": round(seconds, 1), "counts": counts, "scores": scores.to_dict()}
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 
@@ -299,3 +369,30 @@ def _print_ipe(s: IpeScores) -> None:
     stdout.print(f"Macro F1: {_pct(s.macro_f1)} %. Sentences with no class: {s.no_label_records}; "
                  f"given a class: {s.no_label_with_predictions} ({_pct(s.false_positive_rate)} %)",
                  highlight=False)
+
+
+def _print_gold(s: GoldScores) -> None:
+    t = Table(title="Events (micro over sentences)")
+    for col in ("level", "P %", "R %", "F1 %", "TP", "predicted", "expected"):
+        t.add_column(col, justify="left" if col == "level" else "right")
+    for level, prf in s.levels.items():
+        t.add_row(level, _pct(prf.precision), _pct(prf.recall), _pct(prf.f1), str(prf.tp), str(prf.n_pred),
+                  str(prf.n_gold))
+    stdout.print(t)
+    t = Table(title=f"Actors on {s.pairs} root-matched pairs")
+    for col in ("actor", "country %", "country + role %", "country, span %", "country + role, span %"):
+        t.add_column(col, justify="left" if col == "actor" else "right")
+    for who in ("source", "target"):
+        t.add_row(who, *(_pct(s.rate(f"{who}_{m}")) for m in ("country", "full", "country_span", "full_span")))
+    stdout.print(t)
+    stdout.print(f"Modality accuracy: {_pct(s.modality_accuracy)} % of {s.modality_pairs} pairs. "
+                 f"Date accuracy at the gold's precision: {_pct(s.date_accuracy)} % of {s.pairs} pairs. "
+                 f"No-event sentences: {s.no_event_sentences}, given an event: {s.no_event_with_predictions} "
+                 f"({_pct(s.false_positive_rate)} %).", highlight=False)
+    t = Table(title="Per root")
+    for col in ("root", "expected", "predicted", "TP", "P %", "R %", "F1 %"):
+        t.add_column(col, justify="left" if col == "root" else "right")
+    for name, prf in sorted(s.per_root.items(), key=lambda kv: (-kv[1].n_gold, -kv[1].n_pred, kv[0])):
+        t.add_row(name, str(prf.n_gold), str(prf.n_pred), str(prf.tp), _pct(prf.precision), _pct(prf.recall),
+                  _pct(prf.f1))
+    stdout.print(t)
