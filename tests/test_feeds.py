@@ -68,7 +68,7 @@ def test_atom_entries_take_the_content_and_the_publishers_date() -> None:
     assert first.id == "urn:desk:putin-pyongyang"
     assert first.date == date(2024, 6, 19)  # updated, as written (+09:00)
     assert first.text == ("Russian President Vladimir Putin praised North Korea for its support of the war in "
-                          "Ukraine.\nThe visit was his first to the country in 24 years.")
+                          "Ukraine.\n\nThe visit was his first to the country in 24 years.")
     assert first.url == "https://desk.example/putin-pyongyang"
     assert (second.date, second.url) == (date(2024, 6, 20), None)  # published beats updated
     assert second.text.startswith("South Korea summoned the Russian ambassador")

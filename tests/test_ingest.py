@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from realpolitik.ingest.html import boilerplate_pattern, html_to_text, remove_boilerplate
+from realpolitik.ingest.clean import boilerplate_pattern, normalize_paragraphs, remove_boilerplate
+from realpolitik.ingest.html import html_to_text
 from realpolitik.ingest.readers import (
     MAX_DOCUMENT_BYTES,
     decode_bytes,
@@ -151,7 +152,7 @@ def test_malformed_html_still_gives_text(tmp_path: Path) -> None:
                     "</div></span></html")
     doc = read_html(page)
     assert isinstance(doc, Document)
-    assert doc.text == ("Greece and Turkey agreed to resume talks over the Aegean on Thursday, officials said.\n"
+    assert doc.text == ("Greece and Turkey agreed to resume talks over the Aegean on Thursday, officials said.\n\n"
                         "The two ministers met in Athens for three hours")
 
 

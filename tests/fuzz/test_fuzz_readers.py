@@ -33,6 +33,7 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
+from realpolitik.ingest.clean import normalize_paragraphs
 from realpolitik.ingest.readers import (
     HTML_SUFFIXES,
     JSONL_SUFFIXES,
@@ -292,7 +293,7 @@ def test_english_text_in_a_unicode_encoding_is_read_exactly(scratch: Callable, s
     tally("unicode_round_trip")
     text = english_paragraph(sentences, noise).replace("\n", newline)
     note(f"{codec}: {text!r}")
-    expected = cleaned(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    expected = normalize_paragraphs(cleaned(text).replace("\r\n", "\n").replace("\r", "\n"))
     with scratch() as folder:
         path = folder / "story.txt"
         path.write_bytes(text.encode(codec))
@@ -693,7 +694,7 @@ def test_edge_case_readings(tmp_path: Path) -> None:
         assert read(name)[0].text == STORY, name
     assert read("latin1.txt")[0].text.startswith("Talks on the Øresund bridge toll resumed in Malmö")
     assert read("cp1252_quotes.txt")[0].text.startswith("\u201cWe condemn this,\u201d the minister said \u2014")
-    assert read("crlf.txt")[0].text == STORY.replace(". ", ".\n")
+    assert read("crlf.txt")[0].text == STORY.replace(". ", ".\n\n")  # one paragraph a line
     assert read("nul_bytes.txt")[0].error == "binary file, not text"
     assert read("empty.html")[0].error in ("empty document", "no main text found in HTML")
     jsonl = read("broken.jsonl")

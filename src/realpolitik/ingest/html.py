@@ -4,21 +4,20 @@ trafilatura finds the article body; when it finds nothing (fragments, badly
 broken markup) a plain lxml walk over the page body takes its place. Either
 way the lines then pass through :func:`remove_boilerplate`, which drops the
 ad labels, share buttons, cookie notices and photo credits that extractors
-let through (patterns in ``data/boilerplate.yaml``) and repeated lines such
-as an image caption printed twice.
+let through (patterns in ``data/boilerplate.yaml``, see :mod:`realpolitik.ingest.clean`)
+and repeated lines such as an image caption printed twice.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 import lxml.html
 import trafilatura
-import yaml
 from lxml import etree
+
+from realpolitik.ingest.clean import remove_boilerplate
 
 # Elements that never hold article text in the lxml fallback.
 _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
@@ -48,34 +47,6 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
         if not extracted:
             extracted = trafilatura.extract_metadata(html)
     return text, _metadata(extracted)
-
-
-def remove_boilerplate(text: str) -> str:
-    """Drop boilerplate lines, lines without a letter, and repeats of earlier lines.
-
-    Whitespace inside each kept line is collapsed to single spaces; lines are
-    compared case-insensitively and the first occurrence is kept.
-    """
-    pattern = boilerplate_pattern()
-    seen: set[str] = set()
-    kept: list[str] = []
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        key = line.casefold()
-        if key in seen or not any(ch.isalpha() for ch in line) or pattern.fullmatch(line):
-            continue
-        seen.add(key)
-        kept.append(line)
-    return "\n".join(kept)
-
-
-@lru_cache(maxsize=1)
-def boilerplate_pattern() -> re.Pattern[str]:
-    """All patterns of ``data/boilerplate.yaml`` as one case-insensitive regex."""
-    source = files("realpolitik.ingest").joinpath("data/boilerplate.yaml").read_text("utf-8")
-    groups = yaml.safe_load(source)["patterns"]
-    alternatives = [f"(?:{p})" for patterns in groups.values() for p in patterns]
-    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def _fallback_text(html: str) -> str:

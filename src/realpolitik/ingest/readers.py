@@ -21,6 +21,7 @@ import charset_normalizer
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from realpolitik.ingest.clean import normalize_paragraphs
 from realpolitik.ingest.html import html_to_text
 from realpolitik.types import Document, DocumentError
 
@@ -297,16 +298,17 @@ def make_document(doc_id: str, text: str, source: str, **fields: Any) -> Documen
     """A Document with cleaned-up text, or an error when the text is empty or not English.
 
     Every reader (files, feeds, the API) makes its documents here: lone
-    surrogates become U+FFFD, mojibake is repaired, the text is NFC with
-    ``\\n`` line ends, and invisible format characters (zero-width space,
-    byte-order mark, word joiner, soft hyphen) are removed so that they
-    cannot hide a name from the matcher. `fields` go to :class:`Document`.
+    surrogates become U+FFFD, mojibake is repaired, the text is NFC,
+    invisible format characters (zero-width space, byte-order mark, word
+    joiner, soft hyphen) are removed so that they cannot hide a name from the
+    matcher, and boilerplate lines go while paragraphs become one line each
+    (:func:`realpolitik.ingest.clean.normalize_paragraphs`), so one article
+    gives one document whatever its format. `fields` go to :class:`Document`.
     """
     doc_id, text, source = _safe(doc_id), _safe(text), _safe(source)
     fields = {k: _safe(v) if isinstance(v, str) else v for k, v in fields.items()}
     text = unicodedata.normalize("NFC", _fix_mojibake(text).translate(_INVISIBLE))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.strip()
+    text = normalize_paragraphs(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text:
         return DocumentError(source=source, error="empty document", doc_id=doc_id)
     language = _language(text)
