@@ -10,6 +10,7 @@ from realpolitik.types import Modality
 
 A, N, D = Modality.ASSERTED, Modality.NEGATED, Modality.DENIED
 H, F, R = Modality.HYPOTHETICAL, Modality.FUTURE, Modality.REPORTED
+T = Modality.ATTEMPTED
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,14 @@ CASES = [
     ("Reports say troops opened fire on protesters.", "opened", R, "Reports"),
     ("There are reports that troops fired on protesters.", "fired", R, "reports"),
     ("Russia accused Ukraine of shelling the nuclear plant.", "shelling", R, "accused of"),
+    # ATTEMPTED
+    ("Gunmen tried to assassinate the governor on Sunday.", "assassinate", T, "tried"),
+    ("The men attempted to bomb the embassy.", "bomb", T, "attempted"),
+    ("Three men were convicted of plotting to attack the base.", "attack", T, "plotting"),
+    ("Police foiled a bombing in the capital.", "bombing", T, "foiled"),
+    ("The failed attack on the base left two soldiers wounded.", "attack", T, "failed"),
+    ("The general survived an assassination attempt in May.", "assassination", T, "attempt"),
+    ("The rebels did not try to seize the town.", "seize", N, "not"),
 ]
 
 
@@ -118,7 +127,7 @@ def test_cases_cover_every_modality() -> None:
 
 
 def test_precedence_order() -> None:
-    assert PRECEDENCE == (D, N, H, F, R)
+    assert PRECEDENCE == (D, N, H, T, F, R)
 
 
 def test_refusal_is_separate_from_refused_event(nlp: Language) -> None:

@@ -24,8 +24,8 @@ Two kinds of cue are collected:
   "refused to", "plans to", "claimed that", "are said to"), "reportedly",
   "according to", being inside an if-clause, and a question.
 
-Precedence when several cues apply: DENIED > NEGATED > HYPOTHETICAL > FUTURE >
-REPORTED > ASSERTED; among cues of the winning modality the one nearest the
+Precedence when several cues apply: DENIED > NEGATED > HYPOTHETICAL > ATTEMPTED >
+FUTURE > REPORTED > ASSERTED; among cues of the winning modality the one nearest the
 trigger is returned. The trigger's own word is never a cue for itself:
 "refused" and "denies" are ASSERTED (the coder codes them as REJECT/DENY).
 
@@ -48,7 +48,7 @@ from spacy.tokens import Span, Token
 from realpolitik.types import Modality
 
 PRECEDENCE: tuple[Modality, ...] = (Modality.DENIED, Modality.NEGATED, Modality.HYPOTHETICAL,
-                                    Modality.FUTURE, Modality.REPORTED)
+                                    Modality.ATTEMPTED, Modality.FUTURE, Modality.REPORTED)
 
 Cue = tuple[Modality, str]
 
@@ -82,6 +82,7 @@ class _Cues:
     time_units: frozenset[str]
     time_words: frozenset[str]
     question_words: frozenset[str]
+    attempt_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +114,7 @@ def _cues() -> _Cues:
         time_units=words(raw["future_time"]["units"]),
         time_words=words(raw["future_time"]["words"]),
         question_words=words(raw["question_words"]),
+        attempt_nouns=words(raw["attempt_nouns"]),
     )
 
 
@@ -172,6 +174,8 @@ def _step_up(tok: Token, cues: _Cues) -> tuple[Token, bool, list[Cue]] | None:
         return head, not _own_clause(tok, cues), nor
     if dep == "amod" and tok.tag_.startswith("VB") and head.pos_ in _NOUNS:
         return head, True, []  # misparsed gerund: "denies [breaking] sanctions"
+    if dep == "compound" and head.pos_ in _NOUNS and head.lemma_.lower() in cues.attempt_nouns:
+        return head, True, [(Modality.ATTEMPTED, head.text)]  # "an assassination attempt"
     if tok.pos_ in _NOUNS and dep in _ARGUMENTS and head.pos_ in _VERBS:
         return _noun_to_verb(tok, head, cues)
     return None
@@ -183,7 +187,7 @@ def _noun_to_verb(noun: Token, verb: Token, cues: _Cues) -> tuple[Token, bool, l
     if noun.dep_ != "nsubj":
         keys = _governor_keys(verb)
         links = [(m, cue) for m, cue in _governed(keys, cues, future=False)
-                 if m in (Modality.DENIED, Modality.NEGATED)]
+                 if m in (Modality.DENIED, Modality.NEGATED, Modality.ATTEMPTED)]
         if noun.lemma_.lower() in cues.claim_nouns and verb.lemma_.lower() in cues.dismissal_verbs:
             links.append((Modality.DENIED, verb.text))
     if verb.lemma_.lower() in cues.support_verbs:
