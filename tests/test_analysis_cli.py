@@ -53,8 +53,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 def test_dyad_table(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = run(capsys, "dyad", "RUS", "PRK", "--db", db, "--since", "2024-01-01", "--until", "2024-10-31")
-    assert "RUS → PRK: events per month (4 in all)" in out and "PRK → RUS: events per month (3 in all)" in out
-    assert "Top 7 events" in out
+    # the January meeting goes both ways: RUS -> PRK and PRK -> RUS
+    assert "RUS → PRK: events per month (5 in all)" in out and "PRK → RUS: events per month (3 in all)" in out
+    assert "Top 8 events" in out
     june = next(line for line in out.splitlines() if line.startswith("│ 2024-06"))  # first table: RUS → PRK
     assert [cell.strip() for cell in june.split("│")[2:7]] == ["1", "3", "0", "0", "4"]
     assert "«gave»" in out and "2 mentions" in out  # the aid was reported twice: one event, two mentions
@@ -103,7 +104,7 @@ def test_exports(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     gdelt = tmp_path / "rus_prk.tsv"
     run(capsys, "export", "--format", "gdelt", "-o", str(gdelt), "--db", db, "--dyad", "RUS", "PRK")
     back = pd.read_csv(gdelt, sep="\t", header=None, names=list(GDELT_COLUMNS), dtype=str, keep_default_na=False)
-    assert len(back) == 10 and set(back["Actor1CountryCode"]) == {"RUS", "PRK"}
+    assert len(back) == 12 and set(back["Actor1CountryCode"]) == {"RUS", "PRK"}  # both meetings go both ways
     aid = back[(back["EventCode"] == "070") & (back["SQLDATE"] == "20240605")].iloc[0]
     assert (aid["NumMentions"], aid["NumArticles"], aid["IsRootEvent"]) == ("2", "2", "1")
     assert aid["SOURCEURL"].startswith("https://news") and len(aid["DATEADDED"]) == 14

@@ -99,7 +99,7 @@ def test_user_gazetteer_adds_an_actor(tmp_path: Path) -> None:
                      encoding="utf-8")
     proc = run("code", str(story), "--date", "2024-05-01", "--gazetteer", str(extra))
     found = {(r["source"], r["code"], r["target"]) for r in map(json.loads, proc.stdout.splitlines())}
-    assert ("FRE", "161", "RUSGOV") in found
+    assert ("FREGOV", "161", "RUSGOV") in found  # the capital acts for the government
     assert any(src == "FRE" and code.startswith("11") for src, code, _ in found)
 
 

@@ -71,7 +71,7 @@ def test_a_valid_file_loads_and_rebuilds_its_article_exactly(tmp_path):
     (lambda r: r["expected"][0].update(source="RUSXYZ"), "unknown role 'XYZ'"),
     (lambda r: r["expected"][0].update(source="ZZZGOV"), "unknown country 'ZZZ'"),
     (lambda r: r["expected"][0].update(target="kenopp"), "not COUNTRY[ROLE]"),
-    (lambda r: r["expected"][0].update(target="IGOXXX"), "unknown IGO id 'XXX'"),
+    (lambda r: r["expected"][0].update(target="IGO"), "needs an organisation id"),
     (lambda r: r["expected"][0].update(trigger_span=[0, 500]), "outside the sentence"),
     (lambda r: r["expected"][0].update(source_span=[0, 3]), "not source_text"),
     (lambda r: r["expected"][0].update(modality="probable"), "modality 'probable'"),

@@ -1,17 +1,20 @@
-"""The pipeline: Document -> parse -> time -> actors -> pronouns -> events.
+"""The pipeline: Document -> structure -> parse -> time -> actors -> pronouns -> events.
 
 Stages, in order, each a module of its own:
 
-1. ``nlp.parse``       spaCy tokens, tags, dependency parse, entities
-2. ``time.resolve``    the event date of each sentence
-3. ``actors.matcher``  actor mentions (leaders resolved by that date)
-4. ``actors.coref``    pronouns back to earlier actors
-5. ``events.coder``    triggers, source/target, CAMEO code, modality, place
+1. ``structure.layout`` headline, headings, captions, paragraphs and dateline; markup masked
+2. ``nlp.parse``       spaCy tokens, tags, dependency parse, entities (block by block)
+3. ``time.resolve``    the event date of each sentence
+4. ``actors.matcher``  actor mentions (leaders resolved by that date)
+5. ``actors.coref``    pronouns back to earlier actors
+6. ``events.coder``    triggers, source/target, CAMEO code, modality, place
 
-Long texts are parsed in chunks of at most ``CHUNK_CHARS`` characters cut at
-paragraph or sentence ends, and documents are parsed in batches of at most
-``BATCH_SIZE`` documents and ``BATCH_CHARS`` characters, so memory stays
-bounded whatever the input size.
+Every block is parsed on its own, so a headline or caption never joins the next
+sentence. Offsets always point into the document's own text: the structure stage
+masks what it removes with spaces instead of cutting it out. Long blocks are parsed
+in chunks of at most ``CHUNK_CHARS`` characters cut at paragraph or sentence ends,
+and documents are parsed in batches of at most ``BATCH_SIZE`` documents and
+``BATCH_CHARS`` characters, so memory stays bounded whatever the input size.
 """
 from __future__ import annotations
 
@@ -25,12 +28,17 @@ from typing import Iterable, Iterator, Protocol, Sequence
 
 from spacy.tokens import Doc
 
+from realpolitik.actors.context import DocumentContext
 from realpolitik.actors.coref import PronounResolver
+from realpolitik.actors.entities import EntityTable
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.actors.matcher import ActorMatcher
+from realpolitik.actors.names import GazetteerNames
 from realpolitik.events.coder import EventCoder
 from realpolitik.events.lexicon import Lexicon
+from realpolitik.geo.places import city_index
 from realpolitik.nlp.parse import load_model
+from realpolitik.structure.layout import Dateline, Layout, LayoutRules, layout
 from realpolitik.time.resolve import resolve_sentence_date
 from realpolitik.types import Document, DocumentError, Event, Sentence
 
@@ -50,6 +58,7 @@ class Result:
     events: list[Event]
     sentences: list[Sentence]
     error: DocumentError | None = None
+    dateline: Dateline | None = None  # the place the article is filed from, when it says
 
 
 class Coder(Protocol):
@@ -63,11 +72,15 @@ class Coder(Protocol):
 class Pipeline:
     """Codes documents into events. Build once; reuse for many documents."""
 
-    def __init__(self, gazetteer_files: Sequence[str | Path] = (), lexicon_files: Sequence[str | Path] = ()):
+    def __init__(self, gazetteer_files: Sequence[str | Path] = (), lexicon_files: Sequence[str | Path] = (),
+                 layout_files: Sequence[str | Path] = ()):
         self.nlp = load_model()
         self.gazetteer = Gazetteer.load(gazetteer_files)
         self.lexicon = Lexicon.load(lexicon_files)
-        self.actors = ActorMatcher(self.nlp, self.gazetteer)
+        self.layout_rules = LayoutRules.load(layout_files)
+        self.names = GazetteerNames(self.gazetteer, city_index())
+        self.entities = EntityTable.load()
+        self.actors = ActorMatcher(self.nlp, self.gazetteer, self.entities, city_index())
         self.coder = EventCoder(self.lexicon)
 
     def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
@@ -82,15 +95,22 @@ class Pipeline:
     def run(self, documents: Iterable[Document], batch_size: int = BATCH_SIZE) -> Iterator[Result]:
         """Code documents in order, streaming; a document that fails gives a Result with its error."""
         for batch in _batches(documents, batch_size, BATCH_CHARS):
-            pieces = [(chunk, (n, offset)) for n, d in enumerate(batch) for offset, chunk in _chunks(d.text)]
-            parsed: list[list[tuple[int, Doc]]] = [[] for _ in batch]
+            layouts = [self._layout(d) for d in batch]
+            pieces = [(chunk, (n, offset)) for n, lay in enumerate(layouts) for offset, chunk in _pieces(lay)]
+            parsed: list[list[tuple[int, Doc | None]]] = [[] for _ in batch]
             try:
                 for spacy_doc, (n, offset) in self.nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
                     parsed[n].append((offset, spacy_doc))
             except Exception:  # one bad text must not sink the batch: parse them one by one
-                parsed = [[(o, self._parse_one(c)) for o, c in _chunks(d.text)] for d in batch]
-            for document, chunks in zip(batch, parsed):
-                yield self._code(document, chunks)
+                parsed = [[(o, self._parse_one(c)) for o, c in _pieces(lay)] for lay in layouts]
+            for document, lay, chunks in zip(batch, layouts, parsed):
+                yield self._code(document, lay, chunks)
+
+    def _layout(self, document: Document) -> Layout | None:
+        try:
+            return layout(document.text, self.layout_rules, self.names)
+        except Exception:  # noqa: BLE001 - reported by _code as this document's error
+            return None
 
     def _parse_one(self, text: str) -> Doc | None:
         try:
@@ -98,36 +118,45 @@ class Pipeline:
         except Exception:
             return None
 
-    def _code(self, document: Document, chunks: list[tuple[int, Doc | None]]) -> Result:
+    def _code(self, document: Document, lay: Layout | None, chunks: list[tuple[int, Doc | None]]) -> Result:
         try:
+            if lay is None:
+                raise ValueError("the structure stage failed on this text")
             if any(d is None for _, d in chunks):
                 raise ValueError("the parser failed on this text")
-            sentences, events = self._code_parsed(document, chunks)
-            return Result(document, events, sentences)
+            sentences, events = self._code_parsed(document, lay, [(o, d) for o, d in chunks if d is not None])
+            return Result(document, events, sentences, dateline=lay.dateline)
         except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
             error = DocumentError(source=document.source or document.id, doc_id=document.id,
                                   error=f"coding failed: {type(exc).__name__}: {exc}")
             return Result(document, [], [], error)
 
-    def _code_parsed(self, document: Document, chunks: list[tuple[int, Doc]]) -> tuple[list[Sentence], list[Event]]:
+    def _code_parsed(self, document: Document, lay: Layout,
+                     chunks: list[tuple[int, Doc]]) -> tuple[list[Sentence], list[Event]]:
         resolver = PronounResolver()
-        context: set[str] = set()
+        lowercase = self.actors.is_lowercase(document.text)
+        ctx = DocumentContext(dateline_country=lay.dateline.country if lay.dateline else None,
+                              countries=self.actors.country_counts([d for _, d in chunks], lowercase))
         sentences: list[Sentence] = []
         events: list[Event] = []
-        lowercase = self.actors.is_lowercase(document.text)
         for offset, spacy_doc in chunks:
             for sent in spacy_doc.sents:
                 if not sent.text.strip() or len(sent) > MAX_SENTENCE_TOKENS:
                     continue  # blank, or a run-on "sentence" (a list, a table) no event grammar applies to
                 when = resolve_sentence_date(sent, document.date)
-                sentence = Sentence(doc_id=document.id, index=len(sentences), text=sent.text,
-                                    start=offset + sent.start_char, date=when.date,
+                start = offset + sent.start_char
+                text = document.text[start:offset + sent.end_char]  # the document's words (the parse may be recased)
+                sentence = Sentence(doc_id=document.id, index=len(sentences), text=text,
+                                    start=start, date=when.date,
                                     date_source=when.source, date_text=when.text, span=sent)
-                mentions = self.actors.find(sent, when.date or document.date, lowercase, context)
-                context.update(m.actor.country for m in mentions if m.actor.country)
+                mentions = self.actors.find(sent, when.date or document.date, lowercase, ctx)
+                ctx.mentioned.update(m.actor.country for m in mentions if m.actor.country)
                 mentions += resolver.resolve(sent, mentions)
+                mentions = [ctx.localize(m, self.entities.domestic_roles) for m in mentions]
+                for m in mentions:
+                    m.text = text[m.start:m.end]
                 sentence.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
-                events += self.coder.code(sentence, document)
+                events += self.coder.code(sentence, document, ctx)
                 sentences.append(sentence)
         for s in sentences:
             s.span = None  # free the parse; records keep only plain data
@@ -148,6 +177,13 @@ def _batches(documents: Iterable[Document], size: int, chars: int) -> Iterator[l
         total += len(document.text)
     if batch:
         yield batch
+
+
+def _pieces(lay: Layout | None) -> Iterator[tuple[int, str]]:
+    """(document offset, text) of everything to parse: each block, cut into chunks if long."""
+    for block in lay.blocks if lay is not None else ():
+        for offset, chunk in _chunks(block.parse_text):
+            yield block.start + offset, chunk
 
 
 def _chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:

@@ -45,9 +45,10 @@ class Actor:
 
     @property
     def code(self) -> str:
+        """``RUSGOV``, ``IGOUNO``, ``COP`` (a role, country unknown), ``---`` (nothing known)."""
         if self.igo:
             return f"IGO{self.igo}"
-        return f"{self.country or ''}{self.role or ''}"
+        return f"{self.country or ''}{self.role or ''}" or "---"
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "country": self.country, "role": self.role,
@@ -62,10 +63,12 @@ class Mention:
     end: int
     text: str
     actor: Actor
-    kind: str  # country, demonym, capital, metonym, leader, igo, role, pronoun, custom
+    kind: str  # country, demonym, capital, metonym, leader, igo, ngo, group, role, person, organisation,
+    #            city, pronoun, implicit
     token_start: int = 0  # token offsets within the sentence (for the coder)
     token_end: int = 0
     confidence: float = 1.0
+    country_reason: str | None = None  # why it has its country (actors.context.COUNTRY_REASONS)
 
     @property
     def span(self) -> Span:
@@ -123,8 +126,8 @@ class Event:
     modality: Modality
     trigger_text: str
     trigger_span: Span
-    source_text: str
-    source_span: Span
+    source_text: str | None  # None for an agentless event ("three civilians were killed")
+    source_span: Span | None
     target_text: str | None = None
     target_span: Span | None = None
     event_date: date | None = None
@@ -136,6 +139,13 @@ class Event:
     location_span: Span | None = None
     modality_cue: str | None = None
     confidence: float = 0.5
+    source_country_reason: str | None = None  # why the actor has its country (actors.context.COUNTRY_REASONS)
+    target_country_reason: str | None = None
+
+    @property
+    def agentless(self) -> bool:
+        """A material event the text gives no doer for; its source is the unknown actor ``---``."""
+        return self.source_span is None
 
     @property
     def event_id(self) -> str:
@@ -143,7 +153,7 @@ class Event:
         key = "|".join([self.doc_id, str(self.sentence_index), self.source.code,
                         self.target.code if self.target else "", self.code,
                         f"{self.trigger_span[0]}:{self.trigger_span[1]}",
-                        f"{self.source_span[0]}:{self.source_span[1]}"])
+                        f"{self.source_span[0]}:{self.source_span[1]}" if self.source_span else ""])
         return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,13 +169,16 @@ class Event:
             "source_role": self.source.role,
             "source_name": self.source.name,
             "source_text": self.source_text,
-            "source_span": list(self.source_span),
+            "source_span": list(self.source_span) if self.source_span else None,
+            "source_country_reason": self.source_country_reason,
+            "agentless": self.agentless,
             "target": t.code if t else None,
             "target_country": t.country if t else None,
             "target_role": t.role if t else None,
             "target_name": t.name if t else None,
             "target_text": self.target_text,
             "target_span": list(self.target_span) if self.target_span else None,
+            "target_country_reason": self.target_country_reason,
             "code": self.code,
             "root_code": self.root_code,
             "event_name": self.event_name,

@@ -85,7 +85,7 @@ class PronounResolver:
             for c in reversed(cands):
                 if c.actor.role == m.actor.role and c.actor.country:
                     actor = replace(m.actor, country=c.actor.country)
-                    return replace(m, actor=actor, confidence=m.confidence * 0.85)
+                    return replace(m, actor=actor, confidence=m.confidence * 0.85, country_reason="earlier mention")
         return m
 
 

@@ -10,7 +10,7 @@ Romanian officials") give one mention per country.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,11 +18,14 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from realpolitik.actors.context import DocumentContext
+from realpolitik.actors.entities import EntityActors, EntityTable, RoleHit
 from realpolitik.actors.gazetteer import Entry, Gazetteer
+from realpolitik.geo.places import CityIndex
 from realpolitik.types import Actor, Mention
 
 _LEADING_THE = "the "
-HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "sheikh", "comrade", "chairman", "marshal"}
+_PLACE_KINDS = ("country", "demonym", "capital", "metonym")
 
 
 def _plurals(noun: str) -> list[str]:
@@ -58,8 +61,10 @@ class _Hit:
 class ActorMatcher:
     """Finds actor mentions in spaCy sentences using a Gazetteer."""
 
-    def __init__(self, nlp: Language, gazetteer: Gazetteer):
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, entities: EntityTable, cities: CityIndex):
         self.gazetteer = gazetteer
+        self.table = entities
+        self.entities = EntityActors(entities, cities)
         self._exact: dict[str, list[Entry]] = defaultdict(list)  # surface form -> entries (case matters)
         self._lower: dict[str, list[Entry]] = defaultdict(list)  # lower-cased form -> entries
         self._roles: dict[str, str] = {}  # lower-cased role noun form -> role code
@@ -92,27 +97,45 @@ class ActorMatcher:
         return bool(letters) and sum(c.isupper() for c in letters) / len(letters) < 0.01
 
     def find(self, sent: Span, when: date | None, lowercase_text: bool = False,
-             context_countries: set[str] | None = None) -> list[Mention]:
+             ctx: DocumentContext | None = None) -> list[Mention]:
         """All actor mentions in a sentence, ordered by position.
 
-        ``when`` is the sentence's event date (for leaders' tenures);
-        ``context_countries`` are countries mentioned elsewhere in the document,
-        used to choose between leaders who share a name.
+        ``when`` is the sentence's event date (for leaders' tenures); ``ctx`` is
+        what is known of the article (countries met so far choose between leaders
+        who share a name; the dateline and dominant country place people and bodies
+        the sentence gives no country).
         """
+        ctx = ctx if ctx is not None else DocumentContext()
         names = self._name_hits(sent, lowercase_text)
         roles = self._role_hits(sent, names)
         name_mentions: dict[int, Mention] = {}
         for hit in names:
-            mention = self._name_mention(sent, hit, when, context_countries or set())
+            mention = self._name_mention(sent, hit, when, ctx.mentioned)
             if mention is not None:
                 name_mentions[hit.start] = mention
-        return self._compose(sent, list(name_mentions.values()), roles)
+        found = list(name_mentions.values())
+        hits = [RoleHit(h.start, h.end, h.entries[0].role or "", h.entries[0].name) for h in roles]
+        people, titles, absorbed = self.entities.find(sent, found, hits, ctx)
+        found = [m for m in found if id(m) not in absorbed]
+        return self._compose(sent, found + people, [h for h in roles if h.start not in titles])
+
+    def country_counts(self, docs: list[Doc], lowercase_text: bool = False) -> Counter[str]:
+        """How often each country is named (name, demonym, capital, metonym) in a document's parses."""
+        counts: Counter[str] = Counter()
+        for doc in docs:
+            for hit in self._doc_name_hits(doc, lowercase_text):
+                entry = next((e for e in hit.entries if e.kind in _PLACE_KINDS and e.country), None)
+                if entry is not None:
+                    counts[entry.country] += 1
+        return counts
 
     # -- matching -------------------------------------------------------------
 
     def _name_hits(self, sent: Span, lowercase_text: bool) -> list[_Hit]:
+        return _in_sentence(self._doc_name_hits(sent.doc, lowercase_text), sent)
+
+    def _doc_name_hits(self, doc: Doc, lowercase_text: bool) -> list[_Hit]:
         key = "realpolitik.names.lower" if lowercase_text else "realpolitik.names"
-        doc = sent.doc
         if key not in doc.user_data:  # match the whole doc once, then hand out by sentence
             matcher, table = (self._names_lower, self._lower) if lowercase_text else (self._names_exact, self._exact)
             hits = []
@@ -122,7 +145,8 @@ class ActorMatcher:
                 if entries:
                     hits.append(_Hit(start, end, entries))
             doc.user_data[key] = _longest_first(hits)
-        return _in_sentence(doc.user_data[key], sent)
+        hits_of_doc: list[_Hit] = doc.user_data[key]
+        return hits_of_doc
 
     def _role_hits(self, sent: Span, names: list[_Hit]) -> list[_Hit]:
         doc = sent.doc
@@ -176,7 +200,7 @@ class ActorMatcher:
         if before is None or before.pos_ != "PROPN" or not before.is_title:
             return False
         title = before.text.rstrip(".").lower()
-        return title not in self._roles and title not in HONORIFICS and before.ent_iob_ != ""
+        return title not in self._roles and title not in self.table.honorifics and before.ent_iob_ != ""
 
     # -- composition ----------------------------------------------------------
 

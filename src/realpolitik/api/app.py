@@ -116,11 +116,14 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
                     modality: ModalityQuery = ["asserted"], since: SinceQuery = None, until: UntilQuery = None,
                     q: Annotated[str | None, Query(min_length=1, max_length=200,
                                                       description="text in any mention's sentence")] = None,
-                    limit: LimitQuery = 50, offset: OffsetQuery = 0) -> dict[str, Any]:
+                    limit: LimitQuery = 50, offset: OffsetQuery = 0,
+                    require_source: Annotated[bool, Query(description="leave out agentless events (source ---)")]
+                    = False) -> dict[str, Any]:
         """Deduplicated events matching every filter, oldest first, a page at a time."""
         filters: dict[str, Any] = {
             "actor": actor, "target": target, "dyad": _pair(dyad), "code": code, "quad_class": quad_class,
-            "since": since, "until": until, "modalities": _modalities(modality), "text": q}
+            "since": since, "until": until, "modalities": _modalities(modality), "text": q,
+            "require_source": require_source}
         with access() as store:
             frame = store.events(**filters, limit=limit, offset=offset)
             total = store.count_events(**filters)

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--date", type=iso_date, help="publication date for documents that have none")
     code.add_argument("-o", "--output", help="write records here instead of stdout")
     code.add_argument("--asserted-only", action="store_true", help="keep only asserted events")
+    code.add_argument("--require-source", action="store_true",
+                      help="leave out agentless events (a material event whose doer the text does not name)")
     code.add_argument("--workers", type=positive, default=1, help="processes to use (default 1)")
     code.add_argument("--gazetteer", action="append", default=[], metavar="YAML",
                       help="extra actor entries (YAML, same schema as the packaged files); repeatable")
@@ -86,6 +88,8 @@ def cmd_code(args: argparse.Namespace) -> int:
             n_coded += 1
             for event in result.events:
                 if args.asserted_only and event.modality is not Modality.ASSERTED:
+                    continue
+                if args.require_source and event.agentless:
                     continue
                 writer.write(event)
                 n_events += 1

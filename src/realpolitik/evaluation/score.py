@@ -7,7 +7,9 @@ Three gold schemes:
   are renamed to PLOVER 0.8, which the coder uses. PLOVER codes one event per
   trigger with lists of actors, while the coder gives one event per actor
   ("Hungarian and Romanian officials agreed" -> two events), so predicted events
-  of one type from the same trigger are merged into one, carrying all their actors.
+  of one type from the same trigger are merged into one, carrying all their actors;
+  a joint action the coder codes both ways ("Japan and France signed", Japan -> France
+  and France -> Japan) is PLOVER's compound source with no target.
 * ``cameo`` (PETRARCH unit tests): one expected event per source/target pair with
   a CAMEO code; scored at code, root-code and quad-class level.
 * ``ipe`` (IndiaPoliceEvents): each record is a sentence with a set of class
@@ -221,6 +223,9 @@ def predicted_items(events: Iterable[Event], scheme: str) -> list[Item]:
         item.sources += (src,) if src not in item.sources else ()
         item.targets += (tgt,) if tgt not in item.targets else ()
         item.confidence = max(item.confidence, e.confidence)
+    for item in merged.values():  # a joint action coded both ways is PLOVER's compound source, no target
+        if len(item.sources) > 1 and set(item.targets) <= set(item.sources):
+            item.targets = (NO_ACTOR,)
     return list(merged.values())
 
 

@@ -7,46 +7,54 @@ For each verb (or event noun) the lexicon knows, the coder finds:
   without a subject of their own, the subject they inherit (``xcomp``,
   ``conj``), the object of an object-control verb ("urged Iran to halt"),
   or the accused in "X accused Y of attacking";
-- the **target**: the passive subject, the trigger's own target prepositions,
-  the direct object (or an actor inside it: "North Korean debt"), then common
-  target prepositions (with, against, to, on, ...);
+- the **target**: the passive subject, the noun a passive participle modifies
+  ("two Americans accused of spying", "priests kidnapped in Nigeria"), the
+  trigger's own target prepositions, the direct object (or an actor inside it:
+  "North Korean debt"), then common target prepositions (with, against, to, on, ...);
 - for event nouns ("the invasion of the South", "Russia's invasion"), the
   possessor or modifying actor as source and the "of/on/against" object as
   target.
 
-Compound actors ("Russia and China") give one event per actor. The modality
-comes from :mod:`realpolitik.events.modality`; an event embedded under a
-verbal event (an appeal, a threat, a promise) is not asserted.
+A place is never a target: the coder does not look for actors inside locative
+phrases ("signed a pact in Pyongyang"), and a capital or city of the source's own
+country is dropped as a target. Compound actors ("Russia and China") give one event
+per actor; symmetric events (meet, sign, negotiate, agree, cooperate) go both ways.
+A material event with a target and no doer is kept with the unknown source ``---``
+and flagged agentless ("three civilians were killed in a car bombing").
+
+The modality comes from :mod:`realpolitik.events.modality`; an event embedded under
+a verbal event (an appeal, a threat, a promise) is not asserted. Which words play
+which part (prepositions, light verbs, object-control verbs, symmetric codes) is
+data: :mod:`realpolitik.events.rules`.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Iterable
 
 from spacy.tokens import Span, Token
 
+from realpolitik.actors.context import DocumentContext
 from realpolitik.events import codebook
 from realpolitik.events.lexicon import Lexicon, Trigger
 from realpolitik.events.modality import detect_modality
+from realpolitik.events.rules import CodingRules
 from realpolitik.geo.locate import locate
 from realpolitik.types import Actor, Document, Event, Mention, Modality, Sentence
 
 SUBJECT_DEPS = ("nsubj", "csubj")
-DEFAULT_TARGET_PREPS = ("with", "against", "to", "toward", "towards", "on", "into", "at", "upon", "over")
-NOUN_TARGET_PREPS = ("of", "on", "against", "with", "into", "to", "toward", "towards")
-# Verbs through which an event noun takes the verb's subject: "Russia launched an invasion".
-LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "hold", "begin", "start", "continue", "resume",
-               "make", "give", "issue", "impose", "order", "step", "intensify", "escalate", "wage", "commit",
-               "perpetrate", "undertake", "unleash", "execute", "initiate", "announce", "deliver", "send",
-               "provide", "offer", "extend", "grant", "sign", "reach", "conclude", "host", "attend"}
-OBJECT_CONTROL = {"urge", "ask", "call", "force", "order", "persuade", "press", "pressure", "tell",
-                  "encourage", "allow", "invite", "warn", "push", "help", "compel", "request", "advise"}
 # Roots of verbal events whose complement is not itself asserted:
 # "urged Iran to halt" (02, 10), "threatened to invade" (13) -> hypothetical; "promised to withdraw" (03) -> future.
 EMBEDDING_MODALITY = {"02": Modality.HYPOTHETICAL, "10": Modality.HYPOTHETICAL,
                       "13": Modality.HYPOTHETICAL, "03": Modality.FUTURE}
-# Arrests reported in the passive with no agent ("five men were arrested") are made by the police.
-IMPLICIT_POLICE_CODES = ("173",)
+_PLACE_KINDS = ("capital", "city")
+_ADDRESSED_ROOTS = ("01", "02", "03", "05", "10", "11", "12", "13")  # verbal events aimed at a government
+_CONTEXT_REASONS = ("dateline", "article")
+_ONE_SIDED = (Modality.NEGATED, Modality.DENIED, Modality.ATTEMPTED)
+_CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "appos", "punct", "cc")
+
+ByToken = dict[int, list[Mention]]
 
 
 class EventCoder:
@@ -54,14 +62,16 @@ class EventCoder:
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
+        self.rules: CodingRules = lexicon.rules
 
-    def code(self, sentence: Sentence, document: Document) -> list[Event]:
+    def code(self, sentence: Sentence, document: Document, ctx: DocumentContext | None = None) -> list[Event]:
         """Events in a sentence whose parse (``sentence.span``) and mentions are set."""
         sent: Span = sentence.span
-        by_token: dict[int, list[Mention]] = defaultdict(list)
+        by_token: ByToken = defaultdict(list)
         for m in sentence.mentions:
             for i in range(m.token_start, m.token_end):
                 by_token[sent.start + i].append(m)
+        args = _Arguments(self.lexicon, self.rules, by_token, ctx)
         triggers = self._triggers(sent)
         consumed = {obj.i for tok, trig, obj in triggers if obj is not None}
         events: list[Event] = []
@@ -70,28 +80,46 @@ class EventCoder:
             if tok.pos_ == "NOUN" and tok.i in consumed:
                 continue  # "imposed sanctions": the verb already carries the event
             if tok.pos_ == "NOUN":
-                sources, targets = self._noun_roles(tok, trig, by_token)
+                sources, targets = args.noun_roles(tok, trig)
             else:
-                sources, targets = self._verb_roles(tok, trig, by_token)
-            if trig.code.startswith("01"):  # a comment by an unnamed "official" tells nothing
-                sources = [s for s in sources if _named(s)]
+                sources, targets = args.verb_roles(tok, trig)
+            quad = codebook.lookup(trig.code).quad_class
+            if not sources and targets and quad in self.rules.agentless_quad_classes:
+                sources = [_agentless(tok)]  # "three civilians were killed in a car bombing"
             if not sources:
                 continue
             modality, cue = detect_modality(tok)
             modality, cue = _embedding_modality(tok, verbal, modality, cue)
-            for src in sources:
-                tgts = [t for t in targets if t.actor.code != src.actor.code] or [None]
-                for tgt in tgts:
-                    events.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
-                    if trig.reverse_code and tgt is not None:
-                        events.append(self._event(sentence, document, tok, trig, trig.reverse_code,
-                                                  tgt, src, modality, cue))
+            for src, tgt in self._pairs(trig, sources, targets, modality):
+                events.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
+                if trig.reverse_code and tgt is not None:  # "visited" -> the host hosts
+                    events.append(self._event(sentence, document, tok, trig, trig.reverse_code,
+                                              tgt, src, modality, cue, reverse=True))
         # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
         # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
         unique: dict[str, Event] = {}
         for event in events:
             unique.setdefault(event.event_id, event)
         return list(unique.values())
+
+    def _pairs(self, trig: Trigger, sources: list[Mention], targets: list[Mention],
+               modality: Modality) -> list[tuple[Mention, Mention | None]]:
+        """(source, target) pairs: every source with every target not itself and not its own place.
+
+        Symmetric codes add the reverse pair, and with several sources and no target pair
+        the sources with each other ("Japan and France signed a treaty"), unless the event is
+        refused, denied or only tried by its source ("Iran refused to meet the Americans").
+        """
+        pairs: list[tuple[Mention, Mention | None]] = []
+        for src in sources:
+            tgts = [t for t in targets if t.actor.code != src.actor.code and not _own_place(src, t)]
+            pairs += [(src, t) for t in tgts] or [(src, None)]
+        if not self.rules.symmetric(trig.code) or trig.reverse_code or modality in _ONE_SIDED:
+            return pairs
+        if not targets and len(sources) > 1:
+            return [(a, b) for a in sources for b in sources if a is not b and a.actor.code != b.actor.code]
+        reverse = [(t, s) for s, t in pairs if t is not None and s.kind != "agentless"]
+        return pairs + [p for p in reverse if p not in pairs]
 
     # -- triggers ---------------------------------------------------------------
 
@@ -105,7 +133,7 @@ class EventCoder:
                 trig = self.lexicon.match_verb(tok.lemma_.lower(), particle, [o.lemma_.lower() for o in objects])
                 if trig is None:
                     continue
-                if trig.passive_only and not _is_passive(tok):
+                if trig.passive_only and not (_is_passive(tok) or _reduced_relative(tok)):
                     continue
                 obj = next((o for o in objects if o.lemma_.lower() in trig.objects), None)
                 found.append((tok, trig, obj))
@@ -115,85 +143,30 @@ class EventCoder:
                     found.append((tok, trig, None))
         return found
 
-    # -- roles ------------------------------------------------------------------
-
-    def _verb_roles(self, verb: Token, trig: Trigger,
-                    by_token: dict[int, list[Mention]]) -> tuple[list[Mention], list[Mention]]:
-        passive = _is_passive(verb)
-        targets: list[Mention] = []
-        if passive:
-            sources = _actors_of_children(verb, ("agent",), by_token, through_prep=True)
-            targets += _actors_of_children(verb, ("nsubjpass",), by_token)
-            if not sources:  # "killed in police firing": the actor of the event noun that caused it
-                sources = self._cause_actors(verb, by_token)
-            if not sources and trig.code.startswith(IMPLICIT_POLICE_CODES):
-                sources = [_implicit_police(verb)]
-        else:
-            sources = _subject_actors(verb, by_token)
-        targets += _prep_actors(verb, trig.target_preps, by_token)
-        for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative", "attr", "oprd")):
-            noun_trigger = obj.pos_ == "NOUN" and self.lexicon.match_noun(obj.lemma_.lower())
-            part_of_event = obj.lemma_.lower() in trig.objects  # "imposed sanctions on Moscow"
-            if noun_trigger and not part_of_event and not by_token.get(obj.i):
-                # "condemned the Russian invasion": the target is who invaded, not whom
-                targets += self._noun_roles(obj, noun_trigger, by_token)[0] or _actors_in(obj, by_token)
-            else:
-                targets += _actors_in(obj, by_token)
-        if not targets:
-            targets += _prep_actors(verb, DEFAULT_TARGET_PREPS, by_token)
-        if verb.dep_ == "amod" and not targets:  # "breaking sanctions" parsed as a modifier
-            targets += _actors_in(verb.head, by_token)
-        source_ids = {id(s) for s in sources}
-        targets = [t for t in targets if id(t) not in source_ids]
-        # a country-less role noun beside a named actor is the thing acted with: "supplied drones to Russia"
-        named = [t for t in targets if _named(t)]
-        return sources, _unique(named or targets)
-
-    def _cause_actors(self, verb: Token, by_token: dict[int, list[Mention]]) -> list[Mention]:
-        """Actors modifying an event noun in "in"/"during" ("were killed in an Israeli air strike")."""
-        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
-            for pobj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "NOUN"):
-                if self.lexicon.match_noun(pobj.lemma_.lower()):
-                    return [m for c in pobj.children if c.dep_ in ("poss", "amod", "compound", "nmod")
-                            for m in _with_conjuncts(c, by_token)]
-                # "police firing" parsed as the noun "police" with the verb "firing" attached
-                if any(c.dep_ == "acl" and self.lexicon.match_noun(c.lower_) for c in pobj.children):
-                    return _with_conjuncts(pobj, by_token)
-        return []
-
-    def _noun_roles(self, noun: Token, trig: Trigger,
-                    by_token: dict[int, list[Mention]]) -> tuple[list[Mention], list[Mention]]:
-        sources = [m for c in noun.children if c.dep_ in ("poss", "amod", "compound", "nmod")
-                   for m in _with_conjuncts(c, by_token)]
-        if not sources:
-            sources = _actors_of_children(noun, ("prep",), by_token, through_prep=True, preps=("by",))
-        governor = noun.head
-        if (not sources and noun.dep_ in ("dobj", "attr", "nsubjpass") and governor.pos_ in ("VERB", "AUX")
-                and governor.lemma_.lower() in LIGHT_VERBS):
-            sources = _subject_actors(governor, by_token)
-        targets = _prep_actors(noun, trig.target_preps or NOUN_TARGET_PREPS, by_token)
-        source_ids = {id(s) for s in sources}
-        return _unique(sources), _unique([t for t in targets if id(t) not in source_ids])
-
     # -- record -----------------------------------------------------------------
 
     def _event(self, sentence: Sentence, document: Document, tok: Token, trig: Trigger, code: str,
-               src: Mention, tgt: Mention | None, modality: Modality, cue: str | None) -> Event:
+               src: Mention, tgt: Mention | None, modality: Modality, cue: str | None,
+               reverse: bool = False) -> Event:
+        """The event record; `reverse` when the source is the trigger's grammatical target (a host)."""
         entry = codebook.lookup(code)
         sent: Span = sentence.span
         particle = _particle(tok)
         trigger_tokens = [tok] + [c for c in tok.children if c.lower_ == particle and c.dep_ in ("prt", "prep")]
         t_start = min(t.idx for t in trigger_tokens) - sent.start_char
         t_end = max(t.idx + len(t.text) for t in trigger_tokens) - sent.start_char
-        place = locate(tok, sentence, {id(src), id(tgt)})
+        place = locate(tok, sentence, {id(src), id(tgt)}, self.rules.locative_preps)
+        agentless = src.kind == "agentless"
         return Event(
             doc_id=document.id, sentence_index=sentence.index, sentence_text=sentence.text,
-            source=src.actor, target=tgt.actor if tgt else None,
+            source=_as_actor(src, is_source=not reverse, root=entry.root),
+            target=_as_actor(tgt, is_source=False, root=entry.root) if tgt else None,
             code=entry.code, root_code=entry.root, event_name=entry.name, goldstein=entry.goldstein,
             quad_class=entry.quad_class, plover_type=entry.plover_type, plover_mode=entry.plover_mode,
             modality=modality, modality_cue=cue,
             trigger_text=sentence.text[t_start:t_end], trigger_span=(t_start, t_end),
-            source_text=src.text, source_span=src.span,
+            source_text=None if agentless else src.text, source_span=None if agentless else src.span,
+            source_country_reason=src.country_reason, target_country_reason=tgt.country_reason if tgt else None,
             target_text=tgt.text if tgt else None, target_span=tgt.span if tgt else None,
             event_date=sentence.date, date_source=sentence.date_source, date_text=sentence.date_text,
             doc_date=document.date,
@@ -201,6 +174,165 @@ class EventCoder:
             location_span=place.span if place else None,
             confidence=_confidence(trig, src, tgt, modality),
         )
+
+
+class _Arguments:
+    """Finds the source and target mentions of triggers in one sentence."""
+
+    def __init__(self, lexicon: Lexicon, rules: CodingRules, by_token: ByToken, ctx: DocumentContext | None):
+        self.lexicon = lexicon
+        self.rules = rules
+        self.by_token = by_token
+        self.ctx = ctx
+
+    # -- verbs ------------------------------------------------------------------
+
+    def verb_roles(self, verb: Token, trig: Trigger) -> tuple[list[Mention], list[Mention]]:
+        targets: list[Mention] = []
+        if _is_passive(verb) or _reduced_relative(verb):
+            sources = self.of_children(verb, ("agent",), through_prep=True)
+            if _reduced_relative(verb):  # "two Americans accused of spying": the noun is the target
+                targets += self.with_conjuncts(verb.head) or self.inside(verb.head, skip=verb)
+            targets += self.of_children(verb, ("nsubjpass",))
+            if not sources:  # "killed in police firing": the actor of the event noun that caused it
+                sources = self.cause_actors(verb)
+            if not sources and trig.code.startswith(self.rules.implicit_police_codes):
+                sources = [self.implicit_police(verb)]
+        else:
+            sources = self.subject(verb)
+        targets += self.prep_actors(verb, trig.target_preps)
+        for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative", "attr", "oprd")):
+            noun_trigger = obj.pos_ == "NOUN" and self.lexicon.match_noun(obj.lemma_.lower())
+            part_of_event = obj.lemma_.lower() in trig.objects  # "imposed sanctions on Moscow"
+            if noun_trigger and not part_of_event and not self.by_token.get(obj.i):
+                # "condemned the Russian invasion": the target is who invaded, not whom
+                targets += self.noun_roles(obj, noun_trigger)[0] or self.inside(obj)
+            else:
+                targets += self.inside(obj)
+        if not targets:
+            targets += self.prep_actors(verb, self.rules.default_target_preps)
+        if verb.dep_ == "amod" and not targets:  # "breaking sanctions" parsed as a modifier
+            targets += self.inside(verb.head)
+        source_ids = {id(s) for s in sources}
+        targets = [t for t in targets if id(t) not in source_ids]
+        # a country-less role noun beside a named actor is the thing acted with: "supplied drones to Russia"
+        named = [t for t in targets if _named(t)]
+        return sources, _unique(named or targets)
+
+    def subject(self, verb: Token, depth: int = 0) -> list[Mention]:
+        """The actors doing `verb`: its own subject, or the one it inherits."""
+        if depth > 4:
+            return []
+        own = self.of_children(verb, SUBJECT_DEPS)
+        relative = any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in verb.children)
+        if verb.dep_ == "relcl" and relative:  # "the policemen who killed ...": the noun the clause modifies
+            return self.with_conjuncts(verb.head) or self.inside(verb.head)
+        if own or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+            return own
+        head = verb.head
+        if head.i == verb.i:
+            return []
+        if verb.dep_ in ("xcomp", "acomp"):  # "wants to leave", "looks set to sign"
+            if head.lemma_.lower() in self.rules.object_control:
+                objs = self.of_children(head, ("dobj",))
+                if objs:
+                    return objs
+            return self.subject(head, depth + 1)
+        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+            governor = head.head  # "accused Y of attacking": Y attacks
+            objs = self.of_children(governor, ("dobj",))
+            return objs or self.subject(governor, depth + 1)
+        if verb.dep_ in ("conj", "advcl", "amod") and head.pos_ in ("VERB", "AUX", "NOUN"):
+            if head.pos_ == "NOUN":  # "breaking sanctions" -> whoever governs the phrase
+                return self.subject(head.head, depth + 1) if head.head.i != head.i else []
+            return self.subject(head, depth + 1)
+        if verb.dep_ in ("relcl", "acl") and not _reduced_relative(verb):  # "troops firing on protesters"
+            return self.inside(head)
+        return []
+
+    def cause_actors(self, verb: Token) -> list[Mention]:
+        """Actors modifying an event noun in "in"/"during" ("were killed in an Israeli air strike")."""
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+            for pobj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "NOUN"):
+                if self.lexicon.match_noun(pobj.lemma_.lower()):
+                    return [m for c in pobj.children if c.dep_ in ("poss", "amod", "compound", "nmod")
+                            for m in self.with_conjuncts(c)]
+                # "police firing" parsed as the noun "police" with the verb "firing" attached
+                if any(c.dep_ == "acl" and self.lexicon.match_noun(c.lower_) for c in pobj.children):
+                    return self.with_conjuncts(pobj)
+        return []
+
+    def implicit_police(self, verb: Token) -> Mention:
+        """The police an agentless arrest implies, of the article's country when it has one."""
+        sent = verb.sent
+        start = verb.idx - sent.start_char
+        found = self.ctx.default_country() if self.ctx else None
+        country, reason = found if found else (None, None)
+        return Mention(start=start, end=start + len(verb.text), text=verb.text,
+                       actor=Actor(country=country, role="COP", name="police (implicit)"), kind="implicit",
+                       token_start=verb.i - sent.start, token_end=verb.i - sent.start + 1, confidence=0.5,
+                       country_reason=reason)
+
+    # -- nouns ------------------------------------------------------------------
+
+    def noun_roles(self, noun: Token, trig: Trigger) -> tuple[list[Mention], list[Mention]]:
+        sources = [m for c in noun.children if c.dep_ in ("poss", "amod", "compound", "nmod")
+                   for m in self.with_conjuncts(c)]
+        if not sources:
+            sources = self.of_children(noun, ("prep",), through_prep=True, preps=("by",))
+        governor = noun.head
+        if (not sources and noun.dep_ in ("dobj", "attr", "nsubjpass") and governor.pos_ in ("VERB", "AUX")
+                and governor.lemma_.lower() in self.rules.light_verbs):
+            sources = self.subject(governor)
+        targets = self.prep_actors(noun, trig.target_preps or self.rules.noun_target_preps)
+        source_ids = {id(s) for s in sources}
+        return _unique(sources), _unique([t for t in targets if id(t) not in source_ids])
+
+    # -- phrases ----------------------------------------------------------------
+
+    def with_conjuncts(self, tok: Token) -> list[Mention]:
+        found = list(self.by_token.get(tok.i, []))
+        for conj in tok.conjuncts:
+            found += self.by_token.get(conj.i, [])
+        return _unique(found)
+
+    def inside(self, tok: Token, skip: Token | None = None) -> list[Mention]:
+        """Actors heading a phrase or, failing that, inside it (not crossing into clauses or places)."""
+        direct = self.with_conjuncts(tok)
+        if direct:
+            return direct
+        fallback: list[Mention] = []
+        for child in tok.children:
+            if child.dep_ in _CLAUSE_DEPS or child is skip:
+                continue
+            if (child.dep_ == "prep" and child.lower_ in self.rules.locative_preps
+                    and child.lower_ not in self.rules.default_target_preps):
+                continue  # "a defence pact in Pyongyang": a place, not an actor of the event
+            inner = self.inside(child)
+            if any(_named(m) for m in inner):  # "artillery shells at Seoul": Seoul, not the artillery
+                return inner
+            fallback = fallback or inner
+        return fallback
+
+    def of_children(self, tok: Token, deps: tuple[str, ...], through_prep: bool = False,
+                    preps: tuple[str, ...] = ()) -> list[Mention]:
+        found: list[Mention] = []
+        for c in tok.children:
+            if c.dep_ not in deps or (preps and c.lower_ not in preps):
+                continue
+            heads = [g for g in c.children if g.dep_ == "pobj"] if through_prep else [c]
+            for h in heads:
+                found += self.inside(h)
+        return found
+
+    def prep_actors(self, tok: Token, preps: Iterable[str]) -> list[Mention]:
+        preps = tuple(preps)
+        found: list[Mention] = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                for pobj in (g for g in c.children if g.dep_ == "pobj"):
+                    found += self.inside(pobj)
+        return found
 
 
 # -- helpers ------------------------------------------------------------------------
@@ -220,6 +352,11 @@ def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
+def _reduced_relative(verb: Token) -> bool:
+    """A passive participle modifying a noun: "priests kidnapped in Nigeria", "clubbers arrested at a party"."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
+
+
 def _objects(verb: Token) -> Iterable[Token]:
     """Object nouns a lexicon entry may require: direct objects, their conjuncts, prepositional objects."""
     for c in verb.children:
@@ -233,88 +370,35 @@ def _objects(verb: Token) -> Iterable[Token]:
             yield from (g for g in c.children if g.dep_ == "pobj")
     if verb.dep_ == "amod":  # "breaking sanctions"
         yield verb.head
-
-
-def _with_conjuncts(tok: Token, by_token: dict[int, list[Mention]]) -> list[Mention]:
-    found = list(by_token.get(tok.i, []))
-    for conj in tok.conjuncts:
-        found += by_token.get(conj.i, [])
-    return _unique(found)
-
-
-def _actors_in(tok: Token, by_token: dict[int, list[Mention]]) -> list[Mention]:
-    """Actors heading a phrase or, failing that, inside it (not crossing into clauses)."""
-    direct = _with_conjuncts(tok, by_token)
-    if direct:
-        return direct
-    fallback: list[Mention] = []
-    for child in tok.children:
-        if child.dep_ in ("relcl", "acl", "advcl", "ccomp", "appos", "punct", "cc"):
-            continue
-        inner = _actors_in(child, by_token)
-        if any(_named(m) for m in inner):  # "artillery shells at Seoul": Seoul, not the artillery
-            return inner
-        fallback = fallback or inner
-    return fallback
+    if _reduced_relative(verb):  # "journalists abducted": the modified noun is the object
+        yield verb.head
 
 
 def _named(m: Mention) -> bool:
-    """A mention with a country, IGO or named group, not a bare role noun."""
-    return bool(m.actor.country or m.actor.igo or m.kind != "role")
+    """A mention with a country, IGO or named group, not a bare role noun.
+
+    A role noun whose country only comes from the article ("troops" in a story about
+    Russia) is still a bare role noun: "sent troops to Russia" targets Russia.
+    """
+    if m.kind != "role" or m.actor.igo:
+        return True
+    return bool(m.actor.country) and m.country_reason not in _CONTEXT_REASONS
 
 
-def _actors_of_children(tok: Token, deps: tuple[str, ...], by_token: dict[int, list[Mention]],
-                        through_prep: bool = False, preps: tuple[str, ...] = ()) -> list[Mention]:
-    found: list[Mention] = []
-    for c in tok.children:
-        if c.dep_ not in deps or (preps and c.lower_ not in preps):
-            continue
-        heads = [g for g in c.children if g.dep_ == "pobj"] if through_prep else [c]
-        for h in heads:
-            found += _actors_in(h, by_token)
-    return found
+def _own_place(src: Mention, tgt: Mention) -> bool:
+    """A capital or city of the source's own country named as a target: a place, not an actor."""
+    return tgt.kind in _PLACE_KINDS and tgt.actor.country is not None and tgt.actor.country == src.actor.country
 
 
-def _prep_actors(tok: Token, preps: Iterable[str], by_token: dict[int, list[Mention]]) -> list[Mention]:
-    preps = tuple(preps)
-    found: list[Mention] = []
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in preps:
-            for pobj in (g for g in c.children if g.dep_ == "pobj"):
-                found += _actors_in(pobj, by_token)
-    return found
+def _as_actor(m: Mention, is_source: bool, root: str) -> Actor:
+    """The mention's actor; a capital that acts or is spoken to stands for the government.
 
-
-def _subject_actors(verb: Token, by_token: dict[int, list[Mention]], depth: int = 0) -> list[Mention]:
-    """The actors doing `verb`: its own subject, or the one it inherits."""
-    if depth > 4:
-        return []
-    own = _actors_of_children(verb, SUBJECT_DEPS, by_token)
-    relative = any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in verb.children)
-    if verb.dep_ == "relcl" and relative:  # "the policemen who killed ...": the noun the clause modifies
-        return _with_conjuncts(verb.head, by_token) or _actors_in(verb.head, by_token)
-    if own or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
-        return own
-    head = verb.head
-    if head.i == verb.i:
-        return []
-    if verb.dep_ in ("xcomp", "acomp"):  # "wants to leave", "looks set to sign"
-        if head.lemma_.lower() in OBJECT_CONTROL:
-            objs = _actors_of_children(head, ("dobj",), by_token)
-            if objs:
-                return objs
-        return _subject_actors(head, by_token, depth + 1)
-    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "VERB":
-        governor = head.head  # "accused Y of attacking": Y attacks
-        objs = _actors_of_children(governor, ("dobj",), by_token)
-        return objs or _subject_actors(governor, by_token, depth + 1)
-    if verb.dep_ in ("conj", "advcl", "amod") and head.pos_ in ("VERB", "AUX", "NOUN"):
-        if head.pos_ == "NOUN":  # "breaking sanctions" -> whoever governs the phrase
-            return _subject_actors(head.head, by_token, depth + 1) if head.head.i != head.i else []
-        return _subject_actors(head, by_token, depth + 1)
-    if verb.dep_ in ("relcl", "acl"):
-        return _actors_in(head, by_token)
-    return []
+    "Kyiv protested", "Washington imposed sanctions on Moscow" (the source), "threatened
+    Seoul" (a verbal event aimed at Seoul); but "visited Moscow" or "shelled Kyiv" are the country.
+    """
+    if m.kind == "capital" and m.actor.role is None and (is_source or root in _ADDRESSED_ROOTS):
+        return replace(m.actor, role="GOV")
+    return m.actor
 
 
 def _embedding_modality(tok: Token, verbal: dict[int, Trigger], modality: Modality,
@@ -331,12 +415,11 @@ def _embedding_modality(tok: Token, verbal: dict[int, Trigger], modality: Modali
     return modality, cue
 
 
-def _implicit_police(verb: Token) -> Mention:
+def _agentless(verb: Token) -> Mention:
     sent = verb.sent
     start = verb.idx - sent.start_char
-    return Mention(start=start, end=start + len(verb.text), text=verb.text,
-                   actor=Actor(role="COP", name="police (implicit)"), kind="implicit",
-                   token_start=verb.i - sent.start, token_end=verb.i - sent.start + 1, confidence=0.5)
+    return Mention(start=start, end=start, text="", actor=Actor(name="unknown"), kind="agentless",
+                   token_start=verb.i - sent.start, token_end=verb.i - sent.start, confidence=0.3)
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:

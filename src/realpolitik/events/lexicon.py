@@ -18,13 +18,14 @@ from typing import Any, Iterable, Iterator, Sequence
 import yaml
 
 from realpolitik.events import codebook
+from realpolitik.events.rules import CodingRules, package_rules
 
 _FIELDS = frozenset({"verb", "noun", "code", "particle", "object", "target_prep",
                      "reverse_code", "passive_only", "note"})
 _VERB_ONLY = ("particle", "object", "passive_only")
-_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes"})
-# A parsed YAML file: its (location, Trigger) entries and its lemma fixes.
-_ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str]]
+_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules"})
+# A parsed YAML file: its (location, Trigger) entries, its lemma fixes and its argument rules.
+_ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str], tuple[str, dict[str, Any]] | None]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -61,7 +62,9 @@ class Trigger:
 class Lexicon:
     """Verb and noun triggers, indexed for lookup by lemma."""
 
-    def __init__(self, triggers: Iterable[Trigger], lemma_fixes: dict[str, str] | None = None):
+    def __init__(self, triggers: Iterable[Trigger], lemma_fixes: dict[str, str] | None = None,
+                 rules: CodingRules | None = None):
+        self.rules = rules if rules is not None else CodingRules.build([package_rules()])
         self._verbs: dict[tuple[str, str | None], list[Trigger]] = defaultdict(list)
         self._nouns: dict[str, Trigger] = {}
         self._all: list[Trigger] = []
@@ -91,15 +94,18 @@ class Lexicon:
         triggers: list[Trigger] = []
         fixes: dict[str, str] = {}
         seen: dict[tuple[Any, ...], str] = {}
-        for entries, file_fixes in parsed:
+        rule_sections = [package_rules()]
+        for entries, file_fixes, rules in parsed:
             fixes.update(file_fixes)
+            if rules is not None:
+                rule_sections.append(rules)
             for where, trig in entries:
                 key = (trig.lemma, trig.pos, trig.particle, trig.objects)
                 if key in seen:
                     raise ValueError(f"{where}: duplicates the entry at {seen[key]}")
                 seen[key] = where
                 triggers.append(trig)
-        return cls(triggers, fixes)
+        return cls(triggers, fixes, CodingRules.build(rule_sections))
 
     def verb_candidates(self, lemma: str, particle: str | None) -> list[Trigger]:
         """Entries for a verb lemma (+ particle), most specific first.
@@ -169,7 +175,7 @@ def _parse_file(name: str, text: str) -> _ParsedFile:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ValueError(f"{name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("triggers"), list):
+    if not isinstance(data, dict) or not isinstance(data.get("triggers", []), list):
         raise ValueError(f"{name}: expected a mapping with a 'triggers' list")
     unknown = set(data) - _TOP_LEVEL
     if unknown:
@@ -179,10 +185,13 @@ def _parse_file(name: str, text: str) -> _ParsedFile:
     if not (isinstance(fixes, dict) and all(_is_word(k) and _is_word(v) for k, v in fixes.items())):
         raise ValueError(f"{name}: lemma_fixes must map lower-case words to lower-case words")
     entries = []
-    for i, raw in enumerate(data["triggers"], start=1):
+    for i, raw in enumerate(data.get("triggers") or [], start=1):
         where = f"{name}: trigger #{i} {raw!r}"
         entries.append((where, _parse_entry(raw, where)))
-    return entries, fixes
+    rules = (name, data["rules"]) if "rules" in data else None
+    if rules is not None:
+        CodingRules.build([rules])  # validate now, naming this file
+    return entries, fixes, rules
 
 
 def _parse_entry(raw: Any, where: str) -> Trigger:

@@ -2,7 +2,7 @@
 
 "Police fired on protesters in Cairo" -> Cairo (EGY, via the gazetteer's
 capitals). The place must be a spaCy GPE/LOC/FAC entity reached through a
-locative preposition of the trigger (or of the clause it heads); places that
+locative preposition (``events/data/rules.yaml``) of the trigger (or of the clause it heads); places that
 are the event's own source or target are not its location.
 """
 from __future__ import annotations
@@ -14,7 +14,6 @@ from spacy.tokens import Token
 from realpolitik.nlp.parse import sentence_entities
 from realpolitik.types import Sentence, Span
 
-LOCATIVE_PREPS = ("in", "at", "near", "outside", "inside", "across", "throughout", "around", "within")
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 
@@ -25,13 +24,13 @@ class Place:
     span: Span  # char offsets in the sentence
 
 
-def locate(trigger: Token, sentence: Sentence, exclude: set[int]) -> Place | None:
-    """The place of the event triggered by `trigger`, or None."""
+def locate(trigger: Token, sentence: Sentence, exclude: set[int], preps: frozenset[str]) -> Place | None:
+    """The place of the event triggered by `trigger`, or None; `preps` are the locative prepositions."""
     sent = sentence.span
     heads = [trigger] + ([trigger.head] if trigger.dep_ in ("xcomp", "dobj", "pobj") else [])
     for head in heads:
         for prep in head.children:
-            if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE_PREPS:
+            if prep.dep_ != "prep" or prep.lower_ not in preps:
                 continue
             for pobj in prep.children:
                 if pobj.dep_ == "pobj" and pobj.ent_type_ in PLACE_LABELS:
@@ -43,5 +42,5 @@ def locate(trigger: Token, sentence: Sentence, exclude: set[int]) -> Place | Non
                     if mention is not None and id(mention) in exclude:
                         continue
                     country = mention.actor.country if mention is not None else None
-                    return Place(name=ent.text, country=country, span=(start, end))
+                    return Place(name=sentence.text[start:end], country=country, span=(start, end))
     return None

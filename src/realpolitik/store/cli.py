@@ -68,6 +68,8 @@ def add_parser(subparsers: Any) -> None:
     events.add_argument("--limit", type=positive, default=50, help="at most this many events (default 50)")
     events.add_argument("--offset", type=int, default=0, help="skip this many events first")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    events.add_argument("--require-source", action="store_true",
+                        help="leave out agentless events (source ---: no doer named in the text)")
     _modality_option(events)
     events.set_defaults(func=cmd_events)
 
@@ -126,7 +128,8 @@ def cmd_events(args: argparse.Namespace) -> int:
         return 2
     filters: dict[str, Any] = dict(actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None,
                                    code=args.code, quad_class=args.quad_class, since=args.since, until=args.until,
-                                   modalities=None if args.all_modalities else ("asserted",), text=args.text)
+                                   modalities=None if args.all_modalities else ("asserted",), text=args.text,
+                                   require_source=args.require_source)
     with store:
         frame = store.events(**filters, limit=args.limit, offset=args.offset)
         total = store.count_events(**filters)

@@ -80,6 +80,9 @@ class IngestStats:
     errors: int = 0  # items that could not be read or coded (recorded in the errors table)
 
 
+UNKNOWN_ACTOR = "---"  # the source of agentless events ("three civilians were killed")
+
+
 def actor_filter(column: str, query: str) -> tuple[str, list[str]]:
     """SQL (and parameters) matching an actor query against ``column`` ("e.source" or "e.target").
 
@@ -327,16 +330,18 @@ class Store:
     def events(self, actor: str | None = None, target: str | None = None, dyad: tuple[str, str] | None = None,
                code: str | None = None, quad_class: int | None = None, since: date | None = None,
                until: date | None = None, modalities: Sequence[str] | None = ("asserted",),
-               text: str | None = None, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+               text: str | None = None, limit: int | None = None, offset: int = 0,
+               require_source: bool = False) -> pd.DataFrame:
         """Deduplicated events matching every filter given, oldest first (columns: ``EVENT_FRAME_COLUMNS``).
 
         `actor` / `target` match the source / target by :func:`actor_filter`;
         `dyad` (A, B) matches A→B and B→A; `code` is a CAMEO prefix ("07"
         matches 07x); `since` / `until` bound the event date, inclusive;
         `modalities` None means all; `text` is a case-insensitive substring of
-        any mention's sentence.
+        any mention's sentence; `require_source` leaves out agentless events (source ``---``).
         """
-        where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text)
+        where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text,
+                                       require_source)
         frame = pd.DataFrame(self._event_records(where, params, limit, offset), columns=EVENT_FRAME_COLUMNS)
         frame["event_date"] = pd.to_datetime(frame["event_date"])
         return frame
@@ -344,9 +349,11 @@ class Store:
     def count_events(self, actor: str | None = None, target: str | None = None,
                      dyad: tuple[str, str] | None = None, code: str | None = None, quad_class: int | None = None,
                      since: date | None = None, until: date | None = None,
-                     modalities: Sequence[str] | None = ("asserted",), text: str | None = None) -> int:
+                     modalities: Sequence[str] | None = ("asserted",), text: str | None = None,
+                     require_source: bool = False) -> int:
         """How many events ``events`` would return with these filters and no limit."""
-        where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text)
+        where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text,
+                                       require_source)
         return int(self._db.fetch(f"SELECT COUNT(*) FROM events e WHERE {where}", params)[1][0][0])
 
     def event(self, event_key: str) -> dict[str, Any] | None:
@@ -368,8 +375,11 @@ class Store:
         return frame
 
     def actors(self, modalities: Sequence[str] | None = ("asserted",)) -> pd.DataFrame:
-        """Every actor of the stored events: code, country, role, commonest name, events as source / target."""
-        where, params = _event_filters(modalities=modalities)
+        """Every actor of the stored events: code, country, role, commonest name, events as source / target.
+
+        The unknown source of agentless events (``---``) is not an actor and is left out.
+        """
+        where, params = _event_filters(modalities=modalities, require_source=True)
         sides = ("SELECT e.{side} AS actor, e.{side}_country AS country, e.{side}_role AS role, "
                  "m.{side}_name AS name, {src} AS as_source, {tgt} AS as_target FROM events e "
                  "JOIN mentions m ON m.mention_id = e.mention_id WHERE e.{side} IS NOT NULL AND " + where)
@@ -412,7 +422,7 @@ class Store:
 def _event_filters(actor: str | None = None, target: str | None = None, dyad: tuple[str, str] | None = None,
                    code: str | None = None, quad_class: int | None = None, since: date | None = None,
                    until: date | None = None, modalities: Sequence[str] | None = ("asserted",),
-                   text: str | None = None) -> tuple[str, list[Any]]:
+                   text: str | None = None, require_source: bool = False) -> tuple[str, list[Any]]:
     """A WHERE clause over ``events e`` (and its parameters) for the filters of ``Store.events``."""
     clauses: list[str] = ["1 = 1"]
     params: list[Any] = []
@@ -439,6 +449,8 @@ def _event_filters(actor: str | None = None, target: str | None = None, dyad: tu
         add("e.event_date <= ?", [until])
     if modalities is not None:
         add(f"e.modality IN ({', '.join('?' * len(modalities))})" if modalities else "1 = 0", list(modalities))
+    if require_source:
+        add("e.source <> ?", [UNKNOWN_ACTOR])
     if text:
         add("EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
             "WHERE em.event_key = e.event_key AND strpos(lower(t.sentence_text), ?) > 0)", [text.lower()])

@@ -1,0 +1,89 @@
+"""The coder's argument rules as data: ``data/rules.yaml`` plus ``rules:`` sections of user lexicons.
+
+The rules say how the coder finds a trigger's actors on the dependency parse: which
+prepositions lead to a target, which to a place, which verbs pass their subject to an
+event noun or their object to an embedded verb, which events go both ways, which
+passive events have an implicit doer. The Python of :mod:`realpolitik.events.coder`
+is the generic machinery; the words are here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from realpolitik.events import codebook
+
+_WORD_LISTS = ("default_target_preps", "noun_target_preps", "locative_preps", "light_verbs", "object_control")
+_CODE_LISTS = ("symmetric_codes", "implicit_police_codes")
+KEYS = frozenset({*_WORD_LISTS, *_CODE_LISTS, "agentless_quad_classes"})
+
+
+@dataclass(frozen=True)
+class CodingRules:
+    """Validated argument rules."""
+
+    default_target_preps: tuple[str, ...]
+    noun_target_preps: tuple[str, ...]
+    locative_preps: frozenset[str]
+    light_verbs: frozenset[str]
+    object_control: frozenset[str]
+    symmetric_codes: tuple[str, ...]
+    implicit_police_codes: tuple[str, ...]
+    agentless_quad_classes: frozenset[int]
+
+    def symmetric(self, code: str) -> bool:
+        """Whether events of this code go both ways (a prefix of it is listed)."""
+        return code.startswith(self.symmetric_codes)
+
+    @classmethod
+    def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]]) -> CodingRules:
+        """Merge ``rules`` sections (name, mapping) in order: lists are added; ValueError names a bad key."""
+        merged: dict[str, list[Any]] = {k: [] for k in KEYS}
+        for name, section in sections:
+            if not isinstance(section, Mapping):
+                raise ValueError(f"{name}: 'rules' must be a mapping")
+            for key, value in section.items():
+                where = f"{name}: rules.{key}"
+                if key not in KEYS:
+                    raise ValueError(f"{name}: unknown rule {key!r}; allowed: {sorted(KEYS)}")
+                if not isinstance(value, list):
+                    raise ValueError(f"{where} must be a list")
+                for item in value:
+                    _check(key, item, where)
+                merged[key].extend(value)
+        return cls(default_target_preps=tuple(dict.fromkeys(merged["default_target_preps"])),
+                   noun_target_preps=tuple(dict.fromkeys(merged["noun_target_preps"])),
+                   locative_preps=frozenset(merged["locative_preps"]),
+                   light_verbs=frozenset(merged["light_verbs"]),
+                   object_control=frozenset(merged["object_control"]),
+                   symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
+                   implicit_police_codes=tuple(dict.fromkeys(merged["implicit_police_codes"])),
+                   agentless_quad_classes=frozenset(merged["agentless_quad_classes"]))
+
+
+def _check(key: str, item: Any, where: str) -> None:
+    if key in _WORD_LISTS:
+        if not (isinstance(item, str) and item and item == item.lower() and " " not in item):
+            raise ValueError(f"{where}: {item!r} is not a single lower-case word")
+    elif key in _CODE_LISTS:
+        if not (isinstance(item, str) and (codebook.is_valid(item) or codebook.is_valid(item[:2]))):
+            raise ValueError(f"{where}: {item!r} is not a quoted CAMEO code or prefix")
+    elif not (isinstance(item, int) and 1 <= item <= 4):
+        raise ValueError(f"{where}: {item!r} is not a QuadClass (1-4)")
+
+
+@lru_cache(maxsize=1)
+def package_rules() -> tuple[str, Mapping[str, Any]]:
+    """(file name, the ``rules`` section) of the packaged ``data/rules.yaml``."""
+    resource = files("realpolitik.events") / "data" / "rules.yaml"
+    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    return str(resource), data["rules"]
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> CodingRules:
+    return CodingRules.build([package_rules()])
