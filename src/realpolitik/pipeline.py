@@ -147,8 +147,8 @@ class Pipeline:
                 start = offset + sent.start_char
                 text = document.text[start:offset + sent.end_char]  # the document's words (the parse may be recased)
                 sentence = Sentence(doc_id=document.id, index=len(sentences), text=text,
-                                    start=start, date=when.date,
-                                    date_source=when.source, date_text=when.text, span=sent)
+                                    start=start, date=when.date, date_source=when.source, date_text=when.text,
+                                    date_precision=when.granularity if when.date else None, span=sent)
                 mentions = self.actors.find(sent, when.date or document.date, lowercase, ctx)
                 ctx.mentioned.update(m.actor.country for m in mentions if m.actor.country)
                 mentions += resolver.resolve(sent, mentions)

@@ -103,6 +103,7 @@ class Sentence:
     date: date | None = None  # resolved event date for events in this sentence
     date_source: str = "document"  # "sentence" when resolved from the sentence's own text
     date_text: str | None = None  # the expression the date came from ("in 1950")
+    date_precision: str | None = "day"  # day | month | year | decade; None without a date
     mentions: list[Mention] = field(default_factory=list)
     span: Any = field(default=None, repr=False, compare=False)  # the spaCy Span
 
@@ -133,6 +134,7 @@ class Event:
     event_date: date | None = None
     date_source: str = "document"
     date_text: str | None = None
+    date_precision: str | None = "day"  # day | month | year | decade: "in 1950" is 1950, not 1950-01-01
     doc_date: date | None = None
     location: str | None = None
     location_country: str | None = None
@@ -193,6 +195,7 @@ class Event:
             "event_date": self.event_date.isoformat() if self.event_date else None,
             "date_source": self.date_source,
             "date_text": self.date_text,
+            "date_precision": self.date_precision if self.event_date else None,
             "doc_date": self.doc_date.isoformat() if self.doc_date else None,
             "location": self.location,
             "location_country": self.location_country,

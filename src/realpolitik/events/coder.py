@@ -169,6 +169,7 @@ class EventCoder:
             source_country_reason=src.country_reason, target_country_reason=tgt.country_reason if tgt else None,
             target_text=tgt.text if tgt else None, target_span=tgt.span if tgt else None,
             event_date=sentence.date, date_source=sentence.date_source, date_text=sentence.date_text,
+            date_precision=sentence.date_precision,
             doc_date=document.date,
             location=place.name if place else None, location_country=place.country if place else None,
             location_span=place.span if place else None,
