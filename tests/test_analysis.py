@@ -75,8 +75,10 @@ def test_monthly_series_counts_each_direction(asserted: pd.DataFrame) -> None:
 def test_all_modalities_add_the_future_visit_and_the_denial(coded: pd.DataFrame) -> None:
     s = dyad_series(coded, "RUS", "PRK", by="year")
     assert list(s["period"]) == ["2023", "2024", "2023", "2024"]
-    # 2024: the announced visit "next year" is dated 2024, plus the visit and the aid
-    assert row(s, "RUS → PRK", "2024")["verbal_coop"] == 3
+    # 2023: the meeting, the praise and the stated intent to visit "next year" (036, stated in 2023);
+    # 2024: the visit and the thanks
+    assert row(s, "RUS → PRK", "2023")["verbal_coop"] == 3
+    assert row(s, "RUS → PRK", "2024")["verbal_coop"] == 2
     assert row(s, "PRK → RUS", "2024")["material_conflict"] == 2  # sent + denied sending
 
 
@@ -116,8 +118,8 @@ def test_top_events_rank_by_mentions_and_mark_evidence(asserted: pd.DataFrame) -
     top = top_events(dyad_events(frame, "RUS", "PRK"), 3)
     assert len(top) == 3 and top["code"].iloc[0] == "154" and top["num_mentions"].iloc[0] == 9
     assert top["evidence"].iloc[0] == "[North Korea] «sent» thousands of troops to [Russia]."
-    # equal mentions: the larger |Goldstein| first (aid +7.0 before praise +3.4)
-    assert list(top["code"].iloc[1:]) == ["070", "051"]
+    # equal mentions: the larger |Goldstein| first (aid +7.0 before the stated intent to visit +4.0)
+    assert list(top["code"].iloc[1:]) == ["070", "036"]
 
 
 def test_mark_evidence_tolerates_missing_and_string_spans() -> None:

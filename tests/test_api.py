@@ -202,7 +202,8 @@ def test_actors_are_paginated(client: TestClient) -> None:
     assert page["items"] == everything["items"][1:3] and page["total"] == everything["total"]
     georg = get(client, "/api/actors", q="georg")["items"]  # a code prefix or part of a name
     assert [(a["actor"], a["name"], a["as_source"]) for a in georg] == [
-        ("GEO", "Georgia", 3), ("USAGOV", "George W. Bush", 4)]  # Georgia also meets Lavrov; "officials" are US ones
+        ("GEO", "Georgia", 3), ("USAGOV", "George W. Bush", 4), ("GEOGOV", "Georgia", 1)]
+    # Georgia also meets Lavrov; "officials" are US ones; Tbilisi hosts Latvia's prime minister
     assert get(client, "/api/actors", q="RUS")["total"] == 3  # RUS, RUSGOV, RUSMIL
 
 
@@ -217,7 +218,8 @@ def test_graph_aggregates_country_level_pairs(client: TestClient) -> None:
     names = {n["id"]: n["name"] for n in graph["nodes"]}
     assert (names["RUS"], names["GEO"], names["DEU"]) == ("Russia", "Georgia", "Germany")
     august = get(client, "/api/graph", since="2008-08-01", until="2008-08-31")
-    assert {(e["source"], e["target"]): e["total"] for e in august["edges"]} == {("RUS", "GEO"): 2, ("RUS", "UKR"): 1}
+    assert {(e["source"], e["target"]): e["total"] for e in august["edges"]} == {
+        ("RUS", "GEO"): 2, ("LVA", "GEO"): 1, ("UKR", "RUS"): 1}  # a planned visit; Ukraine's threat
     first = get(client, "/api/graph", limit=1)
     assert first["total"] == graph["total"] and first["edges"] == graph["edges"][:1]
     assert {n["id"] for n in first["nodes"]} == {"RUS", "GEO"}

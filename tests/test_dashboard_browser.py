@@ -133,9 +133,9 @@ def page(browser: Any, server: str) -> Iterator[Any]:
 def test_network_graph_draws_and_filters_by_date(page: Any, screenshots: Path) -> None:
     page.screenshot(path=screenshots / "dashboard.png", full_page=True)
     nodes = page.locator("#network g.node")
-    assert nodes.count() == 11
+    assert nodes.count() == 12
     assert set(page.locator("#network g.node text").all_text_contents()) >= {"Russia", "Georgia", "China", "Japan"}
-    assert page.locator("#network line.edge").count() == 7  # directed edges merged per pair of nodes
+    assert page.locator("#network line.edge").count() == 9  # directed edges merged per pair of nodes
     frame = page.locator("#network").bounding_box()
     for box in (nodes.nth(i).locator("circle").bounding_box() for i in range(nodes.count())):
         assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
@@ -149,10 +149,10 @@ def test_network_graph_draws_and_filters_by_date(page: Any, screenshots: Path) -
     page.fill('#range-form input[name="since"]', "2008-08-01")
     page.fill('#range-form input[name="until"]', "2008-08-31")
     page.click('#range-form button[type="submit"]')
-    expect(page.locator("#network g.node")).to_have_count(3)
+    expect(page.locator("#network g.node")).to_have_count(4)
     settled(page)
     assert sorted(page.locator("#network g.node").evaluate_all("ns => ns.map(n => n.dataset.id)")) == [
-        "GEO", "RUS", "UKR"]
+        "GEO", "LVA", "RUS", "UKR"]  # Latvia's prime minister is to visit Tbilisi
     assert page.locator("#timeline .tick").all_text_contents()[1:] == ["2008-08"]  # [0] is the y axis' peak
     assert page.locator("#timeline rect.bar").count() == 1
     page.screenshot(path=screenshots / "network-august-2008.png")
@@ -162,12 +162,13 @@ def test_dyad_timeline_shows_the_alert(page: Any, screenshots: Path) -> None:
     assert page.input_value('#dyad-form input[name="a"]') == "RUS"  # the busiest dyad is shown first ...
     assert page.input_value('#dyad-form input[name="b"]') == "GEO"
     assert page.input_value('#event-form input[name="dyad"]') == "RUS,GEO"  # ... with its events
-    assert page.locator("#events tbody tr[data-key]").count() == 6
+    assert page.locator("#events tbody tr[data-key]").count() == 7
     # one stacked bar part per period and QuadClass with events: RUS → GEO Jan, Feb, Apr (verbal
-    # cooperation) and Aug (material conflict, 2 events); GEO → RUS Mar (verbal cooperation)
-    assert page.locator("#timeline rect.bar.q1").count() == 4
+    # cooperation) and Aug (material conflict, 2 events); GEO → RUS Jan (the meeting goes both
+    # ways) and Mar (verbal cooperation)
+    assert page.locator("#timeline rect.bar.q1").count() == 5
     assert page.locator("#timeline rect.bar.q4").count() == 1
-    assert page.locator("#timeline rect.bar").count() == 5
+    assert page.locator("#timeline rect.bar").count() == 6
     marker = page.locator("#timeline .alert-marker")
     assert marker.count() == 1 and marker.get_attribute("data-period") == "2008-08"
     assert "first material conflict" in marker.locator("title").text_content()
@@ -211,7 +212,7 @@ def test_a_pasted_article_is_coded_and_shown_as_text(page: Any, screenshots: Pat
     page.click('#code-form button[type="submit"]')
     page.wait_for_selector("#code-result li.coded-event")
     (sentence,) = page.locator("#code-result li.coded-event blockquote").all_text_contents()
-    assert sentence == article  # one sentence, the markup in it shown as text
+    assert sentence == "Russia attacked Georgia."  # the markup line is no sentence (it is masked, not parsed)
     event = page.locator("#code-result li.coded-event")
     assert [event.locator(f"mark.{kind}").text_content() for kind in ("source", "trigger", "target")] == [
         "Russia", "attacked", "Georgia"]
@@ -220,9 +221,9 @@ def test_a_pasted_article_is_coded_and_shown_as_text(page: Any, screenshots: Pat
     assert page.evaluate("window.__pwned") is None
     page.locator("#code-panel").screenshot(path=screenshots / "coded-article.png")
 
-    page.fill("#code-text", PAYLOAD + "Russia attacked Georgia.")  # the tokenizer keeps '>Russia' whole
+    page.fill("#code-text", PAYLOAD + "Russia attacked Georgia.")  # the markup is masked, the sentence coded
     page.click('#code-form button[type="submit"]')
-    page.wait_for_selector("#code-result p >> text=0 event(s)")
+    page.wait_for_selector("#code-result p >> text=1 event(s)")
     assert PAYLOAD in page.locator("#code-result pre.posted").text_content()
     assert page.evaluate("window.__pwned") is None
 

@@ -227,7 +227,9 @@ triggers:
     ('- {code: "111"}', "exactly one of"),
     ('- {verb: Harangue, code: "111"}', "lower-case word"),
     ('- {verb: sign, object: ["peace treaty"], code: "057"}', "single lower-case words"),
-    ('- {noun: harangue, object: [speech], code: "111"}', "verbs only"),
+    ('- {noun: harangue, particle: up, code: "111"}', "verbs only"),
+    ('- {verb: harangue, modifier: [loud], code: "111"}', "on a noun entry"),
+    ('- {verb: harangue, code: "111", not_target_roles: [media]}', "role codes"),
     ('- {verb: attack, code: "190"}', "duplicates the entry"),
 ])
 def test_bad_entry_raises_naming_file_and_entry(tmp_path, entry, message):

@@ -60,7 +60,7 @@ def test_stalin_in_1950_is_the_soviet_union(pipeline: Pipeline) -> None:
 @pytest.mark.parametrize("text, root, modality", [
     ("Russia did not attack Ukraine.", "19", "negated"),
     ("North Korea never attacked South Korea.", "19", "negated"),
-    ("Iran refused to meet American negotiators.", "04", "negated"),
+    ("Iran did not meet American negotiators.", "04", "negated"),
     ("If China invades Taiwan, the United States could impose sanctions on Beijing.", "16", "hypothetical"),
     ("China looks set to sign a trade deal with Brazil.", "05", "future"),
     ("According to state media, North Korea fired missiles at Japan.", "19", "reported"),
@@ -142,10 +142,10 @@ def test_pronouns_resolve_to_the_previous_actor(pipeline: Pipeline) -> None:
 
 
 def test_definite_role_noun_takes_the_earlier_country(pipeline: Pipeline) -> None:
-    evs = events(pipeline, "The Israeli government closed its embassy in Mauritania. The government said it "
-                           "would expel the ambassador.")
+    evs = events(pipeline, "The Israeli government closed its embassy in Mauritania. The government said the "
+                           "ambassador had already left the country.")
     said = [e for e in evs if e.trigger_text == "said"][0]
-    assert said.source.code == "ISRGOV"
+    assert (said.source.code, said.source_text) == ("ISRGOV", "government")
 
 
 def test_nominal_event_with_possessor(pipeline: Pipeline) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from realpolitik.types import Mention
 
@@ -62,7 +62,7 @@ class PronounResolver:
             pron = tok.lower_
             if tok.pos_ != "PRON" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "dative"):
                 continue
-            if pron not in PERSON | THING | GROUP:
+            if pron not in PERSON | THING | GROUP or _expletive(tok):
                 continue
             start = tok.idx - sent.start_char
             earlier = [c for c in current if c.mention.end <= start]
@@ -87,6 +87,25 @@ class PronounResolver:
                     actor = replace(m.actor, country=c.actor.country)
                     return replace(m, actor=actor, confidence=m.confidence * 0.85, country_reason="earlier mention")
         return m
+
+
+_EXPLETIVE_HEADS = frozenset({"be", "remain", "seem", "appear", "look", "happen", "become", "come"})
+
+
+def _expletive(tok: Token) -> bool:
+    """An "it" that stands for no actor: "it is likely that", "it remains to be seen whether",
+    "were it to come to war"."""
+    if tok.lower_ != "it":
+        return False
+    if tok.dep_ == "expl":
+        return True
+    head = tok.head
+    if head.lemma_.lower() not in _EXPLETIVE_HEADS:
+        return False
+    clauses = [c for c in head.children if c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > tok.i]
+    predicates = [c for c in head.children if c.dep_ in ("acomp", "attr") and c.i > tok.i
+                  and any(g.dep_ in ("ccomp", "xcomp") for g in c.children)]
+    return bool(clauses or predicates)
 
 
 def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool) -> Mention | None:

@@ -176,6 +176,8 @@ class EntityActors:
             mention, title = self._person(sent, ent, roles, by_token, ctx)
             if title is not None:
                 titles.add(title.start)
+            # a role noun inside the name is part of it: "Tom King", "Mike Pence", "John Major"
+            titles.update(h.start for h in roles if ent.start <= h.start and h.end <= ent.end)
             found.append(mention)
         return sorted(found, key=lambda m: m.start), titles, absorbed
 
@@ -187,8 +189,12 @@ class EntityActors:
         start = ent.start
         while start < ent.end - 1 and doc[start].lower_.rstrip(".") in self.table.honorifics:
             start += 1
+        # a title before the name, or at the head of the entity ("Archbishop Desmond Tutu")
+        title = next((h for h in roles if h.end in (start, ent.start)
+                      or (h.start == start and h.end < ent.end)), None)
+        if title is not None and title.start >= ent.start:
+            start = title.end
         keys = _person_keys(doc[start:ent.end])
-        title = next((h for h in roles if h.end == start or h.end == ent.start), None)
         appos = None if title else _appositive_role(ent, roles, by_token)
         role, country, reason, span_start = None, None, None, ent.start
         if title is not None:

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -26,6 +27,11 @@ from realpolitik.types import Actor, Mention
 
 _LEADING_THE = "the "
 _PLACE_KINDS = ("country", "demonym", "capital", "metonym")
+# Misspelled names ("Ethopia", "Quatar's emir") match a one-word country, demonym, capital or leader
+# name at this rapidfuzz ratio or above, with the same first letter and length within two letters.
+FUZZY_MIN_RATIO = 88
+FUZZY_MIN_LENGTH = 5
+_FUZZY_KINDS = ("country", "demonym", "capital", "leader")
 
 
 def _plurals(noun: str) -> list[str]:
@@ -87,6 +93,10 @@ class ActorMatcher:
         self._names_exact.add("NAME", list(nlp.tokenizer.pipe(self._exact)))
         self._names_lower.add("NAME", list(nlp.tokenizer.pipe(self._lower)))
         self._role_matcher.add("ROLE", list(nlp.tokenizer.pipe(self._roles)))
+        # one-word names for fuzzy matching: lower-case form -> the exact form to look up
+        self._fuzzy = {form.lower(): form for form, entries in self._exact.items()
+                       if " " not in form and len(form) >= FUZZY_MIN_LENGTH
+                       and any(e.kind in _FUZZY_KINDS for e in entries)}
 
     # -- public ---------------------------------------------------------------
 
@@ -144,9 +154,30 @@ class ActorMatcher:
                 entries = table.get(text.lower() if lowercase_text else text, [])
                 if entries:
                     hits.append(_Hit(start, end, entries))
+            if not lowercase_text:
+                hits += self._fuzzy_hits(doc, {i for h in hits for i in range(h.start, h.end)})
             doc.user_data[key] = _longest_first(hits)
         hits_of_doc: list[_Hit] = doc.user_data[key]
         return hits_of_doc
+
+    def _fuzzy_hits(self, doc: Doc, taken: set[int]) -> list[_Hit]:
+        """Capitalised proper nouns no name matched that are a near-spelling of a one-word name."""
+        hits = []
+        for tok in doc:
+            word = tok.text
+            if (tok.i in taken or tok.pos_ != "PROPN" or not word[:1].isupper() or len(word) < FUZZY_MIN_LENGTH
+                    or not word.isalpha() or word.lower() in self._fuzzy):
+                continue
+            found = process.extractOne(word.lower(), self._fuzzy.keys(), scorer=fuzz.ratio,
+                                       score_cutoff=FUZZY_MIN_RATIO)
+            if found is None:
+                continue
+            name = found[0]
+            if name[0] != word[0].lower() or abs(len(name) - len(word)) > 2:
+                continue
+            entries = [e for e in self._exact[self._fuzzy[name]] if e.kind in _FUZZY_KINDS]
+            hits.append(_Hit(tok.i, tok.i + 1, entries))
+        return hits
 
     def _role_hits(self, sent: Span, names: list[_Hit]) -> list[_Hit]:
         doc = sent.doc

@@ -8,8 +8,9 @@ Three gold schemes:
   trigger with lists of actors, while the coder gives one event per actor
   ("Hungarian and Romanian officials agreed" -> two events), so predicted events
   of one type from the same trigger are merged into one, carrying all their actors;
-  a joint action the coder codes both ways ("Japan and France signed", Japan -> France
-  and France -> Japan) is PLOVER's compound source with no target.
+  a joint action the coder codes both ways with one code ("Japan and France signed",
+  Japan -> France and France -> Japan) is PLOVER's compound source with no target (a
+  visit and its hosting, 042 and 043, keep their targets).
 * ``cameo`` (PETRARCH unit tests): one expected event per source/target pair with
   a CAMEO code; scored at code, root-code and quad-class level.
 * ``ipe`` (IndiaPoliceEvents): each record is a sentence with a set of class
@@ -214,17 +215,19 @@ def predicted_items(events: Iterable[Event], scheme: str) -> list[Item]:
         return [Item(cameo_levels(e.code), (actor_key(e.source),), (actor_key(e.target),), e.confidence)
                 for e in events]
     merged: dict[tuple[int, tuple[int, int], str], Item] = {}
+    codes: dict[tuple[int, tuple[int, int], str], set[str]] = {}
     for e in events:
         if e.plover_type is None:  # a plain statement: PLOVER has no type for it
             continue
         key = (e.sentence_index, tuple(e.trigger_span), e.plover_type)
+        codes.setdefault(key, set()).add(e.code)
         item = merged.setdefault(key, Item({"type": e.plover_type}, (), (), e.confidence))
         src, tgt = actor_key(e.source), actor_key(e.target)
         item.sources += (src,) if src not in item.sources else ()
         item.targets += (tgt,) if tgt not in item.targets else ()
         item.confidence = max(item.confidence, e.confidence)
-    for item in merged.values():  # a joint action coded both ways is PLOVER's compound source, no target
-        if len(item.sources) > 1 and set(item.targets) <= set(item.sources):
+    for key, item in merged.items():  # a joint action coded both ways is PLOVER's compound source, no target
+        if len(codes[key]) == 1 and len(item.sources) > 1 and set(item.targets) <= set(item.sources):
             item.targets = (NO_ACTOR,)
     return list(merged.values())
 

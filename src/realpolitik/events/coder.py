@@ -37,9 +37,11 @@ from spacy.tokens import Span, Token
 
 from realpolitik.actors.context import DocumentContext
 from realpolitik.events import codebook
+from realpolitik.events.constructions import Fold, bare_demands, find_folds
 from realpolitik.events.lexicon import Lexicon, Trigger
 from realpolitik.events.modality import detect_modality
 from realpolitik.events.rules import CodingRules
+from realpolitik.events.statements import classify, default_cues
 from realpolitik.geo.locate import locate
 from realpolitik.types import Actor, Document, Event, Mention, Modality, Sentence
 
@@ -48,9 +50,11 @@ SUBJECT_DEPS = ("nsubj", "csubj")
 # "urged Iran to halt" (02, 10), "threatened to invade" (13) -> hypothetical; "promised to withdraw" (03) -> future.
 EMBEDDING_MODALITY = {"02": Modality.HYPOTHETICAL, "10": Modality.HYPOTHETICAL,
                       "13": Modality.HYPOTHETICAL, "03": Modality.FUTURE}
-_PLACE_KINDS = ("capital", "city")
+_PLACE_KINDS = ("capital", "city", "place")
 _ADDRESSED_ROOTS = ("01", "02", "03", "05", "10", "11", "12", "13")  # verbal events aimed at a government
 _CONTEXT_REASONS = ("dateline", "article")
+_FOLDED_ROOTS = ("02", "03", "10", "12", "13")
+_PLAIN_STATEMENT = "010"
 _ONE_SIDED = (Modality.NEGATED, Modality.DENIED, Modality.ATTEMPTED)
 _CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "appos", "punct", "cc")
 
@@ -76,31 +80,150 @@ class EventCoder:
         consumed = {obj.i for tok, trig, obj in triggers if obj is not None}
         events: list[Event] = []
         verbal: dict[int, Trigger] = {tok.i: trig for tok, trig, _ in triggers}
+        folds = find_folds(((tok, trig.code) for tok, trig, _ in triggers if tok.i not in consumed),
+                           self.lexicon.constructions)
+        governors = {f.governor.i for f in folds.values() if f.governor is not None}
+        bare = bare_demands(sent, set(verbal), self.lexicon.constructions)
+        for fold in bare:
+            entry = Trigger(lemma=fold.action.lemma_.lower(), pos="VERB", code=fold.code)
+            events += self._folded(sentence, document, args, fold, entry)
+        reporters = {f.reporter.i for f in [*folds.values(), *bare] if f.reporter is not None}
+        events += self._attributions(sentence, document, args)
         for tok, trig, _ in triggers:
             if tok.pos_ == "NOUN" and tok.i in consumed:
                 continue  # "imposed sanctions": the verb already carries the event
+            if tok.i in governors:
+                continue  # "threatened to cut off ...": the folded event below takes the governor's place
+            if tok.i in folds:
+                events += self._folded(sentence, document, args, folds[tok.i], trig)
+                continue
+            anchor = _carrier(tok, self.rules)  # "launched a mediation effort between X and Y": the effort
             if tok.pos_ == "NOUN":
-                sources, targets = args.noun_roles(tok, trig)
+                sources, targets = args.noun_roles(anchor, trig)
             else:
                 sources, targets = args.verb_roles(tok, trig)
             quad = codebook.lookup(trig.code).quad_class
-            if not sources and targets and quad in self.rules.agentless_quad_classes:
+            if (not sources and targets and quad in self.rules.agentless_quad_classes and tok.pos_ != "NOUN"
+                    and not _pronoun_subject(tok)):
                 sources = [_agentless(tok)]  # "three civilians were killed in a car bombing"
+            if _purpose_of_same_event(tok, trig, verbal):
+                continue  # "telephoned Kozyrev to discuss ...": the call is the consultation
             if not sources:
                 continue
+            targets = [t for t in targets if t.actor.role not in trig.not_target_roles]
+            if not targets and trig.code.startswith(self.rules.location_target_roots):
+                targets = self._place_target(tok, sentence)  # "lifted a curfew in Montenegro"
+            if trig.requires_target and not targets:
+                continue  # "X arrives for talks": a visit needs a host or a counterpart
             modality, cue = detect_modality(tok)
             modality, cue = _embedding_modality(tok, verbal, modality, cue)
+            if trig.code == _PLAIN_STATEMENT and tok.pos_ in ("VERB", "AUX"):
+                said = self._statements(sentence, document, tok, trig, sources, targets, by_token, modality, cue)
+                if said:  # "Pyne said the new leadership was a poor choice": criticism, not a plain statement
+                    events += said
+                    continue
             for src, tgt in self._pairs(trig, sources, targets, modality):
                 events.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
                 if trig.reverse_code and tgt is not None:  # "visited" -> the host hosts
                     events.append(self._event(sentence, document, tok, trig, trig.reverse_code,
                                               tgt, src, modality, cue, reverse=True))
+        events = _without_restated_statements(events, reporters, sent)
         # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
         # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
         unique: dict[str, Event] = {}
         for event in events:
             unique.setdefault(event.event_id, event)
         return list(unique.values())
+
+    def _folded(self, sentence: Sentence, document: Document, args: _Arguments, fold: Fold,
+                trig: Trigger) -> list[Event]:
+        """The one event of a construction: the family's code, the governor's source and modality.
+
+        "Iran threatened to cut off electricity to Nakhichevan" -> Iran 1311 Azerbaijan;
+        "the EU urged Iran to halt enrichment" -> EU 0242 Iran (the addressee).
+        """
+        act = fold.action
+        sources, act_targets = args.noun_roles(act, trig) if act.pos_ == "NOUN" else args.verb_roles(act, trig)
+        if fold.governor is not None and fold.governor.pos_ in ("VERB", "AUX"):
+            sources = args.subject(fold.governor) or sources
+        elif fold.family.target == "addressee" and fold.reporter is not None:
+            sources = args.subject(fold.reporter) or sources  # "Chad said Sudan must return ..."
+        if fold.family.target == "addressee":
+            targets = args.addressee(fold) or act_targets
+        else:
+            targets = act_targets or (args.verb_roles(fold.governor, trig)[1] if fold.governor is not None
+                                      and fold.governor.pos_ in ("VERB", "AUX") else [])
+        if not sources:
+            return []
+        if fold.governor is not None:
+            modality, cue = detect_modality(fold.governor)
+        elif fold.reporter is not None:
+            modality, cue = detect_modality(fold.reporter)
+        else:  # "Finland will give": the intent is stated now, unless the clause is itself conjecture
+            modality, cue = detect_modality(act)
+            if modality not in (Modality.FUTURE, Modality.ASSERTED):
+                return self._unfolded(sentence, document, args, act, trig)  # "it is likely that X will attack"
+            modality, cue = Modality.ASSERTED, None
+        folded = replace(trig, code=fold.code, reverse_code=None)
+        extent = (min(fold.cue.i, act.i), max(fold.cue.i, act.i))
+        events = [self._event(sentence, document, act, folded, fold.code, src, tgt, modality, cue, extent=extent)
+                  for src, tgt in self._pairs(folded, sources, targets, modality)]
+        if document.date and sentence.date and sentence.date > document.date:
+            # "Putin will visit North Korea next year": the intent is stated now; the date is the visit's
+            for e in events:
+                e.event_date, e.date_source, e.date_text, e.date_precision = document.date, "document", None, "day"
+        return events
+
+    def _statements(self, sentence: Sentence, document: Document, tok: Token, trig: Trigger,
+                    sources: list[Mention], targets: list[Mention], by_token: ByToken, modality: Modality,
+                    cue: str | None) -> list[Event]:
+        """A plain statement whose content criticises, praises or forecasts, as that event (events/statements.py)."""
+        out = []
+        for src in sources:
+            found = classify(tok, default_cues(), lambda t: by_token.get(t.i, []), src)
+            if found is None:
+                return []
+            code, about = found
+            specific = replace(trig, code=code)
+            tgt = about or next(iter(targets), None)
+            out.append(self._event(sentence, document, tok, specific, code, src, tgt, modality, cue))
+        return out
+
+    def _attributions(self, sentence: Sentence, document: Document, args: _Arguments) -> list[Event]:
+        """ "According to officials, ..." is the officials' statement (010)."""
+        out = []
+        sent: Span = sentence.span
+        for tok in sent:
+            phrase = next((p for p in self.rules.attribution_phrases
+                           if " ".join(t.lower_ for t in tok.doc[tok.i:tok.i + len(p.split())]) == p), None)
+            if phrase is None:
+                continue
+            last = tok.doc[tok.i + len(phrase.split()) - 1]
+            sources = [m for c in last.children if c.dep_ == "pobj" for m in args.inside(c)]
+            entry = Trigger(lemma=tok.lower_, pos="VERB", code=_PLAIN_STATEMENT)
+            for src in sources:
+                out.append(self._event(sentence, document, tok, entry, _PLAIN_STATEMENT, src, None,
+                                       Modality.ASSERTED, None, extent=(tok.i, last.i)))
+        return out
+
+    def _place_target(self, tok: Token, sentence: Sentence) -> list[Mention]:
+        """The country of the event's place, as its target: the people a curfew, a protest or a
+        concession is aimed at. A place of the source's own country is dropped later (_own_place)."""
+        place = locate(tok, sentence, set(), self.rules.locative_preps)
+        if place is None or not place.country:
+            return []
+        start, end = place.span
+        return [Mention(start=start, end=end, text=sentence.text[start:end], kind="place",
+                        actor=Actor(country=place.country, name=place.name), confidence=0.6,
+                        country_reason="name")]
+
+    def _unfolded(self, sentence: Sentence, document: Document, args: _Arguments, act: Token,
+                  trig: Trigger) -> list[Event]:
+        """The action coded on its own, with the modality its context gives it."""
+        sources, targets = args.noun_roles(act, trig) if act.pos_ == "NOUN" else args.verb_roles(act, trig)
+        modality, cue = detect_modality(act)
+        return [self._event(sentence, document, act, trig, trig.code, src, tgt, modality, cue)
+                for src, tgt in self._pairs(trig, sources, targets, modality)]
 
     def _pairs(self, trig: Trigger, sources: list[Mention], targets: list[Mention],
                modality: Modality) -> list[tuple[Mention, Mention | None]]:
@@ -127,6 +250,8 @@ class EventCoder:
         """(trigger token, lexicon entry, the object noun the entry required or None)."""
         found = []
         for tok in sent:
+            if _background(tok, self.rules):
+                continue
             if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
                 particle = _particle(tok)
                 objects = list(_objects(tok))
@@ -136,23 +261,38 @@ class EventCoder:
                 if trig.passive_only and not (_is_passive(tok) or _reduced_relative(tok)):
                     continue
                 obj = next((o for o in objects if o.lemma_.lower() in trig.objects), None)
+                if any(self._figurative(o) for o in ([obj] if obj is not None else
+                                                     [c for c in tok.children if c.dep_ == "dobj"])):
+                    continue  # "launched a sales offensive", "fought a war of words"
                 found.append((tok, trig, obj))
             elif tok.pos_ == "NOUN":
-                trig = self.lexicon.match_noun(tok.lemma_.lower())
+                trig = _noun_trigger(self.lexicon, tok)
                 if trig is not None:
                     found.append((tok, trig, None))
         return found
+
+    def _figurative(self, noun: Token) -> bool:
+        """An object noun that rules out a conflict verb's literal sense: a sense the lexicon excludes
+        here ("a sales offensive"), or a specific sense of another kind ("fought a war of words")."""
+        if noun.pos_ != "NOUN" or not self.lexicon.noun_entries(noun.lemma_.lower()):
+            return False
+        sense = _noun_trigger(self.lexicon, noun)
+        return sense is None or (sense.specificity > 0 and sense.code[:2] != "19"
+                                 and noun.lemma_.lower() in self.rules.force_nouns)
 
     # -- record -----------------------------------------------------------------
 
     def _event(self, sentence: Sentence, document: Document, tok: Token, trig: Trigger, code: str,
                src: Mention, tgt: Mention | None, modality: Modality, cue: str | None,
-               reverse: bool = False) -> Event:
-        """The event record; `reverse` when the source is the trigger's grammatical target (a host)."""
+               reverse: bool = False, extent: tuple[int, int] | None = None) -> Event:
+        """The event record; `reverse` when the source is the trigger's grammatical target (a host);
+        `extent` (first, last token index) when the trigger spans words ("threatened to cut off")."""
         entry = codebook.lookup(code)
         sent: Span = sentence.span
         particle = _particle(tok)
         trigger_tokens = [tok] + [c for c in tok.children if c.lower_ == particle and c.dep_ in ("prt", "prep")]
+        if extent is not None:
+            trigger_tokens += [tok.doc[extent[0]], tok.doc[extent[1]]]
         t_start = min(t.idx for t in trigger_tokens) - sent.start_char
         t_end = max(t.idx + len(t.text) for t in trigger_tokens) - sent.start_char
         place = locate(tok, sentence, {id(src), id(tgt)}, self.rules.locative_preps)
@@ -197,13 +337,14 @@ class _Arguments:
             targets += self.of_children(verb, ("nsubjpass",))
             if not sources:  # "killed in police firing": the actor of the event noun that caused it
                 sources = self.cause_actors(verb)
-            if not sources and trig.code.startswith(self.rules.implicit_police_codes):
-                sources = [self.implicit_police(verb)]
+            role = self.rules.implicit_role(trig.code)
+            if not sources and role is not None:
+                sources = [self.implicit_actor(verb, role)]
         else:
             sources = self.subject(verb)
         targets += self.prep_actors(verb, trig.target_preps)
         for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative", "attr", "oprd")):
-            noun_trigger = obj.pos_ == "NOUN" and self.lexicon.match_noun(obj.lemma_.lower())
+            noun_trigger = obj.pos_ == "NOUN" and _noun_trigger(self.lexicon, obj)
             part_of_event = obj.lemma_.lower() in trig.objects  # "imposed sanctions on Moscow"
             if noun_trigger and not part_of_event and not self.by_token.get(obj.i):
                 # "condemned the Russian invasion": the target is who invaded, not whom
@@ -212,6 +353,8 @@ class _Arguments:
                 targets += self.inside(obj)
         if not targets:
             targets += self.prep_actors(verb, self.rules.default_target_preps)
+        if not targets and trig.code.startswith(self.rules.addressed_codes):
+            targets += self.complement_subjects(verb)  # an appeal or demand is aimed at who must act
         if verb.dep_ == "amod" and not targets:  # "breaking sanctions" parsed as a modifier
             targets += self.inside(verb.head)
         source_ids = {id(s) for s in sources}
@@ -238,15 +381,19 @@ class _Arguments:
                 objs = self.of_children(head, ("dobj",))
                 if objs:
                     return objs
-            return self.subject(head, depth + 1)
+            raised = self.of_children(head, ("nsubjpass",))  # "Turkey is expected to come"
+            return raised or self.subject(head, depth + 1)
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "VERB":
-            governor = head.head  # "accused Y of attacking": Y attacks
-            objs = self.of_children(governor, ("dobj",))
+            governor = head.head  # "accused Y of attacking": Y attacks; "armed them by shipping": the armer
+            objs = self.of_children(governor, ("dobj",)) if head.lower_ != "by" else []
             return objs or self.subject(governor, depth + 1)
         if verb.dep_ in ("conj", "advcl", "amod") and head.pos_ in ("VERB", "AUX", "NOUN"):
             if head.pos_ == "NOUN":  # "breaking sanctions" -> whoever governs the phrase
                 return self.subject(head.head, depth + 1) if head.head.i != head.i else []
             return self.subject(head, depth + 1)
+        if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            # "Iran has the capacity to strike", "Russia had no plan to intervene": who has the capacity
+            return self.inside(head) or (self.subject(head.head, depth + 1) if head.head.i != head.i else [])
         if verb.dep_ in ("relcl", "acl") and not _reduced_relative(verb):  # "troops firing on protesters"
             return self.inside(head)
         return []
@@ -255,7 +402,7 @@ class _Arguments:
         """Actors modifying an event noun in "in"/"during" ("were killed in an Israeli air strike")."""
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
             for pobj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "NOUN"):
-                if self.lexicon.match_noun(pobj.lemma_.lower()):
+                if _noun_trigger(self.lexicon, pobj):
                     return [m for c in pobj.children if c.dep_ in ("poss", "amod", "compound", "nmod")
                             for m in self.with_conjuncts(c)]
                 # "police firing" parsed as the noun "police" with the verb "firing" attached
@@ -263,25 +410,47 @@ class _Arguments:
                     return self.with_conjuncts(pobj)
         return []
 
-    def implicit_police(self, verb: Token) -> Mention:
-        """The police an agentless arrest implies, of the article's country when it has one."""
+    def implicit_actor(self, verb: Token, role: str) -> Mention:
+        """The doer a passive event implies (police for arrests, a court for verdicts), of the article's country."""
         sent = verb.sent
         start = verb.idx - sent.start_char
         found = self.ctx.default_country() if self.ctx else None
         country, reason = found if found else (None, None)
         return Mention(start=start, end=start + len(verb.text), text=verb.text,
-                       actor=Actor(country=country, role="COP", name="police (implicit)"), kind="implicit",
+                       actor=Actor(country=country, role=role, name=f"{role} (implicit)"), kind="implicit",
                        token_start=verb.i - sent.start, token_end=verb.i - sent.start + 1, confidence=0.5,
                        country_reason=reason)
+
+    def addressee(self, fold: Fold) -> list[Mention]:
+        """Who is asked or told to act: "urged Iran", "called on Iran", "demanded that Iran ...", "Sudan must"."""
+        gov = fold.governor
+        if gov is not None and gov.pos_ in ("VERB", "AUX"):
+            objects = [c for c in gov.children if c.dep_ in ("dobj", "dative") and c.i != fold.action.i]
+            found = [m for c in objects for m in self.inside(c)] or self.prep_actors(gov, ("on", "upon"))
+            if found:
+                return found
+        if fold.action.pos_ == "NOUN":
+            return []  # "demanded the release of the hostages": the hostages are not asked
+        return self.of_children(fold.action, SUBJECT_DEPS + ("nsubjpass",))
+
+    def complement_subjects(self, verb: Token) -> list[Mention]:
+        """Subjects of a verb's clausal complements: "demanded that the US cancel ..." -> the US."""
+        return [m for c in verb.children if c.dep_ in ("ccomp", "xcomp")
+                for m in self.of_children(c, SUBJECT_DEPS + ("nsubjpass",))]
 
     # -- nouns ------------------------------------------------------------------
 
     def noun_roles(self, noun: Token, trig: Trigger) -> tuple[list[Mention], list[Mention]]:
+        governor = noun.head
+        if (noun.dep_ == "dobj" and governor.pos_ in ("VERB", "AUX")
+                and governor.lemma_.lower() in self.rules.receiving_verbs):
+            givers = self.prep_actors(noun, ("of", "from"))  # "has the support of Argentina"
+            if givers:
+                return givers, self.subject(governor)
         sources = [m for c in noun.children if c.dep_ in ("poss", "amod", "compound", "nmod")
                    for m in self.with_conjuncts(c)]
         if not sources:
             sources = self.of_children(noun, ("prep",), through_prep=True, preps=("by",))
-        governor = noun.head
         if (not sources and noun.dep_ in ("dobj", "attr", "nsubjpass") and governor.pos_ in ("VERB", "AUX")
                 and governor.lemma_.lower() in self.rules.light_verbs):
             sources = self.subject(governor)
@@ -364,6 +533,7 @@ def _objects(verb: Token) -> Iterable[Token]:
         if c.dep_ in ("dobj", "attr", "nsubjpass", "oprd"):
             yield c
             yield from c.conjuncts
+            yield from (g for g in c.children if g.dep_ == "compound")  # "aid deliveries", "arms shipments"
             # "amounts of debt", "a series of attacks": the noun after "of" counts as well
             yield from (g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
                         for g in p.children if g.dep_ == "pobj")
@@ -373,6 +543,70 @@ def _objects(verb: Token) -> Iterable[Token]:
         yield verb.head
     if _reduced_relative(verb):  # "journalists abducted": the modified noun is the object
         yield verb.head
+
+
+def _without_restated_statements(events: list[Event], reporters: set[int], sent: Span) -> list[Event]:
+    """Drop "said" when what was said is itself the speaker's demand, threat or intent.
+
+    "Chad said Sudan must return the helicopter" is Chad's demand (1053), not also a plain
+    statement (010); a statement reporting someone else's act stays ("officials said police
+    arrested 20 people").
+    """
+    if not reporters:
+        return events
+    starts = {sent[i - sent.start].idx - sent.start_char for i in reporters}
+    speaking = {e.source.country or e.source.code for e in events if e.root_code in _FOLDED_ROOTS}
+    return [e for e in events if not (e.root_code == "01" and e.trigger_span[0] in starts
+                                      and (e.source.country or e.source.code) in speaking)]
+
+
+def _pronoun_subject(verb: Token) -> bool:
+    """A subject pronoun no actor was found for ("they can launch"): a doer the text names, unknown to us."""
+    return any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON" for c in verb.children)
+
+
+def _carrier(tok: Token, rules: CodingRules) -> Token:
+    """The noun that only carries an event noun: "a mediation effort", "a bombing campaign",
+    "10 days of war games", "a series of attacks" (else the trigger itself)."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "of":
+        head = head.head
+    elif tok.dep_ != "compound":
+        return tok
+    return head if head.pos_ == "NOUN" and head.lemma_.lower() in rules.noun_carriers else tok
+
+
+def _noun_trigger(lexicon: Lexicon, noun: Token) -> Trigger | None:
+    """The lexicon entry for an event noun, given its modifiers ("hunger strike") and "of" object."""
+    modifiers = [c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    objects = [g.lemma_.lower() for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+               for g in p.children if g.dep_ == "pobj"]
+    return lexicon.match_noun(noun.lemma_.lower(), modifiers, objects)
+
+
+def _background(tok: Token, rules: CodingRules) -> bool:
+    """Words that name an event as background, not report it.
+
+    A participle used as an adjective ("the besieged town", "the Israeli-occupied West
+    Bank", "the banned movement"), and an event noun after a preposition of time or cause
+    ("since last month's invasion", "following a government offensive", "in the wake of
+    the execution"): the sentence is about something else.
+    """
+    if tok.dep_ == "amod" and tok.tag_ == "VBN" and tok.i < tok.head.i:
+        return True
+    if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or tok.head.dep_ != "prep":
+        return False
+    prep = tok.head
+    phrase = " ".join(t.lower_ for t in tok.doc[max(prep.i - 2, tok.sent.start):prep.i + 1])
+    return prep.lower_ in rules.background_preps or any(phrase.endswith(p) for p in rules.background_phrases)
+
+
+def _purpose_of_same_event(tok: Token, trig: Trigger, verbal: dict[int, Trigger]) -> bool:
+    """An infinitive of purpose naming the event its governor already codes ("phoned X to discuss")."""
+    if tok.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return False
+    governor = verbal.get(tok.head.i)
+    return governor is not None and governor.code[:2] == trig.code[:2]
 
 
 def _named(m: Mention) -> bool:

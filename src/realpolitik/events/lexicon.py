@@ -18,14 +18,17 @@ from typing import Any, Iterable, Iterator, Sequence
 import yaml
 
 from realpolitik.events import codebook
+from realpolitik.events.constructions import Constructions, package_constructions
 from realpolitik.events.rules import CodingRules, package_rules
 
-_FIELDS = frozenset({"verb", "noun", "code", "particle", "object", "target_prep",
-                     "reverse_code", "passive_only", "note"})
-_VERB_ONLY = ("particle", "object", "passive_only")
-_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules"})
-# A parsed YAML file: its (location, Trigger) entries, its lemma fixes and its argument rules.
-_ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str], tuple[str, dict[str, Any]] | None]
+_FIELDS = frozenset({"verb", "noun", "code", "particle", "object", "modifier", "target_prep",
+                     "reverse_code", "passive_only", "not_object", "not_modifier", "requires_target",
+                     "not_target_roles", "note"})
+_VERB_ONLY = ("particle", "passive_only")
+_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules", "constructions"})
+_Section = tuple[str, dict[str, Any]]  # (file name, the section)
+# A parsed YAML file: its (location, Trigger) entries, lemma fixes, argument rules and constructions.
+_ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str], _Section | None, _Section | None]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -48,25 +51,36 @@ class Trigger:
     pos: str  # "VERB" | "NOUN"
     code: str
     particle: str | None = None
-    objects: frozenset[str] = frozenset()
+    objects: frozenset[str] = frozenset()  # verbs: object lemmas; nouns: lemmas of the "of" object
+    modifiers: frozenset[str] = frozenset()  # nouns: a compound or adjective lemma ("hunger strike")
     target_preps: tuple[str, ...] = ()
     reverse_code: str | None = None
     passive_only: bool = False
+    not_objects: frozenset[str] = frozenset()  # sense exclusions: "demonstrated its resolve"
+    not_modifiers: frozenset[str] = frozenset()  # "a sales offensive", "a charm offensive"
+    requires_target: bool = False  # "arrived" is a visit only with a host or counterpart
+    not_target_roles: frozenset[str] = frozenset()  # "spoke to reporters" is no consultation
 
     @property
     def specificity(self) -> int:
-        """2 with both a particle and an object set, 1 with one of them, 0 otherwise."""
-        return int(self.particle is not None) + int(bool(self.objects))
+        """How constrained the entry is: particle, object set and modifier set count one each."""
+        return int(self.particle is not None) + int(bool(self.objects)) + int(bool(self.modifiers))
+
+    def excluded(self, objects: Iterable[str], modifiers: Iterable[str]) -> bool:
+        """Whether an object or modifier rules this sense out."""
+        return bool(self.not_objects.intersection(objects) or self.not_modifiers.intersection(modifiers))
 
 
 class Lexicon:
     """Verb and noun triggers, indexed for lookup by lemma."""
 
     def __init__(self, triggers: Iterable[Trigger], lemma_fixes: dict[str, str] | None = None,
-                 rules: CodingRules | None = None):
+                 rules: CodingRules | None = None, constructions: Constructions | None = None):
         self.rules = rules if rules is not None else CodingRules.build([package_rules()])
+        self.constructions = (constructions if constructions is not None
+                              else Constructions.build([package_constructions()]))
         self._verbs: dict[tuple[str, str | None], list[Trigger]] = defaultdict(list)
-        self._nouns: dict[str, Trigger] = {}
+        self._nouns: dict[str, list[Trigger]] = defaultdict(list)
         self._all: list[Trigger] = []
         self._fixes = dict(lemma_fixes or {})
         for trig in triggers:
@@ -74,7 +88,7 @@ class Lexicon:
             if trig.pos == "VERB":
                 self._verbs[(trig.lemma, trig.particle)].append(trig)
             else:
-                self._nouns[trig.lemma] = trig
+                self._nouns[trig.lemma].append(trig)
 
     @classmethod
     def load(cls, extra: Sequence[str | Path] = ()) -> "Lexicon":
@@ -87,7 +101,7 @@ class Lexicon:
         if not extra:
             return _default()
         user = [_parse_file(str(p), Path(p).read_text(encoding="utf-8")) for p in extra]
-        return cls._from_files([_package_file(), *user])
+        return cls._from_files([*_package_files(), *user])
 
     @classmethod
     def _from_files(cls, parsed: list[_ParsedFile]) -> "Lexicon":
@@ -95,17 +109,20 @@ class Lexicon:
         fixes: dict[str, str] = {}
         seen: dict[tuple[Any, ...], str] = {}
         rule_sections = [package_rules()]
-        for entries, file_fixes, rules in parsed:
+        construction_sections = [package_constructions()]
+        for entries, file_fixes, rules, constructions in parsed:
             fixes.update(file_fixes)
             if rules is not None:
                 rule_sections.append(rules)
+            if constructions is not None:
+                construction_sections.append(constructions)
             for where, trig in entries:
-                key = (trig.lemma, trig.pos, trig.particle, trig.objects)
+                key = (trig.lemma, trig.pos, trig.particle, trig.objects, trig.modifiers)
                 if key in seen:
                     raise ValueError(f"{where}: duplicates the entry at {seen[key]}")
                 seen[key] = where
                 triggers.append(trig)
-        return cls(triggers, fixes, CodingRules.build(rule_sections))
+        return cls(triggers, fixes, CodingRules.build(rule_sections), Constructions.build(construction_sections))
 
     def verb_candidates(self, lemma: str, particle: str | None) -> list[Trigger]:
         """Entries for a verb lemma (+ particle), most specific first.
@@ -125,27 +142,24 @@ class Lexicon:
 
         Entries with an object set match only when one of ``object_lemmas`` is in
         it. Ties between equally specific entries go to the one matching the
-        earliest object, then to file order.
+        earliest object, then to file order. An entry whose ``not_object`` holds one
+        of the objects is a different sense and never matches.
         """
-        objects = [o.lower() for o in object_lemmas]
-        best: Trigger | None = None
-        best_rank = len(objects) + 1
-        for trig in self.verb_candidates(lemma, particle):
-            if best is not None and trig.specificity < best.specificity:
-                break
-            if trig.objects:
-                rank = next((i for i, o in enumerate(objects) if o in trig.objects), None)
-                if rank is None:
-                    continue
-            else:
-                rank = len(objects)
-            if rank < best_rank:
-                best, best_rank = trig, rank
-        return best
+        return _best(self.verb_candidates(lemma, particle), [o.lower() for o in object_lemmas], [])
 
-    def match_noun(self, lemma: str) -> Trigger | None:
-        """The entry for an event noun ("invasion", "talk"), or None."""
-        return self._nouns.get(lemma.lower())
+    def match_noun(self, lemma: str, modifier_lemmas: Iterable[str] = (),
+                   object_lemmas: Iterable[str] = ()) -> Trigger | None:
+        """The best entry for an event noun ("invasion", "hunger strike"), or None.
+
+        `modifier_lemmas` are its compound and adjective modifiers, `object_lemmas` the
+        nouns after its "of"; entries requiring either match only when one is present.
+        """
+        group = sorted(self._nouns.get(lemma.lower(), []), key=lambda t: -t.specificity)
+        return _best(group, [o.lower() for o in object_lemmas], [m.lower() for m in modifier_lemmas])
+
+    def noun_entries(self, lemma: str) -> list[Trigger]:
+        """Every entry for a noun lemma, whatever its conditions."""
+        return list(self._nouns.get(lemma.lower(), []))
 
     def _fix(self, lemma: str) -> str:
         lemma = lemma.lower()
@@ -158,15 +172,40 @@ class Lexicon:
         return len(self._all)
 
 
+def _best(candidates: list[Trigger], objects: list[str], modifiers: list[str]) -> Trigger | None:
+    """The most specific candidate whose conditions hold, earliest matching object first."""
+    best: Trigger | None = None
+    best_rank = len(objects) + 1
+    for trig in candidates:
+        if best is not None and trig.specificity < best.specificity:
+            break
+        if trig.excluded(objects, modifiers):
+            continue
+        if trig.modifiers and not trig.modifiers.intersection(modifiers):
+            continue
+        if trig.objects:
+            rank = next((i for i, o in enumerate(objects) if o in trig.objects), None)
+            if rank is None:
+                continue
+        else:
+            rank = len(objects)
+        if rank < best_rank:
+            best, best_rank = trig, rank
+    return best
+
+
+PACKAGE_FILES = ("triggers.yaml", "phrases.yaml")  # one-word triggers; multiword and idiomatic ones
+
+
 @lru_cache(maxsize=1)
 def _default() -> Lexicon:
-    return Lexicon._from_files([_package_file()])
+    return Lexicon._from_files(list(_package_files()))
 
 
 @lru_cache(maxsize=1)
-def _package_file() -> _ParsedFile:
-    resource = files("realpolitik.events") / "data" / "triggers.yaml"
-    return _parse_file(str(resource), resource.read_text(encoding="utf-8"))
+def _package_files() -> tuple[_ParsedFile, ...]:
+    data = files("realpolitik.events") / "data"
+    return tuple(_parse_file(str(data / name), (data / name).read_text(encoding="utf-8")) for name in PACKAGE_FILES)
 
 
 def _parse_file(name: str, text: str) -> _ParsedFile:
@@ -191,7 +230,10 @@ def _parse_file(name: str, text: str) -> _ParsedFile:
     rules = (name, data["rules"]) if "rules" in data else None
     if rules is not None:
         CodingRules.build([rules])  # validate now, naming this file
-    return entries, fixes, rules
+    constructions = (name, data["constructions"]) if "constructions" in data else None
+    if constructions is not None:
+        Constructions.build([package_constructions(), constructions])  # validate now, naming this file
+    return entries, fixes, rules, constructions
 
 
 def _parse_entry(raw: Any, where: str) -> Trigger:
@@ -218,14 +260,23 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
     objects = _words(raw, "object", where)
     if "object" in raw and not objects:
         raise ValueError(f"{where}: 'object' must not be empty")
-    passive_only = raw.get("passive_only", False)
-    if not isinstance(passive_only, bool):
-        raise ValueError(f"{where}: 'passive_only' must be true or false")
+    modifiers = _words(raw, "modifier", where)
+    if "modifier" in raw and (not modifiers or pos != "NOUN"):
+        raise ValueError(f"{where}: 'modifier' must be a non-empty list, on a noun entry")
+    for flag in ("passive_only", "requires_target"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise ValueError(f"{where}: '{flag}' must be true or false")
+    roles = raw.get("not_target_roles", [])
+    if not (isinstance(roles, list) and all(isinstance(r, str) and re.fullmatch(r"[A-Z]{3}", r) for r in roles)):
+        raise ValueError(f"{where}: 'not_target_roles' must be a list of role codes such as MED")
     if not isinstance(raw.get("note", ""), str):
         raise ValueError(f"{where}: 'note' must be text")
     return Trigger(lemma=lemma, pos=pos, code=code, particle=particle, objects=frozenset(objects),
-                   target_preps=tuple(_words(raw, "target_prep", where)), reverse_code=reverse,
-                   passive_only=passive_only)
+                   modifiers=frozenset(modifiers), target_preps=tuple(_words(raw, "target_prep", where)),
+                   reverse_code=reverse, passive_only=raw.get("passive_only", False),
+                   not_objects=frozenset(_words(raw, "not_object", where)),
+                   not_modifiers=frozenset(_words(raw, "not_modifier", where)),
+                   requires_target=raw.get("requires_target", False), not_target_roles=frozenset(roles))
 
 
 def _code(value: Any, field: str, where: str) -> str:

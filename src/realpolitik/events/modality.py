@@ -165,6 +165,9 @@ def _step_up(tok: Token, cues: _Cues) -> tuple[Token, bool, list[Cue]] | None:
         return head, dep == "xcomp" or _non_finite(tok), links
     if dep == "acl" and head.pos_ in _NOUNS:  # "claims that its troops crossed", "a plan to invade"
         links = _governed(_governor_keys(head), cues, future=True)
+        if links:  # "had no plan to intervene": the plan's negation holds for what is planned
+            links += [(Modality.NEGATED, c.text) for c in head.children
+                      if c.dep_ == "det" and c.lower_ in cues.negative_determiners]
         return (head, False, links) if links else None
     if dep in ("advcl", "acomp", "oprd") or (dep == "advmod" and tok.pos_ in ("ADV", "ADJ")):
         return head, dep != "advcl" or _non_finite(tok), []

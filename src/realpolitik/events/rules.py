@@ -17,9 +17,11 @@ import yaml
 
 from realpolitik.events import codebook
 
-_WORD_LISTS = ("default_target_preps", "noun_target_preps", "locative_preps", "light_verbs", "object_control")
-_CODE_LISTS = ("symmetric_codes", "implicit_police_codes")
-KEYS = frozenset({*_WORD_LISTS, *_CODE_LISTS, "agentless_quad_classes"})
+_WORD_LISTS = ("default_target_preps", "noun_target_preps", "locative_preps", "light_verbs", "object_control",
+               "background_preps", "noun_carriers", "force_nouns", "receiving_verbs")
+_PHRASE_LISTS = ("background_phrases", "attribution_phrases")
+_CODE_LISTS = ("symmetric_codes", "addressed_codes", "location_target_roots")
+KEYS = frozenset({*_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, "agentless_quad_classes", "implicit_actors"})
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,21 @@ class CodingRules:
     locative_preps: frozenset[str]
     light_verbs: frozenset[str]
     object_control: frozenset[str]
+    background_preps: frozenset[str]
+    noun_carriers: frozenset[str]
+    force_nouns: frozenset[str]
+    receiving_verbs: frozenset[str]
+    background_phrases: tuple[str, ...]
+    attribution_phrases: tuple[str, ...]
     symmetric_codes: tuple[str, ...]
-    implicit_police_codes: tuple[str, ...]
+    implicit_actors: tuple[tuple[str, str], ...]  # (code prefix, role), longest prefix first
+    addressed_codes: tuple[str, ...]
+    location_target_roots: tuple[str, ...]
     agentless_quad_classes: frozenset[int]
+
+    def implicit_role(self, code: str) -> str | None:
+        """The role that does a passive event of this code when the text names no one (arrests: police)."""
+        return next((role for prefix, role in self.implicit_actors if code.startswith(prefix)), None)
 
     def symmetric(self, code: str) -> bool:
         """Whether events of this code go both ways (a prefix of it is listed)."""
@@ -60,8 +74,17 @@ class CodingRules:
                    locative_preps=frozenset(merged["locative_preps"]),
                    light_verbs=frozenset(merged["light_verbs"]),
                    object_control=frozenset(merged["object_control"]),
+                   background_preps=frozenset(merged["background_preps"]),
+                   noun_carriers=frozenset(merged["noun_carriers"]),
+                   force_nouns=frozenset(merged["force_nouns"]),
+                   receiving_verbs=frozenset(merged["receiving_verbs"]),
+                   background_phrases=tuple(dict.fromkeys(merged["background_phrases"])),
+                   attribution_phrases=tuple(dict.fromkeys(merged["attribution_phrases"])),
                    symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
-                   implicit_police_codes=tuple(dict.fromkeys(merged["implicit_police_codes"])),
+                   implicit_actors=tuple(sorted({(i["code"], i["role"]) for i in merged["implicit_actors"]},
+                                                key=lambda pair: -len(pair[0]))),
+                   addressed_codes=tuple(dict.fromkeys(merged["addressed_codes"])),
+                   location_target_roots=tuple(dict.fromkeys(merged["location_target_roots"])),
                    agentless_quad_classes=frozenset(merged["agentless_quad_classes"]))
 
 
@@ -69,9 +92,16 @@ def _check(key: str, item: Any, where: str) -> None:
     if key in _WORD_LISTS:
         if not (isinstance(item, str) and item and item == item.lower() and " " not in item):
             raise ValueError(f"{where}: {item!r} is not a single lower-case word")
+    elif key in _PHRASE_LISTS:
+        if not (isinstance(item, str) and item.strip() and item == item.lower()):
+            raise ValueError(f"{where}: {item!r} is not a lower-case phrase")
     elif key in _CODE_LISTS:
         if not (isinstance(item, str) and (codebook.is_valid(item) or codebook.is_valid(item[:2]))):
             raise ValueError(f"{where}: {item!r} is not a quoted CAMEO code or prefix")
+    elif key == "implicit_actors":
+        if not (isinstance(item, dict) and set(item) == {"code", "role"} and isinstance(item["code"], str)
+                and codebook.is_valid(item["code"]) and isinstance(item["role"], str) and len(item["role"]) == 3):
+            raise ValueError(f"{where}: {item!r} must be {{code: <CAMEO code>, role: <role code>}}")
     elif not (isinstance(item, int) and 1 <= item <= 4):
         raise ValueError(f"{where}: {item!r} is not a QuadClass (1-4)")
 

@@ -1,0 +1,116 @@
+"""What a plain statement says: "X said the plan was a mistake" is criticism (111), not just a statement.
+
+CAMEO keeps 010 ("make statement") for statements that are nothing more specific. The
+coder reads a statement's content (the clause it introduces, or the quotation) for the
+evaluative words of ``data/statements.yaml`` in what the content predicates of its
+subject (the clause heads and their predicates: "was a poor choice", "will be a strong
+leader"; not a word in passing such as "the ceasefire violation was reported"), and
+turns the statement into criticism (111), praise (051), a pessimistic (012) or an
+optimistic (013) comment. Criticism and
+praise need an actor in the content to be about, which becomes the target.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Callable, Iterable
+
+import yaml
+from spacy.tokens import Token
+
+from realpolitik.types import Mention
+
+CATEGORIES = {"critical": "111", "approving": "051", "pessimistic": "012", "optimistic": "013"}
+_TARGETED = ("critical", "approving")
+_QUOTES = frozenset('"“”«»')
+
+
+@dataclass(frozen=True)
+class StatementCues:
+    """Evaluative lemmas (single words) and phrases (tuples of lemmas) by category."""
+
+    words: dict[str, frozenset[str]]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]
+
+    @classmethod
+    def from_data(cls, data: dict[str, object], name: str = "statements.yaml") -> StatementCues:
+        words, phrases = {}, {}
+        for category in CATEGORIES:
+            items = data.get(category)
+            if not (isinstance(items, list) and all(isinstance(w, str) and w == w.lower() for w in items)):
+                raise ValueError(f"{name}: {category!r} must be a list of lower-case words")
+            words[category] = frozenset(w for w in items if " " not in w)
+            phrases[category] = tuple(tuple(w.split()) for w in items if " " in w)
+        return cls(words, phrases)
+
+
+@lru_cache(maxsize=1)
+def default_cues() -> StatementCues:
+    resource = files("realpolitik.events") / "data" / "statements.yaml"
+    return StatementCues.from_data(yaml.safe_load(resource.read_text(encoding="utf-8")), str(resource))
+
+
+_PREDICATE_DEPS = frozenset({"attr", "acomp", "oprd", "amod", "dobj", "advmod", "xcomp", "conj", "compound"})
+
+
+def content(trigger: Token) -> list[Token]:
+    """The tokens of what a statement reports: its clausal complement, else the sentence's quotation."""
+    clauses = [c for c in trigger.children if c.dep_ in ("ccomp", "xcomp", "parataxis")]
+    if clauses:
+        return sorted((t for c in clauses for t in c.subtree), key=lambda t: t.i)
+    sent = trigger.sent
+    inside, quoted = False, []
+    for tok in sent:
+        if tok.text in _QUOTES or (tok.text in ("'", "''", "``")):
+            inside = not inside
+            continue
+        if inside:
+            quoted.append(tok)
+    return quoted
+
+
+def predicate(tokens: list[Token]) -> list[Token]:
+    """The words that say what the content says of its subject: the heads of its clauses and,
+    two steps down, their predicates ("was [a poor choice]", "will be [a strong leader]")."""
+    inside = {t.i for t in tokens}
+    heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    found, frontier = list(heads), list(heads)
+    for _ in range(2):
+        frontier = [c for t in frontier for c in t.children if c.dep_ in _PREDICATE_DEPS and c.i in inside]
+        found += frontier
+    return sorted(set(found), key=lambda t: t.i)
+
+
+def classify(trigger: Token, cues: StatementCues, actors_at: Callable[[Token], list[Mention]],
+             speaker: Mention) -> tuple[str, Mention | None] | None:
+    """(CAMEO code, target mention or None) for a statement whose content evaluates, else None."""
+    tokens = content(trigger)
+    if not tokens:
+        return None
+    found = _categories(predicate(tokens), cues)  # what is said of the subject, not any word in passing
+    if not found:
+        return None
+    about = next((m for t in tokens for m in actors_at(t) if m.actor.code != speaker.actor.code), None)
+    for category in ("critical", "approving", "pessimistic", "optimistic"):
+        if category in found and (category not in _TARGETED or about is not None):
+            return CATEGORIES[category], about if category in _TARGETED else None
+    return None
+
+
+def _categories(tokens: Iterable[Token], cues: StatementCues) -> set[str]:
+    tokens = list(tokens)
+    lemmas = [t.lemma_.lower() for t in tokens]
+    found: set[str] = set()
+    for i, tok in enumerate(tokens):
+        for category, words in cues.words.items():
+            if lemmas[i] in words or tok.lower_ in words:
+                negated = any(child.dep_ == "neg" for word in (tok, tok.head) for child in word.children) or (
+                    i > 0 and lemmas[i - 1] in ("not", "no", "never"))
+                found.add("critical" if negated and category == "approving" else category)
+    for category, phrases in cues.phrases.items():
+        for phrase in phrases:
+            n = len(phrase)
+            if any(tuple(lemmas[i:i + n]) == phrase for i in range(len(lemmas) - n + 1)):
+                found.add(category)
+    return found

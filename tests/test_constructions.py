@@ -1,0 +1,171 @@
+"""Constructions (events/constructions.py, data/constructions.yaml): intent, threat, appeal, demand,
+refusal coded as CAMEO codes them, with the embedded action folded in; and the sense constraints
+and multiword triggers of the lexicon (data/phrases.yaml, data/triggers.yaml)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from realpolitik.events.constructions import Constructions, package_constructions
+from realpolitik.pipeline import Pipeline
+from realpolitik.types import Event
+
+DAY = date(2000, 5, 6)
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def coded(pipeline: Pipeline, text: str) -> list[tuple[str, str, str | None, str]]:
+    return [(e.source.code, e.code, e.target.code if e.target else None, e.modality.value)
+            for e in pipeline.code_text(text, date=DAY)]
+
+
+def events(pipeline: Pipeline, text: str) -> list[Event]:
+    return pipeline.code_text(text, date=DAY)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # intent (03x): the action's sub-code, asserted; the action itself is not coded
+    ("Finland will give Tanzania a grant.", ("FIN", "0331", "TZA", "asserted")),
+    ("Syria is willing to withdraw its troops from Lebanon.", ("SYR", "0356", "LBN", "asserted")),
+    ("Russia said it would withdraw its troops from Georgia.", ("RUS", "0356", "GEO", "asserted")),
+    ("British Defence Secretary Tom King has promised to continue military aid to war-torn Mozambique.",
+     ("GBRGOV", "0332", "MOZ", "asserted")),
+    # threat (13x)
+    ("Russia threatened to stop negotiations with the United States.", ("RUS", "134", "USA", "asserted")),
+    ("Iran threatened to shell Iraqi towns.", ("IRN", "1384", "IRQ", "asserted")),
+    # appeal (02x) and demand (10x): the target is who is asked
+    ("The US called for the release of the hostages.", ("USA", "0253", None, "asserted")),
+    ("Chad said Sudan must return the helicopter.", ("TCD", "1053", "SDN", "asserted")),
+    ("The Clinton administration declared on Tuesday that China must drop barriers to U.S. exports.",
+     ("USAGOV", "100", "CHN", "asserted")),
+    # rejection (12x)
+    ("Iran refused to release the British sailors.", ("IRN", "1243", "GBRMIL", "asserted")),
+])
+def test_the_embedded_action_folds_into_the_verbal_event(pipeline, text, expected):
+    found = coded(pipeline, text)
+    assert expected in found, found
+    folded = expected[1]
+    # one event for the construction: neither the action on its own nor a plain "said" beside it
+    action_roots = {"0331": "07", "0356": "08", "0332": "07", "134": "16", "1384": "19", "0253": "08",
+                    "1053": "08", "100": None, "1243": "08"}[folded]
+    assert not [f for f in found if action_roots and f[1].startswith(action_roots)], found
+    assert not [f for f in found if f[1] == "010" and f[0] == expected[0]], found
+
+
+def test_the_writers_conjecture_stays_hypothetical(pipeline):
+    # "would" outside reported speech is the writer's guess, not Russia's stated intent
+    found = coded(pipeline, "Analysts believe Russia would send troops to Syria.")
+    assert ("RUS", "154", "SYR", "hypothetical") in found or all(not f[1].startswith("03") for f in found), found
+    assert not [f for f in found if f[1].startswith("03")], found
+
+
+def test_a_denied_governor_keeps_its_modality(pipeline):
+    found = coded(pipeline, "Iran did not threaten to close the Strait of Hormuz.")
+    assert [f for f in found if f[1].startswith("13")] and all(f[3] == "negated" for f in found
+                                                               if f[1].startswith("13")), found
+
+
+def test_a_statement_reporting_someone_elses_act_stays(pipeline):
+    found = coded(pipeline, "Officials said police arrested 20 people.")
+    assert any(f[1] == "010" for f in found) and any(f[1] == "173" for f in found), found
+
+
+def test_user_lexicon_can_add_a_governor(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("constructions:\n  families:\n    threat:\n      governors: [menace]\n", encoding="utf-8")
+    pipe = Pipeline(lexicon_files=[extra])
+    threat = next(f for f in pipe.lexicon.constructions.families if f.name == "threat")
+    assert "menace" in threat.governors and "threaten" in threat.governors
+
+
+def test_constructions_are_validated():
+    name, data = package_constructions()
+    with pytest.raises(ValueError, match="not a CAMEO code"):
+        Constructions.build([(name, data), ("bad.yaml", {"families": {"threat": {"default": "999"}}})])
+    with pytest.raises(ValueError, match="map a quoted code prefix"):
+        Constructions.build([(name, data), ("bad.yaml", {"families": {"threat": {"map": {"19": "9999"}}}})])
+    with pytest.raises(ValueError, match="unknown constructions key"):
+        Constructions.build([("bad.yaml", {"familes": {}})])
+
+
+# -- sense constraints and multiword triggers ------------------------------------------------
+
+
+@pytest.mark.parametrize("text, root", [
+    ("Prime Minister Koizumi arrives for talks.", "04"),  # a caption: no host, no visit
+    ("The minister spoke to reporters after the meeting.", "04"),  # reporters are no counterpart
+    ("The company launched a sales offensive in Asia.", "19"),
+    ("The two leaders fought a war of words over the border.", "19"),
+    ("The army demonstrated its resolve to defend the capital.", "14"),
+    ("The refugees returned home on Sunday.", "08"),  # return is 084 only for people or goods returned
+    ("The Cold War shaped the region for decades.", "19"),
+])
+def test_figurative_and_constrained_senses_give_no_event_of_that_kind(pipeline, text, root):
+    assert not [e for e in events(pipeline, text) if e.root_code == root], coded(pipeline, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The opposition leader took a swipe at the government on Monday.", "111"),
+    ("Algerian landowners began a hunger strike outside Parliament.", "142"),
+    ("Seven opposition parties in Nepal have organized a general strike.", "143"),
+    ("French and Egyptian warships on Monday launched 10 days of war games in the Mediterranean.", "150"),
+    ("Russian troops laid siege to the town of Grozny.", "191"),
+    ("Iran and Iraq traded accusations over the border incident.", "112"),
+    ("The Qatari emir launched a mediation effort between the Emirates and Saudi Arabia.", "045"),
+    ("Red Cross officials suspended aid deliveries in Baghdad on Wednesday.", "162"),
+    ("Russia suspended arms deliveries to Syria.", "1622"),
+    ("The ministry spoke with the Iranian ambassador on Friday.", "040"),
+])
+def test_multiword_and_idiomatic_triggers(pipeline, text, expected):
+    assert expected in {e.code for e in events(pipeline, text)}, coded(pipeline, text)
+
+
+def test_misspelled_names_match_at_a_strict_threshold(pipeline):
+    assert ("ETH", "019") in {(e.source.code, e.code) for e in events(pipeline, "Ethopia has agreed to the plan.")}
+    qatar = events(pipeline, "Quatar's emir launched a mediation effort between the Emirates and Saudi Arabia.")
+    assert {e.source.code for e in qatar} == {"QATGOV"}
+    # near names that are other words or other people stay unmatched
+    assert not [e for e in events(pipeline, "Nigel Farage criticised the plan.") if e.source.country == "NER"]
+
+
+# -- the scope of modality -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, trigger, modality", [
+    # a denial reaches through a by-gerund
+    ("The ministry denied arming the rebels by shipping rifles to them.", "shipping", "denied"),
+    ("Russia had no plan to intervene in Syria.", "intervene", "negated"),
+    ("Turkey is not expected to come to Azerbaijan's aid.", "come", "negated"),
+    ("Iran has the capacity to strike Israel.", "strike", "hypothetical"),
+    ("It is likely that Russia will attack Ukraine.", "attack", "hypothetical"),
+    ("It remains to be seen whether China will invade Taiwan.", "invade", "hypothetical"),
+    ("If talks fail, the army will launch an offensive against the rebels.", "launch", "hypothetical"),
+    ("In the event of an invasion, NATO would defend Estonia.", "defend", "hypothetical"),
+])
+def test_modality_reaches_through_complements_and_conditions(pipeline, text, trigger, modality):
+    found = [e for e in events(pipeline, text) if e.trigger_text.endswith(trigger)]
+    assert found and {e.modality.value for e in found} == {modality}, coded(pipeline, text)
+
+
+def test_the_doer_of_a_gerund_and_of_a_capacity(pipeline):
+    shipping = next(e for e in events(pipeline, "The ministry denied arming the rebels by shipping rifles to them.")
+                    if e.trigger_text == "shipping")
+    assert shipping.source_text == "ministry"  # the armer ships, not the rebels
+    assert {(e.source.code, e.target.code) for e in events(pipeline, "Iran has the capacity to strike Israel.")} \
+        == {("IRN", "ISR")}
+    aid = events(pipeline, "Turkey is not expected to come to Azerbaijan's aid.")
+    assert [(e.source.code, e.target.code) for e in aid] == [("TUR", "AZE")]
+
+
+def test_an_expletive_it_is_no_actor(pipeline):
+    found = events(pipeline, "Germany criticized Iran. It is likely that sanctions will follow. It remains to be "
+                             "seen whether Germany will expel Iranian diplomats.")
+    assert not [e for e in found if e.source_text == "It"], coded(pipeline, "...")
+    # but an "it" that refers still does
+    assert ("DEU", "It") in {(e.source.code, e.source_text) for e in
+                              events(pipeline, "Germany criticized Iran. It expelled two Iranian diplomats.")}
