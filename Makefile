@@ -28,6 +28,8 @@ bench: setup
 SHARED ?= ../shared/data
 evaluate: setup
 	mkdir -p out/eval
+	$(VENV)/bin/realpolitik evaluate data/gold/test.jsonl --scheme realpolitik --json out/eval/gold_test.json
+	$(VENV)/bin/realpolitik evaluate data/gold/dev.jsonl --scheme realpolitik --json out/eval/gold_dev.json
 	$(VENV)/bin/realpolitik evaluate $(SHARED)/plover_gsr.jsonl --json out/eval/plover.json
 	$(VENV)/bin/realpolitik evaluate $(SHARED)/plover_gsr.jsonl --asserted-only --json out/eval/plover_asserted.json
 	$(VENV)/bin/realpolitik evaluate $(SHARED)/petrarch2_unittests.jsonl --filter real --json out/eval/petrarch_real.json

@@ -211,3 +211,28 @@ def test_evaluate_rejects_a_bad_gold_file_in_one_clear_message(tmp_path, capsys)
     assert main(["evaluate", str(gold), "--scheme", "realpolitik"]) == 2
     err = capsys.readouterr().err
     assert f"{gold}:4:" in err and "Traceback" not in err
+
+
+GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
+
+
+def test_the_committed_gold_is_valid_and_large_enough():
+    dev, test = load_gold(GOLD / "dev.jsonl"), load_gold(GOLD / "test.jsonl")
+    sentences = dev + test
+    articles = {s.article_id for s in sentences}
+    assert len(sentences) >= 500 and len(articles) >= 60
+    assert not {s.article_id for s in dev} & {s.article_id for s in test}  # split by article
+    assert abs(len({s.article_id for s in dev}) - 2 * len({s.article_id for s in test})) <= 2
+    assert sum(s.raw["double_annotated"] for s in sentences) >= 0.25 * len(sentences)
+    assert sum(not s.events for s in sentences) > 100  # explicit no-event sentences
+    assert {s.raw["stratum"] for s in sentences} >= {"commentary", "year 2005", "year 2019"}
+
+
+def test_agreement_is_what_the_two_passes_give():
+    first = {s.id: s for s in load_gold(GOLD / "passes" / "first.jsonl")}
+    second = {s.id: s for s in load_gold(GOLD / "passes" / "second.jsonl")}
+    stored = json.loads((GOLD / "agreement.json").read_text())
+    report = agreement(first, second)
+    assert report["sentences"] == stored["sentences"] == len(second)
+    assert report["alpha_root_sets_masi"] == pytest.approx(stored["alpha_root_sets_masi"])
+    assert report["f1_second_vs_first"]["root"]["f1"] == pytest.approx(stored["f1_second_vs_first"]["root"]["f1"])
