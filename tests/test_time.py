@@ -148,3 +148,93 @@ def test_dateparser_not_called_without_date_words(nlp, monkeypatch):
     monkeypatch.setattr(resolve, "DateDataParser", fail)
     sentence = first_sentence(nlp, "Russian forces shelled Kharkiv and Ukraine returned fire.")
     assert resolve_sentence_date(sentence, date(2022, 3, 1)).source == "document"
+
+
+# -- dates per event (time/assign.py) -----------------------------------------------------
+
+from realpolitik.pipeline import Pipeline  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline()
+
+
+def dated(pipeline, text: str, story: date) -> dict[str, tuple]:
+    """trigger text -> (date, precision, source, end) of its events."""
+    return {e.trigger_text: (e.event_date, e.date_precision, e.date_source, e.date_end)
+            for e in pipeline.code_text(text, date=story)}
+
+
+STORY = date(2019, 5, 8)  # a Wednesday
+
+
+def test_a_date_belongs_to_its_clause(pipeline):
+    found = dated(pipeline, "The president, who was elected in 2010, met Xi on Monday.", STORY)
+    assert found["met"][:3] == (date(2019, 5, 6), "day", "sentence")
+    found = dated(pipeline, "Officials said on Monday that police arrested 20 people.", STORY)
+    assert found["said"][0] == date(2019, 5, 6) and found["arrested"][:3] == (STORY, "day", "document")
+    found = dated(pipeline, "Russia withdrew its troops after it had invaded Georgia in 2008.", STORY)
+    assert found["withdrew"][2] == "document" and found["invaded"][:2] == (date(2008, 1, 1), "year")
+    found = dated(pipeline, "In 1950 Stalin sanctioned an invasion of the South.", STORY)
+    assert {v[:3] for v in found.values()} == {(date(1950, 1, 1), "year", "sentence")}
+
+
+def test_narrative_time_carries_a_past_date_through_the_paragraph(pipeline):
+    text = ("In 1961 the army seized power. The following year it banned the parties. It then jailed "
+            "their leaders.\n\nToday the army says it will hold elections in September.")
+    events = pipeline.code_text(text, date=STORY)
+    by_trigger = {e.trigger_text: e for e in events}
+    assert (by_trigger["seized"].event_date, by_trigger["seized"].date_source) == (date(1961, 1, 1), "sentence")
+    assert (by_trigger["banned"].event_date, by_trigger["banned"].date_source) == (date(1962, 1, 1), "context")
+    assert (by_trigger["jailed"].event_date, by_trigger["jailed"].date_source) == (date(1962, 1, 1), "context")
+    assert all(e.event_date >= STORY for e in events if e.sentence_index == 3)  # a new paragraph, the present
+
+
+def test_a_present_tense_sentence_ends_narrative_time(pipeline):
+    text = "In 1961 the army seized power. The party says the army jailed its leaders."
+    jailed = next(e for e in pipeline.code_text(text, date=STORY) if e.trigger_text == "jailed")
+    assert jailed.date_source == "document"
+
+
+def test_a_leader_out_of_office_acts_inside_the_tenure(pipeline):
+    stalin = pipeline.code_text("Stalin ordered the deportation of the Chechens.", date=STORY)
+    assert stalin and all(e.date_source == "tenure" and e.event_date.year < 1954 and e.date_end is not None
+                          and e.source.code == "SUNGOV" for e in stalin)
+    late = pipeline.code_text("The late Stalin was criticised by Khrushchev's successors on Tuesday.", date=STORY)
+    assert all(e.date_source != "tenure" for e in late)
+
+
+@pytest.mark.parametrize("text, trigger, expected, precision, end", [
+    ("From 1979 to 1989 Soviet troops fought in Afghanistan.", "fought", date(1979, 1, 1), "year",
+     date(1989, 12, 31)),
+    ("During the Cold War the Soviet Union invaded Afghanistan.", "invaded", date(1947, 1, 1), "year",
+     date(1991, 12, 31)),
+    ("During the Vietnam War the United States bombed Cambodia.", "bombed", date(1955, 1, 1), "year",
+     date(1975, 12, 31)),
+    ("Under Brezhnev the Soviet Union invaded Czechoslovakia.", "invaded", None, "year", None),
+    ("Last week the army shelled Idlib.", "shelled", date(2019, 4, 29), "day", None),
+    ("Earlier this month the army shelled Idlib.", "shelled", date(2019, 5, 1), "month", None),
+    ("Two decades ago NATO bombed Belgrade.", "bombed", date(1990, 1, 1), "decade", None),
+    ("In September 2012 protesters stormed the embassy.", "stormed", date(2012, 9, 1), "month", None),
+])
+def test_more_expressions_and_their_precision(pipeline, text, trigger, expected, precision, end):
+    when, prec, source, last = dated(pipeline, text, STORY)[trigger]
+    assert (prec, source) == (precision, "sentence")
+    if expected is not None:
+        assert when == expected and last == end
+    else:  # under Brezhnev: within his time in office
+        assert when.year <= 1968 <= last.year
+
+
+def test_that_spring_in_a_story_of_1968(pipeline):
+    text = "In 1968 students occupied the university. That spring police arrested their leaders."
+    arrested = next(e for e in pipeline.code_text(text, date=STORY) if e.trigger_text == "arrested")
+    assert (arrested.event_date, arrested.date_precision, arrested.date_source) == (date(1968, 3, 1), "month",
+                                                                                    "context")
+
+
+def test_a_when_clause_shares_the_date_it_hangs_on(pipeline):
+    found = dated(pipeline, "The two countries held their first summit in June 2000, when Kim Jong-il met "
+                            "South Korean President Kim Dae-jung in Pyongyang.", STORY)
+    assert found["met"][:2] == (date(2000, 6, 1), "month")

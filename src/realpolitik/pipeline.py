@@ -39,7 +39,7 @@ from realpolitik.events.lexicon import Lexicon
 from realpolitik.geo.places import city_index
 from realpolitik.nlp.parse import load_model
 from realpolitik.structure.layout import Dateline, Layout, LayoutRules, layout
-from realpolitik.time.resolve import resolve_sentence_date
+from realpolitik.time.assign import NarrativeTime, sentence_time
 from realpolitik.types import Document, DocumentError, Event, Sentence
 
 CHUNK_CHARS = 100_000
@@ -139,16 +139,18 @@ class Pipeline:
                               countries=self.actors.country_counts([d for _, d in chunks], lowercase))
         sentences: list[Sentence] = []
         events: list[Event] = []
-        for offset, spacy_doc in chunks:
+        narrative = NarrativeTime()
+        for paragraph, (offset, spacy_doc) in enumerate(chunks):
+            narrative.enter(paragraph)
             for sent in spacy_doc.sents:
                 if not sent.text.strip() or len(sent) > MAX_SENTENCE_TOKENS:
                     continue  # blank, or a run-on "sentence" (a list, a table) no event grammar applies to
-                when = resolve_sentence_date(sent, document.date)
+                when, time = sentence_time(sent, document.date, narrative, self.actors.tenure)
                 start = offset + sent.start_char
                 text = document.text[start:offset + sent.end_char]  # the document's words (the parse may be recased)
                 sentence = Sentence(doc_id=document.id, index=len(sentences), text=text,
                                     start=start, date=when.date, date_source=when.source, date_text=when.text,
-                                    date_precision=when.granularity if when.date else None, span=sent)
+                                    date_precision=when.granularity if when.date else None, span=sent, time=time)
                 mentions = self.actors.find(sent, when.date or document.date, lowercase, ctx)
                 ctx.mentioned.update(m.actor.country for m in mentions if m.actor.country)
                 mentions += resolver.resolve(sent, mentions)
@@ -159,7 +161,7 @@ class Pipeline:
                 events += self.coder.code(sentence, document, ctx)
                 sentences.append(sentence)
         for s in sentences:
-            s.span = None  # free the parse; records keep only plain data
+            s.span = s.time = None  # free the parse; records keep only plain data
         for _, spacy_doc in chunks:  # cached entity spans point back at the Doc: a cycle only a full GC frees
             spacy_doc.user_data.pop("realpolitik.ents", None)
         return sentences, events

@@ -69,6 +69,7 @@ class Mention:
     token_end: int = 0
     confidence: float = 1.0
     country_reason: str | None = None  # why it has its country (actors.context.COUNTRY_REASONS)
+    tenure: tuple[date | None, date, str] | None = None  # a leader out of office: (start, end, role in office)
 
     @property
     def span(self) -> Span:
@@ -106,6 +107,7 @@ class Sentence:
     date_precision: str | None = "day"  # day | month | year | decade; None without a date
     mentions: list[Mention] = field(default_factory=list)
     span: Any = field(default=None, repr=False, compare=False)  # the spaCy Span
+    time: Any = field(default=None, repr=False, compare=False)  # time.assign.SentenceTime, while coding
 
 
 @dataclass
@@ -135,6 +137,7 @@ class Event:
     date_source: str = "document"
     date_text: str | None = None
     date_precision: str | None = "day"  # day | month | year | decade: "in 1950" is 1950, not 1950-01-01
+    date_end: date | None = None  # the last day of a stretch: "from 1979 to 1989", "during the Cold War"
     doc_date: date | None = None
     location: str | None = None
     location_country: str | None = None
@@ -196,6 +199,7 @@ class Event:
             "date_source": self.date_source,
             "date_text": self.date_text,
             "date_precision": self.date_precision if self.event_date else None,
+            "date_end": self.date_end.isoformat() if self.date_end else None,
             "doc_date": self.doc_date.isoformat() if self.doc_date else None,
             "location": self.location,
             "location_country": self.location_country,

@@ -38,7 +38,6 @@ from realpolitik.types import Actor, Mention
 ENTITY_LABELS = ("PERSON", "ORG", "GPE")
 _COUNTRY_KINDS = frozenset({"country", "demonym", "capital", "metonym", "igo", "group", "leader"})
 _PLACE_KINDS = frozenset({"country", "demonym", "capital"})
-_FORMER = frozenset({"former", "ex", "ex-", "late", "then", "onetime", "erstwhile"})
 _WORDS = re.compile(r"[\w'’.-]+")
 MIN_CITY_POPULATION = 50_000  # smaller GeoNames places share names with common words ("Police", "Mobile")
 
@@ -58,6 +57,7 @@ class EntityTable:
     """The word lists of ``data/entities.yaml`` (plus user files)."""
 
     honorifics: frozenset[str]
+    former_words: frozenset[str]
     person_words: frozenset[str]
     person_role: str
     domestic_roles: frozenset[str]
@@ -72,7 +72,7 @@ class EntityTable:
 
     @classmethod
     def _build(cls, tables: list[tuple[str, dict[str, Any]]]) -> EntityTable:
-        lists: dict[str, list[str]] = {"honorifics": [], "person_words": [], "domestic_roles": []}
+        lists: dict[str, list[str]] = {"honorifics": [], "person_words": [], "domestic_roles": [], "former_words": []}
         organisation: dict[str, list[str]] = {}
         person_role = "CVL"
         for name, data in tables:
@@ -101,6 +101,7 @@ class EntityTable:
         phrases = sorted(((tuple(_WORDS.findall(w)), role) for role, words in organisation.items() for w in words),
                          key=lambda p: (-len(p[0]), -len(" ".join(p[0]))))
         return cls(honorifics=frozenset(w.lower() for w in lists["honorifics"]),
+                   former_words=frozenset(w.lower().rstrip("-") for w in lists["former_words"]),
                    person_words=frozenset(w.lower() for w in lists["person_words"]), person_role=person_role,
                    domestic_roles=frozenset(lists["domestic_roles"]), organisation_words=tuple(phrases))
 
@@ -199,7 +200,7 @@ class EntityActors:
         role, country, reason, span_start = None, None, None, ent.start
         if title is not None:
             role, span_start = title.role, title.start
-            if _former(doc, title.start):
+            if self.former(doc, title.start):
                 role = "ELI"
             owner = _owner_before(doc, title.start, by_token)
             if owner is not None:
@@ -210,7 +211,7 @@ class EntityActors:
                 country, reason = owner.actor.country, "modifier"
         elif appos is not None:
             hit, owner = appos
-            role = "ELI" if _former(doc, hit.start) else hit.role
+            role = "ELI" if self.former(doc, hit.start) else hit.role
             if owner is not None and owner.actor.country:
                 country, reason = owner.actor.country, "organisation" if owner.kind == "organisation" else "modifier"
         earlier = ctx.person(keys)
@@ -252,6 +253,10 @@ class EntityActors:
         actor = Actor(country=cities[0].country, name=ent.text)
         return _span_mention(sent, ent, actor, "city", 0.7, "name")
 
+    def former(self, doc: Any, start: int) -> bool:
+        """ "former President Carter", "the late Stalin": a word just before says the office is over."""
+        return any(doc[i].lower_.rstrip("-") in self.table.former_words for i in range(max(start - 3, 0), start))
+
     def _mention(self, sent: Span, span: Span, actor: Actor, kind: str, confidence: float,
                  reason: str | None, ctx: DocumentContext, keys: list[str]) -> Mention:
         mention = _span_mention(sent, span, actor, kind, confidence, reason)
@@ -276,8 +281,7 @@ def _person_keys(name: Span) -> list[str]:
     return keys
 
 
-def _former(doc: Any, start: int) -> bool:
-    return start > 0 and doc[start - 1].lower_.rstrip("-") in _FORMER
+
 
 
 _SKIPPED_BEFORE_TITLE = frozenset({"the", "former", "ex", "ex-", "then", "'s", "’s", "'"})

@@ -129,6 +129,19 @@ class ActorMatcher:
         found = [m for m in found if id(m) not in absorbed]
         return self._compose(sent, found + people, [h for h in roles if h.start not in titles])
 
+    def tenure(self, name: str, on: date | None) -> tuple[date, date | None] | None:
+        """A leader's time in office ("under Brezhnev"): from the first term's start to the last term's
+        end, for the leader whose latest term began before `on`; None for a name that is no leader."""
+        terms = [e for e in self.gazetteer.lookup(name) if e.kind == "leader" and e.start is not None
+                 and (on is None or e.start <= on)]
+        if not terms:
+            return None
+        latest = max(terms, key=lambda e: e.start or date.min)
+        same = [e for e in terms if (e.name, e.country) == (latest.name, latest.country)]
+        start = min(e.start for e in same if e.start is not None)
+        end = None if any(e.end is None for e in same) else max(e.end for e in same if e.end is not None)
+        return start, end
+
     def country_counts(self, docs: list[Doc], lowercase_text: bool = False) -> Counter[str]:
         """How often each country is named (name, demonym, capital, metonym) in a document's parses."""
         counts: Counter[str] = Counter()
@@ -216,11 +229,17 @@ class ActorMatcher:
         else:
             return None
         role = entry.role
-        if entry.kind == "leader" and confidence < 1.0:
+        tenure = None
+        out_of_office = entry.kind == "leader" and entry.end is not None and (when or date.today()) > entry.end
+        if out_of_office:
             role = "ELI"  # a former leader: still of that country, no longer its government
+            if not self.entities.former(doc, hit.start):  # "Stalin" acted in office; "the late Stalin" did not
+                tenure = (entry.start or entry.end, entry.end, entry.role or "GOV")
         actor = Actor(country=entry.country, role=role, igo=entry.igo, name=entry.name)
         span = doc[hit.start:hit.end]
-        return _mention(sent, span, actor, entry.kind, confidence)
+        mention = _mention(sent, span, actor, entry.kind, confidence)
+        mention.tenure = tenure
+        return mention
 
     def _part_of_other_name(self, doc: Doc, hit: _Hit) -> bool:
         """A leader's name inside a longer proper name: "Mike Johnson", "Ho Chi Minh City"."""

@@ -43,6 +43,8 @@ from realpolitik.events.modality import detect_modality
 from realpolitik.events.rules import CodingRules
 from realpolitik.events.statements import classify, default_cues
 from realpolitik.geo.locate import locate
+from realpolitik.time.assign import within_tenure
+from realpolitik.time.resolve import ResolvedDate
 from realpolitik.types import Actor, Document, Event, Mention, Modality, Sentence
 
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -297,9 +299,17 @@ class EventCoder:
         t_end = max(t.idx + len(t.text) for t in trigger_tokens) - sent.start_char
         place = locate(tok, sentence, {id(src), id(tgt)}, self.rules.locative_preps)
         agentless = src.kind == "agentless"
+        when = sentence.time.for_trigger(tok, statement=entry.root == "01") if sentence.time is not None else ResolvedDate(
+            sentence.date, sentence.date_source, sentence.date_text, sentence.date_precision or "none")
+        source_actor = _as_actor(src, is_source=not reverse, root=entry.root)
+        if src.tenure is not None and sentence.time is not None:  # "Stalin" in a 2019 story acted in office
+            dated = within_tenure(when, (src.tenure[0] or src.tenure[1], src.tenure[1]), sentence.time.narrative,
+                                  document.date)
+            if dated.source == "tenure":
+                when, source_actor = dated, replace(source_actor, role=src.tenure[2])
         return Event(
             doc_id=document.id, sentence_index=sentence.index, sentence_text=sentence.text,
-            source=_as_actor(src, is_source=not reverse, root=entry.root),
+            source=source_actor,
             target=_as_actor(tgt, is_source=False, root=entry.root) if tgt else None,
             code=entry.code, root_code=entry.root, event_name=entry.name, goldstein=entry.goldstein,
             quad_class=entry.quad_class, plover_type=entry.plover_type, plover_mode=entry.plover_mode,
@@ -308,8 +318,8 @@ class EventCoder:
             source_text=None if agentless else src.text, source_span=None if agentless else src.span,
             source_country_reason=src.country_reason, target_country_reason=tgt.country_reason if tgt else None,
             target_text=tgt.text if tgt else None, target_span=tgt.span if tgt else None,
-            event_date=sentence.date, date_source=sentence.date_source, date_text=sentence.date_text,
-            date_precision=sentence.date_precision,
+            event_date=when.date, date_source=when.source, date_text=when.text,
+            date_precision=when.granularity if when.date else None, date_end=when.end,
             doc_date=document.date,
             location=place.name if place else None, location_country=place.country if place else None,
             location_span=place.span if place else None,

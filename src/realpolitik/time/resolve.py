@@ -26,6 +26,16 @@ Dates are the first day of the period: "September 2012" -> 2012-09-01 (month),
 "last week" -> the Monday of that week (day), "the 1990s" -> 1990-01-01 (decade).
 Years outside 1800..(publication year + 1) are rejected, except that a clearly future
 expression ("next", "tomorrow", a verb with "will") may run up to a century ahead.
+
+Periods have an end as well: "from 1979 to 1989" (1979, ending 1989), "during the Cold War"
+(a named period of ``data/periods.yaml``: 1947 to 1991), "under Brezhnev" (a leader's tenure,
+given by the caller). Expressions that only make sense against the story being told ("the
+following year", "a year later", "that spring", "the same year") resolve against a context
+date when the caller has one (narrative time, :mod:`realpolitik.time.assign`).
+
+:func:`date_expressions` gives every date expression of a sentence with the word it dates
+(its anchor: the verb or noun the expression modifies), so each event can take the date of
+its own clause; :func:`resolve_sentence_date` gives the main clause's date.
 """
 from __future__ import annotations
 
@@ -33,9 +43,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from importlib.resources import files
+from typing import Callable
 
+import yaml
 from dateparser.date import DateDataParser
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from realpolitik.nlp.parse import sentence_entities
 
@@ -60,6 +73,9 @@ _FIND_FREE = re.compile(
       | \b(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year)\b
       | \b(?:(?:last|next|this)\s+)?(?:{_WEEKDAY_ALT})\b
       | \b(?:\w+|a\s+few)\s+(?:years?|months?|weeks?|days?|decades?)\s+ago\b
+      | \b(?:the\s+following|the\s+next|the\s+previous|the\s+preceding|that|the\s+same|later\s+that|earlier\s+that)
+           \s+(?:year|month|spring|summer|autumn|fall|winter)\b
+      | \b(?:\w+|a\s+few)\s+(?:years?|months?|decades?)\s+(?:later|earlier)\b
     )""", re.I | re.X)
 # Years and month names count only after a temporal preposition: "in 1949", "in May".
 _FIND_PREP = re.compile(
@@ -93,6 +109,18 @@ _PARSER_GATE = re.compile(
     r"\b(?:" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|"
     + _WEEKDAY_ALT + r"|ago|now)\b")
 _FUTURE_WORDS = re.compile(r"\b(?:next|tomorrow|coming|later|from\s+now)\b|^in\s")
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30, "a few": 3, "several": 3}
+_DECADES_AGO = re.compile(r"^(\w+|a few) decades? ago$")
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+# Expressions of the story's own time: resolved against a context date, never the publication date.
+_RELATIVE = re.compile(
+    r"""^(?:(?P<step>the\s+following|the\s+next|the\s+previous|the\s+preceding|that|the\s+same|later\s+that|
+                     earlier\s+that)\s+(?P<unit>year|month|spring|summer|autumn|fall|winter)
+          |(?P<n>\w+|a\s+few)\s+(?P<nunit>years?|months?|decades?)\s+(?P<dir>later|earlier|before|after))$""", re.X)
+_RANGE = re.compile(r"\b(?i:from|between)\s+((?:1[89]|20)\d\d)\s+(?i:to|and|until|till|through)\s+((?:1[89]|20)\d\d)\b")
+_UNDER = re.compile(r"\b(?i:under)\s+(?:(?:President|Premier|Prime\s+Minister|Chairman|King|Queen|Emperor|General|Marshal)\s+)?"
+                    r"((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)")
 
 
 @dataclass(frozen=True)
@@ -100,9 +128,22 @@ class ResolvedDate:
     """The date of a sentence's events and where it came from."""
 
     date: date | None  # best single day (first day of the period for month/year/decade)
-    source: str  # "sentence", "document" or "none"
+    source: str  # "sentence", "document", "context", "tenure" or "none"
     text: str | None  # the expression used ("in September 2012")
     granularity: str  # "day" | "month" | "year" | "decade" | "none"
+    end: date | None = None  # the last day of a stretch of time: "from 1979 to 1989", "under Brezhnev"
+
+
+@dataclass(frozen=True)
+class DateExpression:
+    """A resolved date expression of a sentence and the token it dates."""
+
+    resolved: ResolvedDate
+    anchor: int  # document index of the verb or noun the expression modifies
+    start_char: int  # where the expression starts in the document
+
+
+Tenure = Callable[[str, date | None], "tuple[date, date | None] | None"]  # leader name, on date -> (start, end)
 
 
 @dataclass(frozen=True)
@@ -111,6 +152,130 @@ class _Candidate:
     text: str  # what is reported as ResolvedDate.text (with the preposition, if any)
     prep: str | None  # the temporal preposition in front of it, lower-cased
     from_entity: bool
+
+
+@dataclass(frozen=True)
+class Period:
+    """A named period: "the Cold War" 1947-1991."""
+
+    names: tuple[str, ...]
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def periods() -> tuple[re.Pattern[str], dict[str, Period]]:
+    """A pattern for "during/in/since/after the <period>" and each lower-case name's period."""
+    data = yaml.safe_load((files("realpolitik.time") / "data" / "periods.yaml").read_text(encoding="utf-8"))
+    table: dict[str, Period] = {}
+    for raw in data["periods"]:
+        period = Period(tuple(raw["names"]), int(raw["start"]), int(raw["end"]))
+        if period.end < period.start:
+            raise ValueError(f"periods.yaml: {raw['names'][0]} ends before it starts")
+        for name in period.names:
+            table[name.lower()] = period
+    names = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
+    pattern = re.compile(rf"\b(?P<prep>during|in|since|after|before|throughout|at\s+the\s+end\s+of|by)\s+"
+                         rf"(?:the\s+)?(?P<name>{names})\b", re.I)
+    return pattern, table
+
+
+def date_expressions(sentence: Span, doc_date: date | None, context: date | None = None,
+                     tenure: Tenure | None = None) -> list[DateExpression]:
+    """Every date expression of the sentence that resolves, with the token it dates, in reading order.
+
+    Unlike :func:`resolve_sentence_date` this keeps dates inside relative clauses and
+    appositions: they date their own clause. `context` resolves the story's own
+    expressions ("the following year"); `tenure` gives a leader's time in office ("under Brezhnev").
+    """
+    found: list[DateExpression] = []
+    for cand in _candidates(sentence, keep_background=True):
+        try:
+            resolved = _resolve_in_context(cand, doc_date, context)
+        except (OverflowError, ValueError):
+            continue
+        if resolved is not None:
+            found.append(DateExpression(resolved, _anchor(cand.core), cand.core.start_char))
+    found += _stretches(sentence, doc_date, tenure)
+    return sorted(found, key=lambda e: e.start_char)
+
+
+def _resolve_in_context(cand: _Candidate, doc_date: date | None, context: date | None) -> ResolvedDate | None:
+    expr = _normalize(cand.core.text)
+    if _RELATIVE.match(expr):
+        found = _relative(expr, context) if context is not None else None
+        return ResolvedDate(found[0], "context", cand.text, found[1]) if found else None
+    resolved = _resolve_candidate(cand, doc_date)
+    return ResolvedDate(resolved[0], "sentence", cand.text, resolved[1]) if resolved else None
+
+
+def _relative(expr: str, context: date) -> tuple[date, str] | None:
+    """ "the following year", "two years later", "that spring" against the story's date."""
+    m = _RELATIVE.match(expr)
+    if m is None:
+        return None
+    if m["unit"]:
+        step = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1}.get(
+            " ".join(m["step"].split()), 0)
+        unit = m["unit"]
+        if unit == "year":
+            return date(context.year + step, 1, 1), "year"
+        if unit == "month":
+            months = context.year * 12 + context.month - 1 + step
+            return date(months // 12, months % 12 + 1, 1), "month"
+        return date(context.year + step, _SEASONS[unit], 1), "month"  # a season: its first month
+    n = _NUMBERS.get(m["n"]) or (int(m["n"]) if m["n"].isdigit() else None)
+    if n is None:
+        return None
+    sign = 1 if m["dir"] in ("later", "after") else -1
+    unit = m["nunit"].rstrip("s")
+    if unit == "decade":
+        return date(context.year + sign * 10 * n, 1, 1), "decade"
+    if unit == "year":
+        return date(context.year + sign * n, 1, 1), "year"
+    months = context.year * 12 + context.month - 1 + sign * n
+    return date(months // 12, months % 12 + 1, 1), "month"
+
+
+def _stretches(sentence: Span, doc_date: date | None, tenure: Tenure | None) -> list[DateExpression]:
+    """Ranges, named periods and tenures: "from 1979 to 1989", "during the Cold War", "under Brezhnev"."""
+    doc, out = sentence.doc, []
+    text, base = sentence.text, sentence.start_char
+
+    def add(m_start: int, m_end: int, start: date, end: date, label: str) -> None:
+        span = doc.char_span(base + m_start, base + m_end, alignment_mode="expand")
+        if span is not None:
+            out.append(DateExpression(ResolvedDate(start, "sentence", label, "year", end), _anchor(span),
+                                      base + m_start))
+
+    for m in _RANGE.finditer(text):
+        first, last = int(m[1]), int(m[2])
+        if MIN_YEAR <= first <= last:
+            add(m.start(), m.end(), date(first, 1, 1), date(last, 12, 31), m.group())
+    pattern, table = periods()
+    for m in pattern.finditer(text):
+        period = table[m["name"].lower()]
+        add(m.start(), m.end(), date(period.start, 1, 1), date(period.end, 12, 31), m.group())
+    if tenure is not None:
+        for m in _UNDER.finditer(text):
+            term = tenure(m[1], doc_date)
+            if term is not None:
+                add(m.start(), m.end(), date(term[0].year, 1, 1), term[1] or doc_date or term[0], m.group())
+    return out
+
+
+def _anchor(span: Span) -> int:
+    """The verb or noun a date expression modifies: "In 1950 [sanctioned]", "the [visit] in May"."""
+    tok: Token = span.root
+    while tok.i != tok.head.i and span.start <= tok.head.i < span.end:
+        tok = tok.head
+    head = tok.head
+    if head.dep_ == "prep" or head.pos_ == "ADP":  # "in 1950": the word the preposition hangs on
+        head = head.head
+    if (tok.dep_ in ("compound", "amod", "det", "nmod") and head.pos_ in ("NOUN", "PROPN")
+            and head.dep_ in ("nsubj", "nsubjpass", "dobj") and span.end <= head.i):
+        head = head.head  # "That spring police arrested ...": misparsed as a noun's modifier, it dates the verb
+    return head.i if head.i != tok.i else tok.i
 
 
 def resolve_sentence_date(sentence: Span, doc_date: date | None) -> ResolvedDate:
@@ -131,8 +296,9 @@ def resolve_sentence_date(sentence: Span, doc_date: date | None) -> ResolvedDate
     return ResolvedDate(None, "none", None, "none")
 
 
-def _candidates(sentence: Span) -> list[_Candidate]:
-    """Date expressions of the sentence in reading order, minus background and noun modifiers."""
+def _candidates(sentence: Span, keep_background: bool = False) -> list[_Candidate]:
+    """Date expressions of the sentence in reading order, minus noun modifiers (and, unless
+    `keep_background`, dates inside relative clauses and appositions)."""
     doc = sentence.doc
     found: list[_Candidate] = []
     ents = sentence_entities(sentence)
@@ -158,7 +324,8 @@ def _candidates(sentence: Span) -> list[_Candidate]:
             taken.append((start, end))
             prep = m.group("prep").strip().lower() if m.group("prep") else None
             found.append(_Candidate(core, m.group(0).strip(), prep, False))
-    found = [c for c in found if not (_in_background(c.core, sentence) or _is_count(c.core))]
+    found = [c for c in found if not ((not keep_background and _in_background(c.core, sentence))
+                                      or _is_count(c.core))]
     return sorted(found, key=lambda c: c.core.start_char)
 
 
@@ -235,6 +402,10 @@ def _resolve_expression(expr: str, ref: date | None, future: bool) -> tuple[date
         return _dateparser(expr, None, future) if re.search(r"\b\d{4}\b", expr) else None
     if expr in _DAY_WORDS:
         return ref + timedelta(days=_DAY_WORDS[expr]), "day"
+    if m := _DECADES_AGO.match(expr):  # "two decades ago": the decade that held that year
+        n = _NUMBERS.get(m[1]) or (int(m[1]) if m[1].isdigit() else None)
+        if n is not None:
+            return date((ref.year - 10 * n) // 10 * 10, 1, 1), "decade"
     if m := _PERIOD.match(expr):
         return _period_start(m[1], m[2], ref)
     if m := _WEEKDAY.match(expr):
