@@ -169,3 +169,33 @@ def test_an_expletive_it_is_no_actor(pipeline):
     # but an "it" that refers still does
     assert ("DEU", "It") in {(e.source.code, e.source_text) for e in
                               events(pipeline, "Germany criticized Iran. It expelled two Iranian diplomats.")}
+
+
+def test_argument_rules_are_data_and_user_files_extend_them(tmp_path):
+    from realpolitik.events.lexicon import Lexicon
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  subject_deps: [subject]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.yaml: rules.subject_deps: 'subject' is not a dependency label"):
+        Lexicon.load([bad])
+    bad.write_text("rules:\n  symmetric_codes: ['999']\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a quoted CAMEO code"):
+        Lexicon.load([bad])
+    mine = tmp_path / "mine.yaml"
+    # a light verb of one's own: "Russia unveiled an offensive" takes the subject of "unveil"
+    mine.write_text("rules:\n  light_verbs: [unveil]\n", encoding="utf-8")
+    pipe = Pipeline(lexicon_files=[mine])
+    assert "unveil" in pipe.lexicon.rules.light_verbs and "launch" in pipe.lexicon.rules.light_verbs
+    found = {(e.source.code, e.code) for e in pipe.code_text("Russia unveiled a new offensive against Ukraine.",
+                                                             date=DAY)}
+    assert ("RUS", "190") in found
+
+
+def test_a_user_phrase_with_a_sense_constraint(tmp_path):
+    # README, "Adding a trigger or pattern": a phrase entry of one's own
+    mine = tmp_path / "mine.yaml"
+    mine.write_text('triggers:\n- {verb: throw, object: [gauntlet], code: "130", note: "threw down the gauntlet"}\n'
+                    '- {noun: blockade, modifier: [naval], code: "191", target_prep: ["on", of]}\n', encoding="utf-8")
+    pipe = Pipeline(lexicon_files=[mine])
+    found = {e.code for e in pipe.code_text("Turkey threw down the gauntlet to Greece.", date=DAY)}
+    assert "130" in found

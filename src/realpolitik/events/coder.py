@@ -47,7 +47,6 @@ from realpolitik.time.assign import within_tenure
 from realpolitik.time.resolve import ResolvedDate
 from realpolitik.types import Actor, Document, Event, Mention, Modality, Sentence
 
-SUBJECT_DEPS = ("nsubj", "csubj")
 # Roots of verbal events whose complement is not itself asserted:
 # "urged Iran to halt" (02, 10), "threatened to invade" (13) -> hypothetical; "promised to withdraw" (03) -> future.
 EMBEDDING_MODALITY = {"02": Modality.HYPOTHETICAL, "10": Modality.HYPOTHETICAL,
@@ -341,10 +340,10 @@ class _Arguments:
     def verb_roles(self, verb: Token, trig: Trigger) -> tuple[list[Mention], list[Mention]]:
         targets: list[Mention] = []
         if _is_passive(verb) or _reduced_relative(verb):
-            sources = self.of_children(verb, ("agent",), through_prep=True)
+            sources = self.of_children(verb, self.rules.passive_source_deps, through_prep=True)
             if _reduced_relative(verb):  # "two Americans accused of spying": the noun is the target
                 targets += self.with_conjuncts(verb.head) or self.inside(verb.head, skip=verb)
-            targets += self.of_children(verb, ("nsubjpass",))
+            targets += self.of_children(verb, self.rules.passive_target_deps)
             if not sources:  # "killed in police firing": the actor of the event noun that caused it
                 sources = self.cause_actors(verb)
             role = self.rules.implicit_role(trig.code)
@@ -353,7 +352,7 @@ class _Arguments:
         else:
             sources = self.subject(verb)
         targets += self.prep_actors(verb, trig.target_preps)
-        for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative", "attr", "oprd")):
+        for obj in (c for c in verb.children if c.dep_ in self.rules.object_deps):
             noun_trigger = obj.pos_ == "NOUN" and _noun_trigger(self.lexicon, obj)
             part_of_event = obj.lemma_.lower() in trig.objects  # "imposed sanctions on Moscow"
             if noun_trigger and not part_of_event and not self.by_token.get(obj.i):
@@ -377,11 +376,12 @@ class _Arguments:
         """The actors doing `verb`: its own subject, or the one it inherits."""
         if depth > 4:
             return []
-        own = self.of_children(verb, SUBJECT_DEPS)
-        relative = any(c.dep_ in SUBJECT_DEPS and c.tag_ in ("WP", "WDT") for c in verb.children)
+        subjects = self.rules.subject_deps
+        own = self.of_children(verb, subjects)
+        relative = any(c.dep_ in subjects and c.tag_ in ("WP", "WDT") for c in verb.children)
         if verb.dep_ == "relcl" and relative:  # "the policemen who killed ...": the noun the clause modifies
             return self.with_conjuncts(verb.head) or self.inside(verb.head)
-        if own or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        if own or any(c.dep_ in subjects for c in verb.children):
             return own
         head = verb.head
         if head.i == verb.i:
@@ -391,7 +391,7 @@ class _Arguments:
                 objs = self.of_children(head, ("dobj",))
                 if objs:
                     return objs
-            raised = self.of_children(head, ("nsubjpass",))  # "Turkey is expected to come"
+            raised = self.of_children(head, self.rules.passive_target_deps)  # "Turkey is expected to come"
             return raised or self.subject(head, depth + 1)
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "VERB":
             governor = head.head  # "accused Y of attacking": Y attacks; "armed them by shipping": the armer
@@ -413,7 +413,7 @@ class _Arguments:
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
             for pobj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "NOUN"):
                 if _noun_trigger(self.lexicon, pobj):
-                    return [m for c in pobj.children if c.dep_ in ("poss", "amod", "compound", "nmod")
+                    return [m for c in pobj.children if c.dep_ in self.rules.noun_source_deps
                             for m in self.with_conjuncts(c)]
                 # "police firing" parsed as the noun "police" with the verb "firing" attached
                 if any(c.dep_ == "acl" and self.lexicon.match_noun(c.lower_) for c in pobj.children):
@@ -441,12 +441,12 @@ class _Arguments:
                 return found
         if fold.action.pos_ == "NOUN":
             return []  # "demanded the release of the hostages": the hostages are not asked
-        return self.of_children(fold.action, SUBJECT_DEPS + ("nsubjpass",))
+        return self.of_children(fold.action, self.rules.subject_deps + self.rules.passive_target_deps)
 
     def complement_subjects(self, verb: Token) -> list[Mention]:
         """Subjects of a verb's clausal complements: "demanded that the US cancel ..." -> the US."""
         return [m for c in verb.children if c.dep_ in ("ccomp", "xcomp")
-                for m in self.of_children(c, SUBJECT_DEPS + ("nsubjpass",))]
+                for m in self.of_children(c, self.rules.subject_deps + self.rules.passive_target_deps)]
 
     # -- nouns ------------------------------------------------------------------
 
@@ -457,7 +457,7 @@ class _Arguments:
             givers = self.prep_actors(noun, ("of", "from"))  # "has the support of Argentina"
             if givers:
                 return givers, self.subject(governor)
-        sources = [m for c in noun.children if c.dep_ in ("poss", "amod", "compound", "nmod")
+        sources = [m for c in noun.children if c.dep_ in self.rules.noun_source_deps
                    for m in self.with_conjuncts(c)]
         if not sources:
             sources = self.of_children(noun, ("prep",), through_prep=True, preps=("by",))
@@ -572,7 +572,7 @@ def _without_restated_statements(events: list[Event], reporters: set[int], sent:
 
 def _pronoun_subject(verb: Token) -> bool:
     """A subject pronoun no actor was found for ("they can launch"): a doer the text names, unknown to us."""
-    return any(c.dep_ in SUBJECT_DEPS and c.pos_ == "PRON" for c in verb.children)
+    return any(c.dep_ in ("nsubj", "csubj") and c.pos_ == "PRON" for c in verb.children)
 
 
 def _carrier(tok: Token, rules: CodingRules) -> Token:

@@ -1,9 +1,10 @@
 """The coder's argument rules as data: ``data/rules.yaml`` plus ``rules:`` sections of user lexicons.
 
 The rules say how the coder finds a trigger's actors on the dependency parse: which
-prepositions lead to a target, which to a place, which verbs pass their subject to an
-event noun or their object to an embedded verb, which events go both ways, which
-passive events have an implicit doer. The Python of :mod:`realpolitik.events.coder`
+dependencies hold the subject, the passive agent and patient, the objects and a noun's
+own actor; which prepositions lead to a target, which to a place; which verbs pass their
+subject to an event noun or their object to an embedded verb; which events go both ways;
+which passive events have an implicit doer. The Python of :mod:`realpolitik.events.coder`
 is the generic machinery; the words are here.
 """
 from __future__ import annotations
@@ -17,17 +18,27 @@ import yaml
 
 from realpolitik.events import codebook
 
+_DEP_LISTS = ("subject_deps", "passive_source_deps", "passive_target_deps", "object_deps", "noun_source_deps")
 _WORD_LISTS = ("default_target_preps", "noun_target_preps", "locative_preps", "light_verbs", "object_control",
                "background_preps", "noun_carriers", "force_nouns", "receiving_verbs")
 _PHRASE_LISTS = ("background_phrases", "attribution_phrases")
 _CODE_LISTS = ("symmetric_codes", "addressed_codes", "location_target_roots")
-KEYS = frozenset({*_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, "agentless_quad_classes", "implicit_actors"})
+# The dependency labels of the English parser (ClearNLP style, as spaCy's en_core_web models use).
+DEPENDENCY_LABELS = frozenset("""ROOT acl acomp advcl advmod agent amod appos attr aux auxpass case cc ccomp compound conj
+    csubj csubjpass dative dep det dobj expl intj mark meta neg nmod npadvmod nsubj nsubjpass nummod oprd parataxis pcomp
+    pobj poss preconj predet prep prt punct quantmod relcl xcomp""".split())
+KEYS = frozenset({*_DEP_LISTS, *_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, "agentless_quad_classes", "implicit_actors"})
 
 
 @dataclass(frozen=True)
 class CodingRules:
     """Validated argument rules."""
 
+    subject_deps: tuple[str, ...]
+    passive_source_deps: tuple[str, ...]
+    passive_target_deps: tuple[str, ...]
+    object_deps: tuple[str, ...]
+    noun_source_deps: tuple[str, ...]
     default_target_preps: tuple[str, ...]
     noun_target_preps: tuple[str, ...]
     locative_preps: frozenset[str]
@@ -69,7 +80,8 @@ class CodingRules:
                 for item in value:
                     _check(key, item, where)
                 merged[key].extend(value)
-        return cls(default_target_preps=tuple(dict.fromkeys(merged["default_target_preps"])),
+        deps = {k: tuple(dict.fromkeys(merged[k])) for k in _DEP_LISTS}
+        return cls(**deps, default_target_preps=tuple(dict.fromkeys(merged["default_target_preps"])),
                    noun_target_preps=tuple(dict.fromkeys(merged["noun_target_preps"])),
                    locative_preps=frozenset(merged["locative_preps"]),
                    light_verbs=frozenset(merged["light_verbs"]),
@@ -89,7 +101,10 @@ class CodingRules:
 
 
 def _check(key: str, item: Any, where: str) -> None:
-    if key in _WORD_LISTS:
+    if key in _DEP_LISTS:
+        if not (isinstance(item, str) and item in DEPENDENCY_LABELS):
+            raise ValueError(f"{where}: {item!r} is not a dependency label of the parser ({', '.join(sorted(DEPENDENCY_LABELS))})")
+    elif key in _WORD_LISTS:
         if not (isinstance(item, str) and item and item == item.lower() and " " not in item):
             raise ValueError(f"{where}: {item!r} is not a single lower-case word")
     elif key in _PHRASE_LISTS:
