@@ -34,6 +34,7 @@ class DocumentContext:
     mentioned: set[str] = field(default_factory=set)  # countries met so far (leaders who share a name)
     people: dict[str, Mention] = field(default_factory=dict)  # a name or surname -> its first titled mention
     regions: dict[str, str] = field(default_factory=dict)  # "north"/"south" -> ISO3, when the article says
+    names: dict[str, list[tuple[tuple[str, ...], Mention]]] = field(default_factory=dict)  # first word -> names
 
     @property
     def dominant_country(self) -> str | None:
@@ -70,6 +71,18 @@ class DocumentContext:
         for key in keys:
             if key and key not in self.people:
                 self.people[key] = mention
+
+    def remember_name(self, text: str, mention: Mention) -> None:
+        """Keep a multiword name of a person or body an entity gave, to find it again unrecognised."""
+        words = tuple(text.split())
+        known = self.names.setdefault(words[0], [])
+        if all(w != words for w, _ in known):
+            known.append((words, mention))
+            known.sort(key=lambda item: -len(item[0]))  # the longest name first
+
+    def names_from(self, first_word: str) -> list[tuple[tuple[str, ...], Mention]]:
+        """Remembered names starting with this word, longest first."""
+        return self.names.get(first_word, [])
 
     def person(self, keys: list[str]) -> Mention | None:
         """The earlier titled mention of a person, by full name first, then surname."""

@@ -180,7 +180,42 @@ class EntityActors:
             # a role noun inside the name is part of it: "Tom King", "Mike Pence", "John Major"
             titles.update(h.start for h in roles if ent.start <= h.start and h.end <= ent.end)
             found.append(mention)
+        for m in found:
+            if m.kind in ("person", "organisation") and m.token_end - m.token_start > 1:
+                ctx.remember_name(sent[m.token_start:m.token_end].text, m)
+        for m in found:
+            for i in range(sent.start + m.token_start, sent.start + m.token_end):
+                by_token[i] = m
+        found += self._named_before(sent, by_token, ctx)
         return sorted(found, key=lambda m: m.start), titles, absorbed
+
+    def _named_before(self, sent: Span, by_token: dict[int, Mention], ctx: DocumentContext) -> list[Mention]:
+        """Names of people and bodies found earlier in the article, written again where the
+        parser saw no entity this time ("Sinn Féin" a person once, nothing the next time)."""
+        found: list[Mention] = []
+        if not ctx.names:
+            return found
+        i = 0
+        while i < len(sent):
+            tok = sent[i]
+            hit = None
+            if tok.i not in by_token and tok.is_title:
+                for words, earlier in ctx.names_from(tok.text):
+                    end = i + len(words)
+                    if (end <= len(sent) and all(sent[i + k].text == w for k, w in enumerate(words))
+                            and not any(sent[k].i in by_token for k in range(i, end))
+                            and (end == len(sent) or not sent[end].is_title or sent[end].pos_ != "PROPN")):
+                        hit = (end, earlier)
+                        break
+            if hit is None:
+                i += 1
+                continue
+            end, earlier = hit
+            actor = earlier.actor
+            found.append(_span_mention(sent, sent[i:end], actor, earlier.kind, earlier.confidence * 0.9,
+                                       "earlier mention" if actor.country else None))
+            i = end
+        return found
 
     # -- people ---------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rapidfuzz import fuzz, process
@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from realpolitik.actors.context import DocumentContext
 from realpolitik.actors.entities import EntityActors, EntityTable, RoleHit
+from realpolitik.actors.referents import Referents, ReferentTable
 from realpolitik.actors.gazetteer import Entry, Gazetteer
 from realpolitik.geo.places import CityIndex
 from realpolitik.types import Actor, Mention
@@ -32,6 +33,8 @@ _PLACE_KINDS = ("country", "demonym", "capital", "metonym")
 FUZZY_MIN_RATIO = 88
 FUZZY_MIN_LENGTH = 5
 _FUZZY_KINDS = ("country", "demonym", "capital", "leader")
+# entity types that are never a misspelled name ("Sunday" is no "Sunay")
+_NOT_NAMES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LANGUAGE"})
 
 
 def _plurals(noun: str) -> list[str]:
@@ -67,10 +70,12 @@ class _Hit:
 class ActorMatcher:
     """Finds actor mentions in spaCy sentences using a Gazetteer."""
 
-    def __init__(self, nlp: Language, gazetteer: Gazetteer, entities: EntityTable, cities: CityIndex):
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, entities: EntityTable, cities: CityIndex,
+                 referents: ReferentTable | None = None):
         self.gazetteer = gazetteer
         self.table = entities
         self.entities = EntityActors(entities, cities)
+        self.referents = Referents(referents or ReferentTable.load())
         self._exact: dict[str, list[Entry]] = defaultdict(list)  # surface form -> entries (case matters)
         self._lower: dict[str, list[Entry]] = defaultdict(list)  # lower-cased form -> entries
         self._roles: dict[str, str] = {}  # lower-cased role noun form -> role code
@@ -124,7 +129,16 @@ class ActorMatcher:
             if mention is not None:
                 name_mentions[hit.start] = mention
         found = list(name_mentions.values())
+        taken = {sent.start + i for m in found for i in range(m.token_start, m.token_end)}
+        found += self.referents.find(sent, taken, found, ctx)  # "the West", "the North", "its neighbour"
         hits = [RoleHit(h.start, h.end, h.entries[0].role or "", h.entries[0].name) for h in roles]
+        for start, mention in list(name_mentions.items()):
+            title = next((h for h in hits if h.end == start), None)
+            if (title is not None and mention.tenure is not None and title.role != mention.tenure[2]
+                    and title.role in self.table.domestic_roles):
+                # "opposition leader Raila Odinga": what the person is now, not the office once held
+                mention.tenure = None
+                mention.actor = replace(mention.actor, role=title.role)
         people, titles, absorbed = self.entities.find(sent, found, hits, ctx)
         found = [m for m in found if id(m) not in absorbed]
         return self._compose(sent, found + people, [h for h in roles if h.start not in titles])
@@ -179,6 +193,7 @@ class ActorMatcher:
         for tok in doc:
             word = tok.text
             if (tok.i in taken or tok.pos_ != "PROPN" or not word[:1].isupper() or len(word) < FUZZY_MIN_LENGTH
+                    or tok.ent_type_ in _NOT_NAMES
                     or not word.isalpha() or word.lower() in self._fuzzy):
                 continue
             found = process.extractOne(word.lower(), self._fuzzy.keys(), scorer=fuzz.ratio,

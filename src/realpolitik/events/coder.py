@@ -344,6 +344,10 @@ class _Arguments:
             if _reduced_relative(verb):  # "two Americans accused of spying": the noun is the target
                 targets += self.with_conjuncts(verb.head) or self.inside(verb.head, skip=verb)
             targets += self.of_children(verb, self.rules.passive_target_deps)
+            if (not targets and verb.dep_ == "xcomp"
+                    and not any(c.dep_ in self.rules.passive_target_deps for c in verb.children)):
+                # raised: "X is said to have been captured", "Turkey wants to be invited"
+                targets += self.of_children(verb.head, self.rules.subject_deps + self.rules.passive_target_deps)
             if not sources:  # "killed in police firing": the actor of the event noun that caused it
                 sources = self.cause_actors(verb)
             role = self.rules.implicit_role(trig.code)
@@ -534,7 +538,11 @@ def _is_passive(verb: Token) -> bool:
 
 def _reduced_relative(verb: Token) -> bool:
     """A passive participle modifying a noun: "priests kidnapped in Nigeria", "clubbers arrested at a party"."""
-    return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN", "PRON")
+    if verb.dep_ != "acl" or verb.head.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return False
+    # the tagger sometimes calls the participle a past tense ("journalists abducted/VBD in Syria")
+    return verb.tag_ == "VBN" or (verb.tag_ == "VBD" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "dobj") for c in verb.children))
 
 
 def _objects(verb: Token) -> Iterable[Token]:
