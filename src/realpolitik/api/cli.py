@@ -6,13 +6,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 
-from realpolitik.cli.args import positive
+from realpolitik.cli.args import console, positive
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES
 
 TOKEN_ENV = "REALPOLITIK_INGEST_TOKEN"
-stderr = Console(stderr=True)
+stderr = console(stderr=True)
 
 
 def add_parser(subparsers: Any) -> None:
