@@ -67,7 +67,11 @@ def test_events_are_paginated(client: TestClient) -> None:
     keys = [e["event_key"] for e in first["items"] + second["items"]]
     assert keys == [e["event_key"] for e in everything["items"][:20]]
     dates = [e["event_date"] for e in everything["items"] if e["event_date"]]
-    assert dates == sorted(dates)
+    assert dates == sorted(dates, reverse=True)  # newest first by default
+    oldest = [e["event_date"] for e in get(client, "/api/events", limit=500, sort="oldest")["items"] if e["event_date"]]
+    assert oldest == sorted(oldest)
+    reports = [e["num_mentions"] for e in get(client, "/api/events", limit=500, sort="reports")["items"]]
+    assert reports == sorted(reports, reverse=True)
     beyond = get(client, "/api/events", offset=10_000)
     assert beyond["items"] == [] and beyond["total"] == everything["total"]
 

@@ -55,7 +55,7 @@ import yaml
 
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.analysis.dyad import as_span
-from realpolitik.geo.geocode import Geocoder, country_points, default_geocoder
+from realpolitik.geo.geocode import Geocoder, country_point, default_geocoder
 
 FORMATS: tuple[str, ...] = ("gdelt", "icews", "plover", "parquet", "csv", "sqlite")
 TEXT_FORMATS = ("gdelt", "icews", "plover", "csv")  # the ones that can go to standard output
@@ -293,11 +293,10 @@ def _gdelt_place(row: dict[str, Any], geo: Geocoder) -> tuple[Any, ...]:
 
 def _actor_geo(events: pd.DataFrame, side: str, geo: Geocoder) -> dict[str, list[Any]]:
     """GDELT Actor*Geo_* columns: the actor's country, at country precision."""
-    points = country_points()
     columns: dict[str, list[Any]] = {f: [] for f in ("Type", "FullName", "CountryCode", "Lat", "Long", "FeatureID")}
     for country in (events[f"{side}_country"] if f"{side}_country" in events else [None] * len(events)):
         country = _clean(country)
-        point = points.get(geo.successors.get(country, country)) if country else None
+        point = country_point(country)
         fips = _fips(country)
         known = point is not None
         for column, value in (("Type", 1 if known else None), ("FullName", geo.country_name(country) if known else ""),

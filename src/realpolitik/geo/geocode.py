@@ -314,6 +314,13 @@ def country_points() -> dict[str, tuple[float, float]]:
     return {r["iso3"]: (float(r["latitude"]), float(r["longitude"])) for r in rows}
 
 
+def country_point(iso3: str | None) -> tuple[float, float] | None:
+    """(latitude, longitude) of a country's point; a historical state's is its successor's (SUN: Russia)."""
+    if not iso3:
+        return None
+    return country_points().get(_words()["successors"].get(iso3, iso3))
+
+
 def _admin1_rows() -> Iterable[tuple[str, str, str]]:
     text = (files("realpolitik.geo") / "data" / "admin1.tsv").read_text("utf-8")
     for r in csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t"):

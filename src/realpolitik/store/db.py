@@ -343,7 +343,8 @@ class Store:
                code: str | None = None, quad_class: int | None = None, since: date | None = None,
                until: date | None = None, modalities: Sequence[str] | None = ("asserted",),
                text: str | None = None, limit: int | None = None, offset: int = 0,
-               require_source: bool = False, mention: str | None = None, sort: str = "oldest") -> pd.DataFrame:
+               require_source: bool = False, mention: str | None = None,
+               bbox: tuple[float, float, float, float] | None = None, sort: str = "oldest") -> pd.DataFrame:
         """Deduplicated events matching every filter given (columns: ``EVENT_FRAME_COLUMNS``).
 
         `actor` / `target` match the source / target by :func:`actor_filter`;
@@ -351,11 +352,12 @@ class Store:
         matches 07x); `since` / `until` bound the event date, inclusive;
         `modalities` None means all; `text` is a case-insensitive substring of
         any mention's sentence; `require_source` leaves out agentless events (source ``---``);
-        `mention` is the ``event_id`` of a coded mention (``realpolitik code``): the event it is part of.
+        `mention` is the ``event_id`` of a coded mention (``realpolitik code``): the event it is part of;
+        `bbox` (west, south, east, north) keeps events placed inside it.
         `sort` is one of :data:`SORTS`: oldest first (the default), newest first, or most reported first.
         """
         where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text,
-                                       require_source, mention)
+                                       require_source, mention, bbox)
         frame = pd.DataFrame(self._event_records(where, params, limit, offset, sort), columns=EVENT_FRAME_COLUMNS)
         for column in ("event_date", "doc_date"):
             frame[column] = pd.to_datetime(frame[column])
@@ -365,11 +367,17 @@ class Store:
                      dyad: tuple[str, str] | None = None, code: str | None = None, quad_class: int | None = None,
                      since: date | None = None, until: date | None = None,
                      modalities: Sequence[str] | None = ("asserted",), text: str | None = None,
-                     require_source: bool = False, mention: str | None = None) -> int:
+                     require_source: bool = False, mention: str | None = None,
+                     bbox: tuple[float, float, float, float] | None = None) -> int:
         """How many events ``events`` would return with these filters and no limit."""
         where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text,
-                                       require_source, mention)
+                                       require_source, mention, bbox)
         return int(self._db.fetch(f"SELECT COUNT(*) FROM events e WHERE {where}", params)[1][0][0])
+
+    def event_filter_sql(self, **filters: Any) -> tuple[str, list[Any]]:
+        """The WHERE clause over ``events e`` (and its parameters) that ``events`` uses for these filters,
+        for aggregate queries of one's own through :meth:`query`."""
+        return _event_filters(**filters)
 
     def event(self, event_key: str) -> dict[str, Any] | None:
         """One event as a dict (the columns of ``events``; event_date a date), whatever its modality."""
@@ -445,7 +453,8 @@ def _event_filters(actor: str | None = None, target: str | None = None, dyad: tu
                    code: str | None = None, quad_class: int | None = None, since: date | None = None,
                    until: date | None = None, modalities: Sequence[str] | None = ("asserted",),
                    text: str | None = None, require_source: bool = False,
-                   mention: str | None = None) -> tuple[str, list[Any]]:
+                   mention: str | None = None,
+                   bbox: tuple[float, float, float, float] | None = None) -> tuple[str, list[Any]]:
     """A WHERE clause over ``events e`` (and its parameters) for the filters of ``Store.events``."""
     clauses: list[str] = ["1 = 1"]
     params: list[Any] = []
@@ -477,6 +486,13 @@ def _event_filters(actor: str | None = None, target: str | None = None, dyad: tu
     if text:
         add("EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
             "WHERE em.event_key = e.event_key AND strpos(lower(t.sentence_text), ?) > 0)", [text.lower()])
+    if bbox:
+        west, south, east, north = bbox
+        add("e.location_latitude BETWEEN ? AND ?", [south, north])
+        if west <= east:
+            add("e.location_longitude BETWEEN ? AND ?", [west, east])
+        else:  # a box across the antimeridian
+            add("(e.location_longitude >= ? OR e.location_longitude <= ?)", [west, east])
     if mention:
         add("EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
             "WHERE em.event_key = e.event_key AND t.event_id = ?)", [mention])
