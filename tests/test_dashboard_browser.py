@@ -289,7 +289,7 @@ def test_map_follows_the_date_and_modality_filters(page: Any) -> None:
     page.fill('#range-form input[name="since"]', "2008-08-01")
     page.fill('#range-form input[name="until"]', "2008-08-31")
     page.click('#range-form button[type="submit"]')
-    expect(page.locator("#map-info")).to_have_text("2 events at 2 places")  # Gori's shelling, Tbilisi
+    expect(page.locator("#map-info")).to_have_text("2 events at 2 places")  # inside Georgia; in Tbilisi
     settled(page)
     assert 0 < page.locator("#map circle.place").count() < before
     assert page.locator("#map path.arc").count() == page.locator("#network line.edge").count() == 2

@@ -111,9 +111,9 @@ def to_gdelt(events: pd.DataFrame) -> pd.DataFrame:
     geo = default_geocoder()
     for n, side in (("1", "source"), ("2", "target")):
         for column, values in _actor_geo(events, side, geo).items():
-            out[f"Actor{n}Geo_{column}"] = values
+            out[f"Actor{n}Geo_{column}"] = pd.Series(values, index=events.index, dtype=object)
     for column, values in _action_geo(events, geo).items():
-        out[f"ActionGeo_{column}"] = values
+        out[f"ActionGeo_{column}"] = pd.Series(values, index=events.index, dtype=object)
     if "date_added" in events:
         out["DATEADDED"] = _int_or_blank(pd.to_datetime(events["date_added"]).dt.strftime("%Y%m%d%H%M%S"))
     out["SOURCEURL"] = _text(events, _first_present(events, "source_url", "url"))
