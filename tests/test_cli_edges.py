@@ -101,6 +101,14 @@ def test_messages_print_names_as_they_are_unwrapped_and_without_markup(tmp_path:
     assert "\x1b[" not in result.stderr  # no colour codes in a file or a pipe
 
 
+def test_a_malformed_gold_line_is_one_clear_line(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"sentence": "Russia attacked Georgia.", "events": [}\n')
+    result = cli("evaluate", str(gold))
+    assert "Traceback" not in result.stderr and result.returncode == 2
+    assert result.stderr.splitlines() == [f"skipped {gold} line 1: not JSON", f"error: {gold}: no records"]
+
+
 def test_dask_options_need_the_dask_engine(tmp_path: Path) -> None:
     story = tmp_path / "story.txt"
     story.write_text("Russia attacked Georgia.\n")

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 import pandas as pd
 
 from realpolitik.analysis.alerts import Alert, store_alerts
+from realpolitik.analysis.dates import date_label
 from realpolitik.cli.args import console
 from realpolitik.ingest.feeds import read_feed
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
@@ -171,7 +172,7 @@ def format_alert(alert: Alert, events: pd.DataFrame) -> str:
     for key in alert.event_keys[:EVIDENCE_SHOWN]:
         if key in rows.index:
             row = rows.loc[key]
-            day = "" if pd.isna(row["event_date"]) else pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d")
+            day = date_label(row["event_date"], row.get("date_precision")) or ""
             lines.append(f"  {day} {row['source']} {row['code']} {row['target'] or '-'}  "
                          f"{' '.join(str(row['sentence_text']).split())}")
     if len(alert.event_keys) > EVIDENCE_SHOWN:
