@@ -55,7 +55,7 @@ import yaml
 
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.analysis.dyad import as_span
-from realpolitik.geo.geocode import Geocoder, country_point, default_geocoder
+from realpolitik.geo.geocode import Geocoder, country_point, default_geocoder, successor
 
 FORMATS: tuple[str, ...] = ("gdelt", "icews", "plover", "parquet", "csv", "sqlite")
 TEXT_FORMATS = ("gdelt", "icews", "plover", "csv")  # the ones that can go to standard output
@@ -316,7 +316,7 @@ def _fips_codes() -> dict[str, str]:
 def _fips(country: str | None) -> str | None:
     if not country:
         return None
-    return _fips_codes().get(default_geocoder().successors.get(country, country))
+    return _fips_codes().get(successor(country))
 
 
 def _float_or_blank(events: pd.DataFrame, column: str) -> pd.Series:

@@ -46,7 +46,7 @@ from realpolitik.api.schemas import (
 from realpolitik.geo.geocode import country_point
 from realpolitik.ingest.readers import make_document
 from realpolitik.pipeline import Result, default_pipeline
-from realpolitik.store.db import SORTS, Store
+from realpolitik.store.db import POSTGRES_PREFIXES, Store
 from realpolitik import __version__
 from realpolitik.types import Document, DocumentError, Modality
 
@@ -272,7 +272,8 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
             first, last = coverage(store)
             documents = int(store.query("SELECT COUNT(*) AS n FROM documents")["n"].iloc[0])
             events = store.count_events(modalities=None)
-        return {"version": __version__, "store": Path(access.url).name if not _is_url(access.url) else "PostgreSQL",
+        store_name = "PostgreSQL" if access.url.startswith(POSTGRES_PREFIXES) else Path(access.url).name
+        return {"version": __version__, "store": store_name,
                 "documents": documents, "events": events, "first_date": first, "last_date": last,
                 "ingest_enabled": ingest_token is not None}
 
@@ -455,10 +456,6 @@ def _point(unit: str) -> dict[str, float | None]:
     """A graph node's place on the map: its country's point (None for IGOs)."""
     point = country_point(unit)
     return {"latitude": point[0], "longitude": point[1]} if point else {"latitude": None, "longitude": None}
-
-
-def _is_url(db: str) -> bool:
-    return "://" in db
 
 
 def _dated(record: dict[str, Any]) -> dict[str, Any]:

@@ -90,7 +90,6 @@ class Geocoder:
         words = _words()
         self._region_words = tuple(words["region_words"])
         self._directions = frozenset(words["directions"])
-        self.successors: dict[str, str] = dict(words["successors"])
         self._regions = _region_table()
         self._points = country_points()
         gazetteer = gazetteer or Gazetteer.load()
@@ -132,7 +131,7 @@ class Geocoder:
             found = self.resolve(event.location, hints + story_hints) if event.location else None
             if found is not None:
                 read = event.location_country  # the actor gazetteer's country for the place ("Moscow" in 1950: SUN)
-                keep = read if read and self.successors.get(read, read) == found.country else None
+                keep = read if read and successor(read) == found.country else None
                 out.append(_with_location(event, found, keep_country=keep))
             elif event.location is None and dated is not None:
                 out.append(_with_location(event, dated, keep_country=None, name=dated.name, span=None))
@@ -148,7 +147,7 @@ class Geocoder:
         if not parts:
             return None
         head, qualifiers = parts[0], parts[1:]
-        hints = [self.successors.get(c, c) for c in hints]
+        hints = [successor(c) for c in hints]
         within: _Within | None = None
         for qualifier in qualifiers:  # "Tripoli, Lebanon", "Atlanta, Georgia": a country or a region
             key = self._without_region_word(_key(qualifier))
@@ -162,7 +161,7 @@ class Geocoder:
         key = _key(head)
         region = self._regions.get(key)
         if region is not None and (within is None or within.countries & set(region.countries)):
-            return self._region(region, hints)
+            return self._region(region)
         country = self._country(key)
         if country and (within is None or country in within.countries):
             return self._country_location(country)
@@ -178,11 +177,11 @@ class Geocoder:
             cities = [c for c in cities if within.holds(c.country, c.admin1)]
         regions = [r for r in self._admin1.get(bare, []) if within is None or within.holds(*r)]
         if prefer_region and regions:
-            return self._admin1_location(self._pick(regions, hints, self._region_population), hints)
+            return self._admin1_location(self._pick(regions, hints, self._region_population))
         if cities:
             return self._city_location(self._pick(cities, hints, lambda c: c.population))
         if regions:
-            return self._admin1_location(self._pick(regions, hints, self._region_population), hints)
+            return self._admin1_location(self._pick(regions, hints, self._region_population))
         return None
 
     def _pick(self, candidates: Sequence[Any], hints: Sequence[str], population: Any) -> Any:
@@ -215,24 +214,24 @@ class Geocoder:
 
     def iso2(self, iso3: str | None) -> str | None:
         """The ISO 3166-1 alpha-2 code of a country (of its successor for a historical state)."""
-        return self._iso2.get(self.successors.get(iso3, iso3)) if iso3 else None
+        return self._iso2.get(successor(iso3)) if iso3 else None
 
     def admin1_code(self, iso3: str | None, region: str | None) -> str | None:
         """The GeoNames admin1 code of a first-level region given by its name."""
         if not iso3 or not region:
             return None
-        country = self.successors.get(iso3, iso3)
+        country = successor(iso3)
         found = [code for c, code in self._admin1.get(_key(region), []) if c == country]
         return found[0] if found else None
 
     def _country_location(self, country: str) -> Location | None:
-        point = self._points.get(self.successors.get(country, country))
+        point = self._points.get(successor(country))
         if point is None:
             return None
         return Location(name=self._country_names.get(country, country), country=country, region=None,
                         latitude=point[0], longitude=point[1], precision="country", countries=(country,))
 
-    def _region(self, region: _Region, hints: Sequence[str]) -> Location:
+    def _region(self, region: _Region) -> Location:
         return Location(name=region.name, country=region.country, region=region.name, latitude=region.latitude,
                         longitude=region.longitude, precision="region", countries=region.countries)
 
@@ -242,7 +241,7 @@ class Geocoder:
                         latitude=round(city.latitude, 5), longitude=round(city.longitude, 5), precision="point",
                         countries=(city.country,), admin1=city.admin1 or None, geonameid=city.geonameid or None)
 
-    def _admin1_location(self, region: tuple[str, str], hints: Sequence[str]) -> Location | None:
+    def _admin1_location(self, region: tuple[str, str]) -> Location | None:
         cities = self.cities.in_region(*region)
         name = self._admin1_names[region]
         if not cities:
@@ -314,11 +313,14 @@ def country_points() -> dict[str, tuple[float, float]]:
     return {r["iso3"]: (float(r["latitude"]), float(r["longitude"])) for r in rows}
 
 
+def successor(iso3: str) -> str:
+    """The present country a historical state is placed in (SUN -> RUS); any other code itself."""
+    return str(_words()["successors"].get(iso3, iso3))
+
+
 def country_point(iso3: str | None) -> tuple[float, float] | None:
     """(latitude, longitude) of a country's point; a historical state's is its successor's (SUN: Russia)."""
-    if not iso3:
-        return None
-    return country_points().get(_words()["successors"].get(iso3, iso3))
+    return country_points().get(successor(iso3)) if iso3 else None
 
 
 def _admin1_rows() -> Iterable[tuple[str, str, str]]:

@@ -811,39 +811,26 @@ async function checkStore() {
   return info;
 }
 
-// Graph, map, events and timeline for the current range; at first, the dyad of the address or the
-// busiest dyad of the graph.
-async function refresh() {
+// Graph, map, events and timeline for the current range; with no dyad chosen, the busiest dyad of
+// the graph (on the first load only when the address names no filter of its own).
+async function refresh(first = false) {
   const graph = await loadGraph();
-  const busiest = graph.edges[0];
   const map = loadMap();
+  const busiest = graph.edges[0];
   if (state.dyad) {
     await Promise.all([loadEvents(), loadDyad(state.dyad.a, state.dyad.b, state.dyad.by), map]);
-  } else if (busiest) {
+  } else if (busiest && !(first && Object.keys(state.filters).length)) {
     await Promise.all([selectDyad(busiest.source, busiest.target), map]);
   } else {
     await Promise.all([loadEvents(), map]);
   }
 }
 
+// The view of the address: its filters, dyad and event, or the busiest dyad.
 async function start() {
   readUrl();
-  const info = await checkStore();
-  if (info.events === 0) {
-    await Promise.all([loadGraph(), loadEvents(), loadMap()]);
-    return;
-  }
-  const keepFilters = Object.keys(state.filters).length > 0;
-  const graph = await loadGraph();
-  const map = loadMap();
-  const busiest = graph.edges[0];
-  if (state.dyad) {
-    await Promise.all([loadEvents(), loadDyad(state.dyad.a, state.dyad.b, state.dyad.by), map]);
-  } else if (busiest && !keepFilters) {
-    await Promise.all([selectDyad(busiest.source, busiest.target), map]);
-  } else {
-    await Promise.all([loadEvents(), map]);
-  }
+  await checkStore();
+  await refresh(true);
   if (state.selected) await showEvidence(state.selected);
 }
 
