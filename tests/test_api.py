@@ -67,7 +67,11 @@ def test_events_are_paginated(client: TestClient) -> None:
     keys = [e["event_key"] for e in first["items"] + second["items"]]
     assert keys == [e["event_key"] for e in everything["items"][:20]]
     dates = [e["event_date"] for e in everything["items"] if e["event_date"]]
-    assert dates == sorted(dates)
+    assert dates == sorted(dates, reverse=True)  # newest first by default
+    oldest = [e["event_date"] for e in get(client, "/api/events", limit=500, sort="oldest")["items"] if e["event_date"]]
+    assert oldest == sorted(oldest)
+    reports = [e["num_mentions"] for e in get(client, "/api/events", limit=500, sort="reports")["items"]]
+    assert reports == sorted(reports, reverse=True)
     beyond = get(client, "/api/events", offset=10_000)
     assert beyond["items"] == [] and beyond["total"] == everything["total"]
 
@@ -316,3 +320,78 @@ def test_dashboard_and_schema_are_served(client: TestClient) -> None:
 def test_serve_refuses_a_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--db", str(tmp_path / "missing.duckdb")]) == 2
     assert "no store at" in capsys.readouterr().err
+
+
+# -- names, places, precision (issue 16) --------------------------------------------------------
+
+
+def test_actor_parameters_take_names(client: TestClient) -> None:
+    by_code = get(client, "/api/events", dyad="RUS,GEO")
+    by_name = get(client, "/api/events", dyad="Russia,the Georgians")
+    assert by_name == by_code and by_code["total"] == 7
+    assert get(client, "/api/events", actor="the Kremlin")["items"][0]["source"] == "RUSGOV"
+    dyad = get(client, "/api/dyad", a="Russian", b="Georgia", by="auto", nonzero=True)
+    assert (dyad["a"], dyad["b"], dyad["by"]) == ("RUS", "GEO", "month")  # the codes the names stand for
+    assert [r["period"] for r in dyad["series"] if r["direction"] == "RUS → GEO"] == [
+        "2008-01", "2008-02", "2008-04", "2008-08"]
+    assert get(client, "/api/alerts", dyad="Russia,Georgia")["total"] == 1
+
+
+def test_an_unknown_actor_is_a_422_with_suggestions(client: TestClient) -> None:
+    response = client.get("/api/events", params={"target": "Nort Korea"})
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["query", "target"]
+    assert detail["msg"].startswith("unknown actor 'Nort Korea'; did you mean North Korea (PRK)")
+    assert client.get("/api/dyad", params={"a": "Russia", "b": "Narnia"}).json()["detail"][0]["loc"] == ["query", "b"]
+
+
+def test_autocomplete_offers_names_of_the_stores_actors(client: TestClient) -> None:
+    items = get(client, "/api/actors/suggest", q="geor")["items"]
+    assert items[0] == {"label": "Georgia", "code": "GEO", "kind": "actor"}
+    assert {"Georgian", "Georgians"} <= {i["label"] for i in items}
+    labels = {i["label"] for i in get(client, "/api/actors/suggest", q="nor")["items"]}
+    assert "North Korea" in labels and "Norway" not in labels  # only actors the store has
+
+
+def test_places_and_graph_points(client: TestClient) -> None:
+    places = get(client, "/api/places")["items"]
+    moscow = [p for p in places if p["name"] == "Moscow"]
+    assert moscow and moscow[0]["country"] == "RUS" and moscow[0]["precision"] == "point"
+    assert moscow[0]["latitude"] == pytest.approx(55.75, abs=0.05)
+    august = get(client, "/api/places", since="2008-08-01", until="2008-08-31")["items"]
+    # "the four-day Russian offensive inside Georgia" (4); "officials in Tbilisi said" (1)
+    assert {(p["name"], p["quad_class"]) for p in august} == {("Georgia", 4), ("Tbilisi", 1)}
+    nodes = {n["id"]: n for n in get(client, "/api/graph")["nodes"]}
+    assert nodes["GEO"]["latitude"] == pytest.approx(42.2, abs=0.3) and nodes["IGOEUR"]["latitude"] is None
+    near = get(client, "/api/events", bbox="37.4,55.6,37.8,55.9")
+    assert near["total"] >= 1 and {e["location"] for e in near["items"]} == {"Moscow"}
+    assert client.get("/api/events", params={"bbox": "1,80,2,10"}).status_code == 422
+
+
+def test_event_records_carry_place_precision_and_provenance(client: TestClient) -> None:
+    item = get(client, "/api/events", dyad="RUS,GEO", sort="oldest")["items"][0]
+    assert (item["event_date"], item["date_precision"], item["location"], item["location_precision"]) == (
+        "2008-01-10", "day", "Moscow", "point")
+    assert item["sentence_index"] == 0 and item["doc_date"] == "2008-01-10" and item["event_id"]
+    found = get(client, "/api/events", mention=item["event_id"])
+    assert [e["event_key"] for e in found["items"]] == [item["event_key"]]
+    detail = get(client, f"/api/events/{item['event_key']}")
+    assert detail["mentions"][0]["location_latitude"] == item["location_latitude"]
+
+
+def test_posted_text_gets_dates_at_their_precision_and_non_english_is_refused(client: TestClient) -> None:
+    coded = client.post("/api/code", json={"text": "In 1950 Stalin sanctioned an invasion of the South.",
+                                           "date": "2014-05-06"}).json()
+    assert [(e["event_date"], e["date_precision"]) for e in coded["events"]] == [("1950", "year")]
+    german = client.post("/api/code", json={"text": "Die Bundesregierung hat am Montag neue Sanktionen gegen "
+                                                    "Russland beschlossen, sagte der Kanzler in Berlin."})
+    assert german.status_code == 422
+    assert german.json()["detail"][0]["msg"] == "not English (detected 'de')"
+
+
+def test_head_and_info(client: TestClient) -> None:
+    assert client.head("/").status_code == 200
+    info = get(client, "/api/info")
+    assert (info["documents"], info["first_date"], info["ingest_enabled"]) == (15, info["first_date"], False)
+    assert info["events"] > 50 and info["store"] == "events.duckdb"

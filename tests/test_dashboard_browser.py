@@ -125,8 +125,12 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     tab.wait_for_selector("#events tbody tr[data-key]")
     tab.wait_for_selector("#timeline rect.bar")
     settled(tab)
+    tab.expected_statuses = set()  # a test that sends bad input on purpose names the answers it expects
     yield tab
     context.close()
+    expected = {f"Failed to load resource: the server responded with a status of {status} " for status in
+                tab.expected_statuses}
+    problems = [p for p in problems if not any(p.startswith(e) for e in expected)]
     assert problems == []  # no script errors, no failed requests, no Content-Security-Policy violations
 
 
@@ -153,7 +157,8 @@ def test_network_graph_draws_and_filters_by_date(page: Any, screenshots: Path) -
     settled(page)
     assert sorted(page.locator("#network g.node").evaluate_all("ns => ns.map(n => n.dataset.id)")) == [
         "GEO", "LVA", "RUS", "UKR"]  # Latvia's prime minister is to visit Tbilisi
-    assert page.locator("#timeline .tick").all_text_contents()[1:] == ["2008-08"]  # [0] is the y axis' peak
+    # two events in one month: the period chosen for the dyad is the week ([0] is the y axis' peak)
+    assert page.locator("#timeline .tick").all_text_contents()[1:] == ["2008-W31", "2008-W32"]
     assert page.locator("#timeline rect.bar").count() == 1
     page.screenshot(path=screenshots / "network-august-2008.png")
 
@@ -163,9 +168,9 @@ def test_dyad_timeline_shows_the_alert(page: Any, screenshots: Path) -> None:
     assert page.input_value('#dyad-form input[name="b"]') == "GEO"
     assert page.input_value('#event-form input[name="dyad"]') == "RUS,GEO"  # ... with its events
     assert page.locator("#events tbody tr[data-key]").count() == 7
-    # one stacked bar part per period and QuadClass with events: RUS → GEO Jan, Feb, Apr (verbal
-    # cooperation) and Aug (material conflict, 2 events); GEO → RUS Jan (the meeting goes both
-    # ways) and Mar (verbal cooperation)
+    # one stacked bar part per period and QuadClass with events, months chosen for eight months of
+    # events: RUS → GEO Jan, Feb, Apr (verbal cooperation) and Aug (material conflict, 2 events);
+    # GEO → RUS Jan (the meeting goes both ways) and Mar (verbal cooperation)
     assert page.locator("#timeline rect.bar.q1").count() == 5
     assert page.locator("#timeline rect.bar.q4").count() == 1
     assert page.locator("#timeline rect.bar").count() == 6
@@ -243,7 +248,265 @@ def test_api_docs_render_offline(browser: Any, server: str, screenshots: Path) -
     tab.screenshot(path=screenshots / "docs.png")
     paths = set(tab.locator(".opblock-summary-path").evaluate_all("nodes => nodes.map(n => n.dataset.path)"))
     assert paths == {"/api/events", "/api/events/{event_key}", "/api/dyad", "/api/alerts", "/api/actors",
-                     "/api/graph", "/api/code", "/api/ingest"}
+                     "/api/actors/suggest", "/api/graph", "/api/places", "/api/info", "/api/code", "/api/ingest"}
     assert requested and all(url.startswith(server) for url in requested), requested
     context.close()
     assert problems == []
+
+
+# -- the map (issue 16, item 2) ----------------------------------------------------------------
+
+
+def test_map_draws_places_and_arcs_offline_and_links_to_the_table(page: Any, screenshots: Path) -> None:
+    expect(page.locator("#map circle.place").first).to_be_visible()
+    assert page.locator("#map path.country").count() > 150  # Natural Earth outlines served by the app itself
+    places = page.locator("#map circle.place")
+    names = set(places.evaluate_all("ns => ns.map(n => n.dataset.name)"))
+    assert {"Moscow", "Paris", "Tehran", "Mauritania"} <= names
+    assert set(places.evaluate_all("ns => ns.map(n => n.dataset.quad)")) >= {"1", "4"}  # coloured by QuadClass
+    arc = page.locator('#map path.arc[data-a="GEO"][data-b="RUS"]')
+    assert arc.count() == 1 and "RUS → GEO" in arc.locator("title").text_content()
+    page.locator("#map-panel").screenshot(path=screenshots / "map.png")
+
+    page.locator('#map circle.place[data-name="Moscow"]').first.click()  # a place: its events in the table
+    expect(page.locator("#place-filter")).to_contain_text("Events at Moscow")
+    settled(page)
+    rows = page.locator("#events tbody tr[data-key]")
+    assert rows.count() >= 1
+    assert set(rows.locator("td.place").all_text_contents()) == {"Moscow (RUS)"}
+    rows.first.click()
+    page.wait_for_selector("#evidence mark.place")
+    assert page.locator("#evidence mark.place").first.text_content() == "Moscow"
+    settled(page)
+    page.locator('#map path.arc[data-a="CHN"][data-b="JPN"]').dispatch_event("click")  # an arc: its dyad
+    expect(page.locator('#event-form input[name="dyad"]')).to_have_value("CHN,JPN")
+    settled(page)
+    page.screenshot(path=screenshots / "map-linked.png", full_page=True)
+
+
+def test_map_follows_the_date_and_modality_filters(page: Any) -> None:
+    before = page.locator("#map circle.place").count()
+    page.fill('#range-form input[name="since"]', "2008-08-01")
+    page.fill('#range-form input[name="until"]', "2008-08-31")
+    page.click('#range-form button[type="submit"]')
+    expect(page.locator("#map-info")).to_have_text("2 events at 2 places")  # inside Georgia; in Tbilisi
+    settled(page)
+    assert 0 < page.locator("#map circle.place").count() < before
+    assert page.locator("#map path.arc").count() == page.locator("#network line.edge").count() == 2
+    page.fill('#range-form input[name="since"]', "")
+    page.fill('#range-form input[name="until"]', "")
+    page.uncheck('#range-form input[value="asserted"]')
+    page.check('#range-form input[value="future"]')
+    page.click('#range-form button[type="submit"]')
+    settled(page)
+    future = page.locator("#map-info").text_content()
+    assert future != "" and page.locator("#map circle.place").count() < before
+
+
+# -- names, not codes (issue 16, item 3) --------------------------------------------------------
+
+
+def test_actor_filters_take_names_with_autocomplete(page: Any, screenshots: Path) -> None:
+    source = page.locator('#event-form input[name="actor"]')
+    source.fill("")
+    source.press_sequentially("Geor")
+    expect(page.locator('#actor-names option[value="Georgia"]')).to_have_count(1)
+    assert "GEO" in page.locator('#actor-names option[value="Georgia"]').get_attribute("label")
+    source.fill("Georgia")
+    page.fill('#event-form input[name="dyad"]', "")
+    page.click('#event-form button[type="submit"]')
+    settled(page)
+    sources = set(page.locator("#events tbody tr[data-key] td:nth-child(2)").all_text_contents())
+    assert sources and all(s.startswith("GEO") for s in sources)  # Georgia and its government
+
+    page.fill('#dyad-form input[name="a"]', "China")  # the dyad form takes names too ...
+    page.fill('#dyad-form input[name="b"]', "the Japanese")
+    page.click('#dyad-form button[type="submit"]')
+    expect(page.locator('#event-form input[name="dyad"]')).to_have_value("China,the Japanese")  # ... and sets the table
+    settled(page)
+    assert page.locator("#events tbody tr[data-key]").count() == 1
+    assert page.locator("#timeline rect.bar.q3").count() == 1
+
+    page.expected_statuses.add(422)
+    source.fill("Narnia")
+    page.fill('#event-form input[name="dyad"]', "")
+    page.click('#event-form button[type="submit"]')
+    expect(page.locator("#status.error")).to_contain_text("unknown actor 'Narnia'")
+    source.fill("Rusia")
+    page.click('#event-form button[type="submit"]')
+    expect(page.locator("#status.error")).to_contain_text("did you mean Russia (RUS)")
+    page.locator("header").screenshot(path=screenshots / "unknown-actor.png")
+
+
+# -- dashboard fixes (issue 16, item 4) ------------------------------------------------------------
+
+
+def test_most_reported_and_pasted_events_show_date_and_modality(page: Any, screenshots: Path) -> None:
+    first = page.locator("#top-events button.link").first.text_content()
+    assert first.startswith("2008-08-08 ·") and first.endswith("· asserted")
+    page.fill("#code-text", "Russia will not attack Georgia. On Monday Iran condemned Israel.")
+    page.fill('#code-form input[name="date"]', "2024-03-14")
+    page.click('#code-form button[type="submit"]')
+    page.wait_for_selector("#code-result li.coded-event")
+    metas = page.locator("#code-result li.coded-event div.meta").all_text_contents()
+    assert any(m.startswith("2024-03-11 ·") and m.endswith("· asserted") for m in metas), metas
+    assert any("· negated" in m for m in metas), metas
+    page.locator("#code-panel").screenshot(path=screenshots / "coded-dates-modalities.png")
+
+
+def test_the_paste_box_shows_every_error_in_place(page: Any, screenshots: Path) -> None:
+    page.expected_statuses.update({413, 422})
+    page.fill("#code-text", "Die Bundesregierung hat am Montag neue Sanktionen gegen Russland beschlossen. "
+                            "Der Kanzler sagte, man werde die Ukraine weiter unterstützen.")
+    page.click('#code-form button[type="submit"]')
+    error = page.locator("#code-result p.error")
+    expect(error).to_contain_text("not English (detected 'de')")
+    assert "Coding…" not in page.locator("#code-result").text_content()
+    page.locator("#code-panel").screenshot(path=screenshots / "paste-not-english.png")
+    page.fill("#code-text", "Russia attacked Georgia. " * 5_000)  # 125,000 characters
+    page.click('#code-form button[type="submit"]')
+    expect(error).to_contain_text("413")
+    expect(error).to_contain_text("too long")
+    page.fill("#code-text", "    ")
+    page.evaluate("document.querySelector('#code-text').removeAttribute('required')")
+    page.click('#code-form button[type="submit"]')
+    expect(error).to_contain_text("422")
+    settled(page)
+
+
+def test_each_modality_can_be_chosen(page: Any) -> None:
+    page.fill('#event-form input[name="dyad"]', "")
+    page.click('#event-form button[type="submit"]')
+    settled(page)
+    for modality in ("negated", "future", "attempted"):
+        for box in page.locator('#range-form input[name="modality"]').all():
+            box.set_checked(box.get_attribute("value") == modality)
+        page.click('#range-form button[type="submit"]')
+        settled(page)
+        shown = set(page.locator("#events tbody tr[data-key] td:nth-child(6)").all_text_contents())
+        assert shown == {modality}, (modality, shown)
+    page.click("#all-modalities")
+    page.click('#range-form button[type="submit"]')
+    settled(page)
+    assert len(set(page.locator("#events tbody tr[data-key] td:nth-child(6)").all_text_contents())) >= 2
+
+
+def test_the_address_holds_the_view(page: Any, browser: Any, server: str, screenshots: Path) -> None:
+    page.fill('#range-form input[name="since"]', "2008-01-01")
+    page.uncheck('#range-form input[value="asserted"]')
+    page.check('#range-form input[value="future"]')
+    page.check('#range-form input[value="asserted"]')
+    page.click('#range-form button[type="submit"]')
+    settled(page)
+    page.fill('#dyad-form input[name="a"]', "FRA")
+    page.fill('#dyad-form input[name="b"]', "DEU")
+    page.click('#dyad-form button[type="submit"]')
+    settled(page)
+    page.locator("#events tbody tr[data-key]").first.click()
+    page.wait_for_selector("#evidence figure.mention")
+    settled(page)
+    shared = page.url
+    assert "a=FRA" in shared and "since=2008-01-01" in shared and "event=" in shared and "modality=future" in shared
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = context.new_page()
+    other.set_default_timeout(20_000)
+    other.goto(shared)
+    other.wait_for_selector("#evidence figure.mention")
+    settled(other)
+    assert other.input_value('#dyad-form input[name="a"]') == "FRA"
+    assert other.input_value('#event-form input[name="dyad"]') == "FRA,DEU"
+    assert other.input_value('#range-form input[name="since"]') == "2008-01-01"
+    assert other.is_checked('#range-form input[value="future"]')
+    assert other.locator("#evidence h3").text_content() == page.locator("#evidence h3").text_content()
+    assert other.locator("#events tbody tr.selected").count() == 1
+    other.screenshot(path=screenshots / "shared-view.png", full_page=True)
+    context.close()
+
+
+def test_sparse_dyads_pick_a_period_and_skip_empty_stretches(page: Any, screenshots: Path) -> None:
+    # RUS-GEO: January to August 2008 in months; May, June and July have no events: one gap
+    gap = page.locator("#timeline text.gap")
+    assert gap.count() == 1
+    assert gap.locator("title").text_content() == "3 months without events: 2008-05 to 2008-07"
+    assert page.locator("#timeline .tick").all_text_contents()[1:] == ["2008-01", "2008-02", "2008-03", "2008-04",
+                                                                       "2008-08"]
+    page.select_option('#dyad-form select[name="by"]', "week")
+    page.click('#dyad-form button[type="submit"]')
+    settled(page)
+    assert page.locator("#timeline text.gap").count() >= 3
+    page.locator("#dyad-panel").screenshot(path=screenshots / "dyad-weeks-with-gaps.png")
+
+
+def test_network_labels_do_not_overlap_and_a_minimum_thins_the_graph(page: Any, screenshots: Path) -> None:
+    boxes = [t.bounding_box() for t in page.locator("#network g.node text").all()]
+    assert len(boxes) >= 10
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and
+                       a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+            assert not overlap, (a, b)
+    page.fill('#network-form input[name="min_events"]', "3")
+    expect(page.locator("#network g.node")).to_have_count(4)  # Russia-Georgia and Mauritania-Israel remain
+    assert "min_events=3" in page.url
+    page.locator("#network-panel").screenshot(path=screenshots / "network-min-3.png")
+
+
+def test_newest_events_first(page: Any) -> None:
+    page.click('#event-form button[type="reset"]')
+    settled(page)
+    dates = [d for d in page.locator("#events tbody tr[data-key] td.date").all_text_contents() if d != "undated"]
+    assert dates == sorted(dates, reverse=True) and len(dates) > 5
+    page.select_option('#event-form select[name="sort"]', "oldest")
+    page.click('#event-form button[type="submit"]')
+    settled(page)
+    dates = [d for d in page.locator("#events tbody tr[data-key] td.date").all_text_contents() if d != "undated"]
+    assert dates == sorted(dates)
+
+
+def test_the_table_fits_a_phone(browser: Any, server: str, screenshots: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    tab.goto(server + "/")
+    tab.wait_for_selector("#events tbody tr[data-key]")
+    settled(tab)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    table = tab.locator("#events").bounding_box()
+    assert table["x"] >= 0 and table["x"] + table["width"] <= 390
+    sentence = tab.locator("#events tbody tr[data-key] td.sentence").first.bounding_box()
+    assert sentence["width"] <= 390 and sentence["height"] > 0
+    tab.locator("#events-panel").screenshot(path=screenshots / "phone-table.png")
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def empty_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    Store.open(db).close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "serve", "--db", str(db),
+                                "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_an_empty_store_says_how_to_fill_it(browser: Any, empty_server: str, screenshots: Path) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    tab.goto(empty_server + "/")
+    banner = tab.locator("#empty-store")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("realpolitik ingest FILES --db empty.duckdb")
+    settled(tab)
+    assert tab.locator("#events tbody").text_content() == "No events match."
+    tab.screenshot(path=screenshots / "empty-store.png")
+    context.close()

@@ -82,6 +82,16 @@ def test_parquet_dataset_is_partitioned_by_input_chunk(dataset: ParquetManifest)
                                                    mentions["source_role"].to_pylist()) if c and r}
 
 
+def test_the_new_event_fields_travel_through_parquet(dataset: ParquetManifest, single: tuple) -> None:
+    mentions = pq.read_table(dataset.directory / "mentions").to_pylist()
+    assert {"day", "month"} <= {m["date_precision"] for m in mentions}
+    placed = [m for m in mentions if m["location_latitude"] is not None]
+    assert placed and all(m["location_precision"] in ("point", "region", "country") for m in placed)
+    assert {"dateline", "article"} & {m["source_country_reason"] for m in mentions}
+    columns = single[0]["mentions"]  # and the single-process store holds the same values (compared below)
+    assert columns
+
+
 def test_loaded_store_is_identical_to_single_process_ingest(dataset: ParquetManifest, single: tuple,
                                                             tmp_path: Path) -> None:
     tables, stats = single

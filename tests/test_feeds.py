@@ -233,3 +233,26 @@ def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path, monkeypatch: pytest.Monk
                  "--state", str(state)]) == 0
     assert "watch stopped" in capsys.readouterr().err
     assert WatchState.load(state).seen == {str(feed): {"jan"}}
+
+
+def test_the_first_poll_does_not_announce_the_stores_old_alerts(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from realpolitik.ingest.readers import read_paths
+    from realpolitik.pipeline import default_pipeline
+
+    db = str(tmp_path / "events.duckdb")
+    with Store.open(db) as store:  # a store with a history, and an alert in it (RUS → GEO, August 2008)
+        store.ingest(read_paths([Path(__file__).parent / "fixtures" / "api" / "dyad_history.jsonl"]),
+                     pipeline=default_pipeline())
+    assert main(["alerts", "--db", db, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["message"].startswith("RUS → GEO first material conflict")
+    feed = tmp_path / "europe.xml"
+    feed.write_text(rss(MONTHS))
+    assert main(["watch", str(feed), "--once", "--db", db]) == 0
+    first = capsys.readouterr()
+    assert "4 items, 4 new; 4 stored" in first.err
+    assert "ALERT" not in first.out  # the August 2008 alert was there before the watch: not news
+    feed.write_text(rss([*MONTHS, ATTACK]))
+    assert main(["watch", str(feed), "--once", "--db", db]) == 0
+    second = capsys.readouterr()
+    assert second.out.count("ALERT") == 1 and "RUS → UKR first material conflict" in second.out

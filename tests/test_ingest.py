@@ -94,9 +94,12 @@ def test_directory_batch_reads_good_files_reports_bad_ones_in_stable_order(corpu
         ("error", f"{r}/h_huge.txt", "document is 52,428,800 bytes; the limit is 5,000,000"),
         ("error", f"{r}/i_german.txt", "not English (detected 'de')"),
         ("doc", "sub/k_nested.md", f"{r}/sub/k_nested.md"),
+        # what the walk left out is reported, per kind of file, after what it read
+        ("error", r, "1 image file not read: images hold no text to code"),
+        ("error", r, "1 word-processor file not read: save them as text or HTML first"),
     ]
     assert sum(isinstance(i, Document) for i in items) == 6
-    assert sum(isinstance(i, DocumentError) for i in items) == 7
+    assert sum(isinstance(i, DocumentError) for i in items) == 9
     assert _summary(list(read_paths([corpus], default_date=DEFAULT_DATE))) == _summary(items)
 
 

@@ -7,7 +7,8 @@ Stages, in order, each a module of its own:
 3. ``time.resolve``    the event date of each sentence
 4. ``actors.matcher``  actor mentions (leaders resolved by that date)
 5. ``actors.coref``    pronouns back to earlier actors
-6. ``events.coder``    triggers, source/target, CAMEO code, modality, place
+6. ``events.coder``    triggers, source/target, CAMEO code, modality, place name
+7. ``geo.geocode``     each event's place (else the dateline) as coordinates, country, region, precision
 
 Every block is parsed on its own, so a headline or caption never joins the next
 sentence. Offsets always point into the document's own text: the structure stage
@@ -36,6 +37,7 @@ from realpolitik.actors.matcher import ActorMatcher
 from realpolitik.actors.names import GazetteerNames
 from realpolitik.events.coder import EventCoder
 from realpolitik.events.lexicon import Lexicon
+from realpolitik.geo.geocode import Geocoder
 from realpolitik.geo.places import city_index
 from realpolitik.nlp.parse import load_model
 from realpolitik.structure.layout import Dateline, Layout, LayoutRules, layout
@@ -82,6 +84,7 @@ class Pipeline:
         self.entities = EntityTable.load()
         self.actors = ActorMatcher(self.nlp, self.gazetteer, self.entities, city_index())
         self.coder = EventCoder(self.lexicon)
+        self.geocoder = Geocoder(self.gazetteer, city_index())
 
     def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
         """Events in one text; raises ValueError for an empty text."""
@@ -125,6 +128,7 @@ class Pipeline:
             if any(d is None for _, d in chunks):
                 raise ValueError("the parser failed on this text")
             sentences, events = self._code_parsed(document, lay, [(o, d) for o, d in chunks if d is not None])
+            events = self.geocoder.place(events, lay.dateline)
             return Result(document, events, sentences, dateline=lay.dateline)
         except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
             error = DocumentError(source=document.source or document.id, doc_id=document.id,

@@ -141,7 +141,11 @@ class Event:
     doc_date: date | None = None
     location: str | None = None
     location_country: str | None = None
-    location_span: Span | None = None
+    location_span: Span | None = None  # None when the place is not in the sentence (the dateline's)
+    location_latitude: float | None = None  # WGS84 degrees, from the geocoder (geo.geocode)
+    location_longitude: float | None = None
+    location_region: str | None = None  # first-level region ("Tripoli", "California") or the area ("Darfur")
+    location_precision: str | None = None  # point (a city) | region | country; None when not resolved
     modality_cue: str | None = None
     confidence: float = 0.5
     source_country_reason: str | None = None  # why the actor has its country (actors.context.COUNTRY_REASONS)
@@ -204,6 +208,10 @@ class Event:
             "location": self.location,
             "location_country": self.location_country,
             "location_span": list(self.location_span) if self.location_span else None,
+            "location_latitude": self.location_latitude,
+            "location_longitude": self.location_longitude,
+            "location_region": self.location_region,
+            "location_precision": self.location_precision,
             "confidence": round(self.confidence, 3),
         }
 

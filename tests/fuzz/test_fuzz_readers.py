@@ -216,7 +216,8 @@ def jsonl_line_numbers(data: bytes) -> list[int]:
 def expected_sources(path: Path) -> list[str]:
     """What ``read_paths([path])`` must yield, as the source of each item, in order."""
     if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
-        return [f"{path}:{n}" for n in jsonl_line_numbers(path.read_bytes())]
+        lines = [f"{path}:{n}" for n in jsonl_line_numbers(path.read_bytes())]
+        return lines or [str(path)]  # a JSONL file without a line is reported once, like an empty text file
     return [str(path)]  # one document, or one error (also for a JSONL file that cannot be opened)
 
 
@@ -558,6 +559,9 @@ def test_jsonl_every_line_is_answered(scratch: Callable, lines: list[Line], crlf
         with time_limit(READ_LIMIT, f"JSONL file of {len(lines)} lines"):
             items = list(read_jsonl(path, default_date=DEFAULT_DATE, max_bytes=JSONL_LIMIT))
     numbers = jsonl_line_numbers(data)
+    if not numbers:  # no line at all: one error for the file, as for an empty text file
+        assert [(type(i), i.source) for i in items] == [(DocumentError, str(path))]
+        return
     assert [int(item.source.rsplit(":", 1)[1]) for item in items] == numbers
     for item, n in zip(items, numbers):
         check_item(item, f"{path}:{n}")
@@ -622,9 +626,17 @@ def test_directory_walk(scratch: Callable, entries: list[tuple[str, str, bytes]]
                 continue  # the generated tree names a path twice, as a file and a folder
         files = sorted((p for p in root.rglob("*") if (p.is_symlink() or not p.is_dir())
                         and _eligible(p.relative_to(root))), key=lambda p: p.relative_to(root).parts)
+        others = [p for p in root.rglob("*") if (p.is_symlink() or not p.is_dir())
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                  and not _eligible(p.relative_to(root))]
         with time_limit(READ_LIMIT * 4, f"directory of {len(files)} files"):
             items = list(read_paths([root], default_date=DEFAULT_DATE))
         sources = [source for path in files for source in expected_sources(path)]
+    # files of kinds the walk does not read are reported at the end, one error per kind
+    skipped = [i for i in items if isinstance(i, DocumentError) and i.source == str(root) and " not read: " in i.error]
+    assert bool(skipped) == bool(others) and items[len(items) - len(skipped):] == skipped
+    assert sum(int(i.error.split()[0].replace(",", "")) for i in skipped) == len(others)
+    items = items[:len(items) - len(skipped)]
     assert len(items) == len(sources), f"{len(items)} items for {len(sources)} inputs"
     for item, source in zip(items, sources):  # in order: each item names its own file
         check_item(item, source)
@@ -707,7 +719,8 @@ def test_edge_case_readings(tmp_path: Path) -> None:
     assert huge[0].error == "document is 5,100,012 bytes; the limit is 5,000,000"
     assert huge[1].text == STORY
     assert [i.date for i in read("crlf_bom.jsonl")] == [None, date(2024, 3, 14)]
-    assert read("blank_lines_only.jsonl") == [] and read("empty.jsonl") == []
+    for name in ("blank_lines_only.jsonl", "empty.jsonl"):  # reported once, like an empty text file
+        assert [(i.source.rsplit("/", 1)[1], i.error) for i in read(name)] == [(name, "empty document (no JSON lines)")]
 
 
 def test_jsonl_deeply_nested_line_is_one_error_and_the_file_goes_on(tmp_path: Path) -> None:

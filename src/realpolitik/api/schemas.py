@@ -1,7 +1,9 @@
 """The request and response bodies of the REST API (they make its OpenAPI schema).
 
-Dates travel as ``YYYY-MM-DD`` strings; spans as ``[start, end]`` character
-offsets into the record's own ``sentence_text`` (half-open, like Python slices).
+Dates travel as ``YYYY-MM-DD`` strings, except event dates, which are written at their
+precision (``date_precision``): ``2012-09-14``, ``2012-09``, ``1950``, ``1990s``. Spans
+travel as ``[start, end]`` character offsets into the record's own ``sentence_text``
+(half-open, like Python slices).
 """
 from __future__ import annotations
 
@@ -35,11 +37,28 @@ class Error(BaseModel):
     detail: str
 
 
-class EventOut(BaseModel):
-    """A deduplicated event with the evidence of its representative mention."""
+EventDate = Annotated[str | None, Field(description=(
+    "the event's date at its precision: 2012-09-14 (day), 2012-09 (month), 1950 (year), 1990s (decade)"))]
+Precision = Annotated[str | None, Field(description="day | month | year | decade; null when undated")]
+
+
+class Place(BaseModel):
+    """Where an event happened, as geocoded (null fields when the place was not resolved)."""
+
+    location: str | None = Field(description="the place as the text names it (or the dateline's place)")
+    location_country: str | None
+    location_latitude: float | None
+    location_longitude: float | None
+    location_region: str | None = Field(description="first-level region, or the area itself (Darfur)")
+    location_precision: str | None = Field(description="point (a city) | region | country")
+
+
+class EventOut(Place):
+    """A deduplicated event with the evidence and provenance of its representative mention."""
 
     event_key: str
-    event_date: date | None
+    event_date: EventDate
+    date_precision: Precision
     source: str
     source_country: str | None
     source_role: str | None
@@ -68,6 +87,15 @@ class EventOut(BaseModel):
     target_span: Span | None
     trigger_span: Span | None
     doc_id: str
+    location_span: Span | None
+    event_id: str = Field(description="the representative mention's event_id (as `realpolitik code` writes it)")
+    sentence_index: int
+    date_source: str | None
+    date_text: str | None
+    modality_cue: str | None
+    doc_date: date | None
+    source_country_reason: str | None
+    target_country_reason: str | None
 
 
 class EventPage(BaseModel):
@@ -77,7 +105,7 @@ class EventPage(BaseModel):
     items: list[EventOut]
 
 
-class EvidenceOut(BaseModel):
+class EvidenceOut(Place):
     """What every event record shows: the sentence, the actors, the trigger and their spans."""
 
     sentence_index: int
@@ -96,8 +124,8 @@ class EvidenceOut(BaseModel):
     modality_cue: str | None
     trigger_text: str | None
     trigger_span: Span | None
-    event_date: date | None
-    location: str | None
+    event_date: EventDate
+    date_precision: Precision
     confidence: float | None
 
 
@@ -113,8 +141,10 @@ class MentionOut(EvidenceOut):
     doc_date: date | None
     date_source: str | None
     date_text: str | None
-    location_country: str | None
     location_span: Span | None
+    event_id: str
+    source_country_reason: str | None
+    target_country_reason: str | None
 
 
 class EventDetail(BaseModel):
@@ -194,6 +224,8 @@ class GraphNode(BaseModel):
     id: str = Field(description="country (ISO3) or IGO code")
     name: str
     events: int = Field(description="events on the graph's edges that involve this node")
+    latitude: float | None = Field(description="the country's point on the map (null for IGOs)")
+    longitude: float | None
 
 
 class GraphEdge(BaseModel):
@@ -215,6 +247,47 @@ class GraphOut(BaseModel):
     offset: int
     nodes: list[GraphNode]
     edges: list[GraphEdge]
+
+
+class PlaceOut(BaseModel):
+    """Events of one QuadClass at one geocoded place."""
+
+    latitude: float
+    longitude: float
+    name: str | None
+    country: str | None
+    region: str | None
+    precision: str | None
+    quad_class: int | None
+    events: int
+
+
+class PlacePage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[PlaceOut]
+
+
+class Suggestion(BaseModel):
+    label: str = Field(description="the name to show, and to send back as an actor filter")
+    code: str = Field(description="the actor code it resolves to")
+    kind: str = Field(description="country, demonym, capital, metonym, leader, igo, ngo, group, or actor "
+                                  "(a name an actor of the store carries)")
+
+
+class SuggestOut(BaseModel):
+    items: list[Suggestion]
+
+
+class InfoOut(BaseModel):
+    version: str
+    store: str = Field(description="the store's file name, or PostgreSQL")
+    documents: int
+    events: int = Field(description="deduplicated events of every modality")
+    first_date: date | None
+    last_date: date | None
+    ingest_enabled: bool
 
 
 class CodeIn(BaseModel):

@@ -4,6 +4,11 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from rich.console import Console
+from rich.markup import escape
+
+from realpolitik.analysis.names import ActorNames, UnknownActor
+
 
 def iso_date(value: str) -> date:
     """A YYYY-MM-DD date, or a clear argparse error."""
@@ -22,3 +27,42 @@ def positive(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return n
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console for the CLI: lines never hard-wrapped, no emoji codes (":flag:" in an id prints as is),
+    no automatic highlighting; colour only on a terminal (rich's own rule)."""
+    return Console(stderr=stderr, soft_wrap=True, emoji=False, highlight=False)
+
+
+def output_path(value: str) -> str:
+    """An ``-o`` argument: ``-`` is standard output, anything else a file path."""
+    if not value:
+        raise argparse.ArgumentTypeError("needs a file name, or - for standard output")
+    return value
+
+
+def resolve_actors(names: ActorNames, args: argparse.Namespace, err: Console,
+                   fields: tuple[str, ...] = ("actor", "target", "dyad", "a", "b")) -> None:
+    """Replace actor names in `args` (``--actor``, ``--target``, ``--dyad A B``, positional A B) by their codes.
+
+    Each translated name is noted on `err` ("'North Korea' is PRK (North Korea)"); an unknown
+    actor ends the command with status 2 and suggestions.
+    """
+    try:
+        for field in fields:
+            value = getattr(args, field, None)
+            if value is None:
+                continue
+            if isinstance(value, (list, tuple)):
+                resolved = [names.resolve(v) for v in value]
+                setattr(args, field, type(value)(r.code for r in resolved))
+            else:
+                resolved = [names.resolve(value)]
+                setattr(args, field, resolved[0].code)
+            for r in resolved:
+                if r.note:
+                    err.print(escape(r.note))
+    except UnknownActor as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise SystemExit(2) from None

@@ -5,12 +5,12 @@ import argparse
 import csv
 import importlib
 import json
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -20,10 +20,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from realpolitik.cli.args import iso_date, positive
+from realpolitik import __version__
+from realpolitik.cli.args import console, iso_date, output_path, positive
 from realpolitik.types import Document, DocumentError, Event, Modality
 
-stderr = Console(stderr=True)
+stderr = console(stderr=True)
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
 
 # Each of these modules registers its own subcommands with ``add_parser(subparsers)``.
 SUBCOMMAND_MODULES = (
@@ -37,13 +39,14 @@ SUBCOMMAND_MODULES = (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="realpolitik", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"realpolitik {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     code = sub.add_parser("code", help="code text, HTML or JSONL files into event records")
     code.add_argument("paths", nargs="+", help="files or directories (.txt, .html, .jsonl)")
     code.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     code.add_argument("--date", type=iso_date, help="publication date for documents that have none")
-    code.add_argument("-o", "--output", help="write records here instead of stdout")
+    code.add_argument("-o", "--output", type=output_path, help="write records to this file (- for standard output)")
     code.add_argument("--asserted-only", action="store_true", help="keep only asserted events")
     code.add_argument("--require-source", action="store_true",
                       help="leave out agentless events (a material event whose doer the text does not name)")
@@ -61,8 +64,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; failures of the environment (a closed pipe, a file that cannot be written, a
+    store that cannot be opened) end it with a one-line error, not a traceback."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:  # `realpolitik events | head`: the reader is done, and so are we
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout at exit
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - only the environment's errors are turned into messages
+        message = environment_error(exc)
+        if message is None:
+            raise
+        stderr.print(f"[red]error:[/] {escape(message)}")
+        return 2
+
+
+def environment_error(exc: BaseException) -> str | None:
+    """A one-line message for an error of the environment (files, stores, servers), or None for a bug."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.filename}: {(exc.strerror or str(exc)).lower()}"
+    kind = type(exc)
+    module = kind.__module__.split(".")[0]
+    if module in ("duckdb", "psycopg", "psycopg_pool", "_duckdb"):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else kind.__name__
+        return f"store: {first}"
+    if isinstance(exc, OSError):
+        return str(exc)
+    return None
 
 
 # -- code ---------------------------------------------------------------------
@@ -74,7 +107,8 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     errors: list[DocumentError] = []
     n_coded = n_events = 0
-    out_ctx = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
+    to_file = args.output not in (None, "-")
+    out_ctx = open(args.output, "w", encoding="utf-8", newline="") if to_file else nullcontext(sys.stdout)
     err_file = open(args.errors, "w", encoding="utf-8") if args.errors else None
     with out_ctx as out, _progress(args.paths) as progress:
         task = progress.add_task("coding", total=None)
@@ -95,8 +129,7 @@ def cmd_code(args: argparse.Namespace) -> int:
                 n_events += 1
     if err_file:
         err_file.close()
-    stderr.print(f"{n_coded} documents coded, "
-                 f"{n_events} events, {len(errors)} errors", highlight=False)
+    stderr.print(f"{n_coded} documents coded, {n_events} events, {len(errors)} errors")
     return 1 if errors else 0
 
 
@@ -112,7 +145,7 @@ def _split_errors(items: Iterable[Document | DocumentError], errors: list[Docume
 def _report(error: DocumentError, errors: list[DocumentError], err_file: IO[str] | None) -> None:
     errors.append(error)
     where = error.source.encode("utf-8", "backslashreplace").decode("utf-8")  # undecodable file names
-    stderr.print(f"[yellow]skipped[/] {escape(where)}: {escape(error.error)}", highlight=False)
+    stderr.print(f"[yellow]skipped[/] {escape(where)}: {escape(error.error)}")
     if err_file:
         err_file.write(json.dumps(error.to_dict()) + "\n")
 
@@ -120,7 +153,7 @@ def _report(error: DocumentError, errors: list[DocumentError], err_file: IO[str]
 def _progress(paths: Sequence[str]) -> Progress:
     many = len(paths) > 1 or any(Path(p).is_dir() or Path(p).suffix in (".jsonl", ".ndjson") for p in paths)
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=stderr, transient=True, disable=not many)
+                    console=stderr, transient=True, disable=not many or not stderr.is_terminal)
 
 
 class RecordWriter:

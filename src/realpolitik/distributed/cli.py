@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, NoReturn
 
-from rich.console import Console
+from rich.markup import escape
+
+from realpolitik.cli.args import console
 
 if TYPE_CHECKING:
     from realpolitik.store.db import IngestStats, Progress, Store
 
-stderr = Console(stderr=True)
+stderr = console(stderr=True)
 
 
 def add_engine_options(ingest: argparse.ArgumentParser) -> None:
@@ -32,11 +34,16 @@ def add_engine_options(ingest: argparse.ArgumentParser) -> None:
 
 
 def check_engine_options(args: argparse.Namespace) -> None:
-    """Exit with status 2 unless the ingest has PATHS to read or a --from-parquet DIR (not both)."""
+    """Exit with status 2 unless the ingest has PATHS to read or a --from-parquet DIR (not both), and
+    Dask's options (--scheduler, --parquet-dir) come with --engine dask."""
     if bool(args.paths) == bool(args.from_parquet):
         _fail("give PATHS to code, or --from-parquet DIR to load, not both")
     if args.from_parquet and args.engine == "dask":
         _fail("--from-parquet loads coded data: it takes no --engine")
+    dask_only = [flag for flag, value in (("--scheduler", args.scheduler), ("--parquet-dir", args.parquet_dir))
+                 if value is not None]
+    if dask_only and args.engine != "dask":
+        _fail(f"{' and '.join(dask_only)} {'work' if len(dask_only) > 1 else 'works'} only with --engine dask")
 
 
 def uses_engine_options(args: argparse.Namespace) -> bool:
@@ -64,5 +71,5 @@ def ingest_with_engine(store: Store, args: argparse.Namespace, progress: Progres
 
 
 def _fail(message: str) -> NoReturn:
-    stderr.print(f"[red]{message}[/]", highlight=False, soft_wrap=True)
+    stderr.print(f"[red]error:[/] {escape(message)}")
     raise SystemExit(2)

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from realpolitik.pipeline import Pipeline, Result
     from realpolitik.store.db import IngestStats, Progress, Store
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: date precision, country reasons and geocoded places in mentions
 PARTITION_DOCS = 100  # items per partition (one Dask task): ~10 s of coding for news articles
 PARTITION_CHARS = 8_000_000  # a partition also closes when its texts reach this many characters
 TASKS_PER_THREAD = 2  # partitions in flight per worker thread
@@ -79,8 +79,13 @@ MENTION_SCHEMA = pa.schema([
     ("plover_type", pa.string()), ("plover_mode", pa.string()), ("modality", pa.string()),
     ("modality_cue", pa.string()), ("trigger_text", pa.string()), ("source_text", pa.string()),
     ("target_text", pa.string()), *_SPAN_FIELDS, ("event_date", pa.date32()), ("date_source", pa.string()),
-    ("date_text", pa.string()), ("doc_date", pa.date32()), ("location", pa.string()),
-    ("location_country", pa.string()), ("confidence", pa.float64())])
+    ("date_text", pa.string()), ("date_precision", pa.string()), ("doc_date", pa.date32()), ("location", pa.string()),
+    ("location_country", pa.string()), ("location_latitude", pa.float64()), ("location_longitude", pa.float64()),
+    ("location_region", pa.string()), ("location_precision", pa.string()), ("confidence", pa.float64()),
+    ("source_country_reason", pa.string()), ("target_country_reason", pa.string())])
+# Event fields carried as they are (the rest are built from several columns: actors, spans, modality)
+_PLAIN_FIELDS = ("date_precision", "location_latitude", "location_longitude", "location_region",
+                 "location_precision", "source_country_reason", "target_country_reason")
 SCHEMAS = dict(zip(TABLES, (DOCUMENT_SCHEMA, SENTENCE_SCHEMA, MENTION_SCHEMA)))
 
 
@@ -400,7 +405,8 @@ def _event_row(seq: int, e: Event) -> dict[str, Any]:
         "plover_mode": e.plover_mode, "modality": e.modality.value, "modality_cue": e.modality_cue,
         "trigger_text": e.trigger_text, "source_text": e.source_text, "target_text": e.target_text,
         "event_date": e.event_date, "date_source": e.date_source, "date_text": e.date_text, "doc_date": e.doc_date,
-        "location": e.location, "location_country": e.location_country, "confidence": e.confidence}
+        "location": e.location, "location_country": e.location_country, "confidence": e.confidence,
+        **{f: getattr(e, f) for f in _PLAIN_FIELDS}}
     for side, actor in (("source", e.source), ("target", e.target)):
         for part in ("country", "role", "igo", "name"):
             row[f"{side}_{part}"] = getattr(actor, part) if actor else None
@@ -429,7 +435,7 @@ def _event(row: dict[str, Any]) -> Event:
         target_span=span("target"), event_date=row["event_date"], date_source=row["date_source"],
         date_text=row["date_text"], doc_date=row["doc_date"], location=row["location"],
         location_country=row["location_country"], location_span=span("location"),
-        modality_cue=row["modality_cue"], confidence=row["confidence"])
+        modality_cue=row["modality_cue"], confidence=row["confidence"], **{f: row[f] for f in _PLAIN_FIELDS})
 
 
 # -- loading --------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -31,7 +30,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from realpolitik.cli.args import positive
+from realpolitik.cli.args import console, positive
 from realpolitik.evaluation.gold import SCHEME as GOLD_SCHEME
 from realpolitik.evaluation.gold import GoldError, GoldSentence, article_documents, load_gold
 from realpolitik.evaluation.gold_score import GoldScores, Predicted, score_gold
@@ -53,8 +52,8 @@ from realpolitik.evaluation.score import (
 from realpolitik.types import Document, Event
 
 CONFUSION_ROWS = 12
-stdout = Console()
-stderr = Console(stderr=True)
+stdout = console()
+stderr = console(stderr=True)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

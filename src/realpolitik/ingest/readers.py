@@ -30,6 +30,15 @@ MAX_DOCUMENT_BYTES: int = 5_000_000
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
+# Files a directory walk does not read, by kind, with what to do about them.
+UNSUPPORTED: dict[str, tuple[frozenset[str], str]] = {
+    "PDF": (frozenset({".pdf"}), "extract their text first (pdftotext)"),
+    "image": (frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".svg", ".heic"}),
+              "images hold no text to code"),
+    "word-processor": (frozenset({".doc", ".docx", ".odt", ".rtf", ".pages"}), "save them as text or HTML first"),
+    "spreadsheet": (frozenset({".xls", ".xlsx", ".ods", ".csv", ".tsv"}), "put each article in a line of a JSONL file"),
+    "archive": (frozenset({".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar"}), "unpack them first"),
+}
 
 LANGUAGE_SAMPLE_CHARS = 2_000  # only the start of a document is checked
 MIN_LANGUAGE_CHARS = 40  # shorter texts are accepted unchecked
@@ -111,6 +120,7 @@ def read_jsonl(path: Path, default_date: date | None = None,
         return
     with handle:
         lineno = 0
+        answered = 0  # lines that gave a document or an error
         while True:
             lineno += 1
             source = f"{path}:{lineno}"
@@ -118,14 +128,18 @@ def read_jsonl(path: Path, default_date: date | None = None,
                 line = handle.readline(max_bytes + 1)
                 if len(line) > max_bytes and not line.endswith(b"\n"):
                     size = len(line) + _rest_of_line_size(handle)
+                    answered += 1
                     yield DocumentError(source=source, error=_size_message(size, max_bytes))
                     continue
             except OSError as exc:
                 yield DocumentError(source=source, error=_os_message(exc))
                 return
             if not line:
+                if answered == 0:  # like an empty text file: nothing to code is worth saying
+                    yield DocumentError(source=str(path), error="empty document (no JSON lines)")
                 return
             if line.strip():
+                answered += 1
                 yield _jsonl_document(line, path, lineno, default_date)
 
 
@@ -201,15 +215,31 @@ def _walk(root: Path) -> list[Path | DocumentError]:
         found.append((key, DocumentError(source=str(where), error=f"cannot read directory: "
                                          f"{(exc.strerror or str(exc)).lower()}")))
 
+    skipped: dict[str, list[str]] = {}  # kind of file -> suffixes met
     for folder, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         for name in filenames:
             path = Path(folder, name)
             suffix = path.suffix.lower()
-            if not name.startswith(".") and suffix in JSONL_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES:
+            if name.startswith("."):
+                continue
+            if suffix in JSONL_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES:
                 found.append((path.relative_to(root).parts, path))
+            else:
+                kind = next((k for k, (suffixes, _) in UNSUPPORTED.items() if suffix in suffixes), "other")
+                skipped.setdefault(kind, []).append(suffix)
     found.sort(key=lambda pair: pair[0])
-    return [item for _, item in found]
+    return [item for _, item in found] + [DocumentError(source=str(root), error=_skipped_message(kind, suffixes))
+                                          for kind, suffixes in sorted(skipped.items())]
+
+
+def _skipped_message(kind: str, suffixes: list[str]) -> str:
+    """What a directory walk left out ("12 PDF files: extract their text first"), reported as the folder's error."""
+    n = len(suffixes)
+    if kind in UNSUPPORTED:
+        return f"{n:,} {kind} file{'s' * (n != 1)} not read: {UNSUPPORTED[kind][1]}"
+    shown = ", ".join(sorted(set(suffixes))[:5])
+    return f"{n:,} file{'s' * (n != 1)} of other types ({shown}) not read: only .txt, .md, .html and .jsonl are"
 
 
 def _read_file(path: Path, doc_id: str, default_date: date | None,

@@ -4,8 +4,10 @@ Each poll reads every feed (:mod:`.feeds`), leaves out the items it has seen
 before (by entry id or link, so an item re-published with edits is not
 stored twice), codes and stores the rest (the store skips any text it holds
 already, by content hash), then runs :func:`~realpolitik.analysis.alerts.detect_alerts`
-from the earliest date of the new events on (with the baseline before it;
-the whole store on the first poll) and prints the alerts not printed before.
+from the earliest date of the new events on (with the baseline before it)
+and prints the alerts not printed before. The
+alerts a store already had when the first poll began are noted, not printed: only
+what the watch itself brings in is news.
 A poll that stores no dated event skips the alerts: nothing could have
 changed. The seen items (only those the feeds still list) and printed alerts
 live in a small JSON state file next to the store.
@@ -29,9 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
-from rich.console import Console
 
 from realpolitik.analysis.alerts import Alert, store_alerts
+from realpolitik.analysis.dates import date_label
+from realpolitik.cli.args import console
 from realpolitik.ingest.feeds import read_feed
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
 from realpolitik.types import Document, DocumentError
@@ -39,7 +42,7 @@ from realpolitik.types import Document, DocumentError
 if TYPE_CHECKING:  # the pipeline (and spaCy) is imported only when there is something to code
     from realpolitik.pipeline import Pipeline, Result
 
-stderr = Console(stderr=True)
+stderr = console(stderr=True)
 
 STATE_VERSION = 1
 DEFAULT_EVERY = "15m"
@@ -127,13 +130,16 @@ def poll(store: Store, feeds: Sequence[str], state: WatchState, coder: Callable[
                 listed[feed].add(key)
             if key is None or key not in state.seen.get(feed, set()):
                 fresh.append(item)
+    if first_poll:  # the store's alerts before this watch began are not news: note them, print none
+        old, _ = store_alerts(store, by, z=z)  # type: ignore[arg-type]
+        state.alerts.update(alert_key(alert) for alert in old)
     coding = _EarliestEvent(coder()) if any(isinstance(item, Document) for item in fresh) else None
     stats = store.ingest(fresh, pipeline=coding, progress=progress)
     for feed, keys in listed.items():
         if keys:  # a feed that failed or came back empty keeps what was seen before
             state.seen[feed] = keys
     since = coding.earliest if coding else None
-    if since is not None or first_poll:
+    if since is not None:
         alerts, events = store_alerts(store, by, z=z, since=since)  # type: ignore[arg-type]
     else:
         alerts, events = [], store.events(limit=0)
@@ -166,7 +172,7 @@ def format_alert(alert: Alert, events: pd.DataFrame) -> str:
     for key in alert.event_keys[:EVIDENCE_SHOWN]:
         if key in rows.index:
             row = rows.loc[key]
-            day = "" if pd.isna(row["event_date"]) else pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d")
+            day = date_label(row["event_date"], row.get("date_precision")) or ""
             lines.append(f"  {day} {row['source']} {row['code']} {row['target'] or '-'}  "
                          f"{' '.join(str(row['sentence_text']).split())}")
     if len(alert.event_keys) > EVIDENCE_SHOWN:

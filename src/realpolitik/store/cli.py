@@ -16,17 +16,20 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from realpolitik.cli.args import iso_date, positive
+from realpolitik.analysis.dates import date_label
+from realpolitik.analysis.names import ActorNames
+
+from realpolitik.cli.args import console, iso_date, positive, resolve_actors
 from realpolitik.distributed.cli import (add_engine_options, check_engine_options, ingest_with_engine,
                                          uses_engine_options)
-from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, SORTS, IngestStats, Store
 
-stdout = Console()
-stderr = Console(stderr=True)
+stdout = console()
+stderr = console(stderr=True)
 
 _EVENT_NAME_WIDTH = 28  # the table view cuts event names to this
 _MIN_EVIDENCE_WIDTH = 15  # evidence sentences fill the rest of the line; narrower than this, none are shown
@@ -53,12 +56,18 @@ def add_parser(subparsers: Any) -> None:
 
     events = subparsers.add_parser(
         "events", help="list deduplicated events from the store",
-        description="List the store's deduplicated events, oldest first, with how many mentions, documents and "
-                    "sources report each, and the evidence sentence of one of them.")
+        description="List the store's deduplicated events, newest first, with how many mentions, documents and "
+                    "sources report each, and the evidence sentence of one of them. Actors are names "
+                    "(\"North Korea\", Russian, \"the Kremlin\") or codes (RUS, RUSGOV, IGOUNO, UNO).")
     _db_option(events)
-    events.add_argument("--actor", help="source actor: country (RUS), code or code prefix (RUSGOV, IGOUNO, UNO)")
-    events.add_argument("--target", help="target actor, matched like --actor")
+    events.add_argument("--actor", help="source actor: a name (Russia, \"the Kremlin\"), a country (RUS), a code "
+                                        "or code prefix (RUSGOV, IGOUNO, UNO)")
+    events.add_argument("--target", help="target actor, given like --actor")
     events.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="events between A and B, both directions")
+    events.add_argument("--mention", metavar="EVENT_ID",
+                        help="the stored event a coded mention (the event_id of `realpolitik code`) belongs to")
+    events.add_argument("--sort", choices=SORTS, default="newest",
+                        help="newest first (default), oldest first, or most reported first")
     events.add_argument("--code", help="CAMEO code prefix: 07 matches 07x")
     events.add_argument("--quad-class", type=int, choices=(1, 2, 3, 4),
                         help="1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
@@ -104,9 +113,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         progress.update(task, advance=1, description=f"ingesting: {stats.new_documents} new, "
                         f"{stats.skipped_existing} already stored, {stats.errors} errors")
         if kind == "error":
-            stderr.print(f"[yellow]failed[/] {label}", highlight=False, soft_wrap=True)
+            stderr.print(f"[yellow]failed[/] {escape(label)}")
         elif args.verbose:
-            stderr.print(f"{kind} {label}", highlight=False, soft_wrap=True)
+            stderr.print(f"{kind} {escape(label)}")
 
     with Store.open(args.db) as store, progress:
         task = progress.add_task("ingesting", total=None)
@@ -117,8 +126,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                                  gazetteer_files=args.gazetteer, lexicon_files=args.lexicon, progress=report)
         total = store.count_events(modalities=None)
     stderr.print(f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
-                 f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store",
-                 highlight=False, soft_wrap=True)
+                 f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store")
     return 1 if stats.errors else 0
 
 
@@ -126,12 +134,14 @@ def cmd_events(args: argparse.Namespace) -> int:
     store = _open_existing(args.db)
     if store is None:
         return 2
-    filters: dict[str, Any] = dict(actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None,
-                                   code=args.code, quad_class=args.quad_class, since=args.since, until=args.until,
-                                   modalities=None if args.all_modalities else ("asserted",), text=args.text,
-                                   require_source=args.require_source)
     with store:
-        frame = store.events(**filters, limit=args.limit, offset=args.offset)
+        resolve_actors(ActorNames.of_store(store), args, stderr)
+        filters: dict[str, Any] = dict(
+            actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None, code=args.code,
+            quad_class=args.quad_class, since=args.since, until=args.until,
+            modalities=None if args.all_modalities else ("asserted",), text=args.text,
+            require_source=args.require_source, mention=args.mention)
+        frame = store.events(**filters, limit=args.limit, offset=args.offset, sort=args.sort)
         total = store.count_events(**filters)
     records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
     if args.format == "jsonl":
@@ -141,7 +151,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         _write_csv(sys.stdout, records, list(frame.columns))
     else:
         stdout.print(_events_table(records, args.all_modalities, stdout.width))
-    stderr.print(f"{len(records)} of {total} events", highlight=False)
+    stderr.print(f"{len(records)} of {total} events")
     return 0
 
 
@@ -153,17 +163,17 @@ def cmd_actors(args: argparse.Namespace) -> int:
         frame = store.actors(modalities=None if args.all_modalities else ("asserted",))
     table = Table("actor", "name", "country", "role", "as source", "as target", "total")
     for row in frame.head(args.limit).itertuples(index=False):
-        table.add_row(row.actor, row.name or "", row.country or "", row.role or "",
+        table.add_row(escape(row.actor), escape(row.name or ""), row.country or "", row.role or "",
                       str(row.as_source), str(row.as_target), str(row.total))
     stdout.print(table)
-    stderr.print(f"{min(args.limit, len(frame))} of {len(frame)} actors", highlight=False)
+    stderr.print(f"{min(args.limit, len(frame))} of {len(frame)} actors")
     return 0
 
 
 def _open_existing(db: str) -> Store | None:
     """The store at `db`, or None (after saying why) when a DuckDB file does not exist."""
     if not db.startswith(POSTGRES_PREFIXES) and not Path(db).exists():
-        stderr.print(f"[red]no store at {db}[/]: run `realpolitik ingest PATH --db {db}` first", highlight=False)
+        stderr.print(f"[red]no store at {escape(db)}[/]: run `realpolitik ingest PATH --db {escape(db)}` first")
         return None
     return Store.open(db)
 
@@ -171,7 +181,7 @@ def _open_existing(db: str) -> Store | None:
 def _events_table(records: list[dict[str, Any]], show_modality: bool, width: int) -> Table:
     """One line per event; the event name and evidence sentence are cut to fit `width` characters."""
     names = ["date", "source", "code", "target", "mentions", "sources", *(["modality"] * show_modality)]
-    rows = [[r["event_date"] or "", r["source"], r["code"], r["target"] or "-", str(r["num_mentions"]),
+    rows = [[date_label(r["event_date"], r["date_precision"]) or "undated", r["source"], r["code"], r["target"] or "-", str(r["num_mentions"]),
              str(r["num_sources"]), *([r["modality"]] * show_modality), r["event_name"] or "",
              " ".join((r["sentence_text"] or "").split())] for r in records]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
@@ -183,7 +193,7 @@ def _events_table(records: list[dict[str, Any]], show_modality: bool, width: int
         if column_width >= (_MIN_EVIDENCE_WIDTH if name == "evidence" else 1):
             table.add_column(name, width=column_width, no_wrap=True, overflow="ellipsis")
     for row in rows:
-        table.add_row(*row[:len(table.columns)])
+        table.add_row(*(escape(cell) for cell in row[:len(table.columns)]))
     return table
 
 

@@ -48,24 +48,31 @@ MENTION_COLUMNS = (
     "target", "target_country", "target_role", "target_name", "target_text", "target_start", "target_end",
     "code", "root_code", "event_name", "goldstein", "quad_class", "plover_type", "plover_mode",
     "modality", "modality_cue", "trigger_text", "trigger_start", "trigger_end", "event_date", "date_source",
-    "date_text", "doc_date", "location", "location_country", "location_start", "location_end", "confidence")
+    "date_text", "date_precision", "doc_date", "location", "location_country", "location_latitude",
+    "location_longitude", "location_region", "location_precision", "location_start", "location_end", "confidence",
+    "source_country_reason", "target_country_reason")
+_PLACE_FIELDS = ("location", "location_country", "location_latitude", "location_longitude", "location_region",
+                 "location_precision")
 EVENT_COLUMNS = (
     "event_key", "group_key", "source", "source_country", "source_role", "target", "target_country",
     "target_role", "code", "root_code", "event_name", "goldstein", "quad_class", "plover_type", "plover_mode",
-    "modality", "event_date", "last_date", "num_mentions", "num_sources", "num_documents", "confidence",
-    "mention_id")
-# What ``Store.events`` returns, in order (a contract for the analysis code).
+    "modality", "event_date", "last_date", "date_precision", *_PLACE_FIELDS, "num_mentions", "num_sources",
+    "num_documents", "confidence", "mention_id")
+# What ``Store.events`` returns, in order (a contract for the analysis code). The columns after doc_id
+# come from the representative mention (its sentence, date expression, modality cue, document date).
 EVENT_FRAME_COLUMNS = (
-    "event_key", "event_date", "source", "source_country", "source_role", "source_name", "target",
-    "target_country", "target_role", "target_name", "code", "root_code", "event_name", "goldstein",
+    "event_key", "event_date", "date_precision", "source", "source_country", "source_role", "source_name",
+    "target", "target_country", "target_role", "target_name", "code", "root_code", "event_name", "goldstein",
     "quad_class", "plover_type", "plover_mode", "modality", "num_mentions", "num_sources", "num_documents",
     "confidence", "sentence_text", "source_text", "target_text", "trigger_text", "source_span", "target_span",
-    "trigger_span", "doc_id")
+    "trigger_span", "doc_id", *_PLACE_FIELDS, "location_span", "event_id", "sentence_index", "date_source",
+    "date_text", "modality_cue", "doc_date", "source_country_reason", "target_country_reason")
 ACTOR_FRAME_COLUMNS = ("actor", "country", "role", "name", "as_source", "as_target", "total")
 # Representative-mention fields an event row copies (dedup.Row keys beyond the clustering ones).
 _REPRESENTATIVE_FIELDS = ("source", "source_country", "source_role", "target", "target_country", "target_role",
                           "root_code", "event_name", "goldstein", "quad_class", "plover_type", "plover_mode",
-                          "modality")
+                          "modality", *_PLACE_FIELDS, "date_precision")
+DATE_PRECISIONS = ("day", "month", "year", "decade")  # finest first
 
 Progress = Callable[[str, str, "IngestStats"], None]  # (kind: stored|skipped|error, label, running totals)
 
@@ -80,6 +87,10 @@ class IngestStats:
     errors: int = 0  # items that could not be read or coded (recorded in the errors table)
 
 
+SORTS = ("oldest", "newest", "reports")
+_ORDER = {"oldest": "e.event_date NULLS LAST, e.event_key",
+          "newest": "e.event_date DESC NULLS LAST, e.event_key",
+          "reports": "e.num_mentions DESC, e.event_date DESC NULLS LAST, e.event_key"}
 UNKNOWN_ACTOR = "---"  # the source of agentless events ("three civilians were killed")
 
 
@@ -314,7 +325,8 @@ class Store:
             marks = ", ".join("?" * len(stale))
             self._db.execute(f"DELETE FROM event_mentions WHERE event_key IN ({marks})", stale)
             self._db.execute(f"DELETE FROM events WHERE event_key IN ({marks})", stale)
-        self._db.insert("events", EVENT_COLUMNS, [_event_row(g, c) for g, c in clusters])
+        members = {row["mention_id"]: row for row in rows}
+        self._db.insert("events", EVENT_COLUMNS, [_event_row(g, c, members) for g, c in clusters])
         self._db.insert("event_mentions", ("mention_id", "event_key"),
                         [(m, c.event_key) for _, c in clusters for m in c.mention_ids])
 
@@ -331,30 +343,41 @@ class Store:
                code: str | None = None, quad_class: int | None = None, since: date | None = None,
                until: date | None = None, modalities: Sequence[str] | None = ("asserted",),
                text: str | None = None, limit: int | None = None, offset: int = 0,
-               require_source: bool = False) -> pd.DataFrame:
-        """Deduplicated events matching every filter given, oldest first (columns: ``EVENT_FRAME_COLUMNS``).
+               require_source: bool = False, mention: str | None = None,
+               bbox: tuple[float, float, float, float] | None = None, sort: str = "oldest") -> pd.DataFrame:
+        """Deduplicated events matching every filter given (columns: ``EVENT_FRAME_COLUMNS``).
 
         `actor` / `target` match the source / target by :func:`actor_filter`;
         `dyad` (A, B) matches A→B and B→A; `code` is a CAMEO prefix ("07"
         matches 07x); `since` / `until` bound the event date, inclusive;
         `modalities` None means all; `text` is a case-insensitive substring of
-        any mention's sentence; `require_source` leaves out agentless events (source ``---``).
+        any mention's sentence; `require_source` leaves out agentless events (source ``---``);
+        `mention` is the ``event_id`` of a coded mention (``realpolitik code``): the event it is part of;
+        `bbox` (west, south, east, north) keeps events placed inside it.
+        `sort` is one of :data:`SORTS`: oldest first (the default), newest first, or most reported first.
         """
         where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text,
-                                       require_source)
-        frame = pd.DataFrame(self._event_records(where, params, limit, offset), columns=EVENT_FRAME_COLUMNS)
-        frame["event_date"] = pd.to_datetime(frame["event_date"])
+                                       require_source, mention, bbox)
+        frame = pd.DataFrame(self._event_records(where, params, limit, offset, sort), columns=EVENT_FRAME_COLUMNS)
+        for column in ("event_date", "doc_date"):
+            frame[column] = pd.to_datetime(frame[column])
         return frame
 
     def count_events(self, actor: str | None = None, target: str | None = None,
                      dyad: tuple[str, str] | None = None, code: str | None = None, quad_class: int | None = None,
                      since: date | None = None, until: date | None = None,
                      modalities: Sequence[str] | None = ("asserted",), text: str | None = None,
-                     require_source: bool = False) -> int:
+                     require_source: bool = False, mention: str | None = None,
+                     bbox: tuple[float, float, float, float] | None = None) -> int:
         """How many events ``events`` would return with these filters and no limit."""
         where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text,
-                                       require_source)
+                                       require_source, mention, bbox)
         return int(self._db.fetch(f"SELECT COUNT(*) FROM events e WHERE {where}", params)[1][0][0])
+
+    def event_filter_sql(self, **filters: Any) -> tuple[str, list[Any]]:
+        """The WHERE clause over ``events e`` (and its parameters) that ``events`` uses for these filters,
+        for aggregate queries of one's own through :meth:`query`."""
+        return _event_filters(**filters)
 
     def event(self, event_key: str) -> dict[str, Any] | None:
         """One event as a dict (the columns of ``events``; event_date a date), whatever its modality."""
@@ -402,19 +425,26 @@ class Store:
         columns, rows = self._db.fetch(sql, params)
         return pd.DataFrame(rows, columns=columns)
 
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
+        """Like :meth:`query`, as column names and plain Python rows (no pandas dtype guessing)."""
+        return self._db.fetch(sql, params)
+
     def _event_records(self, where: str, params: list[Any], limit: int | None = None,
-                       offset: int = 0) -> list[dict[str, Any]]:
+                       offset: int = 0, sort: str = "oldest") -> list[dict[str, Any]]:
         """Rows of ``events e`` joined to their representative mention, as dicts keyed by EVENT_FRAME_COLUMNS."""
-        spans = ", ".join(f"m.{s}_start, m.{s}_end" for s in SPANS if s != "location")
+        spans = ", ".join(f"m.{s}_start, m.{s}_end" for s in SPANS)
+        places = ", ".join(f"e.{f}" for f in _PLACE_FIELDS)
         page = (" LIMIT ?" if limit is not None else "") + (" OFFSET ?" if offset else "")
         page_params = ([limit] if limit is not None else []) + ([offset] if offset else [])
         columns, rows = self._db.fetch(
-            "SELECT e.event_key, e.event_date, e.source, e.source_country, e.source_role, m.source_name, "
-            "e.target, e.target_country, e.target_role, m.target_name, e.code, e.root_code, e.event_name, "
-            "e.goldstein, e.quad_class, e.plover_type, e.plover_mode, e.modality, e.num_mentions, "
+            "SELECT e.event_key, e.event_date, e.date_precision, e.source, e.source_country, e.source_role, "
+            "m.source_name, e.target, e.target_country, e.target_role, m.target_name, e.code, e.root_code, "
+            "e.event_name, e.goldstein, e.quad_class, e.plover_type, e.plover_mode, e.modality, e.num_mentions, "
             "e.num_sources, e.num_documents, e.confidence, m.sentence_text, m.source_text, m.target_text, "
-            f"m.trigger_text, {spans}, m.doc_id FROM events e JOIN mentions m ON m.mention_id = e.mention_id "
-            f"WHERE {where} ORDER BY e.event_date NULLS LAST, e.event_key{page}", params + page_params)
+            f"m.trigger_text, {spans}, m.doc_id, {places}, m.event_id, m.sentence_index, m.date_source, "
+            "m.date_text, m.modality_cue, m.doc_date, m.source_country_reason, m.target_country_reason "
+            "FROM events e JOIN mentions m ON m.mention_id = e.mention_id "
+            f"WHERE {where} ORDER BY {_ORDER[sort]}{page}", params + page_params)
         records = [_with_spans(dict(zip(columns, row))) for row in rows]
         return [{c: r[c] for c in EVENT_FRAME_COLUMNS} for r in records]
 
@@ -422,7 +452,9 @@ class Store:
 def _event_filters(actor: str | None = None, target: str | None = None, dyad: tuple[str, str] | None = None,
                    code: str | None = None, quad_class: int | None = None, since: date | None = None,
                    until: date | None = None, modalities: Sequence[str] | None = ("asserted",),
-                   text: str | None = None, require_source: bool = False) -> tuple[str, list[Any]]:
+                   text: str | None = None, require_source: bool = False,
+                   mention: str | None = None,
+                   bbox: tuple[float, float, float, float] | None = None) -> tuple[str, list[Any]]:
     """A WHERE clause over ``events e`` (and its parameters) for the filters of ``Store.events``."""
     clauses: list[str] = ["1 = 1"]
     params: list[Any] = []
@@ -454,6 +486,16 @@ def _event_filters(actor: str | None = None, target: str | None = None, dyad: tu
     if text:
         add("EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
             "WHERE em.event_key = e.event_key AND strpos(lower(t.sentence_text), ?) > 0)", [text.lower()])
+    if bbox:
+        west, south, east, north = bbox
+        add("e.location_latitude BETWEEN ? AND ?", [south, north])
+        if west <= east:
+            add("e.location_longitude BETWEEN ? AND ?", [west, east])
+        else:  # a box across the antimeridian
+            add("(e.location_longitude >= ? OR e.location_longitude <= ?)", [west, east])
+    if mention:
+        add("EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
+            "WHERE em.event_key = e.event_key AND t.event_id = ?)", [mention])
     return " AND ".join(clauses), params
 
 
@@ -469,13 +511,22 @@ def _mention_row(doc_hash: str, site: str, event: Event) -> dict[str, Any]:
     return row
 
 
-def _event_row(group: str, c: Cluster) -> list[Any]:
+def _event_row(group: str, c: Cluster, members: dict[str, dict[str, Any]]) -> list[Any]:
     rep = c.representative
     values = {**{f: rep[f] for f in _REPRESENTATIVE_FIELDS}, "event_key": c.event_key, "group_key": group,
               "code": c.code, "event_date": c.first_date, "last_date": c.last_date,
+              "date_precision": _first_date_precision(c, members),
               "num_mentions": len(c.mention_ids), "num_sources": c.num_sources,
               "num_documents": c.num_documents, "confidence": c.confidence, "mention_id": rep["mention_id"]}
     return [values[column] for column in EVENT_COLUMNS]
+
+
+def _first_date_precision(c: Cluster, members: dict[str, dict[str, Any]]) -> str | None:
+    """The finest precision among the mentions dated on the cluster's first date (None when undated)."""
+    if c.first_date is None:
+        return None
+    found = {members[m]["date_precision"] for m in c.mention_ids if members[m]["event_date"] == c.first_date}
+    return next((p for p in DATE_PRECISIONS if p in found), "day")
 
 
 def _with_spans(record: dict[str, Any]) -> dict[str, Any]:

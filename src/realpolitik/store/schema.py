@@ -9,7 +9,12 @@ Spans are stored as ``*_start`` / ``*_end`` integer pairs. ``mentions.site`` cop
 its document's site (the outlet, for counting sources). ``mentions.group_key``
 is the dedup group ``source|target|root_code|modality`` (see :mod:`.dedup`);
 ``events.event_date`` / ``events.last_date`` are the first and last mention
-dates of the cluster (both NULL for an undated cluster).
+dates of the cluster (both NULL for an undated cluster), ``events.date_precision``
+the precision of its first date (day, month, year, decade) and ``events.location*``
+the place of its representative mention.
+
+Stores made before a column existed get it on opening (:data:`ADDED_COLUMNS`,
+``ALTER TABLE ... ADD COLUMN IF NOT EXISTS``, NULL in old rows).
 """
 from __future__ import annotations
 
@@ -83,12 +88,19 @@ CREATE TABLE IF NOT EXISTS mentions (
     event_date DATE,
     date_source TEXT,
     date_text TEXT,
+    date_precision TEXT,
     doc_date DATE,
     location TEXT,
     location_country TEXT,
+    location_latitude DOUBLE PRECISION,
+    location_longitude DOUBLE PRECISION,
+    location_region TEXT,
+    location_precision TEXT,
     location_start INTEGER,
     location_end INTEGER,
-    confidence DOUBLE PRECISION
+    confidence DOUBLE PRECISION,
+    source_country_reason TEXT,
+    target_country_reason TEXT
 );
 
 CREATE INDEX IF NOT EXISTS mentions_group ON mentions (group_key, event_date);
@@ -114,6 +126,13 @@ CREATE TABLE IF NOT EXISTS events (
     modality TEXT NOT NULL,
     event_date DATE,
     last_date DATE,
+    date_precision TEXT,
+    location TEXT,
+    location_country TEXT,
+    location_latitude DOUBLE PRECISION,
+    location_longitude DOUBLE PRECISION,
+    location_region TEXT,
+    location_precision TEXT,
     num_mentions INTEGER NOT NULL,
     num_sources INTEGER NOT NULL,
     num_documents INTEGER NOT NULL,
@@ -140,6 +159,20 @@ CREATE TABLE IF NOT EXISTS errors (
 """
 
 
+# Columns added after the tables were first released: (table, column, type).
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    *(("mentions", c, t) for c, t in (
+        ("date_precision", "TEXT"), ("location_latitude", "DOUBLE PRECISION"),
+        ("location_longitude", "DOUBLE PRECISION"), ("location_region", "TEXT"), ("location_precision", "TEXT"),
+        ("source_country_reason", "TEXT"), ("target_country_reason", "TEXT"))),
+    *(("events", c, t) for c, t in (
+        ("date_precision", "TEXT"), ("location", "TEXT"), ("location_country", "TEXT"),
+        ("location_latitude", "DOUBLE PRECISION"), ("location_longitude", "DOUBLE PRECISION"),
+        ("location_region", "TEXT"), ("location_precision", "TEXT"))),
+)
+
+
 def statements() -> list[str]:
-    """The DDL as separate statements (each engine runs them one by one)."""
-    return [s.strip() for s in DDL.split(";") if s.strip()]
+    """The DDL as separate statements (each engine runs them one by one), then the added columns."""
+    return [s.strip() for s in DDL.split(";") if s.strip()] + [
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}" for table, column, kind in ADDED_COLUMNS]
