@@ -135,6 +135,9 @@ def test_one_event_per_conjoined_target(pipeline):
 def test_symmetric_events_go_both_ways_and_conjoined_sources_each_act(pipeline):
     assert dyads(pipeline, "Japan and France signed a treaty on Monday.", "057") == {("JPN", "FRA"), ("FRA", "JPN")}
     assert dyads(pipeline, "Britain and France backed Kyiv.", "05") == {("GBR", "UKRGOV"), ("FRA", "UKRGOV")}
+    # the parser makes the first name a modifier of the second: still two leaders who met each other
+    text = "Kenyan President William Ruto and Somali President Hassan Sheikh Mohamud met in Nairobi."
+    assert dyads(pipeline, text, "04") == {("KENGOV", "SOMGOV"), ("SOMGOV", "KENGOV")}
 
 
 # 7. context actors ---------------------------------------------------------------------------

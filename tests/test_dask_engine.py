@@ -50,7 +50,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "d_more.jsonl").write_text("\n".join([
         json.dumps({"id": "repeat", "date": first["date"], "text": first["text"]}),  # stored already: skipped
         '{"id": "broken", "text": "Sudan\'s army said',  # cut off: a read error
-        json.dumps({"id": "iran-uk", "date": "2024-04-12", "text": SANCTIONS})]) + "\n", encoding="utf-8")
+        json.dumps({"id": "iran-uk", "date": "2024-04-12",
+                    "text": f"{SANCTIONS} In March, Britain expelled two Iranian diplomats."})]) + "\n", encoding="utf-8")
     return root
 
 

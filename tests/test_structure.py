@@ -29,6 +29,7 @@ def blocks(text: str, names: GazetteerNames) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("text, place, country, first", [
     ("NAIROBI, Kenya — Police arrested five men on Monday.", "NAIROBI, Kenya", "KEN", "Police arrested"),
     ("CUTTACK: A former chief minister was arrested.", "CUTTACK", "IND", "A former"),
+    ("NAIROBI, June 3 - Kenya and Somalia agreed on Monday to reopen their border.", "NAIROBI", "KEN", "Kenya"),
     ("WASHINGTON (Reuters) - The Pentagon said on Tuesday it would send more troops.", "WASHINGTON", "USA", "The"),
     ("GAZA CITY, Palestinian Territories: Israeli jets struck a house.", "GAZA CITY, Palestinian Territories",
      "PSE", "Israeli"),

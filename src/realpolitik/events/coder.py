@@ -478,6 +478,9 @@ class _Arguments:
         found = list(self.by_token.get(tok.i, []))
         for conj in tok.conjuncts:
             found += self.by_token.get(conj.i, [])
+        for left in tok.lefts:  # "President William Ruto and President Hassan Sheikh Mohamud", parsed
+            if left.dep_ in ("nmod", "compound") and any(c.dep_ == "cc" for c in left.children):
+                found += [m for m in self.by_token.get(left.i, []) if m not in found]  # as one noun phrase
         return _unique(found)
 
     def inside(self, tok: Token, skip: Token | None = None) -> list[Mention]:
