@@ -191,3 +191,21 @@ def test_a_weekday_is_no_misspelled_leader(pipeline):
 ])
 def test_the_receiver_of_a_gift_is_the_target(pipeline, text, root, expected):
     assert expected in dyads(pipeline, text, root)
+
+
+# pronouns: a subject-control "it" and possessives -----------------------------------------
+
+def test_it_before_a_control_adjective_is_the_actor_not_an_expletive(pipeline):
+    text = "Syria says it is willing to withdraw its troops from neighboring Lebanon."
+    assert dyads(pipeline, text, "035") == {("SYR", "LBN")}  # its own troops are no target
+    assert dyads(pipeline, "It is likely that Syria will withdraw its troops.", "08") == {("SYR", None)}
+
+
+def test_a_possessive_pronoun_gives_a_role_noun_its_country(pipeline):
+    text = "Bosnian Serbs said their forces had completed their withdrawal from the Bosnian town of Gorazde."
+    assert dyads(pipeline, text, "087") == {("SRBMIL", "BIH")}
+
+
+def test_a_collective_body_is_it(pipeline):
+    text = "The Nigerian Union of Teachers announced Thursday that it has called off a four-day strike."
+    assert {src[:3] for src, _ in dyads(pipeline, text, "082")} == {"NGA"}

@@ -199,3 +199,26 @@ def test_a_user_phrase_with_a_sense_constraint(tmp_path):
     pipe = Pipeline(lexicon_files=[mine])
     found = {e.code for e in pipe.code_text("Turkey threw down the gauntlet to Greece.", date=DAY)}
     assert "130" in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a phrasal verb with goods, a light verb with an event noun
+    ("Swiss doctors handed over 700 kg of medicine to the Red Crescent in Bam, Iran.", ("073", "CHEHLH")),
+    ("Israel and Lebanon renewed negotiations today on an Israeli troop pullback.", ("046", "ISR")),
+    # a literal object is not figurative for a cooperative verb
+    ("Workers called off the strike after talks with the government.", ("082", "LAB")),
+])
+def test_phrases_light_verbs_and_literal_objects(pipeline, text, expected):
+    assert expected in {(code, src) for src, code, _, _ in coded(pipeline, text)}
+
+
+def test_protests_with_no_named_doer_are_by_civilians_unless_background(pipeline):
+    assert ("140", "CVL") in {(c, s) for s, c, _, _ in coded(pipeline, "The protests began in June.")}
+    assert not [c for _, c, *_ in coded(pipeline, "Since the protests began, 200 people have died.") if c[:2] == "14"]
+
+
+def test_a_statement_whose_content_is_coded_is_not_also_praise(pipeline):
+    text = ("Portugal will support Turkey's efforts to become a full member of the European Community, "
+            "Portuguese President Mario Soares said on Tuesday.")
+    codes = [c for _, c, *_ in coded(pipeline, text)]
+    assert "032" in codes and "051" not in codes

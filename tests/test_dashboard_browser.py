@@ -139,7 +139,7 @@ def test_network_graph_draws_and_filters_by_date(page: Any, screenshots: Path) -
     nodes = page.locator("#network g.node")
     assert nodes.count() == 13  # twelve countries and "the West"
     assert set(page.locator("#network g.node text").all_text_contents()) >= {"Russia", "Georgia", "China", "Japan"}
-    assert page.locator("#network line.edge").count() == 9  # directed edges merged per pair of nodes
+    assert page.locator("#network line.edge").count() == 10  # directed edges merged per pair of nodes
     frame = page.locator("#network").bounding_box()
     for box in (nodes.nth(i).locator("circle").bounding_box() for i in range(nodes.count())):
         assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]

@@ -22,21 +22,37 @@ government said" is ISRGOV). With no such mention it stays country-less.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
 
+import yaml
 from spacy.tokens import Span, Token
 
 from realpolitik.types import Mention
 
 WINDOW = 3  # sentences to look back
-PERSON = {"he", "she", "him", "her"}
-THING = {"it"}
-GROUP = {"they", "them"}
-COLLECTIVE_ROLES = {"GOV", "MIL", "LEG", "JUD", "COP", "OPP", "REB", "INS", "PTY", "BUS", "MED", "IGO", "NGO", "SPY"}
-PERSON_WORDS = {"president", "minister", "leader", "chancellor", "premier", "king", "queen", "prince",
-                "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy", "general", "commander",
-                "secretary", "chairman", "governor", "mayor", "official", "diplomat", "senator", "judge",
-                "emir", "sultan", "ayatollah", "dictator", "monarch", "officer", "chief"}
 
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, Any]:
+    """The word lists of ``actors/data/coref.yaml``, validated."""
+    resource = files("realpolitik.actors") / "data" / "coref.yaml"
+    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    keys = ("pronouns", "collective_roles", "person_words", "expletive_heads", "control_adjectives")
+    missing = [k for k in keys if not isinstance(data, dict) or k not in data]
+    if missing:
+        raise ValueError(f"{resource}: missing {', '.join(missing)}")
+    return {k: frozenset(data[k]) if isinstance(data[k], list) else
+            {kind: frozenset(words) for kind, words in data[k].items()} for k in keys}
+
+
+PERSON: frozenset[str] = _words()["pronouns"]["person"]
+THING: frozenset[str] = _words()["pronouns"]["thing"]
+GROUP: frozenset[str] = _words()["pronouns"]["group"]
+COLLECTIVE_ROLES: frozenset[str] = _words()["collective_roles"]
+PERSON_WORDS: frozenset[str] = _words()["person_words"]
+_POSSESSIVES = {"its": "it", "their": "they", "his": "he", "her": "she"}  # the pronoun each stands for
 
 @dataclass
 class _Candidate:
@@ -55,7 +71,7 @@ class PronounResolver:
 
     def resolve(self, sent: Span, mentions: list[Mention]) -> list[Mention]:
         """Mentions for the sentence's subject and object pronouns; then remember this sentence's actors."""
-        mentions[:] = [self._anchor_role(m, mentions) for m in mentions]
+        mentions[:] = [self._own(sent, self._anchor_role(m, mentions), mentions) for m in mentions]
         current = [_classify(sent, m) for m in mentions]
         resolved: list[Mention] = []
         for tok in sent:
@@ -76,6 +92,23 @@ class PronounResolver:
         return resolved
 
 
+    def _own(self, sent: Span, m: Mention, mentions: list[Mention]) -> Mention:
+        """A country-less role noun with a possessive pronoun takes the pronoun's country:
+        "Bosnian Serbs said their forces had completed their withdrawal" (the Serbs' forces)."""
+        if m.kind != "role" or m.actor.country or m.actor.igo or m.token_end <= m.token_start:
+            return m
+        head = sent[m.token_start:m.token_end].root
+        poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in _POSSESSIVES), None)
+        if poss is None:
+            return m
+        pron = _POSSESSIVES[poss.lower_]
+        earlier = [_classify(sent, x) for x in mentions if x.end <= poss.idx - sent.start_char and x is not m]
+        found = _nearest(pron, [earlier] + self.history[::-1][:WINDOW], subject=True)
+        if found is None or not found.actor.country:
+            return m
+        return replace(m, actor=replace(m.actor, country=found.actor.country), confidence=m.confidence * 0.8,
+                       country_reason="earlier mention")
+
     def _anchor_role(self, m: Mention, mentions: list[Mention]) -> Mention:
         """A country-less role noun takes the country of the closest earlier actor with its role."""
         if m.kind != "role" or m.actor.country or m.actor.igo:
@@ -89,9 +122,6 @@ class PronounResolver:
         return m
 
 
-_EXPLETIVE_HEADS = frozenset({"be", "remain", "seem", "appear", "look", "happen", "become", "come"})
-
-
 def _expletive(tok: Token) -> bool:
     """An "it" that stands for no actor: "it is likely that", "it remains to be seen whether",
     "were it to come to war"."""
@@ -100,10 +130,11 @@ def _expletive(tok: Token) -> bool:
     if tok.dep_ == "expl":
         return True
     head = tok.head
-    if head.lemma_.lower() not in _EXPLETIVE_HEADS:
+    if head.lemma_.lower() not in _words()["expletive_heads"]:
         return False
     clauses = [c for c in head.children if c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > tok.i]
     predicates = [c for c in head.children if c.dep_ in ("acomp", "attr") and c.i > tok.i
+                  and c.lemma_.lower() not in _words()["control_adjectives"]  # "it is willing to withdraw"
                   and any(g.dep_ in ("ccomp", "xcomp") for g in c.children)]
     return bool(clauses or predicates)
 

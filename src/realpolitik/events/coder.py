@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from typing import Iterable
+from typing import Collection, Iterable
 
 from spacy.tokens import Span, Token
 
@@ -111,7 +111,8 @@ class EventCoder:
                 continue  # "telephoned Kozyrev to discuss ...": the call is the consultation
             if not sources:
                 continue
-            targets = [t for t in targets if t.actor.role not in trig.not_target_roles]
+            targets = [t for t in targets if t.actor.role not in trig.not_target_roles
+                       and not _own_forces(t, sources, sent)]
             if not targets and trig.code.startswith(self.rules.location_target_roots):
                 targets = self._place_target(tok, sentence)  # "lifted a curfew in Montenegro"
             if trig.requires_target and not targets:
@@ -119,7 +120,8 @@ class EventCoder:
             modality, cue = detect_modality(tok)
             modality, cue = _embedding_modality(tok, verbal, modality, cue)
             if trig.code == _PLAIN_STATEMENT and tok.pos_ in ("VERB", "AUX"):
-                said = self._statements(sentence, document, tok, trig, sources, targets, by_token, modality, cue)
+                said = self._statements(sentence, document, tok, trig, sources, targets, by_token, modality, cue,
+                                        coded=set(verbal) - {tok.i})
                 if said:  # "Pyne said the new leadership was a poor choice": criticism, not a plain statement
                     events += said
                     continue
@@ -156,6 +158,7 @@ class EventCoder:
                                       and fold.governor.pos_ in ("VERB", "AUX") else [])
         if not sources:
             return []
+        targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
         if fold.governor is not None:
             modality, cue = detect_modality(fold.governor)
         elif fold.reporter is not None:
@@ -177,11 +180,11 @@ class EventCoder:
 
     def _statements(self, sentence: Sentence, document: Document, tok: Token, trig: Trigger,
                     sources: list[Mention], targets: list[Mention], by_token: ByToken, modality: Modality,
-                    cue: str | None) -> list[Event]:
+                    cue: str | None, coded: Collection[int] = ()) -> list[Event]:
         """A plain statement whose content criticises, praises or forecasts, as that event (events/statements.py)."""
         out = []
         for src in sources:
-            found = classify(tok, default_cues(), lambda t: by_token.get(t.i, []), src)
+            found = classify(tok, default_cues(), lambda t: by_token.get(t.i, []), src, coded)
             if found is None:
                 return []
             code, about = found
@@ -222,6 +225,7 @@ class EventCoder:
                   trig: Trigger) -> list[Event]:
         """The action coded on its own, with the modality its context gives it."""
         sources, targets = args.noun_roles(act, trig) if act.pos_ == "NOUN" else args.verb_roles(act, trig)
+        targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
         modality, cue = detect_modality(act)
         return [self._event(sentence, document, act, trig, trig.code, src, tgt, modality, cue)
                 for src, tgt in self._pairs(trig, sources, targets, modality)]
@@ -262,8 +266,9 @@ class EventCoder:
                 if trig.passive_only and not (_is_passive(tok) or _reduced_relative(tok)):
                     continue
                 obj = next((o for o in objects if o.lemma_.lower() in trig.objects), None)
-                if any(self._figurative(o) for o in ([obj] if obj is not None else
-                                                     [c for c in tok.children if c.dep_ == "dobj"])):
+                if codebook.lookup(trig.code).quad_class >= 3 and any(  # "called off a strike" is literal
+                        self._figurative(o) for o in ([obj] if obj is not None else
+                                                      [c for c in tok.children if c.dep_ == "dobj"])):
                     continue  # "launched a sales offensive", "fought a war of words"
                 found.append((tok, trig, obj))
             elif tok.pos_ == "NOUN":
@@ -469,6 +474,9 @@ class _Arguments:
                 and governor.lemma_.lower() in self.rules.light_verbs):
             sources = self.subject(governor)
         targets = self.prep_actors(noun, trig.target_preps or self.rules.noun_target_preps)
+        role = self.rules.implicit_role(trig.code, noun=True)
+        if not sources and role is not None:
+            sources = [self.implicit_actor(noun, role)]  # "the protests began in June"
         source_ids = {id(s) for s in sources}
         return _unique(sources), _unique([t for t in targets if id(t) not in source_ids])
 
@@ -615,6 +623,9 @@ def _background(tok: Token, rules: CodingRules) -> bool:
     """
     if tok.dep_ == "amod" and tok.tag_ == "VBN" and tok.i < tok.head.i:
         return True
+    if (tok.pos_ == "NOUN" and tok.dep_ == "nsubj" and tok.head.dep_ == "advcl"
+            and any(c.dep_ == "mark" and c.lower_ in rules.background_preps for c in tok.head.children)):
+        return True  # "since the protests began": the clause names a time
     if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or tok.head.dep_ != "prep":
         return False
     prep = tok.head
@@ -676,6 +687,15 @@ def _agentless(verb: Token) -> Mention:
     start = verb.idx - sent.start_char
     return Mention(start=start, end=start, text="", actor=Actor(name="unknown"), kind="agentless",
                    token_start=verb.i - sent.start, token_end=verb.i - sent.start, confidence=0.3)
+
+
+def _own_forces(target: Mention, sources: list[Mention], sent: Span) -> bool:
+    """"Syria will withdraw its troops": the source's own forces are what it moves, not a target."""
+    if target.actor.role != "MIL" or target.token_end <= target.token_start:
+        return False
+    head = sent[target.token_start:target.token_end].root
+    return (any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children)
+            and any(s.actor.country == target.actor.country and s.actor.role != "MIL" for s in sources))
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:

@@ -27,7 +27,8 @@ _CODE_LISTS = ("symmetric_codes", "addressed_codes", "location_target_roots")
 DEPENDENCY_LABELS = frozenset("""ROOT acl acomp advcl advmod agent amod appos attr aux auxpass case cc ccomp compound conj
     csubj csubjpass dative dep det dobj expl intj mark meta neg nmod npadvmod nsubj nsubjpass nummod oprd parataxis pcomp
     pobj poss preconj predet prep prt punct quantmod relcl xcomp""".split())
-KEYS = frozenset({*_DEP_LISTS, *_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, "agentless_quad_classes", "implicit_actors"})
+_ACTOR_LISTS = ("implicit_actors", "implicit_noun_actors")
+KEYS = frozenset({*_DEP_LISTS, *_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, *_ACTOR_LISTS, "agentless_quad_classes"})
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,16 @@ class CodingRules:
     attribution_phrases: tuple[str, ...]
     symmetric_codes: tuple[str, ...]
     implicit_actors: tuple[tuple[str, str], ...]  # (code prefix, role), longest prefix first
+    implicit_noun_actors: tuple[tuple[str, str], ...]  # the same for event nouns ("the protests began")
     addressed_codes: tuple[str, ...]
     location_target_roots: tuple[str, ...]
     agentless_quad_classes: frozenset[int]
 
-    def implicit_role(self, code: str) -> str | None:
-        """The role that does a passive event of this code when the text names no one (arrests: police)."""
-        return next((role for prefix, role in self.implicit_actors if code.startswith(prefix)), None)
+    def implicit_role(self, code: str, noun: bool = False) -> str | None:
+        """The role that does a passive event (or, with ``noun``, an event noun) of this code when the
+        text names no one: arrests are by the police, protests by civilians."""
+        table = self.implicit_noun_actors if noun else self.implicit_actors
+        return next((role for prefix, role in table if code.startswith(prefix)), None)
 
     def symmetric(self, code: str) -> bool:
         """Whether events of this code go both ways (a prefix of it is listed)."""
@@ -93,8 +97,8 @@ class CodingRules:
                    background_phrases=tuple(dict.fromkeys(merged["background_phrases"])),
                    attribution_phrases=tuple(dict.fromkeys(merged["attribution_phrases"])),
                    symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
-                   implicit_actors=tuple(sorted({(i["code"], i["role"]) for i in merged["implicit_actors"]},
-                                                key=lambda pair: -len(pair[0]))),
+                   **{k: tuple(sorted({(i["code"], i["role"]) for i in merged[k]}, key=lambda pair: -len(pair[0])))
+                      for k in _ACTOR_LISTS},
                    addressed_codes=tuple(dict.fromkeys(merged["addressed_codes"])),
                    location_target_roots=tuple(dict.fromkeys(merged["location_target_roots"])),
                    agentless_quad_classes=frozenset(merged["agentless_quad_classes"]))
@@ -113,9 +117,9 @@ def _check(key: str, item: Any, where: str) -> None:
     elif key in _CODE_LISTS:
         if not (isinstance(item, str) and (codebook.is_valid(item) or codebook.is_valid(item[:2]))):
             raise ValueError(f"{where}: {item!r} is not a quoted CAMEO code or prefix")
-    elif key == "implicit_actors":
+    elif key in _ACTOR_LISTS:
         if not (isinstance(item, dict) and set(item) == {"code", "role"} and isinstance(item["code"], str)
-                and codebook.is_valid(item["code"]) and isinstance(item["role"], str) and len(item["role"]) == 3):
+                and (codebook.is_valid(item["code"]) or codebook.is_valid(item["code"][:2])) and isinstance(item["role"], str) and len(item["role"]) == 3):
             raise ValueError(f"{where}: {item!r} must be {{code: <CAMEO code>, role: <role code>}}")
     elif not (isinstance(item, int) and 1 <= item <= 4):
         raise ValueError(f"{where}: {item!r} is not a QuadClass (1-4)")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 import yaml
 from spacy.tokens import Token
@@ -83,12 +83,17 @@ def predicate(tokens: list[Token]) -> list[Token]:
 
 
 def classify(trigger: Token, cues: StatementCues, actors_at: Callable[[Token], list[Mention]],
-             speaker: Mention) -> tuple[str, Mention | None] | None:
-    """(CAMEO code, target mention or None) for a statement whose content evaluates, else None."""
+             speaker: Mention, coded: Collection[int] = ()) -> tuple[str, Mention | None] | None:
+    """(CAMEO code, target mention or None) for a statement whose content evaluates, else None.
+
+    ``coded`` holds the token indices of triggers coded as events of their own: "Portugal will
+    support Turkey's bid, Soares said" is the support, not also praise.
+    """
     tokens = content(trigger)
     if not tokens:
         return None
-    found = _categories(predicate(tokens), cues)  # what is said of the subject, not any word in passing
+    said = [t for t in predicate(tokens) if t.i not in coded]
+    found = _categories(said, cues)  # what is said of the subject, not any word in passing
     if not found:
         return None
     about = next((m for t in tokens for m in actors_at(t) if m.actor.code != speaker.actor.code), None)
