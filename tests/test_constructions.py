@@ -222,3 +222,16 @@ def test_a_statement_whose_content_is_coded_is_not_also_praise(pipeline):
             "Portuguese President Mario Soares said on Tuesday.")
     codes = [c for _, c, *_ in coded(pipeline, text)]
     assert "032" in codes and "051" not in codes
+
+
+def test_an_event_noun_between_two_parties_goes_both_ways(pipeline):
+    found = {(s, c, t) for s, c, t, _ in coded(pipeline, "The meeting between Bush and Blair occurred on April 16.")}
+    assert {("USAGOV", "040", "GBRGOV"), ("GBRGOV", "040", "USAGOV")} <= found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Iran described the sanctions of the United States as illegal.", ("IRN", "111", "USA")),
+    ("China branded the Japanese visit a provocation.", ("CHN", "111", "JPN")),
+])
+def test_calling_something_a_name_is_a_statement_read_for_its_content(pipeline, text, expected):
+    assert expected in {(s, c, t) for s, c, t, _ in coded(pipeline, text)}

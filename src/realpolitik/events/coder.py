@@ -261,6 +261,8 @@ class EventCoder:
                 particle = _particle(tok)
                 objects = list(_objects(tok))
                 trig = self.lexicon.match_verb(tok.lemma_.lower(), particle, [o.lemma_.lower() for o in objects])
+                if default_cues().names(tok) and (trig is None or trig.code[:2] in ("01", "02")):
+                    trig = Trigger(lemma=tok.lemma_.lower(), pos="VERB", code=_PLAIN_STATEMENT)  # "called it a mistake"
                 if trig is None:
                     continue
                 if trig.passive_only and not (_is_passive(tok) or _reduced_relative(tok)):
@@ -474,6 +476,10 @@ class _Arguments:
                 and governor.lemma_.lower() in self.rules.light_verbs):
             sources = self.subject(governor)
         targets = self.prep_actors(noun, trig.target_preps or self.rules.noun_target_preps)
+        if not sources:  # "the meeting between Bush and Blair", "a battle between tribesmen and al-Qaeda"
+            sides = _unique(self.prep_actors(noun, self.rules.participant_preps))
+            if len(sides) > 1:
+                return sides, sides  # each side acts on the other (_pairs never pairs one with itself)
         role = self.rules.implicit_role(trig.code, noun=True)
         if not sources and role is not None:
             sources = [self.implicit_actor(noun, role)]  # "the protests began in June"

@@ -19,7 +19,7 @@ import yaml
 from realpolitik.events import codebook
 
 _DEP_LISTS = ("subject_deps", "passive_source_deps", "passive_target_deps", "object_deps", "noun_source_deps")
-_WORD_LISTS = ("default_target_preps", "noun_target_preps", "locative_preps", "light_verbs", "object_control",
+_WORD_LISTS = ("default_target_preps", "noun_target_preps", "participant_preps", "locative_preps", "light_verbs", "object_control",
                "background_preps", "noun_carriers", "force_nouns", "receiving_verbs")
 _PHRASE_LISTS = ("background_phrases", "attribution_phrases")
 _CODE_LISTS = ("symmetric_codes", "addressed_codes", "location_target_roots")
@@ -42,6 +42,7 @@ class CodingRules:
     noun_source_deps: tuple[str, ...]
     default_target_preps: tuple[str, ...]
     noun_target_preps: tuple[str, ...]
+    participant_preps: tuple[str, ...]
     locative_preps: frozenset[str]
     light_verbs: frozenset[str]
     object_control: frozenset[str]
@@ -87,6 +88,7 @@ class CodingRules:
         deps = {k: tuple(dict.fromkeys(merged[k])) for k in _DEP_LISTS}
         return cls(**deps, default_target_preps=tuple(dict.fromkeys(merged["default_target_preps"])),
                    noun_target_preps=tuple(dict.fromkeys(merged["noun_target_preps"])),
+                   participant_preps=tuple(dict.fromkeys(merged["participant_preps"])),
                    locative_preps=frozenset(merged["locative_preps"]),
                    light_verbs=frozenset(merged["light_verbs"]),
                    object_control=frozenset(merged["object_control"]),

@@ -32,9 +32,19 @@ class StatementCues:
 
     words: dict[str, frozenset[str]]
     phrases: dict[str, tuple[tuple[str, ...], ...]]
+    naming_verbs: frozenset[str] = frozenset()
+
+    def names(self, verb: Token) -> bool:
+        """Whether the verb says what its object is: "called the plan a mistake", "described it as illegal"
+        (also parsed as a clause: "considered [the intrusion an act of provocation]")."""
+        return verb.lemma_.lower() in self.naming_verbs and (
+            bool(_naming_predicate(verb)) or any(c.dep_ == "ccomp" for c in verb.children))
 
     @classmethod
     def from_data(cls, data: dict[str, object], name: str = "statements.yaml") -> StatementCues:
+        naming = data.get("naming_verbs", [])
+        if not (isinstance(naming, list) and all(isinstance(w, str) and w == w.lower() for w in naming)):
+            raise ValueError(f"{name}: 'naming_verbs' must be a list of lower-case verbs")
         words, phrases = {}, {}
         for category in CATEGORIES:
             items = data.get(category)
@@ -42,7 +52,7 @@ class StatementCues:
                 raise ValueError(f"{name}: {category!r} must be a list of lower-case words")
             words[category] = frozenset(w for w in items if " " not in w)
             phrases[category] = tuple(tuple(w.split()) for w in items if " " in w)
-        return cls(words, phrases)
+        return cls(words, phrases, frozenset(naming))
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +69,10 @@ def content(trigger: Token) -> list[Token]:
     clauses = [c for c in trigger.children if c.dep_ in ("ccomp", "xcomp", "parataxis")]
     if clauses:
         return sorted((t for c in clauses for t in c.subtree), key=lambda t: t.i)
+    named = _naming_predicate(trigger)  # "called its coverage outrageous": the object and what it is called
+    if named:
+        objects = [c for c in trigger.children if c.dep_ == "dobj" and c not in named]
+        return sorted((t for c in [*objects, *named] for t in c.subtree), key=lambda t: t.i)
     sent = trigger.sent
     inside, quoted = False, []
     for tok in sent:
@@ -68,6 +82,15 @@ def content(trigger: Token) -> list[Token]:
         if inside:
             quoted.append(tok)
     return quoted
+
+
+def _naming_predicate(verb: Token) -> list[Token]:
+    """What a verb calls its object: an object predicate ("called it a mistake"), an "as" phrase
+    ("described the sanctions as illegal"), or a second object ("branded the visit a provocation")."""
+    found = [c for c in verb.children if c.dep_ == "oprd"]
+    found += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"]
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    return found or objects[1:]
 
 
 def predicate(tokens: list[Token]) -> list[Token]:
