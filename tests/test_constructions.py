@@ -225,8 +225,8 @@ def test_a_statement_whose_content_is_coded_is_not_also_praise(pipeline):
 
 
 def test_an_event_noun_between_two_parties_goes_both_ways(pipeline):
-    found = {(s, c, t) for s, c, t, _ in coded(pipeline, "The meeting between Bush and Blair occurred on April 16.")}
-    assert {("USAGOV", "040", "GBRGOV"), ("GBRGOV", "040", "USAGOV")} <= found
+    found = {(s, c, t) for s, c, t, _ in coded(pipeline, "Talks between Israel and Hamas resumed in Cairo.")}
+    assert {("ISR", "040", "PSEINS"), ("PSEINS", "040", "ISR")} <= found
 
 
 @pytest.mark.parametrize("text, expected", [
