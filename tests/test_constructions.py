@@ -104,6 +104,9 @@ def test_constructions_are_validated():
     ("The army demonstrated its resolve to defend the capital.", "14"),
     ("The refugees returned home on Sunday.", "08"),  # return is 084 only for people or goods returned
     ("The Cold War shaped the region for decades.", "19"),
+    ("Throughout his tenure, Ridge fought a losing battle with the FBI for jurisdiction.", "19"),
+    ("President Bush received a bachelor's degree in history from Yale University in 1968.", "04"),
+    ("Ghanaian authorities deported 168 Liberians for traveling without proper documents.", "04"),
 ])
 def test_figurative_and_constrained_senses_give_no_event_of_that_kind(pipeline, text, root):
     assert not [e for e in events(pipeline, text) if e.root_code == root], coded(pipeline, text)
