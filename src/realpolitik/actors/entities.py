@@ -274,6 +274,8 @@ class EntityActors:
         inside = next((by_token[i] for i in range(ent.start, ent.end) if i in by_token
                        and by_token[i].kind in _COUNTRY_KINDS and by_token[i].actor.country), None)
         owner = inside or _owner_before(doc, ent.start, by_token)
+        country: str | None
+        reason: str | None
         if owner is not None:
             country, reason = owner.actor.country, "modifier"
         else:

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from spacy.language import Language
@@ -95,9 +96,10 @@ class ActorMatcher:
         self._names_exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._names_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._role_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._names_exact.add("NAME", list(nlp.tokenizer.pipe(self._exact)))
-        self._names_lower.add("NAME", list(nlp.tokenizer.pipe(self._lower)))
-        self._role_matcher.add("ROLE", list(nlp.tokenizer.pipe(self._roles)))
+        tokenizer: Any = nlp.tokenizer  # spaCy types it as a plain callable; it is a Tokenizer with pipe()
+        self._names_exact.add("NAME", list(tokenizer.pipe(self._exact)))
+        self._names_lower.add("NAME", list(tokenizer.pipe(self._lower)))
+        self._role_matcher.add("ROLE", list(tokenizer.pipe(self._roles)))
         # one-word names for fuzzy matching: lower-case form -> the exact form to look up
         self._fuzzy = {form.lower(): form for form, entries in self._exact.items()
                        if " " not in form and len(form) >= FUZZY_MIN_LENGTH
@@ -162,7 +164,7 @@ class ActorMatcher:
         for doc in docs:
             for hit in self._doc_name_hits(doc, lowercase_text):
                 entry = next((e for e in hit.entries if e.kind in _PLACE_KINDS and e.country), None)
-                if entry is not None:
+                if entry is not None and entry.country:
                     counts[entry.country] += 1
         return counts
 
@@ -233,6 +235,7 @@ class ActorMatcher:
         leaders = [e for e in entries if e.kind == "leader"]
         others = [e for e in entries if e.kind != "leader" and e.valid_on(when)]
         confidence = 1.0
+        entry: Entry | None
         if others:
             entry = others[0]
         elif leaders:
@@ -244,12 +247,12 @@ class ActorMatcher:
         else:
             return None
         role = entry.role
-        tenure = None
-        out_of_office = entry.kind == "leader" and entry.end is not None and (when or date.today()) > entry.end
-        if out_of_office:
+        tenure: tuple[date | None, date, str] | None = None
+        end = entry.end
+        if entry.kind == "leader" and end is not None and (when or date.today()) > end:
             role = "ELI"  # a former leader: still of that country, no longer its government
             if not self.entities.former(doc, hit.start):  # "Stalin" acted in office; "the late Stalin" did not
-                tenure = (entry.start or entry.end, entry.end, entry.role or "GOV")
+                tenure = (entry.start or end, end, entry.role or "GOV")
         actor = Actor(country=entry.country, role=role, igo=entry.igo, name=entry.name)
         span = doc[hit.start:hit.end]
         mention = _mention(sent, span, actor, entry.kind, confidence)

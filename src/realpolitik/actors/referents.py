@@ -172,7 +172,7 @@ class Referents:
 
     def _neighbours(self, sent: Span, taken: set[int], names: list[Mention],
                     ctx: DocumentContext) -> list[Mention]:
-        found = []
+        found: list[Mention] = []
         countries = [c for c, _ in ctx.countries.most_common()]
         if len(countries) != 2:
             return found

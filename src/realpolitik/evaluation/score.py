@@ -219,7 +219,7 @@ def predicted_items(events: Iterable[Event], scheme: str) -> list[Item]:
     for e in events:
         if e.plover_type is None:  # a plain statement: PLOVER has no type for it
             continue
-        key = (e.sentence_index, tuple(e.trigger_span), e.plover_type)
+        key = (e.sentence_index, (e.trigger_span[0], e.trigger_span[1]), e.plover_type)
         codes.setdefault(key, set()).add(e.code)
         item = merged.setdefault(key, Item({"type": e.plover_type}, (), (), e.confidence))
         src, tgt = actor_key(e.source), actor_key(e.target)

@@ -99,11 +99,16 @@ class CodingRules:
                    background_phrases=tuple(dict.fromkeys(merged["background_phrases"])),
                    attribution_phrases=tuple(dict.fromkeys(merged["attribution_phrases"])),
                    symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
-                   **{k: tuple(sorted({(i["code"], i["role"]) for i in merged[k]}, key=lambda pair: -len(pair[0])))
-                      for k in _ACTOR_LISTS},
+                   implicit_actors=_by_prefix(merged["implicit_actors"]),
+                   implicit_noun_actors=_by_prefix(merged["implicit_noun_actors"]),
                    addressed_codes=tuple(dict.fromkeys(merged["addressed_codes"])),
                    location_target_roots=tuple(dict.fromkeys(merged["location_target_roots"])),
                    agentless_quad_classes=frozenset(merged["agentless_quad_classes"]))
+
+
+def _by_prefix(items: list[dict[str, str]]) -> tuple[tuple[str, str], ...]:
+    """(code prefix, role) pairs, longest prefix first."""
+    return tuple(sorted({(i["code"], i["role"]) for i in items}, key=lambda pair: -len(pair[0])))
 
 
 def _check(key: str, item: Any, where: str) -> None:

@@ -24,6 +24,7 @@ Otherwise an event has the story's (publication) date.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import datetime as dt
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -48,7 +49,7 @@ class NarrativeTime:
         if paragraph != self.paragraph:
             self.paragraph, self.date = paragraph, None
 
-    def read(self, sentence: Span, main: ResolvedDate, doc_date: date | None) -> None:
+    def read(self, sentence: Span, main: ResolvedDate, doc_date: dt.date | None) -> None:
         """Update from a sentence: an explicit historical date sets it, a present-tense frame clears it."""
         if main.source in ("sentence", "context") and _historical(main, doc_date):
             self.date = main

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+import datetime as dt
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib.resources import files
@@ -131,7 +132,7 @@ class ResolvedDate:
     source: str  # "sentence", "document", "context", "tenure" or "none"
     text: str | None  # the expression used ("in September 2012")
     granularity: str  # "day" | "month" | "year" | "decade" | "none"
-    end: date | None = None  # the last day of a stretch of time: "from 1979 to 1989", "under Brezhnev"
+    end: dt.date | None = None  # the last day of a stretch of time: "from 1979 to 1989", "under Brezhnev"
 
 
 @dataclass(frozen=True)
