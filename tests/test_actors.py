@@ -209,3 +209,12 @@ def test_a_possessive_pronoun_gives_a_role_noun_its_country(pipeline):
 def test_a_collective_body_is_it(pipeline):
     text = "The Nigerian Union of Teachers announced Thursday that it has called off a four-day strike."
     assert {src[:3] for src, _ in dyads(pipeline, text, "082")} == {"NGA"}
+
+
+def test_generic_people_take_the_country_of_the_events_place(pipeline):
+    [arrest] = [e for e in code(pipeline, "Russia said protesters were arrested in Moscow and Kyiv.")[1]
+                if e.code == "173"]
+    assert (arrest.target.code, arrest.target_country_reason) == ("RUSCVL", "place")
+    [arrest] = [e for e in code(pipeline, "Kenyan police said. Police arrested 20 protesters in Kampala.")[1]
+                if e.code == "173"]
+    assert arrest.target.code == "UGACVL" and arrest.source.code == "KENCOP"  # named police keep theirs

@@ -238,3 +238,13 @@ def test_an_event_noun_between_two_parties_goes_both_ways(pipeline):
 ])
 def test_calling_something_a_name_is_a_statement_read_for_its_content(pipeline, text, expected):
     assert expected in {(s, c, t) for s, c, t, _ in coded(pipeline, text)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("On November 8, an Israeli shell killed 19 civilians in Beit Hanoun.", ("ISR", "194")),
+    ("Al-Jazeera's news bureau in Kabul was destroyed by a U.S. missile.", ("USA", "195")),
+    ("A car bomb killed six Iraqi policemen in Baghdad.", ("---", "183")),
+    ("Israeli troops killed two militants.", ("ISRMIL", "1823")),  # people, not a weapon: the plain code
+])
+def test_a_weapon_as_the_doer_gives_the_code_of_how_it_was_done(pipeline, text, expected):
+    assert expected in {(s, c) for s, c, _, _ in coded(pipeline, text)}

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field, replace
 from realpolitik.types import Mention
 
 # Why an actor has its country: read in the name itself, in a modifier of the phrase, from the
-# organisation a person belongs to, from an earlier mention, from the dateline, from the article.
-COUNTRY_REASONS = ("name", "modifier", "organisation", "earlier mention", "dateline", "article")
+# organisation a person belongs to, from an earlier mention, from the place of the event, from the
+# dateline, from the article.
+COUNTRY_REASONS = ("name", "modifier", "organisation", "earlier mention", "place", "dateline", "article")
+INFERRED_REASONS = ("dateline", "article")  # a guess from the story, which the event's own place overrides
 
 
 @dataclass

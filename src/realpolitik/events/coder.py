@@ -35,7 +35,7 @@ from typing import Collection, Iterable
 
 from spacy.tokens import Span, Token
 
-from realpolitik.actors.context import DocumentContext
+from realpolitik.actors.context import INFERRED_REASONS, DocumentContext
 from realpolitik.events import codebook
 from realpolitik.events.constructions import Fold, bare_demands, find_folds
 from realpolitik.events.lexicon import Lexicon, Trigger
@@ -125,6 +125,7 @@ class EventCoder:
                 if said:  # "Pyne said the new leadership was a poor choice": criticism, not a plain statement
                     events += said
                     continue
+            trig = self._by_weapon(tok, trig)  # "an Israeli shell killed 19 civilians": artillery fire
             for src, tgt in self._pairs(trig, sources, targets, modality):
                 events.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
                 if trig.reverse_code and tgt is not None:  # "visited" -> the host hosts
@@ -251,6 +252,17 @@ class EventCoder:
 
     # -- triggers ---------------------------------------------------------------
 
+    def _by_weapon(self, verb: Token, trig: Trigger) -> Trigger:
+        """The entry with the code of the weapon that is the verb's doer (``weapon_codes``), if any."""
+        if verb.pos_ not in ("VERB", "AUX") or not trig.code.startswith(self.rules.weapon_roots):
+            return trig
+        doers = [c for c in verb.children if c.dep_ in self.rules.subject_deps]
+        doers += [g for c in verb.children if c.dep_ in self.rules.passive_source_deps
+                  for g in c.children if g.dep_ == "pobj"]
+        code = next((self.rules.weapon_codes[d.lemma_.lower()] for d in doers
+                     if d.lemma_.lower() in self.rules.weapon_codes), None)
+        return replace(trig, code=code, reverse_code=None) if code else trig
+
     def _triggers(self, sent: Span) -> list[tuple[Token, Trigger, Token | None]]:
         """(trigger token, lexicon entry, the object noun the entry required or None)."""
         found = []
@@ -304,6 +316,8 @@ class EventCoder:
         t_start = min(t.idx for t in trigger_tokens) - sent.start_char
         t_end = max(t.idx + len(t.text) for t in trigger_tokens) - sent.start_char
         place = locate(tok, sentence, {id(src), id(tgt)}, self.rules.locative_preps)
+        if place is not None and place.country:  # "19 civilians in Beit Hanoun" are of the place's country
+            src, tgt = _placed(src, place.country), _placed(tgt, place.country) if tgt else None
         agentless = src.kind == "agentless"
         when = sentence.time.for_trigger(tok, statement=entry.root == "01") if sentence.time is not None else ResolvedDate(
             sentence.date, sentence.date_source, sentence.date_text, sentence.date_precision or "none")
@@ -693,6 +707,14 @@ def _agentless(verb: Token) -> Mention:
     start = verb.idx - sent.start_char
     return Mention(start=start, end=start, text="", actor=Actor(name="unknown"), kind="agentless",
                    token_start=verb.i - sent.start, token_end=verb.i - sent.start, confidence=0.3)
+
+
+def _placed(m: Mention, country: str) -> Mention:
+    """A generic actor whose country was only guessed from the story takes the event's place's country."""
+    guessed = m.country_reason in INFERRED_REASONS or (m.actor.country is None and m.kind in ("role", "implicit"))
+    if not guessed or m.actor.role not in ("CVL", "COP") or m.actor.igo or m.actor.country == country:
+        return m
+    return replace(m, actor=replace(m.actor, country=country), country_reason="place")
 
 
 def _own_forces(target: Mention, sources: list[Mention], sent: Span) -> bool:

@@ -22,13 +22,14 @@ _DEP_LISTS = ("subject_deps", "passive_source_deps", "passive_target_deps", "obj
 _WORD_LISTS = ("default_target_preps", "noun_target_preps", "participant_preps", "locative_preps", "light_verbs", "object_control",
                "background_preps", "noun_carriers", "force_nouns", "receiving_verbs")
 _PHRASE_LISTS = ("background_phrases", "attribution_phrases")
-_CODE_LISTS = ("symmetric_codes", "addressed_codes", "location_target_roots")
+_CODE_LISTS = ("symmetric_codes", "addressed_codes", "location_target_roots", "weapon_roots")
 # The dependency labels of the English parser (ClearNLP style, as spaCy's en_core_web models use).
 DEPENDENCY_LABELS = frozenset("""ROOT acl acomp advcl advmod agent amod appos attr aux auxpass case cc ccomp compound conj
     csubj csubjpass dative dep det dobj expl intj mark meta neg nmod npadvmod nsubj nsubjpass nummod oprd parataxis pcomp
     pobj poss preconj predet prep prt punct quantmod relcl xcomp""".split())
 _ACTOR_LISTS = ("implicit_actors", "implicit_noun_actors")
-KEYS = frozenset({*_DEP_LISTS, *_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, *_ACTOR_LISTS, "agentless_quad_classes"})
+KEYS = frozenset({*_DEP_LISTS, *_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, *_ACTOR_LISTS, "agentless_quad_classes",
+                  "weapon_codes"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class CodingRules:
     implicit_noun_actors: tuple[tuple[str, str], ...]  # the same for event nouns ("the protests began")
     addressed_codes: tuple[str, ...]
     location_target_roots: tuple[str, ...]
+    weapon_roots: tuple[str, ...]
+    weapon_codes: dict[str, str]  # weapon lemma -> the code of an act done with it
     agentless_quad_classes: frozenset[int]
 
     def implicit_role(self, code: str, noun: bool = False) -> str | None:
@@ -103,6 +106,8 @@ class CodingRules:
                    implicit_noun_actors=_by_prefix(merged["implicit_noun_actors"]),
                    addressed_codes=tuple(dict.fromkeys(merged["addressed_codes"])),
                    location_target_roots=tuple(dict.fromkeys(merged["location_target_roots"])),
+                   weapon_roots=tuple(dict.fromkeys(merged["weapon_roots"])),
+                   weapon_codes={w: i["code"] for i in merged["weapon_codes"] for w in i["weapons"]},
                    agentless_quad_classes=frozenset(merged["agentless_quad_classes"]))
 
 
@@ -128,6 +133,11 @@ def _check(key: str, item: Any, where: str) -> None:
         if not (isinstance(item, dict) and set(item) == {"code", "role"} and isinstance(item["code"], str)
                 and (codebook.is_valid(item["code"]) or codebook.is_valid(item["code"][:2])) and isinstance(item["role"], str) and len(item["role"]) == 3):
             raise ValueError(f"{where}: {item!r} must be {{code: <CAMEO code>, role: <role code>}}")
+    elif key == "weapon_codes":
+        if not (isinstance(item, dict) and set(item) == {"weapons", "code"} and isinstance(item["code"], str)
+                and codebook.is_valid(item["code"]) and isinstance(item["weapons"], list)
+                and all(isinstance(w, str) and w == w.lower() and " " not in w for w in item["weapons"])):
+            raise ValueError(f"{where}: {item!r} must be {{weapons: [<lower-case lemma>, ...], code: <CAMEO code>}}")
     elif not (isinstance(item, int) and 1 <= item <= 4):
         raise ValueError(f"{where}: {item!r} is not a QuadClass (1-4)")
 
