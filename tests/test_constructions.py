@@ -248,3 +248,11 @@ def test_calling_something_a_name_is_a_statement_read_for_its_content(pipeline, 
 ])
 def test_a_weapon_as_the_doer_gives_the_code_of_how_it_was_done(pipeline, text, expected):
     assert expected in {(s, c) for s, c, _, _ in coded(pipeline, text)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Iran to hold talks with EU on nuclear programme", ("IRN", "036", "IGOEUR")),
+    ("Russia to withdraw troops from Georgia", ("RUS", "0356", "GEO")),
+])
+def test_a_headlines_to_infinitive_is_a_stated_plan_like_will(pipeline, text, expected):
+    assert expected in {(s, c, t) for s, c, t, _ in coded(pipeline, text)}

@@ -208,16 +208,25 @@ def _auxiliary(tok: Token, code: str, quad: int, constructions: Constructions) -
     if tok.pos_ not in ("VERB", "AUX"):
         return None
     auxes = [c for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"]
+    if not auxes and _headline_infinitive(tok):
+        auxes = [c for c in tok.children if c.dep_ == "aux" and c.tag_ == "TO"]
     if not auxes:
         return None
     aux = auxes[0]
     negated = any(c.dep_ == "neg" for c in tok.children)
     reporter = tok.head if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in constructions.reporting_verbs else None
-    family = constructions.family_of_auxiliary(aux.lower_, quad, reporter is not None, negated)
+    word = "will" if aux.tag_ == "TO" else aux.lower_  # "Russia to withdraw troops": "Russia will withdraw"
+    family = constructions.family_of_auxiliary(word, quad, reporter is not None, negated)
     if family is None:
         return None
     folded = family.code_for(code)
     return Fold(family, folded, tok, None, aux, reporter) if folded else None
+
+
+def _headline_infinitive(tok: Token) -> bool:
+    """A headline's "X to VERB" ("Russia to withdraw troops from Georgia"): the news of a plan."""
+    return (tok.dep_ == "ROOT" and tok.tag_ == "VB" and any(c.dep_ == "nsubj" for c in tok.children)
+            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children))
 
 
 def bare_demands(sentence: Iterable[Token], taken: set[int], constructions: Constructions) -> list[Fold]:
