@@ -28,7 +28,8 @@ def test_words_stay_words_and_dates_stay_text(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text, message", [
     ("countries: [iso3: ABC\n", r"mine\.yaml: invalid YAML"),
     ("- a list\n- not a mapping\n", r"mine\.yaml: expected a mapping with keys countries, leaders"),
-    ("countries: []\nkingdoms: []\n", r"mine\.yaml: unknown top-level key\(s\) \['kingdoms'\]; allowed: countries, leaders"),
+    ("countries: []\nkingdoms: []\n",
+     r"mine\.yaml: unknown top-level key\(s\) \['kingdoms'\]; allowed: countries, leaders"),
 ])
 def test_a_bad_file_is_named(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):

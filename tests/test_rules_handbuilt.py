@@ -254,7 +254,8 @@ def test_said_it_would_is_the_speakers_intent_not_also_a_statement(pipe: Pipelin
         9  Georgia  Georgia  PROPN NNP  8 pobj  B-GPE
         10 .        .        PUNCT .    2 punct O
     """)
-    assert (event.source.code, event.code, event.target.code, event.modality.value) == ("RUS", "0356", "GEO", "asserted")
+    assert (event.source.code, event.code, event.target.code, event.modality.value) == (
+        "RUS", "0356", "GEO", "asserted")
     assert event.event_date == THURSDAY  # an intent is dated when it is stated
 
 
