@@ -48,6 +48,19 @@ def test_version() -> None:
     assert (result.returncode, result.stdout.strip()) == (0, f"realpolitik {__version__}")
 
 
+def test_the_version_is_written_once(tmp_path: Path) -> None:
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "realpolitik.__version__"}
+    copies = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "src").rglob("*.py"))
+              if __version__ in p.read_text(encoding="utf-8")]
+    assert copies == ["src/realpolitik/__init__.py"]
+    from realpolitik.api.app import create_app
+
+    assert create_app(str(tmp_path / "events.duckdb")).version == __version__
+
+
 def test_a_closed_pipe_is_no_traceback(db: str) -> None:
     process = subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "events", "--db", db, "--format",
                                 "jsonl", "--limit", "500", "--all-modalities"],

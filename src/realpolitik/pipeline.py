@@ -40,7 +40,7 @@ from realpolitik.events.lexicon import Lexicon
 from realpolitik.geo.geocode import Geocoder
 from realpolitik.geo.places import city_index
 from realpolitik.nlp.parse import load_model
-from realpolitik.structure.layout import Dateline, Layout, LayoutRules, layout
+from realpolitik.structure.layout import Block, Dateline, Layout, LayoutRules, layout
 from realpolitik.time.assign import NarrativeTime, sentence_time
 from realpolitik.types import Document, DocumentError, Event, Sentence
 
@@ -94,6 +94,20 @@ class Pipeline:
         if result.error:
             raise ValueError(result.error.error)
         return result.events
+
+    def code_doc(self, doc: Doc, date: date | None = None, doc_id: str = "doc") -> Result:
+        """Code a Doc parsed elsewhere, or built by hand as the rule tests do, with the stages after parsing.
+
+        The Doc holds the document's whole text as one block and must use this pipeline's
+        vocabulary (``pipeline.nlp.vocab``); the structure stage does not run, so there is no
+        dateline. Errors are raised, not turned into ``Result.error``.
+        """
+        if doc.vocab is not self.nlp.vocab:
+            raise ValueError("the Doc must be built with the pipeline's vocabulary (pipeline.nlp.vocab)")
+        document = Document(id=doc_id, text=doc.text, date=date)
+        lay = Layout([Block(0, doc.text, doc.text, "body")], dateline=None)
+        sentences, events = self._code_parsed(document, lay, [(0, doc)])
+        return Result(document, self.geocoder.place(events, None), sentences)
 
     def run(self, documents: Iterable[Document], batch_size: int = BATCH_SIZE) -> Iterator[Result]:
         """Code documents in order, streaming; a document that fails gives a Result with its error."""

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
-import yaml
 from spacy.tokens import Span, Token
 
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.types import Mention
 
 WINDOW = 3  # sentences to look back
@@ -37,10 +36,10 @@ WINDOW = 3  # sentences to look back
 @lru_cache(maxsize=1)
 def _words() -> dict[str, Any]:
     """The word lists of ``actors/data/coref.yaml``, validated."""
-    resource = files("realpolitik.actors") / "data" / "coref.yaml"
-    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    resource = data_file("actors", "coref.yaml")
     keys = ("pronouns", "collective_roles", "person_words", "expletive_heads", "control_adjectives")
-    missing = [k for k in keys if not isinstance(data, dict) or k not in data]
+    data = read_yaml(resource, keys=("version", *keys))
+    missing = [k for k in keys if k not in data]
     if missing:
         raise ValueError(f"{resource}: missing {', '.join(missing)}")
     return {k: frozenset(data[k]) if isinstance(data[k], list) else

@@ -23,14 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
 from spacy.tokens import Span, Token
 
 from realpolitik.actors.context import DocumentContext
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.geo.places import CityIndex
 from realpolitik.nlp.parse import sentence_entities
 from realpolitik.types import Actor, Mention
@@ -68,7 +67,7 @@ class EntityTable:
         """The packaged lists plus user files (lists are added, ``person_role`` replaced)."""
         if not extra:
             return _default_table()
-        return cls._build([_package_data(), *(_read(str(p), Path(p).read_text("utf-8")) for p in extra)])
+        return cls._build([_package_data(), *((str(p), read_yaml(p)) for p in extra)])
 
     @classmethod
     def _build(cls, tables: list[tuple[str, dict[str, Any]]]) -> EntityTable:
@@ -119,20 +118,10 @@ class EntityTable:
         return best[2] if best else None
 
 
-def _read(name: str, text: str) -> tuple[str, dict[str, Any]]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{name}: expected a mapping")
-    return name, data
-
-
 @lru_cache(maxsize=1)
 def _package_data() -> tuple[str, dict[str, Any]]:
-    resource = files("realpolitik.actors") / "data" / "entities.yaml"
-    return _read(str(resource), resource.read_text(encoding="utf-8"))
+    resource = data_file("actors", "entities.yaml")
+    return str(resource), read_yaml(resource)
 
 
 @lru_cache(maxsize=1)

@@ -25,11 +25,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-import yaml
+from realpolitik.datafiles import data_file, read_yaml
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -49,18 +48,6 @@ _FIELDS = {
 _CODE = re.compile(r"[A-Z]{3}")
 _ORG_ID = re.compile(r"[A-Z0-9]{2,6}")
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
-
-
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-
-
-class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that keeps dates as strings, so a bad date gets a message naming its field."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()}
 
 
 @dataclass(frozen=True)
@@ -141,8 +128,7 @@ Parser = Callable[[dict[str, Any], str], tuple[str, list[Entry]]]
 
 @lru_cache(maxsize=1)
 def _package_tables() -> tuple[Table, ...]:
-    data = files("realpolitik.actors") / "data"
-    return tuple(_read(data / name) for name in PACKAGE_FILES)
+    return tuple(_read(data_file("actors", name)) for name in PACKAGE_FILES)
 
 
 @lru_cache(maxsize=1)
@@ -153,20 +139,7 @@ def _default() -> Gazetteer:
 def _read(source: Path | Traversable) -> Table:
     """Parse and validate one YAML file; ValueError names the file and the record."""
     name = str(source) if isinstance(source, Path) else source.name
-    try:
-        doc = yaml.load(source.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{name}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{name}: invalid YAML: {exc}") from None
-    if doc is None:
-        return {}
-    if not isinstance(doc, dict):
-        raise ValueError(f"{name}: expected a mapping with keys {', '.join(SECTIONS)}")
-    unknown = set(doc) - set(SECTIONS)
-    if unknown:
-        raise ValueError(f"{name}: unknown top-level key(s) {sorted(map(str, unknown))}; "
-                         f"expected {', '.join(SECTIONS)}")
+    doc = read_yaml(source, SECTIONS)
     table: Table = {}
     for section, records in doc.items():
         if not isinstance(records, list):

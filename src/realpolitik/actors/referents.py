@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
 from spacy.tokens import Span
 
 from realpolitik.actors.context import DocumentContext
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.types import Actor, Mention
 
 _CODE = re.compile(r"[A-Z]{3}")
@@ -54,20 +53,7 @@ class ReferentTable:
         """The packaged table plus user files (entries are added)."""
         if not extra:
             return _default()
-        return _build([_package(), *((str(p), _yaml(str(p), Path(p).read_text("utf-8"))) for p in extra)])
-
-
-def _yaml(name: str, text: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{name}: expected a mapping")
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise ValueError(f"{name}: unknown key(s) {sorted(map(str, unknown))}")
-    return data
+        return _build([_package(), *((str(p), read_yaml(p, _KEYS)) for p in extra)])
 
 
 def _code(value: Any, where: str) -> str:
@@ -115,8 +101,8 @@ def _build(tables: list[tuple[str, dict[str, Any]]]) -> ReferentTable:
 
 @lru_cache(maxsize=1)
 def _package() -> tuple[str, dict[str, Any]]:
-    resource = files("realpolitik.actors") / "data" / "referents.yaml"
-    return str(resource), _yaml(str(resource), resource.read_text(encoding="utf-8"))
+    resource = data_file("actors", "referents.yaml")
+    return str(resource), read_yaml(resource, _KEYS)
 
 
 @lru_cache(maxsize=1)

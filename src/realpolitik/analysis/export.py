@@ -46,15 +46,14 @@ import math
 import sys
 from datetime import date, datetime
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-import yaml
 
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.analysis.dyad import as_span
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.geo.geocode import Geocoder, country_point, default_geocoder, successor
 
 FORMATS: tuple[str, ...] = ("gdelt", "icews", "plover", "parquet", "csv", "sqlite")
@@ -224,7 +223,7 @@ def _write_text(events: pd.DataFrame, fmt: str, out: IO[str], header: bool, as_a
 
 @lru_cache(maxsize=1)
 def _sectors() -> dict[str, str]:
-    data = yaml.safe_load((files("realpolitik.analysis") / "data" / "sectors.yaml").read_text("utf-8"))
+    data = read_yaml(data_file("analysis", "sectors.yaml"))
     return {str(k): str(v) for k, v in data["sectors"].items()}
 
 

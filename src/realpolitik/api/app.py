@@ -104,7 +104,7 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         yield
         access.close()
 
-    app = FastAPI(title="realpolitik", version="0.1.0", lifespan=lifespan, responses=ERRORS, docs_url=None,
+    app = FastAPI(title="realpolitik", version=__version__, lifespan=lifespan, responses=ERRORS, docs_url=None,
                   redoc_url=None,
                   description="Coded political events: who did what to whom, when, with the sentences that say so.")
     app.add_middleware(_Guard, max_body_bytes=max_body_bytes)

@@ -16,11 +16,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -31,6 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from realpolitik.cli.args import console, positive
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.evaluation.gold import SCHEME as GOLD_SCHEME
 from realpolitik.evaluation.gold import GoldError, GoldSentence, article_documents, load_gold
 from realpolitik.evaluation.gold_score import GoldScores, Predicted, score_gold
@@ -80,14 +79,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 @lru_cache(maxsize=1)
 def load_legacy_codes() -> dict[str, str]:
     """Legacy CAMEO country codes -> ISO3, from ``data/actor_codes.yaml``."""
-    data = yaml.safe_load((files("realpolitik.evaluation") / "data" / "actor_codes.yaml").read_text("utf-8"))
+    data = read_yaml(data_file("evaluation", "actor_codes.yaml"))
     return {str(k): str(v) for k, v in (data.get("countries") or {}).items()}
 
 
 @lru_cache(maxsize=1)
 def load_ipe_rules() -> IpeRules:
     """The IndiaPoliceEvents class rules, from ``data/ipe.yaml``."""
-    return IpeRules.from_dict(yaml.safe_load((files("realpolitik.evaluation") / "data" / "ipe.yaml").read_text("utf-8")))
+    return IpeRules.from_dict(read_yaml(data_file("evaluation", "ipe.yaml")))
 
 
 # -- reading gold -----------------------------------------------------------------

@@ -44,9 +44,10 @@ import csv
 import io
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from realpolitik.datafiles import data_file
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -144,7 +145,7 @@ def _read_codebook(source: Path | Traversable) -> dict[str, CameoCode]:
 
 @lru_cache(maxsize=1)
 def _codebook() -> dict[str, CameoCode]:
-    return _read_codebook(files("realpolitik.events") / "data" / "cameo.tsv")
+    return _read_codebook(data_file("events", "cameo.tsv"))
 
 
 def lookup(code: str) -> CameoCode:

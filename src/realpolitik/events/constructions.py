@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any, Iterable, Mapping
 
-import yaml
 from spacy.tokens import Token
 
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.events import codebook
 
 ACT_TYPES = {"cooperative": (1, 2), "conflictual": (3, 4)}
@@ -251,5 +250,5 @@ def bare_demands(sentence: Iterable[Token], taken: set[int], constructions: Cons
 @lru_cache(maxsize=1)
 def package_constructions() -> tuple[str, Mapping[str, Any]]:
     """(file name, contents) of the packaged ``data/constructions.yaml``."""
-    resource = files("realpolitik.events") / "data" / "constructions.yaml"
-    return str(resource), yaml.safe_load(resource.read_text(encoding="utf-8"))
+    resource = data_file("events", "constructions.yaml")
+    return str(resource), read_yaml(resource)

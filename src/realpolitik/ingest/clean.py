@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib.resources import files
 
-import yaml
+from realpolitik.datafiles import data_file, read_yaml
 
 _SENTENCE_FINAL = re.compile(r"[.!?:;…\"”’')\]]$")
 
@@ -28,8 +27,7 @@ _SENTENCE_FINAL = re.compile(r"[.!?:;…\"”’')\]]$")
 @lru_cache(maxsize=1)
 def boilerplate_pattern() -> re.Pattern[str]:
     """All patterns of ``data/boilerplate.yaml`` as one case-insensitive regex."""
-    source = files("realpolitik.ingest").joinpath("data/boilerplate.yaml").read_text("utf-8")
-    groups = yaml.safe_load(source)["patterns"]
+    groups = read_yaml(data_file("ingest", "boilerplate.yaml"))["patterns"]
     alternatives = [f"(?:{p})" for patterns in groups.values() for p in patterns]
     return re.compile("|".join(alternatives), re.IGNORECASE)
 

@@ -18,11 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-import yaml
+from realpolitik.datafiles import data_file, read_yaml
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
@@ -94,7 +93,7 @@ class LayoutRules:
         """The packaged rules plus user files (their lists are added); ValueError names a bad entry."""
         if not extra:
             return _default_rules()
-        tables = [_package_table()] + [_read(str(p), Path(p).read_text(encoding="utf-8")) for p in extra]
+        tables = [_package_table()] + [(str(p), read_yaml(p)) for p in extra]
         return cls._build(tables)
 
     @classmethod
@@ -146,20 +145,10 @@ def _compile(pattern: Any, name: str, key: str) -> re.Pattern[str]:
         raise ValueError(f"{name}: {key}: not a valid regular expression: {exc}") from None
 
 
-def _read(name: str, text: str) -> tuple[str, dict[str, Any]]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{name}: expected a mapping")
-    return name, data
-
-
 @lru_cache(maxsize=1)
 def _package_table() -> tuple[str, dict[str, Any]]:
-    resource = files("realpolitik.structure") / "data" / "layout.yaml"
-    return _read(str(resource), resource.read_text(encoding="utf-8"))
+    resource = data_file("structure", "layout.yaml")
+    return str(resource), read_yaml(resource)
 
 
 @lru_cache(maxsize=1)

@@ -44,13 +44,12 @@ from dataclasses import dataclass
 import datetime as dt
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from importlib.resources import files
 from typing import Callable
 
-import yaml
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
 
+from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.nlp.parse import sentence_entities
 
 MIN_YEAR = 1800
@@ -167,7 +166,7 @@ class Period:
 @lru_cache(maxsize=1)
 def periods() -> tuple[re.Pattern[str], dict[str, Period]]:
     """A pattern for "during/in/since/after the <period>" and each lower-case name's period."""
-    data = yaml.safe_load((files("realpolitik.time") / "data" / "periods.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(data_file("time", "periods.yaml"))
     table: dict[str, Period] = {}
     for raw in data["periods"]:
         period = Period(tuple(raw["names"]), int(raw["start"]), int(raw["end"]))
