@@ -218,3 +218,10 @@ def test_generic_people_take_the_country_of_the_events_place(pipeline):
     [arrest] = [e for e in code(pipeline, "Kenyan police said. Police arrested 20 protesters in Kampala.")[1]
                 if e.code == "173"]
     assert arrest.target.code == "UGACVL" and arrest.source.code == "KENCOP"  # named police keep theirs
+
+
+def test_the_articles_countries_are_counted_by_the_names_valid_on_its_date():
+    pipeline = Pipeline()
+    result = next(pipeline.run([Document(id="k", text="The opposition leader took a swipe at the Kremlin.",
+                                         date=date(2024, 3, 1))]))
+    assert {(e.source.code, e.target.code if e.target else None) for e in result.events} == {("RUSOPP", "RUSGOV")}

@@ -256,3 +256,9 @@ def test_a_weapon_as_the_doer_gives_the_code_of_how_it_was_done(pipeline, text, 
 ])
 def test_a_headlines_to_infinitive_is_a_stated_plan_like_will(pipeline, text, expected):
     assert expected in {(s, c, t) for s, c, t, _ in coded(pipeline, text)}
+
+
+def test_conjoined_sources_of_a_planned_meeting_meet_each_other(pipeline):
+    found = {(s, c, t) for s, c, t, _ in coded(pipeline, "Iran and the United States will meet in Oman next week.")}
+    assert found == {("IRN", "036", "USA"), ("USA", "036", "IRN")}
+    assert {(s, t) for s, c, t, _ in coded(pipeline, "Iran refused to meet the Americans.")} == {("IRN", "USA")}

@@ -154,7 +154,8 @@ class Pipeline:
         resolver = PronounResolver()
         lowercase = self.actors.is_lowercase(document.text)
         ctx = DocumentContext(dateline_country=lay.dateline.country if lay.dateline else None,
-                              countries=self.actors.country_counts([d for _, d in chunks], lowercase))
+                              countries=self.actors.country_counts([d for _, d in chunks], lowercase,
+                                                                   document.date))
         sentences: list[Sentence] = []
         events: list[Event] = []
         narrative = NarrativeTime()

@@ -158,12 +158,14 @@ class ActorMatcher:
         end = None if any(e.end is None for e in same) else max(e.end for e in same if e.end is not None)
         return start, end
 
-    def country_counts(self, docs: list[Doc], lowercase_text: bool = False) -> Counter[str]:
-        """How often each country is named (name, demonym, capital, metonym) in a document's parses."""
+    def country_counts(self, docs: list[Doc], lowercase_text: bool = False, when: date | None = None) -> Counter[str]:
+        """How often each country is named (name, demonym, capital, metonym) in a document's parses,
+        by the names valid on the document's date ("the Kremlin" in 2024 is Russia, not the USSR)."""
         counts: Counter[str] = Counter()
         for doc in docs:
             for hit in self._doc_name_hits(doc, lowercase_text):
-                entry = next((e for e in hit.entries if e.kind in _PLACE_KINDS and e.country), None)
+                entry = next((e for e in hit.entries if e.kind in _PLACE_KINDS and e.country and e.valid_on(when)),
+                             None)
                 if entry is not None and entry.country:
                     counts[entry.country] += 1
         return counts

@@ -172,7 +172,7 @@ class EventCoder:
         folded = replace(trig, code=fold.code, reverse_code=None)
         extent = (min(fold.cue.i, act.i), max(fold.cue.i, act.i))
         events = [self._event(sentence, document, act, folded, fold.code, src, tgt, modality, cue, extent=extent)
-                  for src, tgt in self._pairs(folded, sources, targets, modality)]
+                  for src, tgt in self._pairs(folded, sources, targets, modality, each_other=self.rules.symmetric(trig.code))]
         if document.date and sentence.date and sentence.date > document.date:
             # "Putin will visit North Korea next year": the intent is stated now; the date is the visit's
             for e in events:
@@ -231,18 +231,22 @@ class EventCoder:
         return [self._event(sentence, document, act, trig, trig.code, src, tgt, modality, cue)
                 for src, tgt in self._pairs(trig, sources, targets, modality)]
 
-    def _pairs(self, trig: Trigger, sources: list[Mention], targets: list[Mention],
-               modality: Modality) -> list[tuple[Mention, Mention | None]]:
+    def _pairs(self, trig: Trigger, sources: list[Mention], targets: list[Mention], modality: Modality,
+               each_other: bool = False) -> list[tuple[Mention, Mention | None]]:
         """(source, target) pairs: every source with every target not itself and not its own place.
 
         Symmetric codes add the reverse pair, and with several sources and no target pair
         the sources with each other ("Japan and France signed a treaty"), unless the event is
         refused, denied or only tried by its source ("Iran refused to meet the Americans").
+        `each_other` pairs several sources with each other when no target is named, whatever the
+        code: a folded event whose action is symmetric ("Iran and the US will meet").
         """
         pairs: list[tuple[Mention, Mention | None]] = []
         for src in sources:
             tgts = [t for t in targets if t.actor.code != src.actor.code and not _own_place(src, t)]
             pairs += [(src, t) for t in tgts] or [(src, None)]
+        if each_other and not targets and len(sources) > 1:  # "Iran and the US will meet": with each other
+            return [(a, b) for a in sources for b in sources if a is not b and a.actor.code != b.actor.code]
         if not self.rules.symmetric(trig.code) or trig.reverse_code or modality in _ONE_SIDED:
             return pairs
         if not targets and len(sources) > 1:
