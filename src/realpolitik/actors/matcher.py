@@ -164,8 +164,8 @@ class ActorMatcher:
         counts: Counter[str] = Counter()
         for doc in docs:
             for hit in self._doc_name_hits(doc, lowercase_text):
-                entry = next((e for e in hit.entries if e.kind in _PLACE_KINDS and e.country and e.valid_on(when)),
-                             None)
+                places = [e for e in hit.entries if e.kind in _PLACE_KINDS and e.country]
+                entry = next((e for e in places if e.valid_on(when)), places[0] if places else None)  # Lagos: still NGA
                 if entry is not None and entry.country:
                     counts[entry.country] += 1
         return counts
