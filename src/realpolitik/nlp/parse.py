@@ -31,8 +31,9 @@ class RunSafeTokenizer:
     spaCy strips prefixes and suffixes off a space-free stretch one at a time, searching
     the whole rest each time, so a run of punctuation ("=====", "!!!!", "’’’’") costs the
     square of its length: 16,000 "=" took 50 s. Runs longer than ``LONG_RUN`` characters
-    (no word or URL of the corpora is) are tokenized in pieces of at most ``LONG_RUN``;
-    every other stretch exactly as spaCy does, so ordinary text gets the same tokens.
+    (no word or URL of the corpora is) are cut in pieces of at most ``LONG_RUN``, each
+    tokenized by spaCy, or kept as one token when it holds no letter or digit; every other
+    stretch is tokenized exactly as spaCy does, so ordinary text gets the same tokens.
     """
 
     def __init__(self, tokenizer: Callable[[str], Doc]):
@@ -48,7 +49,12 @@ class RunSafeTokenizer:
         for run in _LONG_RUN.finditer(text):
             self._add(text[cursor:run.start()], words, spaces)
             for start in range(run.start(), run.end(), LONG_RUN):
-                self._add(text[start:min(start + LONG_RUN, run.end())], words, spaces)
+                piece = text[start:min(start + LONG_RUN, run.end())]
+                if any(c.isalnum() for c in piece):
+                    self._add(piece, words, spaces)
+                else:  # nothing but symbols: one token, not hundreds for the parser to read
+                    words.append(piece)
+                    spaces.append(False)
             cursor = run.end()
             if text.startswith(" ", cursor):  # one space after a token is its trailing space, as in spaCy
                 spaces[-1] = True
