@@ -37,7 +37,7 @@ HOSTILE = {  # name -> text of about n characters
 
 
 def long_document(corpus: Path, chars: int) -> str:
-    """`chars` characters of the corpus's texts as one paragraph."""
+    """`chars` characters of the corpus's texts as one paragraph, at most `chars` bytes in UTF-8."""
     parts: list[str] = []
     size = 0
     while size < chars:
@@ -47,7 +47,7 @@ def long_document(corpus: Path, chars: int) -> str:
             size += len(text) + 1
             if size >= chars:
                 break
-    return " ".join(parts)[:chars]
+    return " ".join(parts).encode("utf-8")[:chars].decode("utf-8", "ignore")
 
 
 def peak_rss_run(command: list[str]) -> tuple[float, float]:
@@ -92,10 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for mb in args.sizes:
             path = Path(tmp) / f"long_{mb:g}mb.txt"
-            path.write_text(long_document(args.corpus, int(mb * 1_000_000)), encoding="utf-8")
+            text = long_document(args.corpus, int(mb * 1_000_000))
+            path.write_text(text, encoding="utf-8")
             seconds, rss = peak_rss_run([sys.executable, "-m", "realpolitik.cli.main", "code", str(path),
                                          "-o", os.devnull])
-            lines.append(f"| {mb:g} MB of news, one paragraph | {int(mb * 1_000_000):,} | {seconds:.0f} | {rss:.0f} |")
+            lines.append(f"| {mb:g} MB of news, one paragraph | {len(text):,} | {seconds:.0f} | {rss:.0f} |")
             print(lines[-1], file=sys.stderr)
     if not args.hostile_chars:
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
