@@ -175,6 +175,8 @@ class Pipeline:
                 self._check(deadline)
         except OverBudget as exc:
             return self._failed(document, str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
+            return self._failed(document, f"coding failed: {type(exc).__name__}: {exc}")
         chunks = ((offset, None if data is None else Doc(self.nlp.vocab).from_bytes(data, exclude=_SERIALIZED))
                   for offset, data in stored)
         return self._code(document, lay, chunks, deadline, countries)
