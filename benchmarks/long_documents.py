@@ -82,7 +82,7 @@ def hostile_ratios(chars: int, corpus: Path, repeat: int) -> list[tuple[str, flo
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--sizes", type=float, nargs="+", default=[1, 2, 5], help="document sizes in MB")
+    ap.add_argument("--sizes", type=float, nargs="*", default=[1, 2, 5], help="document sizes in MB (none: skip)")
     ap.add_argument("--hostile-chars", type=int, default=20_000, help="size of each hostile text (0: skip them)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=HERE / "long_documents.md")
