@@ -8,6 +8,7 @@ plus USA → IRN sanctions, CHN → JPN criticism and FRA → DEU talks.
 """
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -395,3 +396,69 @@ def test_head_and_info(client: TestClient) -> None:
     info = get(client, "/api/info")
     assert (info["documents"], info["first_date"], info["ingest_enabled"]) == (15, info["first_date"], False)
     assert info["events"] > 50 and info["store"] == "events.duckdb"
+
+
+# -- hostile requests (issue 14) -----------------------------------------------------------------
+
+
+def test_a_lone_surrogate_in_a_json_body_is_a_422(client: TestClient) -> None:
+    body = b'{"text": "Russian troops attacked \\ud800 Ukrainian positions."}'  # valid JSON, not valid UTF-8 text
+    response = client.post("/api/code", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "text"] and "unicode" in error["msg"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_500_is_json_and_carries_the_security_headers(db: str) -> None:
+    app = create_app(db)
+
+    @app.get("/api/broken")
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as api:
+        response = api.get("/api/broken")
+        assert response.status_code == 500
+        assert response.json() == {"detail": "internal server error: the server's log says more"}
+        for name in ("content-security-policy", "x-content-type-options", "referrer-policy"):
+            assert name in response.headers
+        assert api.get("/api/events").status_code == 200  # the server goes on
+
+
+def test_the_host_header_must_name_this_server(db: str) -> None:
+    with TestClient(create_app(db, allowed_hosts=["localhost", "news.example"])) as api:
+        for host in ("localhost:8000", "news.example", "127.0.0.1:8000", "[::1]:8000", "10.1.2.3"):
+            assert api.get("/api/events", headers={"host": host}).status_code == 200, host
+        response = api.get("/api/events", headers={"host": "attacker.example:8000"})
+        assert response.status_code == 400
+        assert "'attacker.example' is not a name of this server" in response.json()["detail"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def serve_app(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> Any:
+    """The app `realpolitik serve` would run, without running it."""
+    import uvicorn
+
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: served.append(self.config.app))
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["serve", *argv, "--port", str(port)]) == 0
+    return served[0]
+
+
+def test_serve_beyond_loopback_without_a_token_warns(db: str, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    app = serve_app(monkeypatch, ["--db", db, "--host", "0.0.0.0", "--allowed-host", "events.example"])
+    err = capsys.readouterr().err
+    assert "warning: serving on 0.0.0.0, beyond this machine, with no token" in err
+    with TestClient(app) as api:
+        assert api.get("/api/events", headers={"host": "events.example"}).status_code == 200
+        assert api.get("/api/events", headers={"host": f"{socket.gethostname()}:8000"}).status_code == 200
+        assert api.get("/api/events", headers={"host": "rebound.example"}).status_code == 400
+    serve_app(monkeypatch, ["--db", db])  # loopback: no warning
+    assert "warning" not in capsys.readouterr().err
+    serve_app(monkeypatch, ["--db", db, "--host", "0.0.0.0", "--ingest-token", TOKEN])  # a token: no warning
+    assert "warning" not in capsys.readouterr().err

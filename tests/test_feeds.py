@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from realpolitik.cli.main import main
 from realpolitik.ingest import watch
-from realpolitik.ingest.feeds import parse_feed, read_feed
+from realpolitik.ingest.feeds import parse_feed, read_feed, read_feeds
 from realpolitik.ingest.watch import WatchState, parse_interval
 from realpolitik.store import Store
 from realpolitik.types import Document, DocumentError
@@ -256,3 +257,55 @@ def test_the_first_poll_does_not_announce_the_stores_old_alerts(tmp_path: Path,
     assert main(["watch", str(feed), "--once", "--db", db]) == 0
     second = capsys.readouterr()
     assert second.out.count("ALERT") == 1 and "RUS → UKR first material conflict" in second.out
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[tuple[str, dict[str, float]]]:
+    """A localhost server: /slow.xml sends a feed one byte every 0.2 s (for a minute), /fast.xml at once."""
+    started: dict[str, float] = {}
+    feed = rss([MONTHS[0]]).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            started.setdefault(self.path, time.monotonic())
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(feed)))
+            self.end_headers()
+            try:
+                if self.path.startswith("/slow"):
+                    for byte in feed[:300]:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                else:
+                    self.wfile.write(feed)
+            except OSError:  # the client gave up
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", started
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_trickling_feed_is_cut_off_at_its_deadline_and_does_not_hold_up_the_others(
+        trickling_server: tuple[str, dict[str, float]]) -> None:
+    base, started = trickling_server
+    feeds = [f"{base}/slow.xml", f"{base}/slow2.xml", f"{base}/fast.xml"]
+    begun = time.monotonic()
+    got = list(read_feeds(feeds, timeout=2.0))
+    elapsed = time.monotonic() - begun
+    assert [(feed, item.error) for feed, item in got if isinstance(item, DocumentError)] == [
+        (feeds[0], "cannot fetch: timed out after 2 s"), (feeds[1], "cannot fetch: timed out after 2 s")]
+    [(feed, doc)] = [(feed, item) for feed, item in got if isinstance(item, Document)]
+    assert feed == feeds[2] and doc.id == "jan"
+    # every byte came within the per-read timeout: only a total deadline stops the trickle (60 s in all)
+    assert elapsed < 20
+    # fetched at once: the fast feed was asked for before the slow ones had timed out, not after both
+    assert started["/fast.xml"] - started["/slow.xml"] < 1.5

@@ -330,3 +330,16 @@ def test_boilerplate_patterns_are_loaded_from_data() -> None:
     assert pattern.fullmatch("ARTICLE AD BOX")
     assert pattern.fullmatch("Image source, Getty Images")
     assert not pattern.fullmatch("Advertising revenue at the state broadcaster fell by a third.")
+
+
+@pytest.mark.parametrize("depth", [253, 254, 300, 5_000])
+def test_html_nested_past_the_parsers_depth_limit_keeps_its_text(depth: int) -> None:
+    # libxml2 stops at 256 levels ("Excessive depth in document") and drops everything after
+    html = ("<html><head><title>Kharkiv</title></head><body>" + "<div>" * depth
+            + "<p>Russian troops attacked Ukrainian positions near Kharkiv on Monday, officials said.</p>"
+            + "</div>" * depth + "<p>The Ukrainian army said it had repelled the assault after hours of fighting.</p>"
+            + "</body></html>")
+    text, meta = html_to_text(html)
+    assert text.splitlines() == ["Russian troops attacked Ukrainian positions near Kharkiv on Monday, officials said.",
+                                 "The Ukrainian army said it had repelled the assault after hours of fighting."]
+    assert meta["title"] == "Kharkiv"

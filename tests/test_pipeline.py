@@ -1,15 +1,18 @@
 """End-to-end behaviour of the coder on real-world sentences: text in, events out."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
 
+import realpolitik.pipeline as pipeline_module
 from realpolitik import code_text
-from realpolitik.pipeline import Pipeline
+from realpolitik.pipeline import Pipeline, TimeBudget
 from realpolitik.types import Document, Event
 
 TODAY = date(2024, 5, 1)
+original_chunks = pipeline_module._chunks
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +249,48 @@ def test_batches_are_bounded_in_documents_and_characters() -> None:
     sizes = [[len(d.text) for d in batch] for batch in _batches(docs, size=3, chars=100)]
     # a document longer than the limit is a batch of its own; order and every document kept
     assert sizes == [[10, 10, 60], [50], [200], [5, 5, 5]]
+
+
+# -- bounded time and memory per document ------------------------------------------------
+
+LONG_STORY = ("Russian troops attacked Ukrainian positions near Kharkiv on Monday. Ukraine accused Russia of "
+              "shelling villages near the border. The Kremlin denied the report. ")
+
+
+def test_a_document_over_its_time_budget_is_an_error_of_its_own(pipeline: Pipeline) -> None:
+    ticks = iter(range(10**6))  # a clock that moves one second each time it is read
+    pipeline.clock = lambda: float(next(ticks))
+    pipeline.time_budget = TimeBudget(seconds=20, per_char=0)
+    try:
+        short = Document("short", "Germany criticized Iran.", TODAY)
+        long = Document("long", LONG_STORY * 30, TODAY)
+        results = list(pipeline.run([short, long, short]))
+    finally:
+        pipeline.clock, pipeline.time_budget = time.monotonic, TimeBudget()
+    assert [r.document.id for r in results] == ["short", "long", "short"]
+    assert results[0].error is None and results[0].events and results[2].events
+    assert results[1].error is not None and results[1].events == []
+    assert results[1].error.error.startswith("coding stopped: over its time budget of 20 s")
+
+
+def test_the_budget_grows_with_the_text() -> None:
+    assert TimeBudget().for_text("x" * 1_000_000) == TimeBudget().seconds + 2_000
+    assert TimeBudget().for_text("") == TimeBudget().seconds
+
+
+def test_a_long_document_coded_chunk_by_chunk_gives_what_one_batch_gives(pipeline: Pipeline,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    text = " ".join(f"In {1990 + n}, " + LONG_STORY for n in range(40))  # one paragraph of 8,000 characters
+    chunked = events_of(pipeline, text, monkeypatch, chunk_chars=1_000, batch_chars=2_000)  # parsed one by one
+    batched = events_of(pipeline, text, monkeypatch, chunk_chars=1_000, batch_chars=100_000)  # all at once
+    assert len(chunked) > 40
+    assert [e.to_dict() for e in chunked] == [e.to_dict() for e in batched]
+
+
+def events_of(pipeline: Pipeline, text: str, monkeypatch: pytest.MonkeyPatch, chunk_chars: int,
+              batch_chars: int) -> list[Event]:
+    monkeypatch.setattr(pipeline_module, "BATCH_CHARS", batch_chars)
+    monkeypatch.setattr(pipeline_module, "_chunks", lambda t, limit=chunk_chars: original_chunks(t, limit))
+    [result] = pipeline.run([Document("long", text, TODAY)])
+    assert result.error is None
+    return result.events

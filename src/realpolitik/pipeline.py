@@ -15,17 +15,25 @@ sentence. Offsets always point into the document's own text: the structure stage
 masks what it removes with spaces instead of cutting it out. Long blocks are parsed
 in chunks of at most ``CHUNK_CHARS`` characters cut at paragraph or sentence ends,
 and documents are parsed in batches of at most ``BATCH_SIZE`` documents and
-``BATCH_CHARS`` characters, so memory stays bounded whatever the input size.
+``BATCH_CHARS`` characters. A document longer than ``BATCH_CHARS`` is parsed chunk by
+chunk, each parse kept only as compact bytes (counting its countries on the way) and
+read back one at a time to be coded, so memory stays bounded whatever the input size.
+
+Coding takes time linear in the text (see ``nlp.parse.RunSafeTokenizer``); a
+:class:`TimeBudget` still turns a document that takes too long into an error for
+that document, checked between chunks and sentences.
 """
 from __future__ import annotations
 
 import re
+import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from spacy.tokens import Doc
 
@@ -50,6 +58,23 @@ BATCH_CHARS = 100_000  # a batch's parses are held together: long documents make
 MAX_SENTENCE_TOKENS = 300  # longer parser "sentences" are tables, lists or unpunctuated text: not coded
 _BREAK = re.compile(r"\n\s*\n|(?<=[.!?])\s+")
 _SPACE = re.compile(r"\s+")
+_SERIALIZED = ["tensor", "user_data"]  # what a parse kept as bytes leaves out: the coder reads neither
+
+
+@dataclass(frozen=True)
+class TimeBudget:
+    """How long coding one document may take: ``seconds`` plus ``per_char`` for each character."""
+
+    seconds: float = 60.0
+    per_char: float = 0.002  # 500 characters a second; news codes at about 13,000, runs of symbols at 2,000
+
+    def for_text(self, text: str) -> float:
+        """The budget in seconds for a document of this text."""
+        return self.seconds + self.per_char * len(text)
+
+
+class OverBudget(Exception):
+    """Coding a document took longer than its time budget."""
 
 
 @dataclass
@@ -75,7 +100,9 @@ class Pipeline:
     """Codes documents into events. Build once; reuse for many documents."""
 
     def __init__(self, gazetteer_files: Sequence[str | Path] = (), lexicon_files: Sequence[str | Path] = (),
-                 layout_files: Sequence[str | Path] = ()):
+                 layout_files: Sequence[str | Path] = (), time_budget: TimeBudget = TimeBudget()):
+        self.time_budget = time_budget
+        self.clock: Callable[[], float] = time.monotonic
         self.nlp = load_model()
         self.gazetteer = Gazetteer.load(gazetteer_files)
         self.lexicon = Lexicon.load(lexicon_files)
@@ -106,13 +133,17 @@ class Pipeline:
             raise ValueError("the Doc must be built with the pipeline's vocabulary (pipeline.nlp.vocab)")
         document = Document(id=doc_id, text=doc.text, date=date)
         lay = Layout([Block(0, doc.text, doc.text, "body")], dateline=None)
-        sentences, events = self._code_parsed(document, lay, [(0, doc)])
+        sentences, events = self._code_parsed(document, lay, [(0, doc)], self._deadline(document, self.clock()))
         return Result(document, self.geocoder.place(events, None), sentences)
 
     def run(self, documents: Iterable[Document], batch_size: int = BATCH_SIZE) -> Iterator[Result]:
         """Code documents in order, streaming; a document that fails gives a Result with its error."""
         for batch in _batches(documents, batch_size, BATCH_CHARS):
+            started = self.clock()
             layouts = [self._layout(d) for d in batch]
+            if len(batch) == 1 and len(batch[0].text) > BATCH_CHARS:
+                yield self._code_long(batch[0], layouts[0], started)
+                continue
             pieces = [(chunk, (n, offset)) for n, lay in enumerate(layouts) for offset, chunk in _pieces(lay)]
             parsed: list[list[tuple[int, Doc | None]]] = [[] for _ in batch]
             try:
@@ -120,8 +151,16 @@ class Pipeline:
                     parsed[n].append((offset, spacy_doc))
             except Exception:  # one bad text must not sink the batch: parse them one by one
                 parsed = [[(o, self._parse_one(c)) for o, c in _pieces(lay)] for lay in layouts]
+            parse_seconds = self.clock() - started
+            total = sum(len(d.text) for d in batch) or 1
             for document, lay, chunks in zip(batch, layouts, parsed):
-                yield self._code(document, lay, chunks)
+                spent = parse_seconds * len(document.text) / total  # the document's share of the batch
+                yield self._code(document, lay, chunks, self._deadline(document, self.clock() - spent))
+
+    def _deadline(self, document: Document, started: float) -> tuple[float, float]:
+        """(clock time by which coding must be done, the budget in seconds)."""
+        budget = self.time_budget.for_text(document.text)
+        return started + budget, budget
 
     def _layout(self, document: Document) -> Layout | None:
         try:
@@ -135,41 +174,86 @@ class Pipeline:
         except Exception:
             return None
 
-    def _code(self, document: Document, lay: Layout | None, chunks: list[tuple[int, Doc | None]]) -> Result:
+    def _code_long(self, document: Document, lay: Layout | None, started: float) -> Result:
+        """A long document: each chunk parsed, its countries counted, kept as bytes; then coded one by one."""
+        deadline = self._deadline(document, started)
+        lowercase = self.actors.is_lowercase(document.text)
+        countries: Counter[str] = Counter()
+        stored: list[tuple[int, bytes | None]] = []
+        try:
+            for offset, chunk in _pieces(lay):
+                spacy_doc = self._parse_one(chunk)
+                if spacy_doc is not None:
+                    countries += self.actors.country_counts([spacy_doc], lowercase, document.date)
+                stored.append((offset, None if spacy_doc is None else spacy_doc.to_bytes(exclude=_SERIALIZED)))
+                self._check(deadline)
+        except OverBudget as exc:
+            return self._failed(document, str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
+            return self._failed(document, f"coding failed: {type(exc).__name__}: {exc}")
+        chunks = ((offset, None if data is None else Doc(self.nlp.vocab).from_bytes(data, exclude=_SERIALIZED))
+                  for offset, data in stored)
+        return self._code(document, lay, chunks, deadline, countries)
+
+    def _code(self, document: Document, lay: Layout | None, chunks: Iterable[tuple[int, Doc | None]],
+              deadline: tuple[float, float], countries: Counter[str] | None = None) -> Result:
         try:
             if lay is None:
                 raise ValueError("the structure stage failed on this text")
-            if any(d is None for _, d in chunks):
-                raise ValueError("the parser failed on this text")
-            sentences, events = self._code_parsed(document, lay, [(o, d) for o, d in chunks if d is not None])
+            sentences, events = self._code_parsed(document, lay, chunks, deadline, countries)
             events = self.geocoder.place(events, lay.dateline)
             return Result(document, events, sentences, dateline=lay.dateline)
+        except OverBudget as exc:
+            return self._failed(document, str(exc))
         except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
-            error = DocumentError(source=document.source or document.id, doc_id=document.id,
-                                  error=f"coding failed: {type(exc).__name__}: {exc}")
-            return Result(document, [], [], error)
+            return self._failed(document, f"coding failed: {type(exc).__name__}: {exc}")
 
-    def _code_parsed(self, document: Document, lay: Layout,
-                     chunks: list[tuple[int, Doc]]) -> tuple[list[Sentence], list[Event]]:
-        resolver = PronounResolver()
+    def _failed(self, document: Document, message: str) -> Result:
+        return Result(document, [], [], DocumentError(source=document.source or document.id, doc_id=document.id,
+                                                      error=message))
+
+    def _check(self, deadline: tuple[float, float]) -> None:
+        """Raise OverBudget when the document's time is up."""
+        until, budget = deadline
+        if self.clock() > until:
+            raise OverBudget(f"coding stopped: over its time budget of {budget:,.0f} s; the text is not prose "
+                             "the coder can read in time (a table, a listing, symbols?)")
+
+    def _code_parsed(self, document: Document, lay: Layout, chunks: Iterable[tuple[int, Doc | None]],
+                     deadline: tuple[float, float],
+                     countries: Counter[str] | None = None) -> tuple[list[Sentence], list[Event]]:
+        """Sentences and events of the parsed chunks, in order; each chunk's parse is let go once coded.
+
+        ``countries`` are the article's country mentions when already counted; else they are
+        counted here, which needs every parse at once (a short document's).
+        """
         lowercase = self.actors.is_lowercase(document.text)
-        ctx = DocumentContext(dateline_country=lay.dateline.country if lay.dateline else None,
-                              countries=self.actors.country_counts([d for _, d in chunks], lowercase,
-                                                                   document.date))
+        if countries is None:
+            chunks = list(chunks)
+            if any(d is None for _, d in chunks):
+                raise ValueError("the parser failed on this text")
+            countries = self.actors.country_counts([d for _, d in chunks if d is not None], lowercase,
+                                                   document.date)
+        resolver = PronounResolver()
+        ctx = DocumentContext(dateline_country=lay.dateline.country if lay.dateline else None, countries=countries)
         sentences: list[Sentence] = []
         events: list[Event] = []
         narrative = NarrativeTime()
         for paragraph, (offset, spacy_doc) in enumerate(chunks):
+            if spacy_doc is None:
+                raise ValueError("the parser failed on this text")
             narrative.enter(paragraph)
+            first = len(sentences)
             for sent in spacy_doc.sents:
+                self._check(deadline)
                 if not sent.text.strip() or len(sent) > MAX_SENTENCE_TOKENS:
                     continue  # blank, or a run-on "sentence" (a list, a table) no event grammar applies to
-                when, time = sentence_time(sent, document.date, narrative, self.actors.tenure)
+                when, time_ = sentence_time(sent, document.date, narrative, self.actors.tenure)
                 start = offset + sent.start_char
                 text = document.text[start:offset + sent.end_char]  # the document's words (the parse may be recased)
                 sentence = Sentence(doc_id=document.id, index=len(sentences), text=text,
                                     start=start, date=when.date, date_source=when.source, date_text=when.text,
-                                    date_precision=when.granularity if when.date else None, span=sent, time=time)
+                                    date_precision=when.granularity if when.date else None, span=sent, time=time_)
                 mentions = self.actors.find(sent, when.date or document.date, lowercase, ctx)
                 ctx.mentioned.update(m.actor.country for m in mentions if m.actor.country)
                 mentions += resolver.resolve(sent, mentions)
@@ -179,10 +263,9 @@ class Pipeline:
                 sentence.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
                 events += self.coder.code(sentence, document, ctx)
                 sentences.append(sentence)
-        for s in sentences:
-            s.span = s.time = None  # free the parse; records keep only plain data
-        for _, spacy_doc in chunks:  # cached entity spans point back at the Doc: a cycle only a full GC frees
-            spacy_doc.user_data.pop("realpolitik.ents", None)
+            for s in sentences[first:]:
+                s.span = s.time = None  # free the parse; records keep only plain data
+            spacy_doc.user_data.pop("realpolitik.ents", None)  # cached spans point back at the Doc: a cycle
         return sentences, events
 
 

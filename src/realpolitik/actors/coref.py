@@ -81,13 +81,14 @@ class PronounResolver:
                 continue
             start = tok.idx - sent.start_char
             earlier = [c for c in current if c.mention.end <= start]
-            found = _nearest(pron, [earlier] + self.history[::-1][:WINDOW], tok.dep_.startswith("nsubj"))
+            found = _nearest(pron, [earlier] + self.history[-WINDOW:][::-1], tok.dep_.startswith("nsubj"))
             if found is None:
                 continue
             resolved.append(replace(found, start=start, end=start + len(tok.text), text=tok.text,
                                     kind="pronoun", token_start=tok.i - sent.start,
                                     token_end=tok.i - sent.start + 1, confidence=found.confidence * 0.75))
         self.history.append(current)
+        del self.history[:-WINDOW]  # only the last WINDOW sentences are looked at
         return resolved
 
 
@@ -113,7 +114,7 @@ class PronounResolver:
         if m.kind != "role" or m.actor.country or m.actor.igo:
             return m
         earlier = [x for x in mentions if x.end <= m.start]
-        for cands in [earlier] + [[c.mention for c in h] for h in self.history[::-1][:WINDOW]]:
+        for cands in [earlier] + [[c.mention for c in h] for h in self.history[-WINDOW:][::-1]]:
             for c in reversed(cands):
                 if c.actor.role == m.actor.role and c.actor.country:
                     actor = replace(m.actor, country=c.actor.country)

@@ -7,6 +7,14 @@ only to requests carrying the ingest token (``Authorization: Bearer ...``;
 401 without one, 403 with a wrong one) and to none (403) when no token is
 configured.
 
+Every response, errors and 500s included, carries the security headers; with
+``allowed_hosts`` (``realpolitik serve`` passes the names it is bound to) a request
+whose Host header is a name not among them gets 400, so a page on another site cannot
+reach the API by pointing its own name at this address (DNS rebinding); an IP address
+in the Host header is always accepted, as no DNS name is involved. JSON is
+always sendable: a lone surrogate, valid in a JSON request but not in UTF-8, is
+echoed escaped (``\\ud800``) instead of failing the response.
+
 The store is opened once, on first use, and used by one request at a time (a
 DuckDB file takes one writing process; DuckDB and psycopg connections are not
 shared across threads). Coding runs outside that lock, under its own, so a
@@ -15,6 +23,8 @@ long ``POST /api/code`` or ``/api/ingest`` does not hold up queries.
 from __future__ import annotations
 
 import hmac
+import ipaddress
+import json
 import math
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -28,11 +38,13 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from realpolitik.analysis.alerts import coverage, store_alerts
@@ -91,11 +103,13 @@ ByQuery = Annotated[Period, Query(description="period of the series")]
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": Error}, 404: {"model": Error}, 413: {"model": Error}}
 
 
-def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1_000_000) -> FastAPI:
+def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1_000_000,
+               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """The API and dashboard over the store at `db` (a DuckDB file or a ``postgresql://`` URL).
 
     ``POST /api/ingest`` needs ``Authorization: Bearer <ingest_token>``; with no
     token it is refused (403). Request bodies over `max_body_bytes` get 413.
+    With `allowed_hosts`, requests whose Host header (port aside) is not one of them get 400.
     """
     access = _StoreAccess(db)
 
@@ -105,9 +119,19 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         access.close()
 
     app = FastAPI(title="realpolitik", version=__version__, lifespan=lifespan, responses=ERRORS, docs_url=None,
-                  redoc_url=None,
+                  redoc_url=None, default_response_class=_JSON,
                   description="Coded political events: who did what to whom, when, with the sentences that say so.")
-    app.add_middleware(_Guard, max_body_bytes=max_body_bytes)
+    app.add_middleware(_Guard, max_body_bytes=max_body_bytes,
+                       allowed_hosts=None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Any, exc: RequestValidationError) -> _JSON:
+        return _JSON({"detail": jsonable_encoder(exc.errors())}, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Any, exc: StarletteHTTPException) -> _JSON:
+        return _JSON({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+
     bearer = HTTPBearer(auto_error=False, description="the ingest token of `realpolitik serve`")
 
     def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
@@ -513,23 +537,58 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _Guard:
-    """ASGI middleware: 413 for request bodies over the limit, and security headers on every response."""
+class _JSON(JSONResponse):
+    """A JSON response that can always be encoded: lone surrogates are written as ``\\uXXXX`` escapes."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":")).encode("utf-8", "backslashreplace")
+
+
+class _Guard:
+    """ASGI middleware: the Host check, 413 for request bodies over the limit, security headers on every
+    response, and a JSON 500 (with those headers) for an error nothing else answered."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, allowed_hosts: frozenset[str] | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
+        headed = self._with_headers(send)
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await headed(message)
+
+        try:
+            await self._guarded(scope, receive, tracked_send)
+        except Exception:
+            if started:
+                raise
+            await _JSON({"detail": "internal server error: the server's log says more"}, 500)(
+                scope, receive, tracked_send)
+            raise  # for the server's log; the client has its answer
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope["headers"])
+        host = _host_name(headers.get(b"host", b"").decode("latin-1"))
+        if self.allowed_hosts is not None and host not in self.allowed_hosts and not _is_address(host):
+            message = (f"Host {host!r} is not a name of this server (start it with --allowed-host {host} if it is)"
+                       if host else "the request has no Host header")
+            await _JSON({"detail": message}, 400)(scope, receive, send)
+            return
         too_large = f"request body over {self.max_body_bytes} bytes"
-        declared = dict(scope["headers"]).get(b"content-length")
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
             status = 413 if declared.isdigit() else 400
-            await JSONResponse({"detail": too_large if status == 413 else "bad Content-Length"}, status)(
-                scope, receive, self._with_headers(send))
+            await _JSON({"detail": too_large if status == 413 else "bad Content-Length"}, status)(
+                scope, receive, send)
             return
         received = 0
 
@@ -541,7 +600,7 @@ class _Guard:
                 raise HTTPException(413, too_large)
             return message
 
-        await self.app(scope, limited_receive, self._with_headers(send))
+        await self.app(scope, limited_receive, send)
 
     @staticmethod
     def _with_headers(send: Send) -> Send:
@@ -554,3 +613,20 @@ class _Guard:
             await send(message)
 
         return send_with_headers
+
+
+def _host_name(host: str) -> str:
+    """The name in a Host header, without its port and IPv6 brackets, lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _is_address(host: str) -> bool:
+    """An IP address written out: no DNS name, so no rebinding to fear."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

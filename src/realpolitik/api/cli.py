@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import socket
 from pathlib import Path
 from typing import Any
-
 
 from rich.markup import escape
 
@@ -29,6 +29,9 @@ def add_parser(subparsers: Any) -> None:
     serve.add_argument("--ingest-token", default=os.environ.get(TOKEN_ENV) or None,
                        help=f"enable POST /api/ingest for requests with this bearer token (default: ${TOKEN_ENV}; "
                             "the variable keeps it out of the process list)")
+    serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                       help="a name clients reach this server by (repeatable); requests with another Host header "
+                            "get 400. IP addresses, the name served on and, for 0.0.0.0, this machine's names are always allowed")
     serve.add_argument("--max-body-bytes", type=positive, default=1_000_000,
                        help="largest request body accepted (default 1000000); larger ones get 413")
     serve.set_defaults(func=cmd_serve)
@@ -49,12 +52,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stderr.print(f"[red]error:[/] cannot listen on {escape(args.host)} port {args.port}: "
                      f"{escape((exc.strerror or str(exc)).lower())}")
         return 2
+    if not _is_loopback(args.host) and not args.ingest_token:
+        stderr.print(f"[yellow]warning:[/] serving on {escape(args.host)}, beyond this machine, with no token: anyone "
+                     f"who can reach port {args.port} can read the whole store (ingest stays disabled). Serve on "
+                     "127.0.0.1, or behind a proxy that authenticates")
     stderr.print(f"realpolitik: dashboard at http://{escape(args.host)}:{args.port}/ (store {escape(args.db)}, ingest "
                  f"{'enabled' if args.ingest_token else 'disabled'})")
-    config = uvicorn.Config(create_app(args.db, args.ingest_token, args.max_body_bytes), log_level="warning")
+    app = create_app(args.db, args.ingest_token, args.max_body_bytes,
+                     allowed_hosts=bound_names(args.host, args.allowed_host))
+    config = uvicorn.Config(app, log_level="warning")
     uvicorn.Server(config).run(sockets=[listener])
     return 0
 
 
 def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def bound_names(host: str, extra: list[str]) -> set[str]:
+    """The Host names a server on `host` answers to (IP addresses are always accepted): the name served
+    on, "localhost" for a loopback or wildcard address, this machine's names for a wildcard one, `extra`."""
+    names = {host.strip("[]").lower(), *(name.lower() for name in extra)}
+    wildcard = host in ("0.0.0.0", "::", "")
+    if wildcard or _is_loopback(host):
+        names.add("localhost")
+    if wildcard:
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+    return names
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere

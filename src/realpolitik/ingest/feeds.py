@@ -6,6 +6,10 @@ date the published (else updated) date; its text the entry's content (else
 its summary, else its title) run through the same HTML extraction and
 clean-up as web pages; ``url`` the entry's http(s) link and ``source`` the feed.
 
+A fetch has one deadline for everything (connecting, redirects, every read): a server
+that trickles a byte every few seconds is cut off when it is up. :func:`read_feeds`
+fetches several feeds at once, so one slow feed never holds up the others.
+
 Like the file readers, nothing here raises for bad input: a feed that cannot
 be fetched, is not a feed (an HTML page, garbage) or is cut off becomes one
 :class:`DocumentError` for the feed, and a bad item one for the item. A feed
@@ -20,9 +24,12 @@ import codecs
 import email.utils
 import hashlib
 import re
+import socket
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -33,7 +40,8 @@ from realpolitik.ingest.html import html_to_text
 from realpolitik.ingest.readers import decode_bytes, make_document
 from realpolitik.types import Document, DocumentError
 
-FETCH_TIMEOUT_SECONDS: float = 30.0
+FETCH_TIMEOUT_SECONDS: float = 30.0  # for the whole fetch of one feed: connect, redirects and reading
+FETCH_THREADS = 8  # feeds fetched at once
 MAX_FEED_BYTES: int = 20_000_000
 USER_AGENT = "realpolitik-feed-reader/0.1"
 
@@ -41,6 +49,7 @@ _URL_PREFIXES = ("http://", "https://")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CLOSING_TAG = re.compile(rb"</(?:[\w-]+:)?(?:rss|feed|rdf)\s*>", re.IGNORECASE)  # the root element's end
 _TAIL_BYTES = 4_096  # where the closing tag is looked for
+_READ_BYTES = 65_536
 
 
 def read_feed(location: str, default_date: date | None = None, timeout: float = FETCH_TIMEOUT_SECONDS,
@@ -57,18 +66,76 @@ def read_feed(location: str, default_date: date | None = None, timeout: float = 
     yield from parse_feed(data, location, default_date)
 
 
+def read_feeds(locations: Sequence[str], default_date: date | None = None, timeout: float = FETCH_TIMEOUT_SECONDS,
+               max_bytes: int = MAX_FEED_BYTES) -> Iterator[tuple[str, Document | DocumentError]]:
+    """(feed, item) for every item of every feed, feed by feed in the order given; never raises.
+
+    The feeds are fetched at the same time (up to ``FETCH_THREADS`` at once), each within
+    its own `timeout`, so the whole takes about as long as the slowest feed, never longer
+    than its deadline.
+    """
+    if not locations:
+        return
+    with ThreadPoolExecutor(max_workers=min(FETCH_THREADS, len(locations))) as pool:
+        jobs = [pool.submit(lambda loc: list(read_feed(loc, default_date, timeout, max_bytes)), location)
+                for location in locations]
+        for location, job in zip(locations, jobs):
+            for item in job.result():
+                yield location, item
+
+
 def fetch(location: str, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int = MAX_FEED_BYTES) -> bytes:
-    """The bytes of a URL or file, at most `max_bytes`; raises OSError or ValueError."""
+    """The bytes of a URL or file, at most `max_bytes`; raises OSError or ValueError.
+
+    `timeout` bounds the whole fetch of a URL, not each read: TimeoutError when it is up.
+    """
     if location.lower().startswith(_URL_PREFIXES):
-        request = urllib.request.Request(location, headers={"User-Agent": USER_AGENT})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data = response.read(max_bytes + 1)
+        data = _download(location, time.monotonic() + timeout, timeout, max_bytes)
     else:
         with Path(location).open("rb") as handle:
             data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValueError(f"feed is over {max_bytes:,} bytes")
     return data
+
+
+def _download(url: str, deadline: float, timeout: float, max_bytes: int) -> bytes:
+    """At most `max_bytes` + 1 bytes of `url`, every read waiting only for the time left before `deadline`."""
+    def left() -> float:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        return remaining
+
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    parts: list[bytes] = []
+    try:
+        with urllib.request.urlopen(request, timeout=left()) as response:
+            sock = _socket(response)
+            size = 0
+            while size <= max_bytes:
+                if sock is not None:
+                    sock.settimeout(left())
+                part = response.read1(min(_READ_BYTES, max_bytes + 1 - size))
+                if not part:
+                    break
+                parts.append(part)
+                size += len(part)
+                left()
+    except urllib.error.URLError as exc:
+        if not isinstance(exc.reason, TimeoutError):
+            raise
+        raise TimeoutError(f"timed out after {timeout:g} s") from None
+    except TimeoutError:
+        raise TimeoutError(f"timed out after {timeout:g} s") from None
+    return b"".join(parts)
+
+
+def _socket(response: Any) -> socket.socket | None:
+    """The socket an http.client response reads from (to shorten its timeout as the deadline nears)."""
+    raw = getattr(getattr(response, "fp", None), "raw", None)
+    sock = getattr(raw, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
 
 
 def parse_feed(data: bytes, source: str, default_date: date | None = None) -> Iterator[Document | DocumentError]:
@@ -201,7 +268,7 @@ def _fetch_message(exc: OSError | ValueError) -> str:
     if isinstance(exc, urllib.error.URLError):
         return f"cannot fetch: {exc.reason}"
     if isinstance(exc, TimeoutError):
-        return "cannot fetch: timed out"
+        return f"cannot fetch: {exc}" if str(exc) else "cannot fetch: timed out"
     if isinstance(exc, OSError):
         return f"cannot read: {(exc.strerror or str(exc)).lower()}"
     return str(exc)

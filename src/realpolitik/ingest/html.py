@@ -6,6 +6,11 @@ way the lines then pass through :func:`remove_boilerplate`, which drops the
 ad labels, share buttons, cookie notices and photo credits that extractors
 let through (patterns in ``data/boilerplate.yaml``, see :mod:`realpolitik.ingest.clean`)
 and repeated lines such as an image caption printed twice.
+
+libxml2, under both, stops reading a page nested 256 elements deep and drops the rest
+("Excessive depth in document"). Such a page (no real article is) is flattened, its elements
+below ``FLAT_BELOW`` levels turned into line breaks and spaces, and its whole body read by the
+lxml walk, so its text is kept.
 """
 from __future__ import annotations
 
@@ -28,6 +33,10 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "bloc
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _METADATA_FIELDS = ("title", "url", "author", "sitename", "description")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?>")
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                        "source", "track", "wbr"})
+FLAT_BELOW = 100  # nesting level from which a too-deep page's elements are flattened
 
 
 def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
@@ -38,6 +47,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
     The text is ``""`` when the page holds no main text.
     """
     html = _CONTROL_CHARS.sub("", html)  # lxml refuses control characters, surrogates, U+FFFE/FFFF
+    if _too_deep(html):  # flattened, its elements no longer say what is article: read the whole body
+        html = _flatten(html)
+        return remove_boilerplate(_fallback_text(html)), _metadata(trafilatura.extract_metadata(html))
     extracted = trafilatura.bare_extraction(
         html, favor_precision=True, include_comments=False, include_tables=False,
         with_metadata=True)
@@ -47,6 +59,35 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
         if not extracted:
             extracted = trafilatura.extract_metadata(html)
     return text, _metadata(extracted)
+
+
+def _too_deep(html: str) -> bool:
+    """Whether libxml2 gives up on the page for its nesting depth."""
+    if html.count("<") < 250:  # cannot be nested that deep
+        return False
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1), parser=parser)
+    except (etree.ParserError, ValueError):
+        return False
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+def _flatten(html: str) -> str:
+    """The page with every element opened below ``FLAT_BELOW`` levels replaced by a line break or space."""
+    out: list[str] = []
+    depth = cursor = 0
+    for tag in _TAG.finditer(html):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in _VOID_TAGS or tag.group().endswith("/>"):
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        if depth + (1 if closing else 0) > FLAT_BELOW:
+            out.append(html[cursor:tag.start()])
+            out.append("\n" if name in _BLOCK_TAGS else " ")
+            cursor = tag.end()
+    out.append(html[cursor:])
+    return "".join(out)
 
 
 def _fallback_text(html: str) -> str:

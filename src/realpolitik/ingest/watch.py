@@ -35,7 +35,7 @@ import pandas as pd
 from realpolitik.analysis.alerts import Alert, store_alerts
 from realpolitik.analysis.dates import date_label
 from realpolitik.cli.args import console
-from realpolitik.ingest.feeds import read_feed
+from realpolitik.ingest.feeds import read_feeds
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
 from realpolitik.types import Document, DocumentError
 
@@ -120,16 +120,14 @@ def poll(store: Store, feeds: Sequence[str], state: WatchState, coder: Callable[
     first_poll = not state.path.exists()
     items: list[Document | DocumentError] = []
     fresh: list[Document | DocumentError] = []
-    listed: dict[str, set[str]] = {}  # entry ids each feed lists now
-    for feed in feeds:
-        listed[feed] = set()
-        for item in read_feed(feed, default_date=today):
-            items.append(item)
-            key = item.id if isinstance(item, Document) else item.doc_id
-            if key is not None:
-                listed[feed].add(key)
-            if key is None or key not in state.seen.get(feed, set()):
-                fresh.append(item)
+    listed: dict[str, set[str]] = {feed: set() for feed in feeds}  # entry ids each feed lists now
+    for feed, item in read_feeds(feeds, default_date=today):  # fetched at once, each within its deadline
+        items.append(item)
+        key = item.id if isinstance(item, Document) else item.doc_id
+        if key is not None:
+            listed[feed].add(key)
+        if key is None or key not in state.seen.get(feed, set()):
+            fresh.append(item)
     if first_poll:  # the store's alerts before this watch began are not news: note them, print none
         old, _ = store_alerts(store, by, z=z)  # type: ignore[arg-type]
         state.alerts.update(alert_key(alert) for alert in old)

@@ -174,16 +174,13 @@ def layout(text: str, rules: LayoutRules, names: Names) -> Layout:
     dateline: Dateline | None = None
     seen_lines: set[str] = set()
     first_body = True
-    for start, end, kind in pieces:
+    for start, end, kind in pieces:  # pieces never overlap: what is left out is simply not a block
         piece = masked[start:end]
         if kind == "body" and first_body:
             first_body = False
             cut, found = _dateline(piece, start, rules, names)
             if found is not None:
                 dateline = found
-                chars_d = list(masked)
-                _mask(chars_d, start, start + cut)
-                masked = "".join(chars_d)
                 start += cut
                 while start < end and masked[start].isspace():
                     start += 1
@@ -193,7 +190,6 @@ def layout(text: str, rules: LayoutRules, names: Names) -> Layout:
         if kind != "body" or "\n" not in text[start:end]:
             key = " ".join(piece.split()).casefold()
             if key in seen_lines and len(key) > 1:  # a caption or line printed again: read once
-                masked = masked[:start] + " " * (end - start) + masked[end:]
                 continue
             seen_lines.add(key)
         parse = _sentence_case(piece, rules, names, names_in_body) if kind != "body" else piece
@@ -226,6 +222,7 @@ def _lines(text: str, rules: LayoutRules) -> list[tuple[int, int, str]]:
             out.append((current[0][0], current[-1][1], "body"))
             current.clear()
 
+    following_line = _following_lines(text, lines)
     for n, (a, b) in enumerate(lines):
         a, b = _trim(text, a, b)
         if a >= b:
@@ -233,7 +230,7 @@ def _lines(text: str, rules: LayoutRules) -> list[tuple[int, int, str]]:
         line = text[a:b]
         if n and _starts_paragraph(text, lines[n][0]):
             flush()
-        following = next((text[c:d].lstrip() for c, d in lines[n + 1:] if text[c:d].strip()), "")
+        following = following_line[n]
         is_last = not following
         continued = following[:1].islower()  # a hard-wrapped line, not a heading
         if not rules.sentence_final.search(line) and not is_last and not continued:
@@ -250,10 +247,28 @@ def _lines(text: str, rules: LayoutRules) -> list[tuple[int, int, str]]:
     return out
 
 
+def _following_lines(text: str, lines: list[tuple[int, int]]) -> list[str]:
+    """For each line, the next line that is not blank (left-stripped), or ""."""
+    out = [""] * len(lines)
+    following = ""
+    for n in range(len(lines) - 1, -1, -1):
+        out[n] = following
+        line = text[lines[n][0]:lines[n][1]]
+        if line.strip():
+            following = line.lstrip()
+    return out
+
+
 def _starts_paragraph(text: str, line_start: int) -> bool:
-    """A line after a blank line."""
-    before = text[:line_start].rstrip(" \t")
-    return before.endswith("\n\n") or (before.endswith("\n") and before[:-1].rstrip(" \t").endswith("\n"))
+    """A line after a blank line (one holding at most spaces and tabs)."""
+    i = line_start
+    for _ in range(2):  # the line break ending the line before, then the one before that
+        while i > 0 and text[i - 1] in " \t":
+            i -= 1
+        if i == 0 or text[i - 1] != "\n":
+            return False
+        i -= 1
+    return True
 
 
 def _split_headings(text: str, a: int, b: int, rules: LayoutRules, heading_line: bool) -> list[tuple[int, int, str]]:
