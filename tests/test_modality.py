@@ -142,3 +142,19 @@ def test_relative_clause_keeps_its_own_modality(nlp: Language) -> None:
     sentence = "The sanctions, which were imposed last year, will be lifted next month."
     assert modality_of(nlp, sentence, "imposed") == (A, None)
     assert modality_of(nlp, sentence, "lifted") == (F, "will")
+
+
+def test_a_user_lexicon_adds_modality_cues(tmp_path):
+    from realpolitik.events.lexicon import Lexicon
+    from realpolitik.pipeline import Pipeline
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("modality:\n  reporting_adverbs: [reputedly]\n", encoding="utf-8")
+    text = "Russian troops reputedly attacked Georgian villages."
+    assert {e.modality.value for e in Pipeline().code_text(text)} == {"asserted"}
+    assert {(e.modality.value, e.modality_cue) for e in Pipeline(lexicon_files=[mine]).code_text(text)} == {
+        ("reported", "reputedly")}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("modality:\n  reporting_adverbz: [reputedly]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.yaml: unknown key modality.reporting_adverbz"):
+        Lexicon.load([bad])

@@ -117,7 +117,7 @@ class EventCoder:
                 targets = self._place_target(tok, sentence)  # "lifted a curfew in Montenegro"
             if trig.requires_target and not targets:
                 continue  # "X arrives for talks": a visit needs a host or a counterpart
-            modality, cue = detect_modality(tok)
+            modality, cue = detect_modality(tok, self.lexicon.modality)
             modality, cue = _embedding_modality(tok, verbal, modality, cue)
             if trig.code == _PLAIN_STATEMENT and tok.pos_ in ("VERB", "AUX"):
                 said = self._statements(sentence, document, tok, trig, sources, targets, by_token, modality, cue,
@@ -161,11 +161,11 @@ class EventCoder:
             return []
         targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
         if fold.governor is not None:
-            modality, cue = detect_modality(fold.governor)
+            modality, cue = detect_modality(fold.governor, self.lexicon.modality)
         elif fold.reporter is not None:
-            modality, cue = detect_modality(fold.reporter)
+            modality, cue = detect_modality(fold.reporter, self.lexicon.modality)
         else:  # "Finland will give": the intent is stated now, unless the clause is itself conjecture
-            modality, cue = detect_modality(act)
+            modality, cue = detect_modality(act, self.lexicon.modality)
             if modality not in (Modality.FUTURE, Modality.ASSERTED):
                 return self._unfolded(sentence, document, args, act, trig)  # "it is likely that X will attack"
             modality, cue = Modality.ASSERTED, None
@@ -227,7 +227,7 @@ class EventCoder:
         """The action coded on its own, with the modality its context gives it."""
         sources, targets = args.noun_roles(act, trig) if act.pos_ == "NOUN" else args.verb_roles(act, trig)
         targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
-        modality, cue = detect_modality(act)
+        modality, cue = detect_modality(act, self.lexicon.modality)
         return [self._event(sentence, document, act, trig, trig.code, src, tgt, modality, cue)
                 for src, tgt in self._pairs(trig, sources, targets, modality)]
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.events import codebook
 from realpolitik.events.constructions import Constructions, package_constructions
+from realpolitik.events.modality import ModalityCues
+from realpolitik.events.modality import default_cues as default_modality
 from realpolitik.events.rules import CodingRules, package_rules
 
 if TYPE_CHECKING:
@@ -26,10 +28,10 @@ _FIELDS = frozenset({"verb", "noun", "code", "particle", "object", "modifier", "
                      "reverse_code", "passive_only", "not_object", "not_modifier", "requires_target",
                      "not_target_roles", "note"})
 _VERB_ONLY = ("particle", "passive_only")
-_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules", "constructions"})
+_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules", "constructions", "modality"})
 _Section = tuple[str, dict[str, Any]]  # (file name, the section)
 # A parsed YAML file: its (location, Trigger) entries, lemma fixes, argument rules and constructions.
-_ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str], _Section | None, _Section | None]
+_ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str], _Section | None, _Section | None, _Section | None]
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,10 @@ class Lexicon:
     """Verb and noun triggers, indexed for lookup by lemma."""
 
     def __init__(self, triggers: Iterable[Trigger], lemma_fixes: dict[str, str] | None = None,
-                 rules: CodingRules | None = None, constructions: Constructions | None = None):
+                 rules: CodingRules | None = None, constructions: Constructions | None = None,
+                 modality: ModalityCues | None = None):
         self.rules = rules if rules is not None else CodingRules.build([package_rules()])
+        self.modality = modality if modality is not None else default_modality()
         self.constructions = (constructions if constructions is not None
                               else Constructions.build([package_constructions()]))
         self._verbs: dict[tuple[str, str | None], list[Trigger]] = defaultdict(list)
@@ -99,19 +103,24 @@ class Lexicon:
         seen: dict[tuple[Any, ...], str] = {}
         rule_sections = [package_rules()]
         construction_sections = [package_constructions()]
-        for entries, file_fixes, rules, constructions in parsed:
+        modality_sections: list[_Section] = []
+        for entries, file_fixes, rules, constructions, modality in parsed:
             fixes.update(file_fixes)
             if rules is not None:
                 rule_sections.append(rules)
             if constructions is not None:
                 construction_sections.append(constructions)
+            if modality is not None:
+                modality_sections.append(modality)
             for where, trig in entries:
                 key = (trig.lemma, trig.pos, trig.particle, trig.objects, trig.modifiers)
                 if key in seen:
                     raise ValueError(f"{where}: duplicates the entry at {seen[key]}")
                 seen[key] = where
                 triggers.append(trig)
-        return cls(triggers, fixes, CodingRules.build(rule_sections), Constructions.build(construction_sections))
+        cues = ModalityCues.build([_package_modality(), *modality_sections]) if modality_sections else None
+        return cls(triggers, fixes, CodingRules.build(rule_sections), Constructions.build(construction_sections),
+                   cues)
 
     def verb_candidates(self, lemma: str, particle: str | None) -> list[Trigger]:
         """Entries for a verb lemma (+ particle), most specific first.
@@ -218,7 +227,15 @@ def _parse_file(name: str, data: dict[str, Any]) -> _ParsedFile:
     constructions = (name, data["constructions"]) if "constructions" in data else None
     if constructions is not None:
         Constructions.build([package_constructions(), constructions])  # validate now, naming this file
-    return entries, fixes, rules, constructions
+    modality = (name, data["modality"]) if "modality" in data else None
+    if modality is not None:
+        ModalityCues.build([_package_modality(), modality])  # validate now, naming this file
+    return entries, fixes, rules, constructions, modality
+
+
+def _package_modality() -> _Section:
+    resource = data_file("events", "modality.yaml")
+    return str(resource), read_yaml(resource)
 
 
 def _parse_entry(raw: Any, where: str) -> Trigger:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from spacy.tokens import Span, Token
 
@@ -62,7 +62,9 @@ _OWN_CLAUSE_DEPS = _SUBJECTS | _AUX | {"neg"}
 
 
 @dataclass(frozen=True)
-class _Cues:
+class ModalityCues:
+    """The cue words of ``data/modality.yaml``, plus the ``modality:`` sections of user lexicon files."""
+
     modal_aux: dict[Modality, frozenset[str]]
     negators: frozenset[str]
     negative_determiners: frozenset[str]
@@ -84,17 +86,48 @@ class _Cues:
     attempt_nouns: frozenset[str]
 
 
-@lru_cache(maxsize=1)
-def _cues() -> _Cues:
-    raw = read_yaml(data_file("events", "modality.yaml"))
+    @classmethod
+    def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]]) -> ModalityCues:
+        """Merge modality tables (name, mapping) in order: every list is added to the one before;
+        ValueError names the file and the key that is unknown or not a list of words."""
+        merged: dict[str, Any] = {}
+        for n, (name, section) in enumerate(sections):
+            if not isinstance(section, Mapping):
+                raise ValueError(f"{name}: 'modality' must be a mapping")
+            _merge(merged, section, name, "modality", known=n > 0)  # the first table sets the keys
+        return _cues_from(merged)
 
+
+def _merge(into: dict[str, Any], section: Mapping[str, Any], name: str, where: str, known: bool) -> None:
+    for key, value in section.items():
+        here = f"{where}.{key}"
+        if key == "version":
+            continue
+        if known and key not in into:
+            raise ValueError(f"{name}: unknown key {here}; allowed: {sorted(into)}")
+        if isinstance(value, Mapping):
+            _merge(into.setdefault(key, {}), value, name, here, known)
+        elif isinstance(value, list) and all(isinstance(w, str) for w in value):
+            into[key] = [*into.get(key, []), *value]
+        else:
+            raise ValueError(f"{name}: {here} must be a list of words")
+
+
+@lru_cache(maxsize=1)
+def default_cues() -> ModalityCues:
+    """The packaged cue words."""
+    resource = data_file("events", "modality.yaml")
+    return ModalityCues.build([(str(resource), read_yaml(resource))])
+
+
+def _cues_from(raw: dict[str, Any]) -> ModalityCues:
     def words(items: list[str]) -> frozenset[str]:
         return frozenset(str(w).lower() for w in items)
 
     def by_modality(table: dict[str, list[str]]) -> dict[Modality, frozenset[str]]:
         return {Modality(name): words(items) for name, items in table.items()}
 
-    return _Cues(
+    return ModalityCues(
         modal_aux=by_modality(raw["modal_aux"]),
         negators=words(raw["negators"]),
         negative_determiners=words(raw["negative_determiners"]),
@@ -117,9 +150,10 @@ def _cues() -> _Cues:
     )
 
 
-def detect_modality(trigger: Token) -> tuple[Modality, str | None]:
-    """Modality of the event whose trigger (verb or event noun) is `trigger`, with the cue text (e.g. "would", "denies", "not")."""
-    cues = _cues()
+def detect_modality(trigger: Token, cues: ModalityCues | None = None) -> tuple[Modality, str | None]:
+    """Modality of the event whose trigger (verb or event noun) is `trigger`, with the cue text (e.g. "would",
+    "denies", "not"); `cues` are the packaged ones unless given (a lexicon's, with its users' additions)."""
+    cues = cues or default_cues()
     found: dict[Modality, str] = {}
     tok, in_clause = trigger, True
     while True:
@@ -147,7 +181,7 @@ def _note(found: dict[Modality, str], cues: Iterable[Cue]) -> None:
 
 # --- walking up -------------------------------------------------------------
 
-def _step_up(tok: Token, cues: _Cues) -> tuple[Token, bool, list[Cue]] | None:
+def _step_up(tok: Token, cues: ModalityCues) -> tuple[Token, bool, list[Cue]] | None:
     """The next token on the governing chain, whether it shares tok's clause, and the link's cues."""
     head, dep = tok.head, tok.dep_
     if head == tok or dep == "ROOT":
@@ -183,7 +217,7 @@ def _step_up(tok: Token, cues: _Cues) -> tuple[Token, bool, list[Cue]] | None:
     return None
 
 
-def _noun_to_verb(noun: Token, verb: Token, cues: _Cues) -> tuple[Token, bool, list[Cue]] | None:
+def _noun_to_verb(noun: Token, verb: Token, cues: ModalityCues) -> tuple[Token, bool, list[Cue]] | None:
     """Event noun -> its verb: support verbs carry their modality, deny/refuse verbs govern it."""
     links: list[Cue] = []
     if noun.dep_ != "nsubj":
@@ -211,7 +245,7 @@ def _governor_keys(gov: Token) -> dict[str, str]:
     return keys
 
 
-def _governed(keys: dict[str, str], cues: _Cues, future: bool) -> list[Cue]:
+def _governed(keys: dict[str, str], cues: ModalityCues, future: bool) -> list[Cue]:
     found = []
     for modality, words in cues.governors.items():
         if modality is Modality.FUTURE and not future:
@@ -228,7 +262,7 @@ def _non_finite(tok: Token) -> bool:
         c.dep_ in _SUBJECTS or (c.dep_ in _AUX and c.tag_ != "TO") for c in tok.children)
 
 
-def _own_clause(tok: Token, cues: _Cues) -> bool:
+def _own_clause(tok: Token, cues: ModalityCues) -> bool:
     """Whether a conjunct stands on its own instead of sharing its head's auxiliaries and negation.
 
     It does with a subject, auxiliary or negation of its own, after "but", or
@@ -246,7 +280,7 @@ def _own_clause(tok: Token, cues: _Cues) -> bool:
 
 # --- cues on one token ------------------------------------------------------
 
-def _clause_cues(tok: Token, cues: _Cues) -> Iterator[Cue]:
+def _clause_cues(tok: Token, cues: ModalityCues) -> Iterator[Cue]:
     """Cues that hold only for the token's own clause."""
     for c in tok.children:
         dep, low = c.dep_, c.lower_
@@ -278,7 +312,7 @@ def _clause_cues(tok: Token, cues: _Cues) -> Iterator[Cue]:
                 yield Modality.HYPOTHETICAL, marker
 
 
-def _anywhere_cues(tok: Token, cues: _Cues) -> Iterator[Cue]:
+def _anywhere_cues(tok: Token, cues: ModalityCues) -> Iterator[Cue]:
     """Cues that hold for everything the token governs: attribution and if-clauses."""
     doc = tok.doc
     for c in tok.children:
@@ -291,7 +325,7 @@ def _anywhere_cues(tok: Token, cues: _Cues) -> Iterator[Cue]:
         yield Modality.HYPOTHETICAL, marker
 
 
-def _future_time(tok: Token, cues: _Cues) -> str | None:
+def _future_time(tok: Token, cues: ModalityCues) -> str | None:
     """ "next week", "tomorrow", "in the coming days" as a dependent of a verb."""
     if tok.dep_ in ("npadvmod", "tmod", "advmod") and tok.lower_ in cues.time_words:
         return tok.text
@@ -308,7 +342,7 @@ def _future_time(tok: Token, cues: _Cues) -> str | None:
     return None
 
 
-def _conditional_marker(tok: Token, cues: _Cues) -> str | None:
+def _conditional_marker(tok: Token, cues: ModalityCues) -> str | None:
     """The conditional marker introducing tok's clause ("if", "unless", "in case", "as long as").
 
     Read as the words just before the clause plus its ``mark``, so the marker is
@@ -332,7 +366,7 @@ def _clause_head(tok: Token) -> Token:
     return head
 
 
-def _is_question(sent: Span, cues: _Cues) -> bool:
+def _is_question(sent: Span, cues: ModalityCues) -> bool:
     """A sentence ending in "?" with a question word first or auxiliary-subject inversion."""
     toks = [t for t in sent if not (t.is_space or t.is_quote or t.lower_ in (")", "]"))]
     if not toks or toks[-1].text != "?":
