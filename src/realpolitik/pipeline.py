@@ -1,14 +1,18 @@
-"""The pipeline: Document -> structure -> parse -> time -> actors -> pronouns -> events.
+"""The pipeline: Document -> structure -> parse -> time -> actors -> pronouns -> context -> events -> geo.
 
 Stages, in order, each a module of its own:
 
 1. ``structure.layout`` headline, headings, captions, paragraphs and dateline; markup masked
 2. ``nlp.parse``       spaCy tokens, tags, dependency parse, entities (block by block)
-3. ``time.resolve``    the event date of each sentence
-4. ``actors.matcher``  actor mentions (leaders resolved by that date)
-5. ``actors.coref``    pronouns back to earlier actors
-6. ``events.coder``    triggers, source/target, CAMEO code, modality, place name
-7. ``geo.geocode``     each event's place (else the dateline) as coordinates, country, region, precision
+3. ``time.assign``     the event date of each sentence and clause                     } the sentence stages,
+4. ``actors.matcher``  actor mentions (leaders resolved by that date)                 } ``Pipeline.sentence_stages``:
+5. ``actors.coref``    pronouns back to earlier actors                                } each is called as
+6. ``actors.context``  generic actors take the article's country                      } ``stage(sentence, reading)``
+7. ``events.coder``    triggers, source/target, CAMEO code, modality (``events.modality``), place name }
+8. ``geo.geocode``     each event's place (else the dateline) as coordinates, country, region, precision
+
+The sentence stages share one :class:`Reading` per document (the context of countries,
+pronoun history, narrative time, the events so far) and fill in the :class:`Sentence`.
 
 Every block is parsed on its own, so a headline or caption never joins the next
 sentence. Offsets always point into the document's own text: the structure stage
@@ -29,7 +33,7 @@ import re
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +92,21 @@ class Result:
     dateline: Dateline | None = None  # the place the article is filed from, when it says
 
 
+@dataclass
+class Reading:
+    """What the sentence stages share while reading one document."""
+
+    document: Document
+    lowercase: bool  # the whole text is in lower case (archives): names matched without case
+    ctx: DocumentContext
+    resolver: PronounResolver = field(default_factory=PronounResolver)
+    narrative: NarrativeTime = field(default_factory=NarrativeTime)
+    events: list[Event] = field(default_factory=list)
+
+
+SentenceStage = Callable[[Sentence, Reading], None]
+
+
 class Coder(Protocol):
     """What ``Store.ingest`` codes with: a :class:`Pipeline`, or a stand-in handing back work done elsewhere."""
 
@@ -112,6 +131,10 @@ class Pipeline:
         self.actors = ActorMatcher(self.nlp, self.gazetteer, self.entities, city_index())
         self.coder = EventCoder(self.lexicon)
         self.geocoder = Geocoder(self.gazetteer, city_index())
+        # Per sentence, in order (after structure and parse; geo follows for the whole document):
+        self.sentence_stages: list[tuple[str, SentenceStage]] = [
+            ("time", self._time), ("actors", self._actors), ("pronouns", self._pronouns),
+            ("context", self._context), ("events", self._events)]
 
     def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
         """Events in one text; raises ValueError for an empty text."""
@@ -234,39 +257,57 @@ class Pipeline:
                 raise ValueError("the parser failed on this text")
             countries = self.actors.country_counts([d for _, d in chunks if d is not None], lowercase,
                                                    document.date)
-        resolver = PronounResolver()
-        ctx = DocumentContext(dateline_country=lay.dateline.country if lay.dateline else None, countries=countries)
+        reading = Reading(document, lowercase, DocumentContext(
+            dateline_country=lay.dateline.country if lay.dateline else None, countries=countries))
         sentences: list[Sentence] = []
-        events: list[Event] = []
-        narrative = NarrativeTime()
         for paragraph, (offset, spacy_doc) in enumerate(chunks):
             if spacy_doc is None:
                 raise ValueError("the parser failed on this text")
-            narrative.enter(paragraph)
+            reading.narrative.enter(paragraph)
             first = len(sentences)
             for sent in spacy_doc.sents:
                 self._check(deadline)
                 if not sent.text.strip() or len(sent) > MAX_SENTENCE_TOKENS:
                     continue  # blank, or a run-on "sentence" (a list, a table) no event grammar applies to
-                when, time_ = sentence_time(sent, document.date, narrative, self.actors.tenure)
                 start = offset + sent.start_char
                 text = document.text[start:offset + sent.end_char]  # the document's words (the parse may be recased)
-                sentence = Sentence(doc_id=document.id, index=len(sentences), text=text,
-                                    start=start, date=when.date, date_source=when.source, date_text=when.text,
-                                    date_precision=when.granularity if when.date else None, span=sent, time=time_)
-                mentions = self.actors.find(sent, when.date or document.date, lowercase, ctx)
-                ctx.mentioned.update(m.actor.country for m in mentions if m.actor.country)
-                mentions += resolver.resolve(sent, mentions)
-                mentions = [ctx.localize(m, self.entities.domestic_roles) for m in mentions]
-                for m in mentions:
-                    m.text = text[m.start:m.end]
-                sentence.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
-                events += self.coder.code(sentence, document, ctx)
+                sentence = Sentence(doc_id=document.id, index=len(sentences), text=text, start=start, span=sent)
+                for _, stage in self.sentence_stages:
+                    stage(sentence, reading)
                 sentences.append(sentence)
             for s in sentences[first:]:
                 s.span = s.time = None  # free the parse; records keep only plain data
             spacy_doc.user_data.pop("realpolitik.ents", None)  # cached spans point back at the Doc: a cycle
-        return sentences, events
+        return sentences, reading.events
+
+    # -- the sentence stages: each reads the sentence and the document's reading, and adds to them --
+
+    def _time(self, sentence: Sentence, reading: Reading) -> None:
+        """``time``: the sentence's date (and each clause's, for the coder) from its words and narrative time."""
+        when, sentence.time = sentence_time(sentence.span, reading.document.date, reading.narrative, self.actors.tenure)
+        sentence.date, sentence.date_source, sentence.date_text = when.date, when.source, when.text
+        sentence.date_precision = when.granularity if when.date else None
+
+    def _actors(self, sentence: Sentence, reading: Reading) -> None:
+        """``actors``: actor mentions, leaders resolved by the sentence's date."""
+        sentence.mentions = self.actors.find(sentence.span, sentence.date or reading.document.date,
+                                             reading.lowercase, reading.ctx)
+        reading.ctx.mentioned.update(m.actor.country for m in sentence.mentions if m.actor.country)
+
+    def _pronouns(self, sentence: Sentence, reading: Reading) -> None:
+        """``pronouns``: "he", "it", "they", "its" back to earlier actors."""
+        sentence.mentions += reading.resolver.resolve(sentence.span, sentence.mentions)
+
+    def _context(self, sentence: Sentence, reading: Reading) -> None:
+        """``context``: generic actors take the article's country; mentions read in the document's own words."""
+        mentions = [reading.ctx.localize(m, self.entities.domestic_roles) for m in sentence.mentions]
+        for m in mentions:
+            m.text = sentence.text[m.start:m.end]
+        sentence.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+
+    def _events(self, sentence: Sentence, reading: Reading) -> None:
+        """``events``: triggers, source and target, CAMEO code, modality, place name."""
+        reading.events += self.coder.code(sentence, reading.document, reading.ctx)
 
 
 def _batches(documents: Iterable[Document], size: int, chars: int) -> Iterator[list[Document]]:
