@@ -368,6 +368,30 @@ class Store:
         flush()
         return stats
 
+    # -- the watch's state --------------------------------------------------------
+
+    def feed_items(self, feed: str) -> set[str]:
+        """The entry ids (or links) of a feed that ``watch`` has stored or recorded as errors."""
+        return {key for (key,) in self._db.fetch("SELECT item_key FROM feed_items WHERE feed = ?", [feed])[1]}
+
+    def set_feed_items(self, feed: str, keys: Iterable[str]) -> None:
+        """Make `keys` the feed's seen items (those it no longer lists are forgotten), in one transaction."""
+        with self._db.transaction():
+            self._db.lock_writers()
+            self._db.execute("DELETE FROM feed_items WHERE feed = ?", [feed])
+            self._db.insert("feed_items", ("feed", "item_key"), [(feed, key) for key in sorted(set(keys))])
+
+    def watch_alerts(self) -> set[str]:
+        """The keys of the alerts ``watch`` has printed (or noted as older than the watch)."""
+        return {key for (key,) in self._db.fetch("SELECT alert_key FROM watch_alerts")[1]}
+
+    def add_watch_alerts(self, keys: Iterable[str]) -> None:
+        """Note alerts as printed."""
+        with self._db.transaction():
+            self._db.lock_writers()
+            known = self.watch_alerts()
+            self._db.insert("watch_alerts", ("alert_key",), [(k,) for k in sorted(set(keys) - known)])
+
     def has_document(self, content_hash: str) -> bool:
         """Whether a document with this content hash is stored."""
         return bool(self._db.fetch("SELECT 1 FROM documents WHERE content_hash = ?", [content_hash])[1])
