@@ -31,15 +31,15 @@ from realpolitik.types import Document
 HERE = Path(__file__).resolve()
 SRC = str(HERE.parents[1] / "src")
 
-# One event, reported by eight outlets on one day: RUS -> GEO, material conflict.
+# One event, reported by eight outlets on one day: RUSMIL -> GEO, CAMEO 190, 2008-08-12.
 ATTACK_REPORTS = [
     "Russian troops attacked Georgian positions near Gori on Tuesday.",
-    "Russian forces attacked Georgian army positions outside Gori on Tuesday.",
-    "Russia's army attacked Georgian troops near the town of Gori on Tuesday.",
+    "Russian troops attacked Georgian positions near the town of Gori on Tuesday.",
+    "Russian forces attacked Georgian positions near Gori on Tuesday.",
     "Russian soldiers attacked Georgian positions close to Gori on Tuesday, officials said.",
     "On Tuesday Russian troops attacked Georgian units near Gori.",
     "Russian troops attacked Georgian defensive positions near Gori on Tuesday.",
-    "Russian units attacked Georgian troops near Gori on Tuesday.",
+    "Russian troops attacked Georgian villages near Gori on Tuesday.",
     "Russian forces attacked Georgian positions around Gori on Tuesday.",
 ]
 
