@@ -49,6 +49,7 @@ WRITE_BATCH_DOCS = 1000  # coded documents per write transaction ...
 WRITE_BATCH_SECONDS = 5.0  # ... or fewer, when coding them took this long (a slow coder still commits often)
 WRITER_LOCK = 0x7265616C  # PostgreSQL advisory lock key the writers of one database take turns on ("real")
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+KEPT_MENTIONS = 50_000  # clustering rows an ingest keeps between batches (about 1 KB each) before starting afresh
 SPANS = ("source", "target", "trigger", "location")
 
 DOCUMENT_COLUMNS = ("content_hash", "doc_id", "source", "site", "doc_date", "title", "url", "text", "meta",
@@ -473,7 +474,7 @@ class Store:
                    if first <= max(dates[group]) + window and last >= min(dates[group]) - window]
         stale = [key for _, key in touched]
         old = {row["mention_id"]: key for key, rows in stored.members(stale).items() for row in rows}
-        rows = {row["mention_id"]: row for row in new}
+        rows = {row["mention_id"]: {f: row[f] for f in _CLUSTER_FIELDS} for row in new}
         rows.update((row["mention_id"], row) for key in stale for row in stored.members([key])[key])
         by_group: dict[str, list[dict[str, Any]]] = {}
         for row in rows.values():
@@ -704,22 +705,25 @@ class _StoredClusters:
     """The stored clusters a write touches: each group's cluster spans and each cluster's mentions, by index.
 
     On DuckDB the ingest call is the only writer of its file (DuckDB locks it),
-    so what it has read or written stays true until the call ends and is kept:
-    a cluster that grows batch after batch is read once. On PostgreSQL other
-    writers may change any cluster between two batches, so each batch reads afresh
-    (:meth:`forget`, called once the writers' lock is held).
+    so what it has read or written stays true until the call ends and is kept
+    (up to :data:`KEPT_MENTIONS` mentions, then it starts afresh, so memory stays
+    bounded): a cluster that grows batch after batch is read once. On
+    PostgreSQL other writers may change any cluster between two batches, so
+    each batch reads afresh (:meth:`forget`, called once the writers' lock is held).
     """
 
     def __init__(self, db: _Connection):
         self._db = db
         self._spans: dict[str, dict[str, tuple[date, date]]] = {}  # group -> event key -> (first, last date)
         self._members: dict[str, list[dict[str, Any]]] = {}  # event key -> clustering rows of its mentions
+        self._kept = 0  # rows in _members
 
     def forget(self) -> None:
-        """Drop what was read, unless this connection is the only writer (DuckDB)."""
-        if self._db.postgres:
+        """Drop what was read, unless this connection is the only writer (DuckDB) and it is not too much."""
+        if self._db.postgres or self._kept > KEPT_MENTIONS:
             self._spans.clear()
             self._members.clear()
+            self._kept = 0
 
     def spans(self, groups: Sequence[str]) -> dict[str, dict[str, tuple[date, date]]]:
         """Event key -> (first, last date) of the dated clusters of each group."""
@@ -748,16 +752,18 @@ class _StoredClusters:
             for row in rows:
                 record = dict(zip(columns, row))
                 self._members[links[record["mention_id"]]].append(record)
+            self._kept += len(rows)
         return {k: self._members[k] for k in keys}
 
     def replace(self, stale: Sequence[tuple[str, str]], clusters: Sequence[tuple[str, Cluster]],
                 rows: dict[str, dict[str, Any]]) -> None:
         """Note what a write changed: the stale (group, event key) clusters gone, the new ones in."""
         for group, key in stale:
-            self._members.pop(key, None)
+            self._kept -= len(self._members.pop(key, ()))
             self._spans[group].pop(key, None)
         for group, c in clusters:
             if c.first_date is not None:
                 if group in self._spans:
                     self._spans[group][c.event_key] = (c.first_date, c.last_date)  # type: ignore[assignment]
                 self._members[c.event_key] = [rows[m] for m in c.mention_ids]
+                self._kept += len(c.mention_ids)
