@@ -28,7 +28,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 DEFAULT_DB = "realpolitik.duckdb"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 LOOKUP_CHUNK = 500  # keys per IN (...) lookup
+LOOKAHEAD_CHARS = 10_000_000  # ingest checks the next documents' hashes at once, up to this much text
 WRITE_BATCH_DOCS = 1000  # coded documents per write transaction ...
 WRITE_BATCH_SECONDS = 5.0  # ... or fewer, when coding them took this long (a slow coder still commits often)
 WRITER_LOCK = 0x7265616C  # PostgreSQL advisory lock key the writers of one database take turns on ("real")
@@ -155,6 +156,20 @@ def normalise_source(source: str) -> str:
     if "://" in source or not base or not (os.sep in base or os.path.exists(base)):
         return source
     return os.path.realpath(base) + line
+
+
+def _lookahead(items: Iterable[Document | DocumentError]) -> Iterator[list[Document | DocumentError]]:
+    """The items in runs of at most LOOKUP_CHUNK items and LOOKAHEAD_CHARS characters of text."""
+    run: list[Document | DocumentError] = []
+    chars = 0
+    for item in items:
+        run.append(item)
+        chars += len(item.text) if isinstance(item, Document) else 0
+        if len(run) >= LOOKUP_CHUNK or chars >= LOOKAHEAD_CHARS:
+            yield run
+            run, chars = [], 0
+    if run:
+        yield run
 
 
 def _chunks(values: Sequence[Any], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[Any]]:
@@ -341,8 +356,7 @@ class Store:
             batch.clear()
 
         def fresh() -> Iterator[Document]:
-            source = iter(items)
-            while chunk := list(islice(source, LOOKUP_CHUNK)):  # one lookup for many documents
+            for chunk in _lookahead(items):  # one lookup for many documents
                 stored = self._stored([item.content_hash for item in chunk if isinstance(item, Document)])
                 for item in chunk:
                     if isinstance(item, DocumentError):
