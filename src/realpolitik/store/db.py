@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = "realpolitik.duckdb"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
-LOOKUP_CHUNK = 500  # keys per IN (...) lookup
-LOOKAHEAD_CHARS = 10_000_000  # ingest checks the next documents' hashes at once, up to this much text
+LOOKAHEAD = 500  # ingest looks up whether the next documents are stored all at once: at most this many ...
+LOOKAHEAD_CHARS = 10_000_000  # ... and this much text
 WRITE_BATCH_DOCS = 1000  # coded documents per write transaction ...
 WRITE_BATCH_SECONDS = 5.0  # ... or fewer, when coding them took this long (a slow coder still commits often)
 WRITER_LOCK = 0x7265616C  # PostgreSQL advisory lock key the writers of one database take turns on ("real")
@@ -159,26 +159,22 @@ def normalise_source(source: str) -> str:
 
 
 def _lookahead(items: Iterable[Document | DocumentError]) -> Iterator[list[Document | DocumentError]]:
-    """The items in runs of at most LOOKUP_CHUNK items and LOOKAHEAD_CHARS characters of text."""
+    """The items in runs of at most LOOKAHEAD items and LOOKAHEAD_CHARS characters of text."""
     run: list[Document | DocumentError] = []
     chars = 0
     for item in items:
         run.append(item)
         chars += len(item.text) if isinstance(item, Document) else 0
-        if len(run) >= LOOKUP_CHUNK or chars >= LOOKAHEAD_CHARS:
+        if len(run) >= LOOKAHEAD or chars >= LOOKAHEAD_CHARS:
             yield run
             run, chars = [], 0
     if run:
         yield run
 
 
-def _chunks(values: Sequence[Any], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("?" * len(values))
+# A list parameter as a table ``k (key)``, to join with: one statement for any number of keys, which
+# PostgreSQL answers through its indexes and DuckDB with one hash join.
+_KEYS = "(SELECT unnest(?::TEXT[]) AS key) k"
 
 
 SORTS = ("oldest", "newest", "reports")
@@ -453,12 +449,9 @@ class Store:
         return done
 
     def _stored(self, hashes: Sequence[str]) -> set[str]:
-        """Which of these content hashes are stored (primary-key lookups)."""
-        found: set[str] = set()
-        for chunk in _chunks(hashes):
-            found.update(h for (h,) in self._db.fetch(
-                f"SELECT content_hash FROM documents WHERE content_hash IN ({_marks(chunk)})", chunk)[1])
-        return found
+        """Which of these content hashes are stored."""
+        return {h for (h,) in self._db.fetch(
+            f"SELECT d.content_hash FROM {_KEYS} JOIN documents d ON d.content_hash = k.key", [list(hashes)])[1]}
 
     def _record_error(self, error: DocumentError) -> None:
         source = normalise_source(error.source)
@@ -475,7 +468,7 @@ class Store:
         range that no other cluster of the group reaches, so reclustering
         their mentions alone gives the same result as reclustering the whole
         group. Undated mentions cluster within their own document only, so
-        they are all new. Stored clusters are read by index (events by group,
+        they are all new. Stored clusters are read in one join per kind (events by group,
         their mentions by event) through `stored`; only event-mention links that change are rewritten.
         """
         window = timedelta(days=self.window_days)
@@ -496,10 +489,11 @@ class Store:
         clusters = [(g, c) for g in sorted(by_group) for c in cluster(g, by_group[g], self.window_days)]
         links = {m: c.event_key for _, c in clusters for m in c.mention_ids}
         moved = [m for m, key in links.items() if old.get(m) != key]
-        for chunk in _chunks(stale):
-            self._db.execute(f"DELETE FROM events WHERE event_key IN ({_marks(chunk)})", chunk)
-        for chunk in _chunks([m for m in moved if m in old]):
-            self._db.execute(f"DELETE FROM event_mentions WHERE mention_id IN ({_marks(chunk)})", chunk)
+        if stale:
+            self._db.execute("DELETE FROM events WHERE event_key IN (SELECT unnest(?::TEXT[]))", [stale])
+        relinked = [m for m in moved if m in old]
+        if relinked:
+            self._db.execute("DELETE FROM event_mentions WHERE mention_id IN (SELECT unnest(?::TEXT[]))", [relinked])
         self._db.insert("events", EVENT_COLUMNS, [_event_row(g, c, rows) for g, c in clusters])
         self._db.insert("event_mentions", ("mention_id", "event_key"), [(m, links[m]) for m in moved])
         stored.replace(touched, clusters, rows)
@@ -742,30 +736,25 @@ class _StoredClusters:
     def spans(self, groups: Sequence[str]) -> dict[str, dict[str, tuple[date, date]]]:
         """Event key -> (first, last date) of the dated clusters of each group."""
         missing = [g for g in groups if g not in self._spans]
-        for chunk in _chunks(missing):
-            self._spans.update((g, {}) for g in chunk)
+        self._spans.update((g, {}) for g in missing)
+        if missing:
             for group, key, first, last in self._db.fetch(
-                    "SELECT group_key, event_key, event_date, last_date FROM events "
-                    f"WHERE group_key IN ({_marks(chunk)})", chunk)[1]:
-                if first is not None:
-                    self._spans[group][key] = (first, last)
+                    f"SELECT e.group_key, e.event_key, e.event_date, e.last_date FROM {_KEYS} "
+                    "JOIN events e ON e.group_key = k.key WHERE e.event_date IS NOT NULL", [missing])[1]:
+                self._spans[group][key] = (first, last)
         return {g: self._spans[g] for g in groups}
 
     def members(self, keys: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """The clustering rows of each stored cluster's mentions."""
         missing = [k for k in keys if k not in self._members]
-        links: dict[str, str] = {}
-        for chunk in _chunks(missing):
-            self._members.update((k, []) for k in chunk)
-            links.update(self._db.fetch(
-                f"SELECT mention_id, event_key FROM event_mentions WHERE event_key IN ({_marks(chunk)})", chunk)[1])
-        fields = ", ".join(_CLUSTER_FIELDS)
-        for chunk in _chunks(sorted(links)):
+        self._members.update((k, []) for k in missing)
+        if missing:
+            fields = ", ".join(f"m.{f}" for f in _CLUSTER_FIELDS)
             columns, rows = self._db.fetch(
-                f"SELECT {fields} FROM mentions WHERE mention_id IN ({_marks(chunk)})", chunk)
+                f"SELECT em.event_key, {fields} FROM {_KEYS} JOIN event_mentions em ON em.event_key = k.key "
+                "JOIN mentions m ON m.mention_id = em.mention_id", [missing])
             for row in rows:
-                record = dict(zip(columns, row))
-                self._members[links[record["mention_id"]]].append(record)
+                self._members[row[0]].append(dict(zip(columns[1:], row[1:])))
             self._kept += len(rows)
         return {k: self._members[k] for k in keys}
 
