@@ -24,6 +24,7 @@ test: setup
 
 bench: setup
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/store.py
 
 SHARED ?= ../shared/data
 evaluate: setup
