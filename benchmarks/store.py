@@ -169,8 +169,8 @@ def write_parquet(directory: Path, results: Sequence, partition: int = 100) -> N
     manifest.save()
 
 
-def report(args: argparse.Namespace, n: int, code_s: float, code_cpu: float, rows: list, parquet_docs: int, parquet_s: float,
-           loads: list, load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
+def report(args: argparse.Namespace, n: int, code_s: float, code_cpu: float, rows: list, parquet_docs: int,
+           parquet_s: float, loads: list, load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
     lines = [(f"Corpus: the first {n} coded documents of {args.corpus.name}; store sizes in copies of them. "
               f"Machine: {machine()}. Load average before / after: {load_before[0]:.1f} / {load_after[0]:.1f}."),
              "",
