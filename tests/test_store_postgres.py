@@ -174,3 +174,21 @@ def test_two_cli_ingests_on_a_new_database_both_succeed(store_url_factory: Calla
         with Store.open(reference) as one_run:
             orders.append(dump(one_run))
     assert result in orders
+
+
+def test_two_watches_on_one_store_store_each_item_once(store_url_factory: Callable[[], str],
+                                                        tmp_path: Path) -> None:
+    from test_feeds import ATTACK, MONTHS, rss
+
+    feed = tmp_path / "europe.xml"
+    feed.write_text(rss([*MONTHS, ATTACK]), encoding="utf-8")
+    url = store_url_factory()
+    watches = [subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "watch", str(feed), "--once",
+                                 "--db", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    outcomes = [p.communicate(timeout=300) for p in watches]
+    assert [p.returncode for p in watches] == [0, 0], [err for _, err in outcomes]
+    with Store.open(url) as store:
+        assert store.query("SELECT COUNT(*) AS n FROM documents")["n"][0] == 5
+        assert store.feed_items(str(feed)) == {"jan", "feb", "mar", "apr", "may"}
+        assert len(store.events(actor="RUS", target="UKR", code="19")) == 1
