@@ -25,6 +25,7 @@ test: setup
 bench: setup
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/long_documents.py
+	$(PY) benchmarks/store.py
 
 SHARED ?= ../shared/data
 evaluate: setup

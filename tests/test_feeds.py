@@ -14,7 +14,7 @@ import pytest
 from realpolitik.cli.main import main
 from realpolitik.ingest import watch
 from realpolitik.ingest.feeds import parse_feed, read_feed, read_feeds
-from realpolitik.ingest.watch import WatchState, parse_interval
+from realpolitik.ingest.watch import parse_interval
 from realpolitik.store import Store
 from realpolitik.types import Document, DocumentError
 
@@ -183,22 +183,21 @@ def test_watch_ingests_new_items_once_and_prints_each_alert_once(
     assert "5 items, 0 new; 0 stored" in third.err  # the edited item keeps its guid: not stored again
     assert "ALERT" not in third.out
 
-    with Store.open(db) as store:
+    with Store.open(db) as store:  # the watch's state is in the store: no file beside it
         assert store.query("SELECT COUNT(*) AS n FROM documents")["n"][0] == 5
-    state = json.loads((tmp_path / "events.duckdb.watch.json").read_text())
-    assert state["seen"] == {url: ["apr", "feb", "jan", "mar", "may"]}
-    assert state["alerts"] == ["RUS → UKR|first_material_conflict|2024-05"]
+        assert store.feed_items(url) == {"apr", "feb", "jan", "mar", "may"}
+        assert store.watch_alerts() == {"RUS → UKR|first_material_conflict|2024-05"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.duckdb"]
 
 
 def test_a_poll_rechecks_alerts_only_from_its_new_events_and_forgets_items_the_feed_dropped(tmp_path: Path) -> None:
     from realpolitik.pipeline import default_pipeline
 
     feed = tmp_path / "europe.xml"
-    state = WatchState.load(tmp_path / "state.json")
     with Store.open(str(tmp_path / "events.duckdb")) as store:
         def poll(items: list[tuple[str, str, str]]) -> watch.PollResult:
             feed.write_text(rss(items), encoding="utf-8")
-            return watch.poll(store, [str(feed)], state, default_pipeline)
+            return watch.poll(store, [str(feed)], default_pipeline)
 
         first = poll(MONTHS)
         stored = len(store.events())
@@ -209,7 +208,7 @@ def test_a_poll_rechecks_alerts_only_from_its_new_events_and_forgets_items_the_f
         assert [a.kind for a in attack.new_alerts] == ["first_material_conflict"]
         # Read: the new event and its baseline (8 months before it), which here is the whole store.
         assert len(attack.events) == stored + 1 == len(store.events())
-    assert WatchState.load(tmp_path / "state.json").seen == {str(feed): {"may"}}
+        assert store.feed_items(str(feed)) == {"may"}
 
 
 def test_watch_reports_a_feed_it_cannot_fetch(server: tuple[str, dict[str, bytes]], tmp_path: Path,
@@ -229,11 +228,10 @@ def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path, monkeypatch: pytest.Monk
         raise KeyboardInterrupt
 
     monkeypatch.setattr(watch.time, "sleep", interrupt)
-    state = tmp_path / "state.json"
-    assert main(["watch", str(feed), "--every", "30s", "--db", str(tmp_path / "events.duckdb"),
-                 "--state", str(state)]) == 0
+    assert main(["watch", str(feed), "--every", "30s", "--db", str(tmp_path / "events.duckdb")]) == 0
     assert "watch stopped" in capsys.readouterr().err
-    assert WatchState.load(state).seen == {str(feed): {"jan"}}
+    with Store.open(tmp_path / "events.duckdb") as store:
+        assert store.feed_items(str(feed)) == {"jan"}
 
 
 def test_the_first_poll_does_not_announce_the_stores_old_alerts(tmp_path: Path,
@@ -309,3 +307,28 @@ def test_a_trickling_feed_is_cut_off_at_its_deadline_and_does_not_hold_up_the_ot
     assert elapsed < 20
     # fetched at once: the fast feed was asked for before the slow ones had timed out, not after both
     assert started["/fast.xml"] - started["/slow.xml"] < 1.5
+
+
+def test_two_stores_watched_from_one_folder_each_get_every_item(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    feed = tmp_path / "europe.xml"
+    feed.write_text(rss(MONTHS))
+    for name in ("a.duckdb", "b.duckdb"):  # the seen items of a.duckdb do not hide anything from b.duckdb
+        assert main(["watch", str(feed), "--once", "--db", str(tmp_path / name)]) == 0
+        assert "4 items, 4 new; 4 stored" in capsys.readouterr().err
+
+
+def test_a_store_restored_from_a_backup_gets_the_items_it_lacks(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    feed, db = tmp_path / "europe.xml", tmp_path / "events.duckdb"
+    feed.write_text(rss(MONTHS[:2]))
+    assert main(["watch", str(feed), "--once", "--db", str(db)]) == 0
+    backup = db.read_bytes()
+    feed.write_text(rss(MONTHS))
+    assert main(["watch", str(feed), "--once", "--db", str(db)]) == 0
+    assert "4 items, 2 new; 2 stored" in capsys.readouterr().err
+    db.write_bytes(backup)  # back to the store that has seen (and holds) two items
+    assert main(["watch", str(feed), "--once", "--db", str(db)]) == 0
+    assert "4 items, 2 new; 2 stored" in capsys.readouterr().err
+    with Store.open(db) as store:
+        assert store.query("SELECT COUNT(*) AS n FROM documents")["n"][0] == 4

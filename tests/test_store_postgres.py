@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import glob
 import itertools
+import json
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Iterator
 
 import psycopg
 import pytest
 from test_store import (  # noqa: F401 - the shared tests and fixtures, run here against PostgreSQL
-    store, test_a_report_in_between_merges_two_events, test_actor_rule, test_actors,
+    copies, dump, store, test_a_report_in_between_merges_two_events, test_actor_rule, test_actors,
     test_cli_ingest_events_actors, test_dyad_returns_both_directions, test_errors_are_recorded_once,
     test_event_and_mentions, test_events_frame_contract, test_filters_match_a_pandas_reference,
     test_killed_ingest_rerun_matches_uninterrupted_run, test_pagination, test_reingest_adds_nothing_and_codes_nothing,
@@ -30,6 +33,7 @@ from test_store import (  # noqa: F401 - the shared tests and fixtures, run here
     test_same_event_in_two_documents_is_one_event, wikinews_store,
 )
 
+from realpolitik.cli.main import main
 from realpolitik.store import Store
 
 MISSING = ("PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin or on PATH; "
@@ -106,3 +110,85 @@ def test_postgres_store_reopens_with_its_window(store_url_factory: Callable[[], 
         assert reopened.query("SELECT value FROM store_meta WHERE key = ?", ["window_days"]).value[0] == "7"
     with pytest.raises(ValueError, match="7-day dedup window"):
         Store.open(url, window_days=3)
+
+
+# -- several writers at once ----------------------------------------------------------
+
+from test_store_writes import (  # noqa: E402,F401 - the writer tests, and the processes, on PostgreSQL
+    ATTACK_REPORTS, coded, sequential, test_a_writer_killed_inside_a_batch_and_run_again_ends_as_an_uninterrupted_run,
+    writer,
+)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new database", "existing store"])
+def test_concurrent_writers_give_the_database_of_one_sequential_run(
+        coded: Path, store_url_factory: Callable[[], str], tmp_path: Path, existing: bool) -> None:
+    import pickle
+
+    items = len(pickle.loads(coded.read_bytes()))
+    attack = items - len(ATTACK_REPORTS)
+    # Four processes, overlapping corpora; the eight reports of one attack are spread over all four.
+    slices = [(0, attack // 2), (attack // 4, attack), (attack // 2, attack + 3), (attack - 2, items)]
+    extra = [(attack + 3, attack + 5)]  # and two more reports that the four have too
+    url, reference = store_url_factory(), store_url_factory()
+    if existing:
+        with Store.open(url):
+            pass
+    go = tmp_path / "go"
+    processes = [writer(url, coded, first, last, go=go, batch=2) for first, last in slices + extra]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("go.ready-*"))) < len(processes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    go.touch()  # all open the store (creating its tables, if new) and write at once
+    outcomes = [p.communicate(timeout=180) for p in processes]
+    assert [p.returncode for p in processes] == [0] * len(processes), [err for _, err in outcomes]
+    stored = [json.loads(out)["new_documents"] for out, _ in outcomes]
+    assert sum(stored) == items  # each document stored by exactly one writer, the others skipped it
+    with Store.open(url) as store:
+        result = dump(store)
+        attacks = store.events(actor="RUS", target="GEO", code="19")
+    assert result == sequential(reference, coded, slices + extra)
+    assert attacks[["source", "code", "target"]].values.tolist() == [["RUSMIL", "190", "GEO"]]
+    assert attacks.num_documents[0] == attacks.num_sources[0] == len(ATTACK_REPORTS)  # one event, not split
+
+
+def test_two_cli_ingests_on_a_new_database_both_succeed(store_url_factory: Callable[[], str],
+                                                         tmp_path: Path) -> None:
+    records = copies(12)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(json.dumps(r) for r in records[:8]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(json.dumps(r) for r in records[4:]) + "\n", encoding="utf-8")
+    url = store_url_factory()
+    processes = [subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "ingest", str(path), "--db", url],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for path in (first, second)]
+    outcomes = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], [err for _, err in outcomes]
+    with Store.open(url) as concurrent:
+        result = dump(concurrent)
+    # The documents both files hold are stored once, from whichever file came first: either order is one run.
+    orders = []
+    for paths in ((first, second), (second, first)):
+        reference = store_url_factory()
+        assert main(["ingest", *map(str, paths), "--db", reference]) == 0
+        with Store.open(reference) as one_run:
+            orders.append(dump(one_run))
+    assert result in orders
+
+
+def test_two_watches_on_one_store_store_each_item_once(store_url_factory: Callable[[], str],
+                                                        tmp_path: Path) -> None:
+    from test_feeds import ATTACK, MONTHS, rss
+
+    feed = tmp_path / "europe.xml"
+    feed.write_text(rss([*MONTHS, ATTACK]), encoding="utf-8")
+    url = store_url_factory()
+    watches = [subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "watch", str(feed), "--once",
+                                 "--db", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    outcomes = [p.communicate(timeout=300) for p in watches]
+    assert [p.returncode for p in watches] == [0, 0], [err for _, err in outcomes]
+    with Store.open(url) as store:
+        assert store.query("SELECT COUNT(*) AS n FROM documents")["n"][0] == 5
+        assert store.feed_items(str(feed)) == {"jan", "feb", "mar", "apr", "may"}
+        assert len(store.events(actor="RUS", target="UKR", code="19")) == 1

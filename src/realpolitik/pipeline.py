@@ -29,7 +29,9 @@ that document, checked between chunks and sentences.
 """
 from __future__ import annotations
 
+import os
 import re
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -364,7 +366,18 @@ _worker: Pipeline | None = None
 
 def _init_worker(gazetteer_files: Sequence[str], lexicon_files: Sequence[str]) -> None:
     global _worker
+    _exit_with_parent(os.getppid())
     _worker = Pipeline(gazetteer_files, lexicon_files)
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """End this worker process once `parent` is gone (killed with SIGKILL, it cannot tell its pool)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _run_batch(batch: list[Document]) -> list[Result]:

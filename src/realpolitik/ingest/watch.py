@@ -9,8 +9,11 @@ and prints the alerts not printed before. The
 alerts a store already had when the first poll began are noted, not printed: only
 what the watch itself brings in is news.
 A poll that stores no dated event skips the alerts: nothing could have
-changed. The seen items (only those the feeds still list) and printed alerts
-live in a small JSON state file next to the store.
+changed. The seen items (per feed, only those it still lists) and the printed
+alerts live in the store itself (tables ``feed_items`` and ``watch_alerts``),
+written only once the poll's documents are committed: whatever a store says it
+has seen, it holds (or holds the item's error), so two stores watched from one
+folder, or a store restored from a backup, never miss an item.
 
 The store is opened for each poll and closed after it, so other commands can
 read it between polls. Ctrl-C stops the watch cleanly: a document is stored
@@ -19,12 +22,9 @@ whole or not at all, and an interrupted poll is simply repeated.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import re
-import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -36,7 +36,7 @@ from realpolitik.analysis.alerts import Alert, store_alerts
 from realpolitik.analysis.dates import date_label
 from realpolitik.cli.args import console
 from realpolitik.ingest.feeds import read_feeds
-from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, IngestStats, Store
+from realpolitik.store.db import DEFAULT_DB, IngestStats, Store
 from realpolitik.types import Document, DocumentError
 
 if TYPE_CHECKING:  # the pipeline (and spaCy) is imported only when there is something to code
@@ -44,7 +44,6 @@ if TYPE_CHECKING:  # the pipeline (and spaCy) is imported only when there is som
 
 stderr = console(stderr=True)
 
-STATE_VERSION = 1
 DEFAULT_EVERY = "15m"
 EVIDENCE_SHOWN = 3  # events printed under each alert
 _INTERVAL = re.compile(r"(\d+(?:\.\d+)?)([smh])")
@@ -65,39 +64,6 @@ def alert_key(alert: Alert) -> str:
 
 
 @dataclass
-class WatchState:
-    """Feed items seen (entry ids per feed) and alerts printed, kept in a JSON file between polls."""
-
-    path: Path
-    seen: dict[str, set[str]] = field(default_factory=dict)
-    alerts: set[str] = field(default_factory=set)
-
-    @classmethod
-    def load(cls, path: str | Path) -> WatchState:
-        """The state in `path`, or an empty one when the file does not exist; ValueError if unreadable."""
-        path = Path(path)
-        if not path.exists():
-            return cls(path)
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            if record.get("version") != STATE_VERSION:
-                raise ValueError(f"state version {record.get('version')!r}, expected {STATE_VERSION}")
-            return cls(path, {feed: set(ids) for feed, ids in record["seen"].items()}, set(record["alerts"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"{path}: unreadable watch state ({exc}); move it away to start afresh") from None
-
-    def save(self) -> None:
-        """Write the state atomically (a crash leaves the old file or the new one)."""
-        record = {"version": STATE_VERSION, "seen": {feed: sorted(ids) for feed, ids in sorted(self.seen.items())},
-                  "alerts": sorted(self.alerts)}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(record, out, ensure_ascii=False, indent=1)
-        os.replace(temp, self.path)
-
-
-@dataclass
 class PollResult:
     """What one poll found and did."""
 
@@ -108,42 +74,44 @@ class PollResult:
     events: pd.DataFrame  # the store's events the alerts were computed from
 
 
-def poll(store: Store, feeds: Sequence[str], state: WatchState, coder: Callable[[], Pipeline], *,
+def poll(store: Store, feeds: Sequence[str], coder: Callable[[], Pipeline], *,
          by: str = "month", z: float = 3.0, today: date | None = None,
          progress: Callable[[str, str, IngestStats], None] | None = None) -> PollResult:
-    """Read the feeds, store the unseen items, and find the alerts not reported before; updates `state`.
+    """Read the feeds, store the items the store has not seen, and find the alerts it has not printed.
 
     `coder` builds the pipeline; it is called only when there is something
     to code. Items without a date are dated `today` (default: the UTC date).
     """
     today = today or datetime.now(timezone.utc).date()
-    first_poll = not state.path.exists()
+    printed = store.watch_alerts()
+    first_poll = not printed and not any(store.feed_items(feed) for feed in feeds)
     items: list[Document | DocumentError] = []
     fresh: list[Document | DocumentError] = []
     listed: dict[str, set[str]] = {feed: set() for feed in feeds}  # entry ids each feed lists now
+    seen = {feed: store.feed_items(feed) for feed in feeds}
     for feed, item in read_feeds(feeds, default_date=today):  # fetched at once, each within its deadline
         items.append(item)
         key = item.id if isinstance(item, Document) else item.doc_id
         if key is not None:
             listed[feed].add(key)
-        if key is None or key not in state.seen.get(feed, set()):
+        if key is None or key not in seen[feed]:
             fresh.append(item)
     if first_poll:  # the store's alerts before this watch began are not news: note them, print none
         old, _ = store_alerts(store, by, z=z)  # type: ignore[arg-type]
-        state.alerts.update(alert_key(alert) for alert in old)
+        store.add_watch_alerts(alert_key(alert) for alert in old)
+        printed = store.watch_alerts()
     coding = _EarliestEvent(coder()) if any(isinstance(item, Document) for item in fresh) else None
     stats = store.ingest(fresh, pipeline=coding, progress=progress)
     for feed, keys in listed.items():
         if keys:  # a feed that failed or came back empty keeps what was seen before
-            state.seen[feed] = keys
+            store.set_feed_items(feed, keys)
     since = coding.earliest if coding else None
     if since is not None:
         alerts, events = store_alerts(store, by, z=z, since=since)  # type: ignore[arg-type]
     else:
         alerts, events = [], store.events(limit=0)
-    new_alerts = [alert for alert in alerts if alert_key(alert) not in state.alerts]
-    state.alerts.update(alert_key(alert) for alert in new_alerts)
-    state.save()
+    new_alerts = [alert for alert in alerts if alert_key(alert) not in printed]
+    store.add_watch_alerts(alert_key(alert) for alert in new_alerts)
     return PollResult(len(items), len(fresh), stats, new_alerts, events)
 
 
@@ -193,7 +161,6 @@ def add_parser(subparsers: Any) -> None:
                    help=f"time between polls: 30s, 15m, 1h (default {DEFAULT_EVERY})")
     p.add_argument("--once", action="store_true", help="poll once and exit (for cron jobs and tests)")
     p.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
-    p.add_argument("--state", help="JSON file of seen items and printed alerts (default: DB path + .watch.json)")
     p.add_argument("--by", choices=("week", "month", "year"), default="month",
                    help="alert period (default month)")
     p.add_argument("--z", type=float, default=3.0, help="alert z-score threshold (default 3.0)")
@@ -211,14 +178,6 @@ def _interval(text: str) -> float:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    state_path = args.state or ("realpolitik-watch.json" if args.db.startswith(POSTGRES_PREFIXES)
-                                else f"{args.db}.watch.json")
-    try:
-        state = WatchState.load(state_path)
-    except ValueError as exc:
-        stderr.print(f"[red]{exc}[/]", highlight=False, soft_wrap=True)
-        return 2
-
     @cache
     def coder() -> Pipeline:
         from realpolitik.pipeline import Pipeline, default_pipeline
@@ -233,11 +192,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     try:
         if args.once:
-            return _poll_and_print(args, state, coder, report)
+            return _poll_and_print(args, coder, report)
         while True:
             started = time.monotonic()
             try:
-                _poll_and_print(args, state, coder, report)
+                _poll_and_print(args, coder, report)
             except Exception as exc:  # noqa: BLE001 - a failed poll (database busy, ...) must not end a watch
                 stderr.print(f"[red]poll failed[/]: {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
             time.sleep(max(0.0, args.every - (time.monotonic() - started)))
@@ -246,10 +205,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
         return 0
 
 
-def _poll_and_print(args: argparse.Namespace, state: WatchState, coder: Callable[[], Pipeline],
+def _poll_and_print(args: argparse.Namespace, coder: Callable[[], Pipeline],
                     report: Callable[[str, str, IngestStats], None]) -> int:
     with Store.open(args.db) as store:
-        result = poll(store, args.feeds, state, coder, by=args.by, z=args.z, progress=report)
+        result = poll(store, args.feeds, coder, by=args.by, z=args.z, progress=report)
     for alert in result.new_alerts:
         print(format_alert(alert, result.events), flush=True)
     s = result.stats

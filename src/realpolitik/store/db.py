@@ -5,20 +5,28 @@
 the same DDL (:mod:`.schema`) and the same SQL, written with ``?``
 placeholders; the only dialect difference is that psycopg wants ``%s``.
 
-Crash safety: a document is written in one transaction together with its
-sentences, its mentions and every event cluster it changes, and documents
-whose content hash is stored are skipped before coding. A run killed at any
-point leaves whole documents only, so running it again ends in the same
-database as a run that was never interrupted (clusters depend only on the set
-of mentions, see :mod:`.dedup`). One writer at a time.
+Crash safety: coded documents are written in batches, each batch in one
+transaction together with its sentences, its mentions, its errors and every
+event cluster it changes, and documents whose content hash is stored are
+skipped before coding. A run killed at any point leaves whole batches only,
+so running it again ends in the same database as a run that was never
+interrupted (clusters depend only on the set of mentions, see :mod:`.dedup`).
+
+Concurrency: a DuckDB file has one writing process at a time (DuckDB's own
+file lock). A PostgreSQL store takes any number of writers: schema creation
+and each batch hold a transaction-scoped advisory lock, so batches are
+written one after another, each seeing every batch committed before it, and
+the database ends as one sequential run over the same documents would leave it.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from itertools import chain
 from pathlib import Path
@@ -36,7 +44,13 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = "realpolitik.duckdb"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
-INSERT_CHUNK_ROWS = 500  # rows per INSERT statement (PostgreSQL takes at most 65,535 parameters)
+LOOKAHEAD = 500  # ingest looks up whether the next documents are stored all at once: at most this many ...
+LOOKAHEAD_CHARS = 10_000_000  # ... and this much text
+WRITE_BATCH_DOCS = 1000  # coded documents per write transaction ...
+WRITE_BATCH_SECONDS = 5.0  # ... or fewer, when coding them took this long (a slow coder still commits often)
+WRITER_LOCK = 0x7265616C  # PostgreSQL advisory lock key the writers of one database take turns on ("real")
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+KEPT_MENTIONS = 50_000  # clustering rows an ingest keeps between batches (about 1 KB each) before starting afresh
 SPANS = ("source", "target", "trigger", "location")
 
 DOCUMENT_COLUMNS = ("content_hash", "doc_id", "source", "site", "doc_date", "title", "url", "text", "meta",
@@ -73,6 +87,9 @@ _REPRESENTATIVE_FIELDS = ("source", "source_country", "source_role", "target", "
                           "root_code", "event_name", "goldstein", "quad_class", "plover_type", "plover_mode",
                           "modality", *_PLACE_FIELDS, "date_precision")
 DATE_PRECISIONS = ("day", "month", "year", "decade")  # finest first
+# What reclustering reads of a stored mention
+_CLUSTER_FIELDS = ("mention_id", "group_key", "doc_hash", "site", "event_date", "code", "confidence",
+                   *_REPRESENTATIVE_FIELDS)
 
 Progress = Callable[[str, str, "IngestStats"], None]  # (kind: stored|skipped|error, label, running totals)
 
@@ -85,6 +102,79 @@ class IngestStats:
     skipped_existing: int = 0  # already stored (same content hash), not coded again
     events: int = 0  # event mentions stored
     errors: int = 0  # items that could not be read or coded (recorded in the errors table)
+
+
+@dataclass
+class _Batch:
+    """Coded documents and errors waiting to be written in one transaction."""
+
+    results: list[Result] = field(default_factory=list)
+    errors: list[DocumentError] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def full(self) -> bool:
+        return len(self.results) >= WRITE_BATCH_DOCS or time.monotonic() - self.started >= WRITE_BATCH_SECONDS
+
+    def clear(self) -> None:
+        self.results, self.errors, self.started = [], [], time.monotonic()
+
+
+class NotAStoreError(OSError):
+    """``--db`` names something that is not a store (an existing file that is no DuckDB database, a directory)."""
+
+
+def check_target(url: str | Path) -> None:
+    """Raise NotAStoreError unless `url` is a PostgreSQL URL, a new path or an existing DuckDB database.
+
+    Nothing is written to a file that is refused.
+    """
+    text = str(url)
+    if text.startswith(POSTGRES_PREFIXES) or text == ":memory:":
+        return
+    path = Path(url)
+    if path.is_dir():
+        raise NotAStoreError(f"store: {text} is a directory, not a store: give --db a file name "
+                             f"(such as {path / DEFAULT_DB}) or a postgresql:// URL")
+    if not path.exists():
+        return
+    with open(path, "rb") as handle:
+        head = handle.read(12)
+    if head[8:12] != DUCKDB_MAGIC:
+        kind = "an empty file" if not head else f"a {path.suffix} file" if path.suffix else "another kind of file"
+        raise NotAStoreError(f"store: {text} is not a DuckDB database ({kind}); it was left untouched. "
+                             f"Give --db a new file name (such as {DEFAULT_DB}), an existing store "
+                             "or a postgresql:// URL")
+
+
+def normalise_source(source: str) -> str:
+    """One spelling of an error's source: a file path made absolute and resolved (a JSONL line number kept).
+
+    URLs and names that are no path ("api") stay as they are.
+    """
+    match = re.fullmatch(r"(.*?)(:\d+)?", source)
+    base, line = (match.group(1), match.group(2) or "") if match else (source, "")
+    if "://" in source or not base or not (os.sep in base or os.path.exists(base)):
+        return source
+    return os.path.realpath(base) + line
+
+
+def _lookahead(items: Iterable[Document | DocumentError]) -> Iterator[list[Document | DocumentError]]:
+    """The items in runs of at most LOOKAHEAD items and LOOKAHEAD_CHARS characters of text."""
+    run: list[Document | DocumentError] = []
+    chars = 0
+    for item in items:
+        run.append(item)
+        chars += len(item.text) if isinstance(item, Document) else 0
+        if len(run) >= LOOKAHEAD or chars >= LOOKAHEAD_CHARS:
+            yield run
+            run, chars = [], 0
+    if run:
+        yield run
+
+
+# A list parameter as a table ``k (key)``, to join with: one statement for any number of keys, which
+# PostgreSQL answers through its indexes and DuckDB with one hash join.
+_KEYS = "(SELECT unnest(?::TEXT[]) AS key) k"
 
 
 SORTS = ("oldest", "newest", "reports")
@@ -141,12 +231,28 @@ class _Connection:
         self._conn.execute(self._sql(sql), params)
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert rows with multi-row VALUES statements (far faster than executemany on DuckDB)."""
-        marks = f"({', '.join('?' * len(columns))})"
-        for start in range(0, len(rows), INSERT_CHUNK_ROWS):
-            chunk = rows[start:start + INSERT_CHUNK_ROWS]
-            self.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([marks] * len(chunk))}",
-                         [value for row in chunk for value in row])
+        """Insert rows in bulk: PostgreSQL's COPY, or an Arrow table DuckDB reads in one statement."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if self.postgres:
+            with self._conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        import pyarrow as pa
+
+        frame = pa.Table.from_arrays([pa.array(list(values)) for values in zip(*rows)], names=list(columns))
+        self._conn.register("_rows", frame)
+        try:
+            self._conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+        finally:
+            self._conn.unregister("_rows")
+
+    def lock_writers(self) -> None:
+        """In a transaction: wait for the other writers of a PostgreSQL database; released at commit."""
+        if self.postgres:
+            self.execute("SELECT pg_advisory_xact_lock(?)", [WRITER_LOCK])
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
         """Column names and rows of a query."""
@@ -181,8 +287,10 @@ class Store:
         The dedup window is fixed when the store is created (default
         :data:`~realpolitik.store.dedup.WINDOW_DAYS`); opening it with another raises ValueError.
         """
+        check_target(url)
         db = _Connection(url)
         with db.transaction():
+            db.lock_writers()  # concurrent openers of a new PostgreSQL database would race to create it
             for statement in schema.statements():
                 db.execute(statement)
             meta = dict(db.fetch("SELECT key, value FROM store_meta")[1])
@@ -218,124 +326,178 @@ class Store:
 
         Documents already stored (by content hash) are skipped before coding.
         Coding uses `pipeline` when given, else ``run_parallel`` over `workers`
-        processes (built only if there is something new to code).
+        processes (built only if there is something new to code). Results are
+        written in batches (:data:`WRITE_BATCH_DOCS` documents or
+        :data:`WRITE_BATCH_SECONDS` of coding, whichever comes first), each
+        batch in one transaction; `progress` hears of each item once its batch is committed.
         """
         from realpolitik.pipeline import run_parallel
 
         stats = IngestStats()
         report = progress or (lambda kind, label, totals: None)
         pending: set[str] = set()
+        batch = _Batch()
+        clusters = _StoredClusters(self._db)
+
+        def flush() -> None:
+            for kind, label, events in self._write_batch(batch, clusters):
+                if kind == "stored":
+                    stats.new_documents += 1
+                    stats.events += events
+                elif kind == "skipped":
+                    stats.skipped_existing += 1
+                else:
+                    stats.errors += 1
+                report(kind, label, stats)
+            batch.clear()
 
         def fresh() -> Iterator[Document]:
-            for item in items:
-                if isinstance(item, DocumentError):
-                    self._record_error(item)
-                    stats.errors += 1
-                    report("error", f"{item.source}: {item.error}", stats)
-                elif item.content_hash in pending or self.has_document(item.content_hash):
-                    stats.skipped_existing += 1
-                    report("skipped", item.id, stats)
-                else:
-                    pending.add(item.content_hash)
-                    yield item
+            for chunk in _lookahead(items):  # one lookup for many documents
+                stored = self._stored([item.content_hash for item in chunk if isinstance(item, Document)])
+                for item in chunk:
+                    if isinstance(item, DocumentError):
+                        batch.errors.append(item)
+                    elif item.content_hash in pending or item.content_hash in stored:
+                        stats.skipped_existing += 1
+                        report("skipped", item.id, stats)
+                    else:
+                        pending.add(item.content_hash)
+                        yield item
 
         documents = fresh()
         first = next(documents, None)
-        if first is None:
-            return stats
-        documents = chain([first], documents)
-        results = (pipeline.run(documents) if pipeline is not None
-                   else run_parallel(documents, workers, gazetteer_files, lexicon_files))
-        for result in results:
-            if result.error:
-                self._record_error(result.error)
-                stats.errors += 1
-                report("error", f"{result.error.source}: {result.error.error}", stats)
-                continue
-            stored = self._write(result)
-            if stored is None:
-                stats.skipped_existing += 1
-                report("skipped", result.document.id, stats)
-            else:
-                stats.new_documents += 1
-                stats.events += stored
-                report("stored", f"{result.document.id} ({stored} event mentions)", stats)
+        if first is not None:
+            results = (pipeline.run(chain([first], documents)) if pipeline is not None
+                       else run_parallel(chain([first], documents), workers, gazetteer_files, lexicon_files))
+            for result in results:
+                if result.error:
+                    batch.errors.append(result.error)
+                else:
+                    batch.results.append(result)
+                if batch.full():
+                    flush()
+        flush()
         return stats
+
+    # -- the watch's state --------------------------------------------------------
+
+    def feed_items(self, feed: str) -> set[str]:
+        """The entry ids (or links) of a feed that ``watch`` has stored or recorded as errors."""
+        return {key for (key,) in self._db.fetch("SELECT item_key FROM feed_items WHERE feed = ?", [feed])[1]}
+
+    def set_feed_items(self, feed: str, keys: Iterable[str]) -> None:
+        """Make `keys` the feed's seen items (those it no longer lists are forgotten), in one transaction."""
+        with self._db.transaction():
+            self._db.lock_writers()
+            self._db.execute("DELETE FROM feed_items WHERE feed = ?", [feed])
+            self._db.insert("feed_items", ("feed", "item_key"), [(feed, key) for key in sorted(set(keys))])
+
+    def watch_alerts(self) -> set[str]:
+        """The keys of the alerts ``watch`` has printed (or noted as older than the watch)."""
+        return {key for (key,) in self._db.fetch("SELECT alert_key FROM watch_alerts")[1]}
+
+    def add_watch_alerts(self, keys: Iterable[str]) -> None:
+        """Note alerts as printed."""
+        with self._db.transaction():
+            self._db.lock_writers()
+            known = self.watch_alerts()
+            self._db.insert("watch_alerts", ("alert_key",), [(k,) for k in sorted(set(keys) - known)])
 
     def has_document(self, content_hash: str) -> bool:
         """Whether a document with this content hash is stored."""
         return bool(self._db.fetch("SELECT 1 FROM documents WHERE content_hash = ?", [content_hash])[1])
 
-    def _record_error(self, error: DocumentError) -> None:
-        key = _hash(f"{error.source}|{error.doc_id or ''}|{error.error}")
-        self._db.execute("INSERT INTO errors (error_key, source, doc_id, error, seen_at) VALUES (?, ?, ?, ?, ?) "
-                         "ON CONFLICT (error_key) DO NOTHING",
-                         [key, error.source, error.doc_id, error.error, _now()])
+    def _write_batch(self, batch: _Batch, clusters: _StoredClusters) -> list[tuple[str, str, int]]:
+        """Store a batch of coded documents and errors in one transaction, reclustering what they touch.
 
-    def _write(self, result: Result) -> int | None:
-        """Store one coded document and recluster what it touches, in one transaction; None if stored already."""
-        doc, doc_hash = result.document, result.document.content_hash
-        site = site_of(doc)
-        mentions = {row["mention_id"]: row for row in (_mention_row(doc_hash, site, e) for e in result.events)}
+        Returns (stored|skipped|error, label, event mentions) per item. On
+        PostgreSQL, concurrent writers take turns (an advisory lock held until
+        commit), and documents another writer stored meanwhile are skipped.
+        """
+        if not batch.results and not batch.errors:
+            return []
         with self._db.transaction():
-            if self.has_document(doc_hash):
-                return None
-            self._db.insert("documents", DOCUMENT_COLUMNS, [[
-                doc_hash, doc.id, doc.source, site, doc.date, doc.title, doc.url, doc.text,
-                json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str) if doc.meta else None,
-                _now()]])
-            self._db.insert("sentences", SENTENCE_COLUMNS, [
-                (doc_hash, s.index, s.text, s.start, s.date, s.date_source, s.date_text) for s in result.sentences])
+            self._db.lock_writers()
+            clusters.forget()
+            hashes = [r.document.content_hash for r in batch.results]
+            stored = self._stored(hashes)
+            done: list[tuple[str, str, int]] = []
+            documents, sentences, mentions = [], [], {}
+            for result in batch.results:
+                doc, doc_hash = result.document, result.document.content_hash
+                if doc_hash in stored:
+                    done.append(("skipped", doc.id, 0))
+                    continue
+                site = site_of(doc)
+                rows = {row["mention_id"]: row for row in (_mention_row(doc_hash, site, e) for e in result.events)}
+                documents.append([
+                    doc_hash, doc.id, doc.source, site, doc.date, doc.title, doc.url, doc.text,
+                    json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str) if doc.meta else None,
+                    _now()])
+                sentences += [(doc_hash, s.index, s.text, s.start, s.date, s.date_source, s.date_text)
+                              for s in result.sentences]
+                mentions.update(rows)
+                done.append(("stored", f"{doc.id} ({len(rows)} event mentions)", len(rows)))
+            self._db.insert("documents", DOCUMENT_COLUMNS, documents)
+            self._db.insert("sentences", SENTENCE_COLUMNS, sentences)
             self._db.insert("mentions", MENTION_COLUMNS, [[r[c] for c in MENTION_COLUMNS] for r in mentions.values()])
             if mentions:
-                self._recluster(doc_hash, list(mentions.values()))
-        return len(mentions)
+                self._recluster(list(mentions.values()), clusters)
+            for error in batch.errors:
+                self._record_error(error)
+                done.append(("error", f"{error.source}: {error.error}", 0))
+        return done
 
-    def _recluster(self, doc_hash: str, new: list[dict[str, Any]]) -> None:
+    def _stored(self, hashes: Sequence[str]) -> set[str]:
+        """Which of these content hashes are stored."""
+        return {h for (h,) in self._db.fetch(
+            f"SELECT d.content_hash FROM {_KEYS} JOIN documents d ON d.content_hash = k.key", [list(hashes)])[1]}
+
+    def _record_error(self, error: DocumentError) -> None:
+        source = normalise_source(error.source)
+        key = _hash(f"{source}|{error.doc_id or ''}|{error.error}")
+        self._db.execute("INSERT INTO errors (error_key, source, doc_id, error, seen_at) VALUES (?, ?, ?, ?, ?) "
+                         "ON CONFLICT (error_key) DO NOTHING",
+                         [key, source, error.doc_id, error.error, _now()])
+
+    def _recluster(self, new: list[dict[str, Any]], stored: _StoredClusters) -> None:
         """Replace the clusters the new mentions can join by their groups' clusters recomputed.
 
         For each group, only clusters reaching within the window of a new
         mention's date are touched. With the new mentions they cover a date
-        range that no other cluster of the group reaches, so reclustering that
-        range alone gives the same result as reclustering the whole group.
-        Undated mentions cluster within their own document only.
+        range that no other cluster of the group reaches, so reclustering
+        their mentions alone gives the same result as reclustering the whole
+        group. Undated mentions cluster within their own document only, so
+        they are all new. Stored clusters are read in one join per kind (events by group,
+        their mentions by event) through `stored`; only event-mention links that change are rewritten.
         """
         window = timedelta(days=self.window_days)
         dates: dict[str, list[date]] = {}
         for row in new:
             if row["event_date"] is not None:
                 dates.setdefault(row["group_key"], []).append(row["event_date"])
-        touched: list[tuple] = []
-        if dates:
-            _, touched = self._db.fetch(
-                "SELECT group_key, event_key, event_date, last_date FROM events e WHERE "
-                + " OR ".join(["(group_key = ? AND event_date <= ? AND last_date >= ?)"] * len(dates)),
-                [v for g, ds in dates.items() for v in (g, max(ds) + window, min(ds) - window)])
-        for group, _, first, last in touched:
-            dates[group] += [first, last]
-        ranges = ["(m.group_key = ? AND m.event_date BETWEEN ? AND ?)"] * len(dates)
-        rows = self._cluster_rows(" OR ".join(ranges + ["(m.doc_hash = ? AND m.event_date IS NULL)"]),
-                                  [v for g, ds in dates.items() for v in (g, min(ds), max(ds))] + [doc_hash])
+        touched = [(group, key) for group, spans in stored.spans(sorted(dates)).items()
+                   for key, (first, last) in spans.items()
+                   if first <= max(dates[group]) + window and last >= min(dates[group]) - window]
+        stale = [key for _, key in touched]
+        old = {row["mention_id"]: key for key, rows in stored.members(stale).items() for row in rows}
+        rows = {row["mention_id"]: {f: row[f] for f in _CLUSTER_FIELDS} for row in new}
+        rows.update((row["mention_id"], row) for key in stale for row in stored.members([key])[key])
         by_group: dict[str, list[dict[str, Any]]] = {}
-        for row in rows:
+        for row in rows.values():
             by_group.setdefault(row["group_key"], []).append(row)
         clusters = [(g, c) for g in sorted(by_group) for c in cluster(g, by_group[g], self.window_days)]
-        stale = [key for _, key, _, _ in touched]
+        links = {m: c.event_key for _, c in clusters for m in c.mention_ids}
+        moved = [m for m, key in links.items() if old.get(m) != key]
         if stale:
-            marks = ", ".join("?" * len(stale))
-            self._db.execute(f"DELETE FROM event_mentions WHERE event_key IN ({marks})", stale)
-            self._db.execute(f"DELETE FROM events WHERE event_key IN ({marks})", stale)
-        members = {row["mention_id"]: row for row in rows}
-        self._db.insert("events", EVENT_COLUMNS, [_event_row(g, c, members) for g, c in clusters])
-        self._db.insert("event_mentions", ("mention_id", "event_key"),
-                        [(m, c.event_key) for _, c in clusters for m in c.mention_ids])
+            self._db.execute("DELETE FROM events WHERE event_key IN (SELECT unnest(?::TEXT[]))", [stale])
+        relinked = [m for m in moved if m in old]
+        if relinked:
+            self._db.execute("DELETE FROM event_mentions WHERE mention_id IN (SELECT unnest(?::TEXT[]))", [relinked])
+        self._db.insert("events", EVENT_COLUMNS, [_event_row(g, c, rows) for g, c in clusters])
+        self._db.insert("event_mentions", ("mention_id", "event_key"), [(m, links[m]) for m in moved])
+        stored.replace(touched, clusters, rows)
 
-    def _cluster_rows(self, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-        fields = ", ".join(f"m.{f}" for f in _REPRESENTATIVE_FIELDS)
-        columns, rows = self._db.fetch(
-            f"SELECT m.mention_id, m.group_key, m.doc_hash, m.site, m.event_date, m.code, m.confidence, {fields} "
-            f"FROM mentions m WHERE {where}", params)
-        return [dict(zip(columns, row)) for row in rows]
 
     # -- reading ----------------------------------------------------------------
 
@@ -545,3 +707,66 @@ def _hash(text: str) -> str:
 def _now() -> datetime:
     """The current UTC time, naive (TIMESTAMP columns)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class _StoredClusters:
+    """The stored clusters a write touches: each group's cluster spans and each cluster's mentions, by index.
+
+    On DuckDB the ingest call is the only writer of its file (DuckDB locks it),
+    so what it has read or written stays true until the call ends and is kept
+    (up to :data:`KEPT_MENTIONS` mentions, then it starts afresh, so memory stays
+    bounded): a cluster that grows batch after batch is read once. On
+    PostgreSQL other writers may change any cluster between two batches, so
+    each batch reads afresh (:meth:`forget`, called once the writers' lock is held).
+    """
+
+    def __init__(self, db: _Connection):
+        self._db = db
+        self._spans: dict[str, dict[str, tuple[date, date]]] = {}  # group -> event key -> (first, last date)
+        self._members: dict[str, list[dict[str, Any]]] = {}  # event key -> clustering rows of its mentions
+        self._kept = 0  # rows in _members
+
+    def forget(self) -> None:
+        """Drop what was read, unless this connection is the only writer (DuckDB) and it is not too much."""
+        if self._db.postgres or self._kept > KEPT_MENTIONS:
+            self._spans.clear()
+            self._members.clear()
+            self._kept = 0
+
+    def spans(self, groups: Sequence[str]) -> dict[str, dict[str, tuple[date, date]]]:
+        """Event key -> (first, last date) of the dated clusters of each group."""
+        missing = [g for g in groups if g not in self._spans]
+        self._spans.update((g, {}) for g in missing)
+        if missing:
+            for group, key, first, last in self._db.fetch(
+                    f"SELECT e.group_key, e.event_key, e.event_date, e.last_date FROM {_KEYS} "
+                    "JOIN events e ON e.group_key = k.key WHERE e.event_date IS NOT NULL", [missing])[1]:
+                self._spans[group][key] = (first, last)
+        return {g: self._spans[g] for g in groups}
+
+    def members(self, keys: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The clustering rows of each stored cluster's mentions."""
+        missing = [k for k in keys if k not in self._members]
+        self._members.update((k, []) for k in missing)
+        if missing:
+            fields = ", ".join(f"m.{f}" for f in _CLUSTER_FIELDS)
+            columns, rows = self._db.fetch(
+                f"SELECT em.event_key, {fields} FROM {_KEYS} JOIN event_mentions em ON em.event_key = k.key "
+                "JOIN mentions m ON m.mention_id = em.mention_id", [missing])
+            for row in rows:
+                self._members[row[0]].append(dict(zip(columns[1:], row[1:])))
+            self._kept += len(rows)
+        return {k: self._members[k] for k in keys}
+
+    def replace(self, stale: Sequence[tuple[str, str]], clusters: Sequence[tuple[str, Cluster]],
+                rows: dict[str, dict[str, Any]]) -> None:
+        """Note what a write changed: the stale (group, event key) clusters gone, the new ones in."""
+        for group, key in stale:
+            self._kept -= len(self._members.pop(key, ()))
+            self._spans[group].pop(key, None)
+        for group, c in clusters:
+            if c.first_date is not None:
+                if group in self._spans:
+                    self._spans[group][c.event_key] = (c.first_date, c.last_date)  # type: ignore[assignment]
+                self._members[c.event_key] = [rows[m] for m in c.mention_ids]
+                self._kept += len(c.mention_ids)

@@ -69,9 +69,9 @@ def cluster(group: str, rows: Sequence[Row], window: int = WINDOW_DAYS) -> list[
     dated = [r for r in rows if r["event_date"] is not None]
     members: dict[str, list[Row]] = {}
     firsts = [first for first, _ in chains([r["event_date"] for r in dated], window)]
+    keys = [event_key(group, first) for first in firsts]
     for row in dated:
-        first = firsts[bisect_right(firsts, row["event_date"]) - 1]
-        members.setdefault(event_key(group, first), []).append(row)
+        members.setdefault(keys[bisect_right(firsts, row["event_date"]) - 1], []).append(row)
     for row in rows:
         if row["event_date"] is None:
             members.setdefault(event_key(group, None, row["doc_hash"]), []).append(row)

@@ -8,6 +8,8 @@ keeps the references consistent itself, one document per transaction.
 Spans are stored as ``*_start`` / ``*_end`` integer pairs. ``mentions.site`` copies
 its document's site (the outlet, for counting sources). ``mentions.group_key``
 is the dedup group ``source|target|root_code|modality`` (see :mod:`.dedup`);
+``feed_items`` are the entries each watched feed lists (by entry id or link), and
+``watch_alerts`` the alerts ``watch`` has printed (see :mod:`realpolitik.ingest.watch`).
 ``events.event_date`` / ``events.last_date`` are the first and last mention
 dates of the cluster (both NULL for an undated cluster), ``events.date_precision``
 the precision of its first date (day, month, year, decade) and ``events.location*``
@@ -103,10 +105,6 @@ CREATE TABLE IF NOT EXISTS mentions (
     target_country_reason TEXT
 );
 
-CREATE INDEX IF NOT EXISTS mentions_group ON mentions (group_key, event_date);
-
-CREATE INDEX IF NOT EXISTS mentions_doc ON mentions (doc_hash);
-
 CREATE TABLE IF NOT EXISTS events (
     event_key TEXT PRIMARY KEY,
     group_key TEXT NOT NULL,
@@ -140,7 +138,7 @@ CREATE TABLE IF NOT EXISTS events (
     mention_id TEXT NOT NULL
 );
 
-CREATE INDEX IF NOT EXISTS events_group ON events (group_key, event_date);
+CREATE INDEX IF NOT EXISTS events_group_key ON events (group_key);
 
 CREATE TABLE IF NOT EXISTS event_mentions (
     mention_id TEXT PRIMARY KEY,
@@ -155,8 +153,22 @@ CREATE TABLE IF NOT EXISTS errors (
     doc_id TEXT,
     error TEXT NOT NULL,
     seen_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS feed_items (
+    feed TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    PRIMARY KEY (feed, item_key)
+);
+
+CREATE TABLE IF NOT EXISTS watch_alerts (
+    alert_key TEXT PRIMARY KEY
 )
 """
+
+# Indexes of earlier releases, dropped on opening: the dedup looks events up by group alone
+# (the one lookup DuckDB answers from an index), and mentions by id.
+DROPPED_INDEXES = ("mentions_group", "mentions_doc", "events_group")
 
 
 # Columns added after the tables were first released: (table, column, type).
@@ -175,4 +187,5 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
 def statements() -> list[str]:
     """The DDL as separate statements (each engine runs them one by one), then the added columns."""
     return [s.strip() for s in DDL.split(";") if s.strip()] + [
-        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}" for table, column, kind in ADDED_COLUMNS]
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}" for table, column, kind in ADDED_COLUMNS] + [
+        f"DROP INDEX IF EXISTS {index}" for index in DROPPED_INDEXES]
