@@ -85,7 +85,7 @@ def spaced_texts(draw: st.DrawFn) -> str:
 @fuzz_settings(300)
 @given(spaced_texts())
 def test_the_tokenizer_keeps_every_character_and_spacys_tokens_for_ordinary_runs(text: str) -> None:
-    tally("test_the_tokenizer_keeps_every_character_and_spacys_tokens_for_ordinary_runs")
+    tally("tokenizer")
     nlp = load_model()
     doc = nlp.tokenizer(text)
     assert doc.text == text
