@@ -768,7 +768,7 @@ def test_suite_generated_enough_inputs(request: pytest.FixtureRequest) -> None:
     fuzz_tests = {item.name for item in request.session.items
                   if item.path.parent == here and getattr(item.obj, "is_hypothesis_test", False)}
     expected = {"decode_bytes", "any_bytes", "encoded_text", "unicode_round_trip", "latin1_round_trip", "html",
-                "feeds", "jsonl", "directory", "pipeline", "pipeline_batches", "files_to_pipeline"}
+                "feeds", "jsonl", "directory", "pipeline", "pipeline_batches", "files_to_pipeline", "tokenizer"}
     if len(fuzz_tests) < len(expected):
         pytest.skip(f"only {len(fuzz_tests)} of the {len(expected)} fuzz tests were selected")
     total = sum(GENERATED.values())

@@ -31,7 +31,8 @@ def add_parser(subparsers: Any) -> None:
                             "the variable keeps it out of the process list)")
     serve.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
                        help="a name clients reach this server by (repeatable); requests with another Host header "
-                            "get 400. IP addresses, the name served on and, for 0.0.0.0, this machine's names are always allowed")
+                            "get 400. IP addresses, the name served on and, for 0.0.0.0, this machine's names "
+                            "are always allowed")
     serve.add_argument("--max-body-bytes", type=positive, default=1_000_000,
                        help="largest request body accepted (default 1000000); larger ones get 413")
     serve.set_defaults(func=cmd_serve)

@@ -33,6 +33,7 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "bloc
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _METADATA_FIELDS = ("title", "url", "author", "sitename", "description")
+_CODE_ELEMENTS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I)
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?>")
 _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                         "source", "track", "wbr"})
@@ -74,7 +75,9 @@ def _too_deep(html: str) -> bool:
 
 
 def _flatten(html: str) -> str:
-    """The page with every element opened below ``FLAT_BELOW`` levels replaced by a line break or space."""
+    """The page, scripts and styles removed, with every element opened below ``FLAT_BELOW`` levels
+    replaced by a line break or a space."""
+    html = _CODE_ELEMENTS.sub(" ", html)
     out: list[str] = []
     depth = cursor = 0
     for tag in _TAG.finditer(html):
