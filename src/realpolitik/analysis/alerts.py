@@ -110,14 +110,17 @@ def detect_alerts(events: pd.DataFrame, by: Period = "month", baseline: int = 8,
                      first_conflict_after, "mentions" if weighted else "events")
     alerts: list[Alert] = []
     for (a, b), pair in _pairs(events, dyads, actor):
+        span = _pair_span(pair, periods, by, baseline)
+        if not len(span):
+            continue
         directions = [(direction_label(a, b), a, b), (direction_label(b, a), b, a)]
-        series = directional_series(pair, directions, periods, by, weighted)
+        series = directional_series(pair, directions, span, by, weighted)
         pair = pair.assign(_period=to_periods(pair["event_date"], by))
         contact = series.groupby("period_start", sort=False)["total"].sum().to_numpy() > 0
         for label, source, target in directions:
             one = series[series["direction"] == label].reset_index(drop=True)
             mine = pair[pair["direction"] == label]
-            context = _Context((a, b), label, source, target, one, mine, periods, params)
+            context = _Context((a, b), label, source, target, one, mine, span, params)
             alerts.extend(_count_alerts(context))
             alerts.extend(_goldstein_alerts(context))
             alerts.extend(_first_conflict(context, contact))
@@ -188,6 +191,20 @@ def _pairs(events: pd.DataFrame, dyads: Sequence[tuple[str, str]] | None,
     for (a, b), pair in frame.groupby(["_a", "_b"], sort=True):
         labels = np.where(pair["_src"] == a, direction_label(a, b), direction_label(b, a))
         yield (a, b), pair.drop(columns=["_a", "_b", "_src", "_tgt"]).assign(direction=labels)
+
+
+def _pair_span(pair: pd.DataFrame, periods: pd.PeriodIndex, by: Period, baseline: int) -> pd.PeriodIndex:
+    """The periods a pair's alerts depend on: from `baseline` periods before its first event to its last.
+
+    Earlier periods are zeros in every baseline that matters, later ones have no events to
+    alert on, so the alerts are those of the whole range, at the cost of the pair's own time.
+    """
+    inside = to_periods(pair["event_date"].dropna(), by)
+    inside = inside[inside.isin(periods)]
+    if not len(inside):
+        return periods[:0]
+    first, last = periods.get_loc(inside.min()), periods.get_loc(inside.max())
+    return periods[max(0, first - baseline):last + 1]
 
 
 def _baseline(values: pd.Series, params: _Params) -> tuple[pd.Series, pd.Series]:
