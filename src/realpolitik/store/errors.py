@@ -65,7 +65,8 @@ def store_error(exc: BaseException, url: str | None = None) -> StoreError | None
     low = text.lower()
     if module in ("duckdb", "_duckdb") or isinstance(exc, OSError) and url is not None:
         code = getattr(exc, "errno", None)
-        if "conflicting lock" in low or "could not set lock" in low:
+        if "conflicting lock" in low or "could not set lock" in low or "different configuration" in low:
+            # (the last: this process has the file open read-only, as `serve` does, and steps aside soon)
             pid = _LOCK_PID.search(text)
             by = f" (process {pid.group(1)})" if pid else ""
             return StoreBusy(f"{where} is being written by another process{by}; run this again when it has "
