@@ -461,7 +461,10 @@ def _resolved(names: ActorNames, *given: tuple[str, str | None]) -> list[Any]:
 def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     if value is None:
         return None
-    west, south, east, north = (float(v) for v in value.split(","))
+    try:
+        west, south, east, north = (float(v) for v in value.split(","))
+    except ValueError:  # "1.2.3" or "." pass the pattern
+        west = south = east = north = math.nan
     if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
         raise RequestValidationError([{"type": "value_error", "loc": ("query", "bbox"), "input": value,
                                        "msg": "expected west,south,east,north in degrees, south <= north"}])
