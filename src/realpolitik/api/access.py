@@ -111,6 +111,13 @@ class StoreAccess:
             cursor.close()
             self._checkin()
 
+    def current_version(self) -> str | None:
+        """The version of the open DuckDB connection, if requests may use it now (None: ask :meth:`read`)."""
+        with self._cond:
+            if self.postgres or self._shared is None or self._writers or self._gate.writer_waiting():
+                return None
+            return self._version
+
     def names(self, view: View) -> ActorNames:
         """Actor names for queries over this version of the store (built once per version)."""
         with self._cond:
@@ -197,7 +204,10 @@ class StoreAccess:
     def close(self) -> None:
         self._stop.set()
         with self._cond:
-            self._close_shared()
+            try:
+                self._close_shared()
+            except Exception:  # noqa: BLE001 - a query still running as the server stops: the process ends anyway
+                self._shared = None
             while self._idle:
                 self._idle.pop().close()
             if self._gate is not None:
@@ -213,6 +223,14 @@ class AnswerCache:
         self._bytes = 0
         self._running: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()
+
+    def peek(self, key: Hashable) -> bytes | None:
+        """The answer for `key` if it is cached."""
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None:
+                self._answers.move_to_end(key)
+            return found
 
     def get(self, key: Hashable, compute: Callable[[], bytes], cancel: threading.Event) -> bytes:
         """The answer for `key`, computed once however many requests ask for it at the same time."""
@@ -254,19 +272,28 @@ async def answer(request: Request, access: StoreAccess, cache: AnswerCache, mode
     Cached per store version; stopped (query interrupted) when the client disconnects or `timeout`
     seconds pass, the latter answered by :class:`RequestTimeout` (a 503).
     """
+    key_query = tuple(sorted(request.query_params.multi_items()))
+    version = access.current_version()
+    cached = cache.peek((version, request.url.path, key_query)) if version is not None else None
+    if cached is not None:  # the common case: no thread, no connection
+        return Response(cached, media_type="application/json")
     cancel = threading.Event()
     running: list[Store] = []
-    key_query = tuple(sorted(request.query_params.multi_items()))
+
+    done = threading.Event()
 
     def work() -> bytes:
-        with access.read() as view:
-            def build() -> bytes:
-                running.append(view.store)
-                if cancel.is_set():
-                    raise Cancelled
-                return model.model_validate(compute(view)).model_dump_json().encode()
+        try:
+            with access.read() as view:
+                def build() -> bytes:
+                    running.append(view.store)
+                    if cancel.is_set():
+                        raise Cancelled
+                    return model.model_validate(compute(view)).model_dump_json().encode()
 
-            return cache.get((view.version, request.url.path, key_query), build, cancel)
+                return cache.get((view.version, request.url.path, key_query), build, cancel)
+        finally:
+            done.set()
 
     outcome: dict[str, Any] = {}
 
@@ -292,12 +319,21 @@ async def answer(request: Request, access: StoreAccess, cache: AnswerCache, mode
     if "body" in outcome:
         return Response(outcome["body"], media_type="application/json")
     cancel.set()
-    for store in running:
-        store.interrupt()
+    threading.Thread(target=_stop, args=(running, done), name="realpolitik-stop", daemon=True).start()
     if outcome.get("gone"):
         return Response(status_code=499)  # nobody reads it
     raise RequestTimeout(f"the request took longer than {timeout:g} s and was stopped; narrow it (since, "
                          "actor, dyad) or try again later")
+
+
+def _stop(running: list[Store], done: threading.Event) -> None:
+    """Interrupt a request's queries until its work ends (a query may start just after an interrupt)."""
+    while not done.wait(0.05):
+        for store in running:
+            try:
+                store.interrupt()
+            except Exception:  # noqa: BLE001 - its cursor closed as the work ended
+                pass
 
 
 def busy_headers(exc: StoreError) -> dict[str, str]:
