@@ -51,12 +51,15 @@ class Phase:
     latencies: list[float] = field(default_factory=list)
     alert_latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    server_cpu: float = 0.0  # CPU seconds the server used in the phase
+    client_cpu: float = 0.0  # and this process (the clients)
 
     def row(self, label: str, rss: list[float]) -> str:
         n = len(self.latencies)
         return (f"| {label} | {self.name} | {n:,} | {n / self.seconds:,.0f} | {_ms(self.latencies, 50)} | "
                 f"{_ms(self.latencies, 99)} | {_ms(self.latencies, 100)} | {_ms(self.alert_latencies, 99)} | "
-                f"{len(self.errors)} | {rss[0]:.0f} → {max(rss):.0f} → {rss[-1]:.0f} |")
+                f"{len(self.errors)} | {rss[0]:.0f} → {max(rss):.0f} → {rss[-1]:.0f} | "
+                f"{self.server_cpu / max(1, n) * 1000:.1f} | {self.client_cpu / max(1, n) * 1000:.1f} |")
 
 
 def _ms(values: list[float], q: int) -> str:
@@ -102,39 +105,64 @@ def requests_for(db: Path) -> list[str]:
     return paths
 
 
-async def load(base: str, paths: list[str], clients: int, seconds: float | None, phase: Phase) -> None:
+class _Connection:
+    """One keep-alive HTTP/1.1 connection, plain asyncio streams: a client far lighter than the server,
+    so the figures are the server's (httpx costs the clients 5-6 ms of CPU per request)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection("127.0.0.1", self.port)
+        reader, writer = self.streams
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+        length = int(next(v for k, v in headers.items() if k.lower() == "content-length"))
+        return int(head[0].split()[1]), await reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+
+
+async def load(port: int, paths: list[str], clients: int, seconds: float | None, phase: Phase) -> None:
     """`clients` concurrent clients: every path once (seconds None), or random paths for `seconds`."""
     queue = list(paths)
     random.Random(1).shuffle(queue)
     deadline = time.perf_counter() + (seconds or 0)
     chooser = random.Random(2)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client() -> None:
+        connection = _Connection(port)
         while True:
             if seconds is None:
                 if not queue:
-                    return
+                    break
                 path = queue.pop()
             elif time.perf_counter() >= deadline:
-                return
+                break
             else:
                 path = chooser.choice(paths)
             started = time.perf_counter()
             try:
-                response = await http.get(path)
-                if response.status_code != 200:
-                    phase.errors.append(f"{path}: {response.status_code} {response.text[:100]}")
-            except httpx.HTTPError as exc:
+                status, body = await asyncio.wait_for(connection.get(path), 120)
+                if status != 200:
+                    phase.errors.append(f"{path}: {status} {body[:100]!r}")
+            except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, StopIteration) as exc:
                 phase.errors.append(f"{path}: {type(exc).__name__}")
+                connection.close()
+                connection = _Connection(port)
             took = time.perf_counter() - started
             phase.latencies.append(took)
             if path.startswith("/api/alerts"):
                 phase.alert_latencies.append(took)
+        connection.close()
 
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
-        await asyncio.gather(*(client(http) for _ in range(clients)))
+    await asyncio.gather(*(client() for _ in range(clients)))
     phase.seconds = time.perf_counter() - started
 
 
@@ -172,20 +200,23 @@ def main() -> int:
         process = psutil.Process(server.pid)
         rss.append(process.memory_info().rss / 2**20)
 
-        async def sampled(coro: object) -> None:
+        async def sampled(phase: Phase, coro: object) -> None:
             async def sample() -> None:
                 while True:
                     await asyncio.sleep(1)
                     rss.append(process.memory_info().rss / 2**20)
 
             sampler = asyncio.ensure_future(sample())
+            server_cpu, client_cpu = sum(process.cpu_times()[:2]), time.process_time()
             await coro  # type: ignore[misc]
             sampler.cancel()
+            phase.server_cpu = sum(process.cpu_times()[:2]) - server_cpu
+            phase.client_cpu = time.process_time() - client_cpu
 
         first, steady = Phase("first answers"), Phase(f"steady load, {args.seconds:g} s")
-        asyncio.run(sampled(load(base, paths, args.clients, None, first)))
+        asyncio.run(sampled(first, load(port, paths, args.clients, None, first)))
         first_rss = list(rss)
-        asyncio.run(sampled(load(base, paths, args.clients, args.seconds, steady)))
+        asyncio.run(sampled(steady, load(port, paths, args.clients, args.seconds, steady)))
         steady_rss = rss[len(first_rss) - 1:]
     finally:
         server.terminate()
@@ -197,7 +228,8 @@ def main() -> int:
     with args.out.open("a", encoding="utf-8") as out:
         if header:
             out.write("| server | phase | requests | requests/s | p50 ms | p99 ms | max ms | alerts p99 ms | errors "
-                      "| server RSS MB (start → max → end) |\n|---|---|---|---|---|---|---|---|---|---|\n")
+                      "| server RSS MB (start → max → end) | server CPU ms/request | client CPU ms/request |\n"
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
         out.write(first.row(args.label, first_rss) + "\n")
         out.write(steady.row(args.label, steady_rss) + "\n")
     print(f"{date.today()}: {machine()}; load average {os.getloadavg()[0]:.1f}; store of {documents} documents, "
