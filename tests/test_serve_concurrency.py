@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from realpolitik.ingest.readers import read_paths
 from realpolitik.pipeline import default_pipeline

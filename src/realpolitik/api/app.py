@@ -127,6 +127,7 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
     @app.exception_handler(RequestTimeout)
     async def too_slow(request: Request, exc: RequestTimeout) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, 503, headers={"Retry-After": str(RETRY_AFTER)})
+
     bearer = HTTPBearer(auto_error=False, description="the ingest token of `realpolitik serve`")
 
     def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
@@ -141,18 +142,18 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
 
     @app.get("/api/events", response_model=EventPage, tags=["events"])
     async def list_events(request: Request, actor: ActorQuery = None, target: ActorQuery = None, dyad: PairQuery = None,
-                    code: Annotated[str | None, Query(pattern=CODE, description="CAMEO code prefix")] = None,
-                    quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
-                    modality: ModalityQuery = ["asserted"], since: SinceQuery = None, until: UntilQuery = None,
-                    q: Annotated[str | None, Query(min_length=1, max_length=200,
+                          code: Annotated[str | None, Query(pattern=CODE, description="CAMEO code prefix")] = None,
+                          quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
+                          modality: ModalityQuery = ["asserted"], since: SinceQuery = None, until: UntilQuery = None,
+                          q: Annotated[str | None, Query(min_length=1, max_length=200,
                                                       description="text in any mention's sentence")] = None,
-                    limit: LimitQuery = 50, offset: OffsetQuery = 0,
-                    require_source: Annotated[bool, Query(description="leave out agentless events (source ---)")]
-                    = False, sort: SortQuery = "newest",
-                    mention: Annotated[str | None, Query(pattern=KEY, description=(
-                        "the event_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
-                        "it belongs to"))] = None,
-                    bbox: BboxQuery = None) -> Response:
+                          limit: LimitQuery = 50, offset: OffsetQuery = 0,
+                          require_source: Annotated[bool, Query(description="leave out agentless events (source ---)")]
+                          = False, sort: SortQuery = "newest",
+                          mention: Annotated[str | None, Query(pattern=KEY, description=(
+                              "the event_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
+                              "it belongs to"))] = None,
+                          bbox: BboxQuery = None) -> Response:
         """Deduplicated events matching every filter, newest first (see `sort`), a page at a time."""
         def compute(view: View) -> dict[str, Any]:
             store = view.store
@@ -180,15 +181,16 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         return await serve(request, EventDetail, compute)
 
     @app.get("/api/dyad", response_model=DyadOut, tags=["analysis"])
-    async def dyad(request: Request, a: Annotated[str, Query(pattern=ACTOR, max_length=100, description="an actor: name or code")],
-             b: Annotated[str, Query(pattern=ACTOR, max_length=100, description="the other actor")],
-             by: Annotated[Period | Literal["auto"], Query(description=(
-                 "period of the series; auto: weeks for up to 26 weeks of events, months for up to 72, "
-                 "else years"))] = "month",
-             since: SinceQuery = None, until: UntilQuery = None,
-             modality: ModalityQuery = ["asserted"], weighted: bool = False,
-             top: Annotated[int, Query(ge=0, le=100, description="most-reported events to list")] = 10,
-             nonzero: Annotated[bool, Query(description="only the periods with events")] = False,
+    async def dyad(request: Request,
+                   a: Annotated[str, Query(pattern=ACTOR, max_length=100, description="an actor: name or code")],
+                   b: Annotated[str, Query(pattern=ACTOR, max_length=100, description="the other actor")],
+                   by: Annotated[Period | Literal["auto"], Query(description=(
+                       "period of the series; auto: weeks for up to 26 weeks of events, months for up to 72, "
+                       "else years"))] = "month",
+                   since: SinceQuery = None, until: UntilQuery = None,
+                   modality: ModalityQuery = ["asserted"], weighted: bool = False,
+                   top: Annotated[int, Query(ge=0, le=100, description="most-reported events to list")] = 10,
+                   nonzero: Annotated[bool, Query(description="only the periods with events")] = False,
              ) -> Response:
         """Per period, what A did to B and B to A (counts per QuadClass, mean Goldstein), and the top events.
 
@@ -212,12 +214,12 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
 
     @app.get("/api/alerts", response_model=AlertPage, tags=["analysis"])
     async def alerts(request: Request, by: ByQuery = "month", z: Annotated[float, Query(gt=0, le=100)] = 3.0,
-               baseline: Annotated[int, Query(ge=1, le=104, description="baseline periods")] = 8,
-               min_events: Annotated[int, Query(ge=1, le=100_000)] = 3, actor: ActorQuery = None,
-               dyad: PairQuery = None, since: Annotated[Day | None, Query(
-                   description="report alerts from this date on (baselines use earlier events)")] = None,
-               modality: ModalityQuery = ["asserted"], weighted: bool = False,
-               limit: LimitQuery = 50, offset: OffsetQuery = 0) -> Response:
+                     baseline: Annotated[int, Query(ge=1, le=104, description="baseline periods")] = 8,
+                     min_events: Annotated[int, Query(ge=1, le=100_000)] = 3, actor: ActorQuery = None,
+                     dyad: PairQuery = None, since: Annotated[Day | None, Query(
+                         description="report alerts from this date on (baselines use earlier events)")] = None,
+                     modality: ModalityQuery = ["asserted"], weighted: bool = False,
+                     limit: LimitQuery = 50, offset: OffsetQuery = 0) -> Response:
         """Periods in which a directed dyad departs from its own recent past, oldest first."""
         def compute(view: View) -> dict[str, Any]:
             who, pair = _resolved(access.names(view), ("actor", actor), ("dyad", dyad))
@@ -249,8 +251,8 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
     @app.get("/api/actors", response_model=ActorPage, tags=["actors"])
     async def actors(request: Request, q: Annotated[str | None, Query(min_length=1, max_length=100,
                                                  description="code prefix or part of the name")] = None,
-               modality: ModalityQuery = ["asserted"], limit: LimitQuery = 50,
-               offset: OffsetQuery = 0) -> Response:
+                     modality: ModalityQuery = ["asserted"], limit: LimitQuery = 50,
+                     offset: OffsetQuery = 0) -> Response:
         """Every actor of the stored events, most frequent first, with its events as source and target."""
         def compute(view: View) -> dict[str, Any]:
             frame = view.store.actors(modalities=_modalities(modality))
@@ -263,8 +265,9 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         return await serve(request, ActorPage, compute)
 
     @app.get("/api/graph", response_model=GraphOut, tags=["analysis"])
-    async def graph(request: Request, since: SinceQuery = None, until: UntilQuery = None, modality: ModalityQuery = ["asserted"],
-              limit: Annotated[int, Query(ge=1, le=5000)] = 300, offset: OffsetQuery = 0) -> Response:
+    async def graph(request: Request, since: SinceQuery = None, until: UntilQuery = None,
+                    modality: ModalityQuery = ["asserted"],
+                    limit: Annotated[int, Query(ge=1, le=5000)] = 300, offset: OffsetQuery = 0) -> Response:
         """Events between country-level actors (countries and IGOs), per directed pair and QuadClass."""
         def compute(view: View) -> dict[str, Any]:
             edges = _edges(_pair_counts(view.store, since, until, _modalities(modality)))

@@ -31,7 +31,7 @@ import pandas as pd
 
 from realpolitik.store import schema
 from realpolitik.store.dedup import WINDOW_DAYS, Cluster, cluster, group_key
-from realpolitik.store.errors import StoreBusy, StoreDamaged, StoreMissing, store_error
+from realpolitik.store.errors import StoreBusy, StoreDamaged, StoreMissing, store_error, store_name
 from realpolitik.store.gate import ReaderCheck, WriterGate
 from realpolitik.types import Document, DocumentError, Event
 
@@ -537,8 +537,9 @@ def _prepare(db: _Connection, read_only: bool, window_days: int | None) -> dict[
             return dict(db.fetch("SELECT key, value FROM store_meta")[1])
         except Exception as exc:
             if "store_meta" in str(exc):
-                raise StoreDamaged(f"{db.url} is not a realpolitik store (no store_meta table); give --db "
-                                   "the file `realpolitik ingest` wrote") from None
+                raise StoreDamaged(f"{store_name(db.url)} is not a realpolitik store (no store_meta table); "
+                                   "give --db a store `realpolitik ingest` wrote, or fill this one with it first"
+                                   ) from None
             raise
     with db.transaction():
         for statement in schema.statements():

@@ -61,7 +61,7 @@ def store_error(exc: BaseException, url: str | None = None) -> StoreError | None
         return exc
     module = type(exc).__module__.split(".")[0]
     text = " ".join(str(exc).split())
-    where = _name(url) if url else _quoted_path(text) or "the store"
+    where = store_name(url) if url else _quoted_path(text) or "the store"
     low = text.lower()
     if module in ("duckdb", "_duckdb") or isinstance(exc, OSError) and url is not None:
         code = getattr(exc, "errno", None)
@@ -89,7 +89,7 @@ def store_error(exc: BaseException, url: str | None = None) -> StoreError | None
             return StoreError(f"{where}: {_first_line(exc)}")
         return None
     if module in ("psycopg", "psycopg_pool"):
-        server = _name(url) if url else "the PostgreSQL server"
+        server = store_name(url) if url else "the PostgreSQL server"
         if type(exc).__name__ in ("OperationalError", "ProgrammingError", "InterfaceError") and (
                 "connection" in low or "dsn" in low or "conninfo" in low or "url" in low or "spaces" in low
                 or "password" in low or "database" in low):
@@ -104,7 +104,7 @@ def store_error(exc: BaseException, url: str | None = None) -> StoreError | None
     return None
 
 
-def _name(url: str) -> str:
+def store_name(url: str) -> str:
     """A store's name for messages: a DuckDB path as given, a PostgreSQL URL without its password."""
     if not str(url).startswith(("postgresql://", "postgres://")):
         return str(url)
