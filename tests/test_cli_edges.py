@@ -17,6 +17,7 @@ from realpolitik import __version__
 from realpolitik.ingest.readers import read_paths
 from realpolitik.pipeline import default_pipeline
 from realpolitik.store import Store
+from realpolitik.store.errors import EXIT_STORE
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = [ROOT / "examples" / "wikinews.jsonl", ROOT / "tests" / "fixtures" / "api" / "dyad_history.jsonl"]
@@ -35,8 +36,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, result
+def one_line_error(result: subprocess.CompletedProcess[str], status: int = 2) -> str:
+    assert result.returncode == status, result
     assert "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
@@ -77,13 +78,13 @@ def test_a_bad_store_is_one_line(tmp_path: Path) -> None:
     story = tmp_path / "story.txt"
     story.write_text("Russia attacked Georgia.\n")
     missing = tmp_path / "missing" / "events.duckdb"
-    line = one_line_error(cli("ingest", str(story), "--db", str(missing)))
-    assert line.startswith("error: store: ") and str(missing) in line and "No such file or directory" in line
+    line = one_line_error(cli("ingest", str(story), "--db", str(missing)), EXIT_STORE)
+    assert line == f"error: {missing.parent}: no such folder; create it, or give --db a file in an existing folder"
     not_a_store = tmp_path / "notes.duckdb"
     not_a_store.write_text("these are notes, not a database\n")
-    assert one_line_error(cli("events", "--db", str(not_a_store))).startswith("error: store: ")
-    refused = one_line_error(cli("events", "--db", "postgresql://nobody@127.0.0.1:1/none"))
-    assert refused.startswith("error: store: ") and "127.0.0.1" in refused
+    assert "is not a DuckDB database" in one_line_error(cli("events", "--db", str(not_a_store)), EXIT_STORE)
+    refused = one_line_error(cli("events", "--db", "postgresql://nobody@127.0.0.1:1/none"), EXIT_STORE)
+    assert refused.startswith("error: cannot connect to PostgreSQL at 127.0.0.1:1/none: ") and "refused" in refused
 
 
 def test_an_unwritable_output_is_one_line(tmp_path: Path) -> None:

@@ -187,7 +187,8 @@ def test_watch_ingests_new_items_once_and_prints_each_alert_once(
         assert store.query("SELECT COUNT(*) AS n FROM documents")["n"][0] == 5
         assert store.feed_items(url) == {"apr", "feb", "jan", "mar", "may"}
         assert store.watch_alerts() == {"RUS → UKR|first_material_conflict|2024-05"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.duckdb"]
+    # no state file beside it (only the writers' lock file, store/gate.py)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.duckdb", "events.duckdb.lock"]
 
 
 def test_a_poll_rechecks_alerts_only_from_its_new_events_and_forgets_items_the_feed_dropped(tmp_path: Path) -> None:

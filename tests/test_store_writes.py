@@ -26,6 +26,7 @@ from realpolitik.ingest.readers import read_paths
 from realpolitik.pipeline import Result
 from realpolitik.store import Store
 from realpolitik.store.db import NotAStoreError
+from realpolitik.store.errors import EXIT_STORE
 from realpolitik.types import Document
 
 HERE = Path(__file__).resolve()
@@ -130,7 +131,7 @@ def test_db_must_be_a_duckdb_database_or_a_new_file(tmp_path: Path, name: str, c
     story.write_text("Russia attacked Georgia on 8 August 2008.\n")
     target = tmp_path / name
     target.write_bytes(content)
-    assert main(["ingest", str(story), "--db", str(target)]) == 2
+    assert main(["ingest", str(story), "--db", str(target)]) == EXIT_STORE
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: store: {target} is not a DuckDB database") and "left untouched" in err
     assert "\n" not in err and "events in the store" not in err
@@ -142,7 +143,7 @@ def test_db_must_be_a_duckdb_database_or_a_new_file(tmp_path: Path, name: str, c
 
 def test_db_may_not_be_a_directory_and_a_new_file_becomes_a_store(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["events", "--db", str(tmp_path)]) == 2
+    assert main(["events", "--db", str(tmp_path)]) == EXIT_STORE
     assert f"{tmp_path} is a directory, not a store" in capsys.readouterr().err
     with Store.open(tmp_path / "new.duckdb") as store:
         assert store.events().empty

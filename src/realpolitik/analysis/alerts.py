@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from realpolitik.analysis.dyad import (
-    QUAD_COLUMNS, Period, actor_mask, direction_label, directional_series, dyad_events, period_label, span_periods,
+    QUAD_COLUMNS, Period, actor_mask, direction_label, dyad_events, period_label, span_periods,
     to_periods,
 )
 
@@ -110,14 +110,16 @@ def detect_alerts(events: pd.DataFrame, by: Period = "month", baseline: int = 8,
                      first_conflict_after, "mentions" if weighted else "events")
     alerts: list[Alert] = []
     for (a, b), pair in _pairs(events, dyads, actor):
+        span = _pair_span(pair, periods, by, baseline)
+        if not len(span):
+            continue
         directions = [(direction_label(a, b), a, b), (direction_label(b, a), b, a)]
-        series = directional_series(pair, directions, periods, by, weighted)
         pair = pair.assign(_period=to_periods(pair["event_date"], by))
-        contact = series.groupby("period_start", sort=False)["total"].sum().to_numpy() > 0
+        both = {label: _series(pair[pair["direction"] == label], span, weighted) for label, _, _ in directions}
+        contact = sum(one["total"] for one in both.values()) > 0
         for label, source, target in directions:
-            one = series[series["direction"] == label].reset_index(drop=True)
             mine = pair[pair["direction"] == label]
-            context = _Context((a, b), label, source, target, one, mine, periods, params)
+            context = _Context((a, b), label, source, target, both[label], mine, span, params)
             alerts.extend(_count_alerts(context))
             alerts.extend(_goldstein_alerts(context))
             alerts.extend(_first_conflict(context, contact))
@@ -157,7 +159,7 @@ class _Context:
     direction: str
     source: str
     target: str
-    series: pd.DataFrame  # this direction's rows of directional_series
+    series: dict[str, np.ndarray]  # this direction's series over ``periods`` (see _series)
     events: pd.DataFrame  # this direction's events, with a _period column
     periods: pd.PeriodIndex
     params: _Params
@@ -190,9 +192,60 @@ def _pairs(events: pd.DataFrame, dyads: Sequence[tuple[str, str]] | None,
         yield (a, b), pair.drop(columns=["_a", "_b", "_src", "_tgt"]).assign(direction=labels)
 
 
-def _baseline(values: pd.Series, params: _Params) -> tuple[pd.Series, pd.Series]:
-    window = values.astype(float).shift(1).rolling(params.baseline, min_periods=params.min_history)
-    return window.mean(), window.std(ddof=0)
+def _pair_span(pair: pd.DataFrame, periods: pd.PeriodIndex, by: Period, baseline: int) -> pd.PeriodIndex:
+    """The periods a pair's alerts depend on: from `baseline` periods before its first event to its last.
+
+    Earlier periods are zeros in every baseline that matters, later ones have no events to
+    alert on, so the alerts are those of the whole range, at the cost of the pair's own time.
+    """
+    inside = to_periods(pair["event_date"].dropna(), by)
+    inside = inside[inside.isin(periods)]
+    if not len(inside):
+        return periods[:0]
+    first, last = periods.get_loc(inside.min()), periods.get_loc(inside.max())
+    return periods[max(0, first - baseline):last + 1]
+
+
+def _series(rows: pd.DataFrame, periods: pd.PeriodIndex, weighted: bool) -> dict[str, np.ndarray]:
+    """One direction's counts per QuadClass, total and mean Goldstein per period (as ``directional_series``).
+
+    Rows need a ``_period`` column; rows outside `periods` are left out.
+    """
+    at = periods.get_indexer(pd.PeriodIndex(rows["_period"], freq=periods.freq))
+    inside = at >= 0
+    at = at[inside]
+    weight = (rows["num_mentions"].fillna(1).astype(int).to_numpy() if weighted and "num_mentions" in rows
+              else np.ones(len(rows), dtype=int))[inside].astype(float)
+    quad = rows["quad_class"].to_numpy()[inside]
+    goldstein = rows["goldstein"].astype(float).to_numpy()[inside]
+    n = len(periods)
+    series = {name: np.bincount(at[quad == q], weights=weight[quad == q], minlength=n).astype(int)
+              for q, name in QUAD_COLUMNS.items()}
+    series["total"] = sum(series[name] for name in QUAD_COLUMNS.values())
+    weights = np.bincount(at, weights=weight, minlength=n)
+    sums = np.bincount(at, weights=np.nan_to_num(weight * goldstein), minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        series["goldstein_mean"] = np.where(weights > 0, np.round(sums / weights, 3), np.nan)
+    return series
+
+
+def _baseline(values: np.ndarray, params: _Params) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and population std of the ``baseline`` periods before each period (missing values left
+    out); NaN where fewer than ``min_history`` of them have a value."""
+    values = np.asarray(values, dtype=float)
+    known = ~np.isnan(values)
+    plain = np.where(known, values, 0.0)
+    counts = np.concatenate([[0], np.cumsum(known)])
+    sums = np.concatenate([[0.0], np.cumsum(plain)])
+    squares = np.concatenate([[0.0], np.cumsum(plain * plain)])
+    t = np.arange(len(values))
+    first = np.maximum(0, t - params.baseline)
+    n = (counts[t] - counts[first]).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (sums[t] - sums[first]) / n
+        variance = np.maximum((squares[t] - squares[first]) / n - mean * mean, 0.0)
+    enough = n >= params.min_history
+    return np.where(enough, mean, np.nan), np.where(enough, np.sqrt(variance), np.nan)
 
 
 def _count_alerts(ctx: _Context) -> Iterable[Alert]:
@@ -200,10 +253,12 @@ def _count_alerts(ctx: _Context) -> Iterable[Alert]:
     for column, name in SERIES_NAMES.items():
         values = ctx.series[column].astype(float)
         mean, std = _baseline(values, p)
-        floored = std.clip(lower=p.std_floor)
-        z = (values - mean) / floored
+        floored = np.where(np.isnan(std), np.nan, np.maximum(std, p.std_floor))
+        with np.errstate(invalid="ignore"):
+            z = (values - mean) / floored
+            hits = np.flatnonzero((z >= p.z) & (values >= p.min_events))
         quad = next(q for q, c in QUAD_COLUMNS.items() if c == column)
-        for t in np.flatnonzero(((z >= p.z) & (values >= p.min_events)).to_numpy()):
+        for t in hits:
             rows = ctx.events[(ctx.events["_period"] == ctx.periods[t]) & (ctx.events["quad_class"] == quad)]
             message = (f"{ctx.direction} {name} rising: {_amount(values[t], p.unit)} in "
                        f"{period_label(ctx.periods[t], p.by)} vs baseline {mean[t]:.1f} ± {floored[t]:.1f} "
@@ -214,12 +269,13 @@ def _count_alerts(ctx: _Context) -> Iterable[Alert]:
 
 def _goldstein_alerts(ctx: _Context) -> Iterable[Alert]:
     p = ctx.params
-    values = ctx.series["goldstein_mean"].astype(float)
+    values = ctx.series["goldstein_mean"]
     mean, std = _baseline(values, p)
-    floored = std.clip(lower=p.goldstein_floor)
-    z = (values - mean) / floored
-    enough = (ctx.series["total"] >= p.min_events) & (z.abs() >= p.z)
-    for t in np.flatnonzero(enough.to_numpy()):
+    floored = np.where(np.isnan(std), np.nan, np.maximum(std, p.goldstein_floor))
+    with np.errstate(invalid="ignore"):
+        z = (values - mean) / floored
+        enough = (ctx.series["total"] >= p.min_events) & (np.abs(z) >= p.z)
+    for t in np.flatnonzero(enough):
         rising = bool(z[t] > 0)
         rows = ctx.events[ctx.events["_period"] == ctx.periods[t]]
         message = (f"{ctx.direction} mean Goldstein {'rising' if rising else 'falling'}: {values[t]:+.1f} over "
@@ -231,7 +287,7 @@ def _goldstein_alerts(ctx: _Context) -> Iterable[Alert]:
 
 def _first_conflict(ctx: _Context, contact: np.ndarray) -> Iterable[Alert]:
     p = ctx.params
-    conflict = ctx.series["material_conflict"].to_numpy()
+    conflict = ctx.series["material_conflict"]
     hits = np.flatnonzero(conflict > 0)
     if not len(hits):
         return

@@ -191,7 +191,7 @@ def _open(db: str) -> Store:
     if not db.startswith(POSTGRES_PREFIXES) and not Path(db).exists():
         stderr.print(f"[red]no store at {escape(db)}[/]: ingest documents first, or pass --db")
         raise SystemExit(2)
-    return Store.open(db)
+    return Store.open(db, read_only=True)
 
 
 def _resolve(store: Store, args: argparse.Namespace) -> None:

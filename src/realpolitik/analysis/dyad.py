@@ -16,6 +16,7 @@ since a mean of nothing is not neutral 0.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable, Literal, Sequence
 
 import duckdb
@@ -67,11 +68,16 @@ def actor_mask(events: pd.DataFrame, side: str, query: str) -> pd.Series:
     clause, params = actor_filter(side, query)
     sides = events[[side, f"{side}_country"]].astype("string").reset_index(drop=True)
     sides["row_number"] = np.arange(len(sides))
-    with duckdb.connect() as con:
+    with _memory().cursor() as con:  # a cursor of one in-memory database: cheap, and private to this call
         con.register("frame", sides)
         hits = con.execute(f"SELECT COALESCE({clause}, false) AS hit FROM frame ORDER BY row_number",
                            params).fetchnumpy()["hit"]
     return pd.Series(np.asarray(hits, dtype=bool), index=events.index)
+
+
+@lru_cache(maxsize=1)
+def _memory() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
 
 
 def direction_label(source: str, target: str) -> str:

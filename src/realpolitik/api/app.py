@@ -27,8 +27,8 @@ import ipaddress
 import json
 import math
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager
 from datetime import date
 from functools import lru_cache
 from importlib.resources import files
@@ -36,21 +36,24 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from realpolitik.analysis.alerts import coverage, store_alerts
 from realpolitik.analysis.dates import date_label
 from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, choose_period, dyad_series, top_events
 from realpolitik.analysis.names import ActorNames, UnknownActor
+from realpolitik.api.access import (READ_WAIT, REQUEST_TIMEOUT, RETRY_AFTER, AnswerCache, RequestTimeout,
+                                    StoreAccess, View, answer, busy_headers)
 from realpolitik.api.schemas import (
     ActorPage, AlertPage, CodeIn, CodeOut, Day, DyadOut, Error, EventDetail, EventPage, GraphOut, InfoOut, IngestIn,
     IngestOut, PlacePage, SuggestOut,
@@ -58,7 +61,8 @@ from realpolitik.api.schemas import (
 from realpolitik.geo.geocode import country_point
 from realpolitik.ingest.readers import make_document
 from realpolitik.pipeline import Result, default_pipeline
-from realpolitik.store.db import POSTGRES_PREFIXES, Store
+from realpolitik.store.db import Store
+from realpolitik.store.errors import StoreError
 from realpolitik import __version__
 from realpolitik.types import Document, DocumentError, Modality
 
@@ -104,14 +108,21 @@ ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": Error}, 404: {"model":
 
 
 def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1_000_000,
+               request_timeout: float = REQUEST_TIMEOUT, read_wait: float = READ_WAIT,
                allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """The API and dashboard over the store at `db` (a DuckDB file or a ``postgresql://`` URL).
 
     ``POST /api/ingest`` needs ``Authorization: Bearer <ingest_token>``; with no
     token it is refused (403). Request bodies over `max_body_bytes` get 413.
+    A GET taking over `request_timeout` seconds is stopped and answered 503; while
+    another process writes the store, requests wait `read_wait` seconds, then get 503.
     With `allowed_hosts`, requests whose Host header (port aside) is not one of them get 400.
     """
-    access = _StoreAccess(db)
+    access = StoreAccess(db, read_wait)
+    cache = AnswerCache()
+
+    async def serve(request: Request, model: type[BaseModel], compute: Callable[[View], dict[str, Any]]) -> Response:
+        return await answer(request, access, cache, model, compute, request_timeout)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -132,6 +143,14 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
     async def http_error(request: Any, exc: StarletteHTTPException) -> _JSON:
         return _JSON({"detail": exc.detail}, exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(StoreError)
+    async def store_unavailable(request: Request, exc: StoreError) -> _JSON:
+        return _JSON({"detail": str(exc)}, 503, headers=busy_headers(exc))
+
+    @app.exception_handler(RequestTimeout)
+    async def too_slow(request: Request, exc: RequestTimeout) -> _JSON:
+        return _JSON({"detail": str(exc)}, 503, headers={"Retry-After": str(RETRY_AFTER)})
+
     bearer = HTTPBearer(auto_error=False, description="the ingest token of `realpolitik serve`")
 
     def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
@@ -145,138 +164,156 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
             raise HTTPException(403, "wrong ingest token")
 
     @app.get("/api/events", response_model=EventPage, tags=["events"])
-    def list_events(actor: ActorQuery = None, target: ActorQuery = None, dyad: PairQuery = None,
-                    code: Annotated[str | None, Query(pattern=CODE, description="CAMEO code prefix")] = None,
-                    quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
-                    modality: ModalityQuery = ["asserted"], since: SinceQuery = None, until: UntilQuery = None,
-                    q: Annotated[str | None, Query(min_length=1, max_length=200,
+    async def list_events(request: Request, actor: ActorQuery = None, target: ActorQuery = None, dyad: PairQuery = None,
+                          code: Annotated[str | None, Query(pattern=CODE, description="CAMEO code prefix")] = None,
+                          quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
+                          modality: ModalityQuery = ["asserted"], since: SinceQuery = None, until: UntilQuery = None,
+                          q: Annotated[str | None, Query(min_length=1, max_length=200,
                                                       description="text in any mention's sentence")] = None,
-                    limit: LimitQuery = 50, offset: OffsetQuery = 0,
-                    require_source: Annotated[bool, Query(description="leave out agentless events (source ---)")]
-                    = False, sort: SortQuery = "newest",
-                    mention: Annotated[str | None, Query(pattern=KEY, description=(
-                        "the event_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
-                        "it belongs to"))] = None,
-                    bbox: BboxQuery = None) -> dict[str, Any]:
+                          limit: LimitQuery = 50, offset: OffsetQuery = 0,
+                          require_source: Annotated[bool, Query(description="leave out agentless events (source ---)")]
+                          = False, sort: SortQuery = "newest",
+                          mention: Annotated[str | None, Query(pattern=KEY, description=(
+                              "the event_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
+                              "it belongs to"))] = None,
+                          bbox: BboxQuery = None) -> Response:
         """Deduplicated events matching every filter, newest first (see `sort`), a page at a time."""
-        with access() as store:
-            names = ActorNames.of_store(store)
-            a, t, pair = _resolved(names, ("actor", actor), ("target", target), ("dyad", dyad))
+        def compute(view: View) -> dict[str, Any]:
+            store = view.store
+            a, t, pair = _resolved(access.names(view), ("actor", actor), ("target", target), ("dyad", dyad))
             filters: dict[str, Any] = {
                 "actor": a, "target": t, "dyad": pair, "code": code, "quad_class": quad_class,
                 "since": since, "until": until, "modalities": _modalities(modality), "text": q,
                 "require_source": require_source, "mention": mention, "bbox": _bbox(bbox)}
             frame = store.events(**filters, limit=limit, offset=offset, sort=sort)
             total = store.count_events(**filters)
-        return {"total": total, "limit": limit, "offset": offset, "items": _records(frame)}
+            return {"total": total, "limit": limit, "offset": offset, "items": _records(frame)}
+
+        return await serve(request, EventPage, compute)
 
     @app.get("/api/events/{event_key}", response_model=EventDetail, tags=["events"])
-    def get_event(event_key: Annotated[str, PathParam(pattern=KEY, description="16 hex digits")]) -> dict[str, Any]:
+    async def get_event(request: Request, event_key: Annotated[str, PathParam(pattern=KEY,
+                                                                          description="16 hex digits")]) -> Response:
         """One event, whatever its modality, with every mention of it and its evidence spans."""
-        with access() as store:
-            event = store.event(event_key)
-            mentions = store.mentions(event_key) if event else None
-        if event is None or mentions is None:
-            raise HTTPException(404, f"no event {event_key}")
-        return {"event": _plain_record(event), "mentions": _records(mentions)}
+        def compute(view: View) -> dict[str, Any]:
+            event = view.store.event(event_key)
+            if event is None:
+                raise HTTPException(404, f"no event {event_key}")
+            return {"event": _plain_record(event), "mentions": _records(view.store.mentions(event_key))}
+
+        return await serve(request, EventDetail, compute)
 
     @app.get("/api/dyad", response_model=DyadOut, tags=["analysis"])
-    def dyad(a: Annotated[str, Query(pattern=ACTOR, max_length=100, description="an actor: name or code")],
-             b: Annotated[str, Query(pattern=ACTOR, max_length=100, description="the other actor")],
-             by: Annotated[Period | Literal["auto"], Query(description=(
-                 "period of the series; auto: weeks for up to 26 weeks of events, months for up to 72, "
-                 "else years"))] = "month",
-             since: SinceQuery = None, until: UntilQuery = None,
-             modality: ModalityQuery = ["asserted"], weighted: bool = False,
-             top: Annotated[int, Query(ge=0, le=100, description="most-reported events to list")] = 10,
-             nonzero: Annotated[bool, Query(description="only the periods with events")] = False,
-             ) -> dict[str, Any]:
+    async def dyad(request: Request,
+                   a: Annotated[str, Query(pattern=ACTOR, max_length=100, description="an actor: name or code")],
+                   b: Annotated[str, Query(pattern=ACTOR, max_length=100, description="the other actor")],
+                   by: Annotated[Period | Literal["auto"], Query(description=(
+                       "period of the series; auto: weeks for up to 26 weeks of events, months for up to 72, "
+                       "else years"))] = "month",
+                   since: SinceQuery = None, until: UntilQuery = None,
+                   modality: ModalityQuery = ["asserted"], weighted: bool = False,
+                   top: Annotated[int, Query(ge=0, le=100, description="most-reported events to list")] = 10,
+                   nonzero: Annotated[bool, Query(description="only the periods with events")] = False,
+             ) -> Response:
         """Per period, what A did to B and B to A (counts per QuadClass, mean Goldstein), and the top events.
 
         `a` and `b` come back as the codes the names were resolved to."""
-        with access() as store:
-            a, b = _resolved(ActorNames.of_store(store), ("a", a), ("b", b))
-            _check_pair(a, b, ("query", "b"))
+        def compute(view: View) -> dict[str, Any]:
+            store = view.store
+            code_a, code_b = _resolved(access.names(view), ("a", a), ("b", b))
+            _check_pair(code_a, code_b, ("query", "b"))
             first, last = coverage(store)
-            events = store.events(dyad=(a, b), since=since, until=until, modalities=_modalities(modality))
-        period: Period = choose_period(events["event_date"]) if by == "auto" else by
-        series = dyad_series(events, a, b, period, weighted, *_within(since, until, first, last))
-        if nonzero:
-            series = series[series["total"] > 0]
-        ranked = top_events(events, top)["event_key"] if top else []
-        chosen = events.set_index("event_key", drop=False).loc[list(ranked)]
-        return {"a": a, "b": b, "by": period, "weighted": weighted, "series": _records(series),
-                "top_events": _records(chosen)}
+            events = store.events(dyad=(code_a, code_b), since=since, until=until, modalities=_modalities(modality))
+            period: Period = choose_period(events["event_date"]) if by == "auto" else by
+            series = dyad_series(events, code_a, code_b, period, weighted, *_within(since, until, first, last))
+            if nonzero:
+                series = series[series["total"] > 0]
+            ranked = top_events(events, top)["event_key"] if top else []
+            chosen = events.set_index("event_key", drop=False).loc[list(ranked)]
+            return {"a": code_a, "b": code_b, "by": period, "weighted": weighted, "series": _records(series),
+                    "top_events": _records(chosen)}
+
+        return await serve(request, DyadOut, compute)
 
     @app.get("/api/alerts", response_model=AlertPage, tags=["analysis"])
-    def alerts(by: ByQuery = "month", z: Annotated[float, Query(gt=0, le=100)] = 3.0,
-               baseline: Annotated[int, Query(ge=1, le=104, description="baseline periods")] = 8,
-               min_events: Annotated[int, Query(ge=1, le=100_000)] = 3, actor: ActorQuery = None,
-               dyad: PairQuery = None, since: Annotated[Day | None, Query(
-                   description="report alerts from this date on (baselines use earlier events)")] = None,
-               modality: ModalityQuery = ["asserted"], weighted: bool = False,
-               limit: LimitQuery = 50, offset: OffsetQuery = 0) -> dict[str, Any]:
+    async def alerts(request: Request, by: ByQuery = "month", z: Annotated[float, Query(gt=0, le=100)] = 3.0,
+                     baseline: Annotated[int, Query(ge=1, le=104, description="baseline periods")] = 8,
+                     min_events: Annotated[int, Query(ge=1, le=100_000)] = 3, actor: ActorQuery = None,
+                     dyad: PairQuery = None, since: Annotated[Day | None, Query(
+                         description="report alerts from this date on (baselines use earlier events)")] = None,
+                     modality: ModalityQuery = ["asserted"], weighted: bool = False,
+                     limit: LimitQuery = 50, offset: OffsetQuery = 0) -> Response:
         """Periods in which a directed dyad departs from its own recent past, oldest first."""
-        with access() as store:
-            who, pair = _resolved(ActorNames.of_store(store), ("actor", actor), ("dyad", dyad))
+        def compute(view: View) -> dict[str, Any]:
+            who, pair = _resolved(access.names(view), ("actor", actor), ("dyad", dyad))
             if pair:
                 _check_pair(*pair, ("query", "dyad"))
-            found, events = store_alerts(store, by, baseline, z, min_events=min_events, actor=who, dyad=pair,
+            found, events = store_alerts(view.store, by, baseline, z, min_events=min_events, actor=who, dyad=pair,
                                          since=since, modalities=_modalities(modality), weighted=weighted)
-        page = found[offset:offset + limit]
-        by_key = events.set_index("event_key", drop=False)
-        items = [{**alert.to_dict(), "events": _records(by_key.loc[list(alert.event_keys[:ALERT_EVENTS])])}
-                 for alert in page]
-        return {"total": len(found), "limit": limit, "offset": offset, "items": items}
+            page = found[offset:offset + limit]
+            by_key = events.set_index("event_key", drop=False)
+            items = [{**alert.to_dict(), "events": _records(by_key.loc[list(alert.event_keys[:ALERT_EVENTS])])}
+                     for alert in page]
+            return {"total": len(found), "limit": limit, "offset": offset, "items": items}
+
+        return await serve(request, AlertPage, compute)
 
     @app.get("/api/actors/suggest", response_model=SuggestOut, tags=["actors"])
-    def suggest(q: Annotated[str, Query(min_length=1, max_length=100, description="what has been typed so far")],
-                limit: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
+    async def suggest(request: Request,
+                      q: Annotated[str, Query(min_length=1, max_length=100, description="what has been typed so far")],
+                      limit: Annotated[int, Query(ge=1, le=50)] = 10) -> Response:
         """Autocomplete for actor filters: names and codes starting with (then containing) `q` that resolve
         to an actor of the store ("nor" offers North Korea, Norway); send the label back as the filter."""
-        with access() as store:  # names read the store's actors lazily: only under the store's lock
-            names = ActorNames.of_store(store)
-            found = names.complete(q, limit, present=list(store.actors(modalities=None)["actor"]))
-        return {"items": [{"label": s.label, "code": s.code, "kind": s.kind} for s in found]}
+        def compute(view: View) -> dict[str, Any]:
+            names = access.names(view)
+            found = names.complete(q, limit, present=list(view.store.actors(modalities=None)["actor"]))
+            return {"items": [{"label": s.label, "code": s.code, "kind": s.kind} for s in found]}
+
+        return await serve(request, SuggestOut, compute)
 
     @app.get("/api/actors", response_model=ActorPage, tags=["actors"])
-    def actors(q: Annotated[str | None, Query(min_length=1, max_length=100,
+    async def actors(request: Request, q: Annotated[str | None, Query(min_length=1, max_length=100,
                                                  description="code prefix or part of the name")] = None,
-               modality: ModalityQuery = ["asserted"], limit: LimitQuery = 50,
-               offset: OffsetQuery = 0) -> dict[str, Any]:
+                     modality: ModalityQuery = ["asserted"], limit: LimitQuery = 50,
+                     offset: OffsetQuery = 0) -> Response:
         """Every actor of the stored events, most frequent first, with its events as source and target."""
-        with access() as store:
-            frame = store.actors(modalities=_modalities(modality))
-        if q:
-            names = frame["name"].fillna("").str.lower()
-            frame = frame[frame["actor"].str.startswith(q.upper()) | names.str.contains(q.lower(), regex=False)]
-        return {"total": len(frame), "limit": limit, "offset": offset,
-                "items": _records(frame.iloc[offset:offset + limit])}
+        def compute(view: View) -> dict[str, Any]:
+            frame = view.store.actors(modalities=_modalities(modality))
+            if q:
+                names = frame["name"].fillna("").str.lower()
+                frame = frame[frame["actor"].str.startswith(q.upper()) | names.str.contains(q.lower(), regex=False)]
+            return {"total": len(frame), "limit": limit, "offset": offset,
+                    "items": _records(frame.iloc[offset:offset + limit])}
+
+        return await serve(request, ActorPage, compute)
 
     @app.get("/api/graph", response_model=GraphOut, tags=["analysis"])
-    def graph(since: SinceQuery = None, until: UntilQuery = None, modality: ModalityQuery = ["asserted"],
-              limit: Annotated[int, Query(ge=1, le=5000)] = 300, offset: OffsetQuery = 0) -> dict[str, Any]:
+    async def graph(request: Request, since: SinceQuery = None, until: UntilQuery = None,
+                    modality: ModalityQuery = ["asserted"],
+                    limit: Annotated[int, Query(ge=1, le=5000)] = 300, offset: OffsetQuery = 0) -> Response:
         """Events between country-level actors (countries and IGOs), per directed pair and QuadClass."""
-        with access() as store:
-            counts = _pair_counts(store, since, until, _modalities(modality))
-        edges = _edges(counts)
-        page = edges[offset:offset + limit]
-        involved: dict[str, int] = {}
-        for edge in edges:
-            for side in (edge["source"], edge["target"]):
-                involved[side] = involved.get(side, 0) + edge["total"]
-        shown = sorted({side for edge in page for side in (edge["source"], edge["target"])})
-        names = _unit_names()
-        nodes = [{"id": n, "name": names.get(n, n), "events": involved[n], **_point(n)} for n in shown]
-        return {"total": len(edges), "limit": limit, "offset": offset, "nodes": nodes, "edges": page}
+        def compute(view: View) -> dict[str, Any]:
+            edges = _edges(_pair_counts(view.store, since, until, _modalities(modality)))
+            page = edges[offset:offset + limit]
+            involved: dict[str, int] = {}
+            for edge in edges:
+                for side in (edge["source"], edge["target"]):
+                    involved[side] = involved.get(side, 0) + edge["total"]
+            shown = sorted({side for edge in page for side in (edge["source"], edge["target"])})
+            names = _unit_names()
+            nodes = [{"id": n, "name": names.get(n, n), "events": involved[n], **_point(n)} for n in shown]
+            return {"total": len(edges), "limit": limit, "offset": offset, "nodes": nodes, "edges": page}
+
+        return await serve(request, GraphOut, compute)
 
     @app.get("/api/places", response_model=PlacePage, tags=["analysis"])
-    def places(since: SinceQuery = None, until: UntilQuery = None, modality: ModalityQuery = ["asserted"],
-               actor: ActorQuery = None, dyad: PairQuery = None,
-               limit: Annotated[int, Query(ge=1, le=5000)] = 1000, offset: OffsetQuery = 0) -> dict[str, Any]:
+    async def places(request: Request, since: SinceQuery = None, until: UntilQuery = None,
+                     modality: ModalityQuery = ["asserted"], actor: ActorQuery = None, dyad: PairQuery = None,
+                     limit: Annotated[int, Query(ge=1, le=5000)] = 1000, offset: OffsetQuery = 0) -> Response:
         """Where the events happened: one item per geocoded place and QuadClass, busiest first."""
-        with access() as store:
-            who, pair = _resolved(ActorNames.of_store(store), ("actor", actor), ("dyad", dyad))
+        def compute(view: View) -> dict[str, Any]:
+            store = view.store
+            who, pair = _resolved(access.names(view), ("actor", actor), ("dyad", dyad))
             where, params = store.event_filter_sql(actor=who, dyad=pair, since=since, until=until,
                                                    modalities=_modalities(modality))
             frame = store.query(
@@ -286,20 +323,23 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
                 f"WHERE {where} AND e.location_latitude IS NOT NULL AND e.location_longitude IS NOT NULL "
                 "GROUP BY e.location_latitude, e.location_longitude, e.quad_class "
                 "ORDER BY events DESC, latitude, longitude, e.quad_class", params)
-        return {"total": len(frame), "limit": limit, "offset": offset,
-                "items": _records(frame.iloc[offset:offset + limit])}
+            return {"total": len(frame), "limit": limit, "offset": offset,
+                    "items": _records(frame.iloc[offset:offset + limit])}
+
+        return await serve(request, PlacePage, compute)
 
     @app.get("/api/info", response_model=InfoOut, tags=["store"])
-    def info() -> dict[str, Any]:
+    async def info(request: Request) -> Response:
         """What the store holds: documents, events, the first and last event date."""
-        with access() as store:
-            first, last = coverage(store)
-            documents = int(store.query("SELECT COUNT(*) AS n FROM documents")["n"].iloc[0])
-            events = store.count_events(modalities=None)
-        store_name = "PostgreSQL" if access.url.startswith(POSTGRES_PREFIXES) else Path(access.url).name
-        return {"version": __version__, "store": store_name,
-                "documents": documents, "events": events, "first_date": first, "last_date": last,
-                "ingest_enabled": ingest_token is not None}
+        def compute(view: View) -> dict[str, Any]:
+            first, last = coverage(view.store)
+            documents = int(view.store.query("SELECT COUNT(*) AS n FROM documents")["n"].iloc[0])
+            store_name = "PostgreSQL" if access.postgres else Path(access.url).name
+            return {"version": __version__, "store": store_name, "documents": documents,
+                    "events": view.store.count_events(modalities=None), "first_date": first, "last_date": last,
+                    "ingest_enabled": ingest_token is not None}
+
+        return await serve(request, InfoOut, compute)
 
     @app.post("/api/code", response_model=CodeOut, tags=["coding"])
     def code(body: CodeIn) -> dict[str, Any]:
@@ -324,11 +364,11 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         """Code and store documents (skipping those stored already). Needs the ingest token."""
         items = [make_document(d.id, d.text, "api", date=d.date, title=d.title, url=d.url)
                  for d in body.documents]
-        with access() as store:
-            fresh = [d for d in items if isinstance(d, Document) and not store.has_document(d.content_hash)]
+        with access.read() as view:
+            fresh = [d for d in items if isinstance(d, Document) and not view.store.has_document(d.content_hash)]
         with _PIPELINE_LOCK:
             coded = _Precoded(default_pipeline().run(fresh))
-        with access() as store:
+        with access.write() as store:
             stats = store.ingest(items, pipeline=coded)
             total = store.count_events(modalities=None)
         return {**vars(stats), "total_events": total}
@@ -353,28 +393,6 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
 
 
 # -- store access ---------------------------------------------------------------------------------
-
-
-class _StoreAccess:
-    """The app's one store, opened on first use and used by one request at a time."""
-
-    def __init__(self, url: str):
-        self.url = url
-        self._store: Store | None = None
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def __call__(self) -> Iterator[Store]:
-        with self._lock:
-            if self._store is None:
-                self._store = Store.open(self.url)
-            yield self._store
-
-    def close(self) -> None:
-        with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
 
 
 class _Precoded:
@@ -469,7 +487,10 @@ def _resolved(names: ActorNames, *given: tuple[str, str | None]) -> list[Any]:
 def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     if value is None:
         return None
-    west, south, east, north = (float(v) for v in value.split(","))
+    try:
+        west, south, east, north = (float(v) for v in value.split(","))
+    except ValueError:  # "1.2.3" or "." pass the pattern
+        west = south = east = north = math.nan
     if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
         raise RequestValidationError([{"type": "value_error", "loc": ("query", "bbox"), "input": value,
                                        "msg": "expected west,south,east,north in degrees, south <= north"}])

@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from realpolitik.api.access import REQUEST_TIMEOUT
 from realpolitik.cli.args import console, positive
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES
 
@@ -35,6 +36,8 @@ def add_parser(subparsers: Any) -> None:
                             "are always allowed")
     serve.add_argument("--max-body-bytes", type=positive, default=1_000_000,
                        help="largest request body accepted (default 1000000); larger ones get 413")
+    serve.add_argument("--request-timeout", type=float, default=REQUEST_TIMEOUT, metavar="SECONDS",
+                       help=f"stop a request after this long and answer 503 (default {REQUEST_TIMEOUT:g})")
     serve.set_defaults(func=cmd_serve)
 
 
@@ -59,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      "127.0.0.1, or behind a proxy that authenticates")
     stderr.print(f"realpolitik: dashboard at http://{escape(args.host)}:{args.port}/ (store {escape(args.db)}, ingest "
                  f"{'enabled' if args.ingest_token else 'disabled'})")
-    app = create_app(args.db, args.ingest_token, args.max_body_bytes,
+    app = create_app(args.db, args.ingest_token, args.max_body_bytes, request_timeout=args.request_timeout,
                      allowed_hosts=bound_names(args.host, args.allowed_host))
     config = uvicorn.Config(app, log_level="warning")
     uvicorn.Server(config).run(sockets=[listener])

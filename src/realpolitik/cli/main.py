@@ -22,6 +22,7 @@ from rich.progress import (
 
 from realpolitik import __version__
 from realpolitik.cli.args import console, iso_date, output_path, positive
+from realpolitik.store.errors import store_error
 from realpolitik.types import Document, DocumentError, Event, Modality
 
 stderr = console(stderr=True)
@@ -77,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         stderr.print("interrupted")
         return 130
     except Exception as exc:  # noqa: BLE001 - only the environment's errors are turned into messages
+        problem = store_error(exc)
+        if problem is not None:
+            stderr.print(f"[red]error:[/] {escape(str(problem))}")
+            return problem.exit_status
         message = environment_error(exc)
         if message is None:
             raise
@@ -85,14 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def environment_error(exc: BaseException) -> str | None:
-    """A one-line message for an error of the environment (files, stores, servers), or None for a bug."""
+    """A one-line message for an error of the environment (files, servers), or None for a bug.
+
+    Storage problems (:func:`~realpolitik.store.errors.store_error`) have their own messages and statuses."""
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"{exc.filename}: {(exc.strerror or str(exc)).lower()}"
-    kind = type(exc)
-    module = kind.__module__.split(".")[0]
-    if module in ("duckdb", "psycopg", "psycopg_pool", "_duckdb"):
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else kind.__name__
-        return f"store: {first}"
     if isinstance(exc, OSError):
         return str(exc)
     return None

@@ -175,7 +175,7 @@ def _open_existing(db: str) -> Store | None:
     if not db.startswith(POSTGRES_PREFIXES) and not Path(db).exists():
         stderr.print(f"[red]no store at {escape(db)}[/]: run `realpolitik ingest PATH --db {escape(db)}` first")
         return None
-    return Store.open(db)
+    return Store.open(db, read_only=True)
 
 
 def _events_table(records: list[dict[str, Any]], show_modality: bool, width: int) -> Table:

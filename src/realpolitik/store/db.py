@@ -37,6 +37,8 @@ import pandas as pd
 
 from realpolitik.store import schema
 from realpolitik.store.dedup import WINDOW_DAYS, Cluster, cluster, group_key
+from realpolitik.store.errors import StoreBusy, StoreDamaged, StoreMissing, store_error, store_name
+from realpolitik.store.gate import ReaderCheck, WriterGate
 from realpolitik.types import Document, DocumentError, Event
 
 if TYPE_CHECKING:
@@ -119,7 +121,7 @@ class _Batch:
         self.results, self.errors, self.started = [], [], time.monotonic()
 
 
-class NotAStoreError(OSError):
+class NotAStoreError(StoreDamaged):
     """``--db`` names something that is not a store (an existing file that is no DuckDB database, a directory)."""
 
 
@@ -209,20 +211,38 @@ def site_of(document: Document) -> str:
 
 
 DUCKDB_MEMORY_LIMIT = "512MB"  # beyond it DuckDB spills to a temporary directory
+# How long opening a DuckDB file waits for another process's writing to end (REALPOLITIK_LOCK_WAIT overrides).
+LOCK_WAIT_SECONDS = float(os.environ.get("REALPOLITIK_LOCK_WAIT", "10"))
 
 
 class _Connection:
     """A DuckDB or psycopg connection behind the same few calls, in autocommit mode."""
 
-    def __init__(self, url: str | Path):
+    def __init__(self, url: str | Path, read_only: bool = False, conn: Any = None):
         self.postgres = str(url).startswith(POSTGRES_PREFIXES)
-        if self.postgres:
+        self.url, self.read_only = str(url), read_only
+        if conn is not None:  # a cursor of an open DuckDB connection (see ``cursor``)
+            self._conn = conn
+        elif self.postgres:
             import psycopg
-            self._conn: Any = psycopg.connect(str(url), autocommit=True)
+            self._conn = psycopg.connect(str(url), autocommit=True, connect_timeout=10)
+            if read_only:
+                self._conn.execute("SET default_transaction_read_only = on")
         else:
             import duckdb
             # DuckDB caches up to 80 % of RAM by default; the store's working set is small
-            self._conn = duckdb.connect(str(url), config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+            self._conn = duckdb.connect(str(url), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+
+    def cursor(self) -> _Connection:
+        """A connection to the same DuckDB database for another thread (cheap; reads run in parallel)."""
+        return _Connection(self.url, self.read_only, conn=self._conn.cursor())
+
+    def interrupt(self) -> None:
+        """Stop the query running on this connection, from another thread (it raises there)."""
+        if self.postgres:
+            self._conn.cancel_safe()
+        else:
+            self._conn.interrupt()
 
     def _sql(self, sql: str) -> str:
         return sql.replace("%", "%%").replace("?", "%s") if self.postgres else sql
@@ -279,37 +299,74 @@ class Store:
     def __init__(self, connection: _Connection, window_days: int):
         self._db = connection
         self.window_days = window_days
+        self._gate: WriterGate | None = None
 
     @classmethod
-    def open(cls, url: str | Path = DEFAULT_DB, window_days: int | None = None) -> Store:
+    def open(cls, url: str | Path = DEFAULT_DB, window_days: int | None = None, read_only: bool = False,
+             wait: float = LOCK_WAIT_SECONDS) -> Store:
         """Open or create a store: a DuckDB file path, or a ``postgresql://`` URL.
 
+        `read_only` opens an existing store for queries only: it never changes the
+        file (so a store on a read-only medium can be queried) and shares a DuckDB
+        file with other readers. A DuckDB file another process writes is waited
+        for up to `wait` seconds (writers take turns through :mod:`.gate`).
+        Storage problems raise :class:`~.errors.StoreError` with a one-line message.
         The dedup window is fixed when the store is created (default
         :data:`~realpolitik.store.dedup.WINDOW_DAYS`); opening it with another raises ValueError.
         """
         check_target(url)
-        db = _Connection(url)
-        with db.transaction():
-            db.lock_writers()  # concurrent openers of a new PostgreSQL database would race to create it
-            for statement in schema.statements():
-                db.execute(statement)
-            meta = dict(db.fetch("SELECT key, value FROM store_meta")[1])
-            if not meta:
-                meta = {"schema_version": schema.SCHEMA_VERSION,
-                        "window_days": str(window_days if window_days is not None else WINDOW_DAYS)}
-                db.insert("store_meta", ("key", "value"), sorted(meta.items()))
+        postgres = str(url).startswith(POSTGRES_PREFIXES)
+        if not postgres and not Path(url).parent.is_dir():
+            raise StoreMissing(f"{Path(url).parent}: no such folder; create it, or give --db a file in an "
+                               "existing folder")
+        gate = None if postgres or read_only else WriterGate(url)
+        if gate is not None and not gate.acquire(wait):
+            raise StoreBusy(f"{url} is being written by another process; run this again when it has finished "
+                            "(a DuckDB file takes one writer at a time)")
+        try:
+            db = _connect(url, read_only, time.monotonic() + wait)
+            try:
+                meta = _prepare(db, read_only, window_days)
+            except BaseException:
+                db.close()
+                raise
+        except Exception as exc:
+            if gate is not None:
+                gate.release()
+            problem = store_error(exc, str(url))
+            if problem is None:
+                raise
+            raise problem from None
+        store = cls(db, int(meta["window_days"]))
+        store._gate = gate
         if meta["schema_version"] != schema.SCHEMA_VERSION:
-            db.close()
+            store.close()
             raise ValueError(f"{url}: store schema version {meta['schema_version']}, "
                              f"this realpolitik reads version {schema.SCHEMA_VERSION}")
-        stored_window = int(meta["window_days"])
-        if window_days is not None and window_days != stored_window:
-            db.close()
-            raise ValueError(f"{url}: store was built with a {stored_window}-day dedup window, not {window_days}")
-        return cls(db, stored_window)
+        if window_days is not None and window_days != store.window_days:
+            store.close()
+            raise ValueError(f"{url}: store was built with a {store.window_days}-day dedup window, "
+                             f"not {window_days}")
+        return store
 
     def close(self) -> None:
         self._db.close()
+        if self._gate is not None:
+            self._gate.release()
+            self._gate = None
+
+    def cursor(self) -> Store:
+        """The same DuckDB store for another thread: queries on views of one connection run in parallel."""
+        return Store(self._db.cursor(), self.window_days)
+
+    def interrupt(self) -> None:
+        """Stop the query this store runs (from another thread: the query raises there)."""
+        self._db.interrupt()
+
+    def version(self) -> str:
+        """Changes whenever a document is stored (documents are only ever added, each in one transaction)."""
+        count, last = self._db.fetch("SELECT COUNT(*), MAX(ingested_at) FROM documents")[1][0]
+        return f"{count}:{last}"
 
     def __enter__(self) -> Store:
         return self
@@ -609,6 +666,50 @@ class Store:
             f"WHERE {where} ORDER BY {_ORDER[sort]}{page}", params + page_params)
         records = [_with_spans(dict(zip(columns, row))) for row in rows]
         return [{c: r[c] for c in EVENT_FRAME_COLUMNS} for r in records]
+
+
+def _connect(url: str | Path, read_only: bool, deadline: float) -> _Connection:
+    """A connection, retried until `deadline` while another process holds the DuckDB file."""
+    readers = None if str(url).startswith(POSTGRES_PREFIXES) else ReaderCheck(url)
+    try:
+        while True:
+            busy = readers is not None and read_only and readers.writer_waiting()
+            if not busy:
+                try:
+                    return _Connection(url, read_only)
+                except Exception as exc:
+                    if not isinstance(store_error(exc, str(url)), StoreBusy) or time.monotonic() >= deadline:
+                        raise
+            elif time.monotonic() >= deadline:
+                raise StoreBusy(f"{url} is being written by another process; run this again when it has "
+                                "finished (a DuckDB file takes no readers while it is written)")
+            time.sleep(0.05)
+    finally:
+        if readers is not None:
+            readers.close()
+
+
+def _prepare(db: _Connection, read_only: bool, window_days: int | None) -> dict[str, str]:
+    """Create the tables (unless read-only) and return the store's meta (schema version, window)."""
+    if read_only:
+        try:
+            return dict(db.fetch("SELECT key, value FROM store_meta")[1])
+        except Exception as exc:
+            if "store_meta" in str(exc):
+                raise StoreDamaged(f"{store_name(db.url)} is not a realpolitik store (no store_meta table); "
+                                   "give --db a store `realpolitik ingest` wrote, or fill this one with it first"
+                                   ) from None
+            raise
+    with db.transaction():
+        db.lock_writers()  # concurrent openers of a new PostgreSQL database would race to create it
+        for statement in schema.statements():
+            db.execute(statement)
+        meta = dict(db.fetch("SELECT key, value FROM store_meta")[1])
+        if not meta:
+            meta = {"schema_version": schema.SCHEMA_VERSION,
+                    "window_days": str(window_days if window_days is not None else WINDOW_DAYS)}
+            db.insert("store_meta", ("key", "value"), sorted(meta.items()))
+    return meta
 
 
 def _event_filters(actor: str | None = None, target: str | None = None, dyad: tuple[str, str] | None = None,
