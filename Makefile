@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup demo test bench evaluate
+.PHONY: setup demo lint test bench evaluate
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,7 +19,13 @@ demo: setup
 	$(VENV)/bin/realpolitik code examples/wikinews.jsonl -o out/events.jsonl
 	$(PY) -c "import json; [print(r['event_date'], r['source'], r['code'], r['event_name'][:34].ljust(34), r['target'] or '-', r['modality'], '|', r['trigger_text']) for r in map(json.loads, open('out/events.jsonl'))]"
 
-test: setup
+# ruff (lint and format) and mypy first: a finding fails the run before the tests
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/mypy
+
+test: lint
 	$(VENV)/bin/pytest
 
 bench: setup

@@ -19,6 +19,7 @@ errors (any status but 200, or no answer) and the server's RSS sampled every sec
 ``--server-src`` runs the server from another source tree (e.g. an older checkout) for a
 before/after comparison on the same machine and store. Appends to ``benchmarks/api_load.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,8 @@ import psutil
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import DEFAULT_CORPUS, machine  # noqa: E402
-
 from realpolitik.store import Store  # noqa: E402
+from run import DEFAULT_CORPUS, machine  # noqa: E402
 
 
 @dataclass
@@ -56,10 +56,12 @@ class Phase:
 
     def row(self, label: str, rss: list[float]) -> str:
         n = len(self.latencies)
-        return (f"| {label} | {self.name} | {n:,} | {n / self.seconds:,.0f} | {_ms(self.latencies, 50)} | "
-                f"{_ms(self.latencies, 99)} | {_ms(self.latencies, 100)} | {_ms(self.alert_latencies, 99)} | "
-                f"{len(self.errors)} | {rss[0]:.0f} → {max(rss):.0f} → {rss[-1]:.0f} | "
-                f"{self.server_cpu / max(1, n) * 1000:.1f} | {self.client_cpu / max(1, n) * 1000:.1f} |")
+        return (
+            f"| {label} | {self.name} | {n:,} | {n / self.seconds:,.0f} | {_ms(self.latencies, 50)} | "
+            f"{_ms(self.latencies, 99)} | {_ms(self.latencies, 100)} | {_ms(self.alert_latencies, 99)} | "
+            f"{len(self.errors)} | {rss[0]:.0f} → {max(rss):.0f} → {rss[-1]:.0f} | "
+            f"{self.server_cpu / max(1, n) * 1000:.1f} | {self.client_cpu / max(1, n) * 1000:.1f} |"
+        )
 
 
 def _ms(values: list[float], q: int) -> str:
@@ -77,8 +79,7 @@ def build_store(corpus: Path, db: Path, articles: int) -> None:
     with corpus.open(encoding="utf-8") as src, sample.open("w", encoding="utf-8") as out:
         for _, line in zip(range(articles), src):
             out.write(line)
-    subprocess.run([sys.executable, "-m", "realpolitik.cli.main", "ingest", str(sample), "--db", str(db)],
-                   check=False)
+    subprocess.run([sys.executable, "-m", "realpolitik.cli.main", "ingest", str(sample), "--db", str(db)], check=False)
     sample.unlink()
 
 
@@ -89,18 +90,36 @@ def requests_for(db: Path) -> list[str]:
         pairs = store.query(
             "SELECT source_country AS a, target_country AS b, COUNT(*) AS n FROM events WHERE modality = 'asserted' "
             "AND source_country IS NOT NULL AND target_country IS NOT NULL AND source_country <> target_country "
-            "GROUP BY 1, 2 ORDER BY n DESC, a, b LIMIT 12")
+            "GROUP BY 1, 2 ORDER BY n DESC, a, b LIMIT 12"
+        )
         keys = list(store.events(limit=15, sort="reports")["event_key"])
-    paths = ["/api/info", "/api/graph", "/api/places", "/api/actors", "/api/alerts", "/api/alerts?by=year",
-             "/api/events?modality=all", "/api/events?sort=reports", "/api/graph?modality=all"]
+    paths = [
+        "/api/info",
+        "/api/graph",
+        "/api/places",
+        "/api/actors",
+        "/api/alerts",
+        "/api/alerts?by=year",
+        "/api/events?modality=all",
+        "/api/events?sort=reports",
+        "/api/graph?modality=all",
+    ]
     paths += [f"/api/events?limit=50&offset={50 * k}" for k in range(10)]
     paths += [f"/api/events/{key}" for key in keys]
     for actor in actors:
-        paths += [f"/api/events?actor={actor}", f"/api/alerts?actor={actor}", f"/api/places?actor={actor}",
-                  f"/api/actors?q={actor[:2]}"]
+        paths += [
+            f"/api/events?actor={actor}",
+            f"/api/alerts?actor={actor}",
+            f"/api/places?actor={actor}",
+            f"/api/actors?q={actor[:2]}",
+        ]
     for a, b in zip(pairs["a"], pairs["b"]):
-        paths += [f"/api/dyad?a={a}&b={b}", f"/api/dyad?a={a}&b={b}&by=auto", f"/api/alerts?dyad={a},{b}",
-                  f"/api/events?dyad={a},{b}"]
+        paths += [
+            f"/api/dyad?a={a}&b={b}",
+            f"/api/dyad?a={a}&b={b}&by=auto",
+            f"/api/alerts?dyad={a},{b}",
+            f"/api/events?dyad={a},{b}",
+        ]
     paths += [f"/api/actors/suggest?q={q}" for q in ("ru", "ch", "un", "is", "ir", "pa", "ge", "fr", "us", "ki")]
     return paths
 
@@ -186,8 +205,11 @@ def main() -> int:
     env = dict(os.environ)
     if args.server_src:
         env["PYTHONPATH"] = str(args.server_src)
-    server = subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "serve", "--db", str(args.db),
-                               "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "realpolitik.cli.main", "serve", "--db", str(args.db), "--port", str(port)],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     rss: list[float] = []
     try:
@@ -217,7 +239,7 @@ def main() -> int:
         asyncio.run(sampled(first, load(port, paths, args.clients, None, first)))
         first_rss = list(rss)
         asyncio.run(sampled(steady, load(port, paths, args.clients, args.seconds, steady)))
-        steady_rss = rss[len(first_rss) - 1:]
+        steady_rss = rss[len(first_rss) - 1 :]
     finally:
         server.terminate()
         server.wait(30)
@@ -227,13 +249,17 @@ def main() -> int:
     header = not args.out.exists()
     with args.out.open("a", encoding="utf-8") as out:
         if header:
-            out.write("| server | phase | requests | requests/s | p50 ms | p99 ms | max ms | alerts p99 ms | errors "
-                      "| server RSS MB (start → max → end) | server CPU ms/request | client CPU ms/request |\n"
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+            out.write(
+                "| server | phase | requests | requests/s | p50 ms | p99 ms | max ms | alerts p99 ms | errors "
+                "| server RSS MB (start → max → end) | server CPU ms/request | client CPU ms/request |\n"
+                "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+            )
         out.write(first.row(args.label, first_rss) + "\n")
         out.write(steady.row(args.label, steady_rss) + "\n")
-    print(f"{date.today()}: {machine()}; load average {os.getloadavg()[0]:.1f}; store of {documents} documents, "
-          f"{events} events; {len(paths)} distinct requests, {args.clients} clients")
+    print(
+        f"{date.today()}: {machine()}; load average {os.getloadavg()[0]:.1f}; store of {documents} documents, "
+        f"{events} events; {len(paths)} distinct requests, {args.clients} clients"
+    )
     for phase in (first, steady):
         print(phase.row(args.label, first_rss if phase is first else steady_rss))
         for error in phase.errors[:5]:

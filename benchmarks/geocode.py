@@ -9,6 +9,7 @@ the same run. It also reports how many events got a place and at which precision
 time to build the geocoder, and the memory its indexes take (tracemalloc, while building
 them). Writes a Markdown summary to ``benchmarks/geocode.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,20 +24,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import DEFAULT_CORPUS, machine  # noqa: E402
-
 from realpolitik.geo.geocode import Geocoder  # noqa: E402
 from realpolitik.geo.places import CityIndex  # noqa: E402
 from realpolitik.pipeline import Pipeline  # noqa: E402
 from realpolitik.types import Document  # noqa: E402
+from run import DEFAULT_CORPUS, machine  # noqa: E402
 
 
 def documents(path: Path, limit: int) -> list[Document]:
     from datetime import date
 
     rows = [json.loads(line) for line in islice(path.open(encoding="utf-8"), limit)]
-    return [Document(id=r.get("id", str(n)), text=r["text"], date=date.fromisoformat(r["date"][:10]) if r.get("date")
-                     else None) for n, r in enumerate(rows)]
+    return [
+        Document(
+            id=r.get("id", str(n)), text=r["text"], date=date.fromisoformat(r["date"][:10]) if r.get("date") else None
+        )
+        for n, r in enumerate(rows)
+    ]
 
 
 def main() -> int:
@@ -88,8 +92,10 @@ def main() -> int:
         f"| of which the geocoding stage | {spent:.2f} s ({100 * spent / total:.2f} %) |",
         f"| events | {len(events):,} |",
         f"| events with a place name | {named:,} ({100 * named / max(len(events), 1):.1f} %) |",
-        *(f"| events placed at {p} precision | {precision[p]:,} ({100 * precision[p] / max(len(events), 1):.1f} %) |"
-          for p in ("point", "region", "country")),
+        *(
+            f"| events placed at {p} precision | {precision[p]:,} ({100 * precision[p] / max(len(events), 1):.1f} %) |"
+            for p in ("point", "region", "country")
+        ),
         f"| events with a place name not resolved | {named - sum(precision[p] for p in ('point', 'region', 'country')):,} |",
         f"| building the city index (shared with the actor stage) | {city_seconds:.1f} s, {city_mb:.0f} MB |",
         f"| building the rest of the geocoder | {geocoder_seconds:.2f} s, {total_mb - city_mb:.1f} MB |",

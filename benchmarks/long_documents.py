@@ -10,6 +10,7 @@ punctuation, symbols, repeated characters, long words and tables, and reports ch
 second of each as a ratio to the news (the same ratios the fuzz suite bounds). Output is a
 Markdown table, also written to ``benchmarks/long_documents.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,7 +73,7 @@ def hostile_ratios(chars: int, corpus: Path, repeat: int) -> list[tuple[str, flo
     for name, text in texts.items():
         best = float("inf")
         for run in range(repeat):  # each run one character changed, so no tokenizer cache hides the first reading
-            variant = text[:len(text) // 2] + "!?#"[run % 3] + text[len(text) // 2 + 1:]
+            variant = text[: len(text) // 2] + "!?#"[run % 3] + text[len(text) // 2 + 1 :]
             start = time.perf_counter()
             next(pipe.run([Document("x", variant)]))
             best = min(best, time.perf_counter() - start)
@@ -95,15 +96,21 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(tmp) / f"long_{mb:g}mb.txt"
             text = long_document(args.corpus, int(mb * 1_000_000))
             path.write_text(text, encoding="utf-8")
-            seconds, rss = peak_rss_run([sys.executable, "-m", "realpolitik.cli.main", "code", str(path),
-                                         "-o", os.devnull])
+            seconds, rss = peak_rss_run(
+                [sys.executable, "-m", "realpolitik.cli.main", "code", str(path), "-o", os.devnull]
+            )
             lines.append(f"| {mb:g} MB of news, one paragraph | {len(text):,} | {seconds:.0f} | {rss:.0f} |")
             print(lines[-1], file=sys.stderr)
     if not args.hostile_chars:
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return 0
-    lines += ["", f"Hostile texts of {args.hostile_chars:,} characters, coded in one process (best of {args.repeat}):",
-              "", "| text | characters/s | vs news |", "|---|---|---|"]
+    lines += [
+        "",
+        f"Hostile texts of {args.hostile_chars:,} characters, coded in one process (best of {args.repeat}):",
+        "",
+        "| text | characters/s | vs news |",
+        "|---|---|---|",
+    ]
     for name, speed, ratio in hostile_ratios(args.hostile_chars, args.corpus, args.repeat):
         lines.append(f"| {name} | {speed:,.0f} | {ratio:.2f} |")
     text = "\n".join(lines)

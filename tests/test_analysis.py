@@ -3,6 +3,7 @@
 Real-world frames come from coding sentences about Russia and North Korea;
 synthetic frames pin statistical properties (baseline mean, std, z) exactly.
 """
+
 from __future__ import annotations
 
 import random
@@ -36,8 +37,9 @@ CORPUS = [
 def coded() -> pd.DataFrame:
     """All coded events of the corpus, every modality."""
     pipe = Pipeline()
-    return events_frame(e for n, (text, when) in enumerate(CORPUS)
-                        for e in pipe.code_text(text, date=when, doc_id=f"doc{n}"))
+    return events_frame(
+        e for n, (text, when) in enumerate(CORPUS) for e in pipe.code_text(text, date=when, doc_id=f"doc{n}")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +63,13 @@ def test_monthly_series_counts_each_direction(asserted: pd.DataFrame) -> None:
     assert len(s) == 28 and list(s["direction"].unique()) == ["RUS → PRK", "PRK → RUS"]
     assert list(s["period"][:5]) == ["2023-09", "2023-10", "2023-11", "2023-12", "2024-01"]
     june = row(s, "RUS → PRK", "2024-06")  # Putin visited (042, +1.9); Russia gave military aid (070, +7.0)
-    assert (june["verbal_coop"], june["material_coop"], june["verbal_conflict"], june["material_conflict"],
-            june["total"]) == (1, 1, 0, 0, 2)
+    assert (
+        june["verbal_coop"],
+        june["material_coop"],
+        june["verbal_conflict"],
+        june["material_conflict"],
+        june["total"],
+    ) == (1, 1, 0, 0, 2)
     assert june["goldstein_mean"] == pytest.approx((1.9 + 7.0) / 2)
     back = row(s, "PRK → RUS", "2024-06")  # Pyongyang hosted Putin (043)
     assert (back["verbal_coop"], back["total"], back["goldstein_mean"]) == (1, 1, pytest.approx(2.8))
@@ -123,8 +130,12 @@ def test_top_events_rank_by_mentions_and_mark_evidence(asserted: pd.DataFrame) -
 
 
 def test_mark_evidence_tolerates_missing_and_string_spans() -> None:
-    record = {"sentence_text": "Russia gave North Korea military aid.", "source_span": "[0, 6]",
-              "trigger_span": [7, 11], "target_span": None}
+    record = {
+        "sentence_text": "Russia gave North Korea military aid.",
+        "source_span": "[0, 6]",
+        "trigger_span": [7, 11],
+        "target_span": None,
+    }
     assert mark_evidence(record) == "[Russia] «gave» North Korea military aid."
     assert mark_evidence({**record, "trigger_span": [3, 99]}) == "[Russia] gave North Korea military aid."
 
@@ -132,8 +143,14 @@ def test_mark_evidence_tolerates_missing_and_string_spans() -> None:
 # -- alerts: synthetic frames pin the statistics ----------------------------------------------
 
 
-def synthetic(counts: dict[str, list[int]], quad: int = 2, goldstein: float = 7.0, source: str = "RUSGOV",
-              target: str = "PRKGOV", start: str = "2024-01") -> pd.DataFrame:
+def synthetic(
+    counts: dict[str, list[int]],
+    quad: int = 2,
+    goldstein: float = 7.0,
+    source: str = "RUSGOV",
+    target: str = "PRKGOV",
+    start: str = "2024-01",
+) -> pd.DataFrame:
     """``counts[label][i]`` events of one QuadClass in month ``i``, from source to target, one a day.
 
     Months without events lie inside the data's coverage only when the test
@@ -144,12 +161,22 @@ def synthetic(counts: dict[str, list[int]], quad: int = 2, goldstein: float = 7.
     for label, per_month in counts.items():
         for month, n in zip(months, per_month):
             for day in range(n):
-                rows.append({"event_key": f"{label}-{month}-{day:02d}",
-                             "event_date": month.start_time + pd.Timedelta(days=day),
-                             "source": source, "source_country": source[:3], "source_role": source[3:] or None,
-                             "target": target, "target_country": target[:3] if target else None,
-                             "target_role": (target[3:] or None) if target else None,
-                             "code": "070", "quad_class": quad, "goldstein": goldstein, "num_mentions": 1})
+                rows.append(
+                    {
+                        "event_key": f"{label}-{month}-{day:02d}",
+                        "event_date": month.start_time + pd.Timedelta(days=day),
+                        "source": source,
+                        "source_country": source[:3],
+                        "source_role": source[3:] or None,
+                        "target": target,
+                        "target_country": target[:3] if target else None,
+                        "target_role": (target[3:] or None) if target else None,
+                        "code": "070",
+                        "quad_class": quad,
+                        "goldstein": goldstein,
+                        "num_mentions": 1,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -220,16 +247,22 @@ def test_first_material_conflict_needs_prior_contact() -> None:
     assert (a.direction, a.period, a.value, a.z) == ("RUS → PRK", "2024-05", 1.0, None)
     assert a.event_keys == ("s-2024-05-00",)
     assert a.message == "RUS → PRK first material conflict: 1 event in 2024-05 after 3 months of contact without any"
-    assert not [a for a in alerts_of(pd.concat([contact, strike]), first_conflict_after=4)
-                if a.kind == "first_material_conflict"]
+    assert not [
+        a
+        for a in alerts_of(pd.concat([contact, strike]), first_conflict_after=4)
+        if a.kind == "first_material_conflict"
+    ]
 
 
 def test_only_dyads_with_known_actors_and_no_domestic_pairs() -> None:
-    frame = pd.concat([
-        synthetic({"a": [0] * 8 + [5]}, source="RUSMIL", target="COP"),  # police of no known country
-        synthetic({"b": [0] * 8 + [5]}, source="RUSGOV", target="RUSOPP"),  # domestic
-        synthetic({"c": [0] * 8 + [5]}, source="IGOUNO", target="PRKGOV"),
-    ], ignore_index=True)
+    frame = pd.concat(
+        [
+            synthetic({"a": [0] * 8 + [5]}, source="RUSMIL", target="COP"),  # police of no known country
+            synthetic({"b": [0] * 8 + [5]}, source="RUSGOV", target="RUSOPP"),  # domestic
+            synthetic({"c": [0] * 8 + [5]}, source="IGOUNO", target="PRKGOV"),
+        ],
+        ignore_index=True,
+    )
     frame.loc[frame["source"] == "IGOUNO", "source_country"] = None
     frame.loc[frame["target"] == "COP", "target_country"] = None
     alerts = alerts_of(frame)
@@ -238,9 +271,13 @@ def test_only_dyads_with_known_actors_and_no_domestic_pairs() -> None:
 
 
 def test_alerts_are_deterministic_and_filtered_by_since() -> None:
-    frame = pd.concat([synthetic({"m": [0, 3, 0, 3, 0, 3, 0, 3, 9, 0, 12]}),
-                       synthetic({"v": [1] * 10 + [6]}, quad=3, goldstein=-2.0, source="PRKGOV", target="RUSGOV")],
-                      ignore_index=True)
+    frame = pd.concat(
+        [
+            synthetic({"m": [0, 3, 0, 3, 0, 3, 0, 3, 9, 0, 12]}),
+            synthetic({"v": [1] * 10 + [6]}, quad=3, goldstein=-2.0, source="PRKGOV", target="RUSGOV"),
+        ],
+        ignore_index=True,
+    )
     first = alerts_of(frame)
     rows = frame.to_dict("records")
     random.Random(7).shuffle(rows)
@@ -251,8 +288,10 @@ def test_alerts_are_deterministic_and_filtered_by_since() -> None:
 
 
 def test_dyad_and_actor_selection() -> None:
-    frame = pd.concat([synthetic({"m": [0] * 8 + [5]}),
-                       synthetic({"u": [0] * 8 + [5]}, source="USAGOV", target="CHNGOV")], ignore_index=True)
+    frame = pd.concat(
+        [synthetic({"m": [0] * 8 + [5]}), synthetic({"u": [0] * 8 + [5]}, source="USAGOV", target="CHNGOV")],
+        ignore_index=True,
+    )
     assert {a.dyad for a in alerts_of(frame)} == {("PRK", "RUS"), ("CHN", "USA")}
     assert {a.dyad for a in alerts_of(frame, dyads=[("RUS", "PRK")])} == {("RUS", "PRK")}
     assert {a.dyad for a in alerts_of(frame, actor="USA")} == {("USA", "CHN")}
@@ -272,9 +311,13 @@ def test_alerts_on_real_events(asserted: pd.DataFrame) -> None:
 
 
 def test_plot_marks_alerts_and_writes_png(tmp_path) -> None:
-    frame = pd.concat([synthetic({"m": [0, 3, 0, 3, 0, 3, 0, 3, 9]}),
-                       synthetic({"v": [1] * 8 + [1]}, quad=3, goldstein=-2.0, source="PRKGOV", target="RUSGOV")],
-                      ignore_index=True)
+    frame = pd.concat(
+        [
+            synthetic({"m": [0, 3, 0, 3, 0, 3, 0, 3, 9]}),
+            synthetic({"v": [1] * 8 + [1]}, quad=3, goldstein=-2.0, source="PRKGOV", target="RUSGOV"),
+        ],
+        ignore_index=True,
+    )
     series = dyad_series(frame, "RUS", "PRK")
     alerts: list[Alert] = alerts_of(frame, dyads=[("RUS", "PRK")])
     assert alerts

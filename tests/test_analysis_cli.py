@@ -3,6 +3,7 @@
 The store holds the bundled Wikinews examples plus short reports of the
 Russia - North Korea rapprochement (2023-2024), one document each.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,11 @@ from realpolitik.store.db import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "wikinews.jsonl"
 REPORTS = [
-    ("2023-09-13", "Kim Jong Un met Vladimir Putin at the Vostochny Cosmodrome in Russia's Far East. "
-                   "Putin praised North Korea for its support."),
+    (
+        "2023-09-13",
+        "Kim Jong Un met Vladimir Putin at the Vostochny Cosmodrome in Russia's Far East. "
+        "Putin praised North Korea for its support.",
+    ),
     ("2023-11-20", "Russia thanked North Korea for its support."),
     ("2024-01-16", "North Korea's foreign minister met Russian officials in Moscow."),
     ("2024-06-05", "Russia gave North Korea military aid."),
@@ -37,9 +41,14 @@ REPORTS = [
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("store")
     reports = folder / "reports.jsonl"
-    reports.write_text("".join(json.dumps({"id": f"report{n}", "date": day, "text": text,
-                                           "url": f"https://news{n % 2}.example.org/{day}"}) + "\n"
-                               for n, (day, text) in enumerate(REPORTS)), encoding="utf-8")
+    reports.write_text(
+        "".join(
+            json.dumps({"id": f"report{n}", "date": day, "text": text, "url": f"https://news{n % 2}.example.org/{day}"})
+            + "\n"
+            for n, (day, text) in enumerate(REPORTS)
+        ),
+        encoding="utf-8",
+    )
     path = str(folder / "events.duckdb")
     with Store.open(path) as store:
         store.ingest(read_paths([str(EXAMPLES), str(reports)]), pipeline=Pipeline())
@@ -66,10 +75,11 @@ def test_dyad_csv_and_json(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     june = csv[(csv["direction"] == "RUS → PRK") & (csv["period"] == "2024-06")].iloc[0]
     assert (june["verbal_coop"], june["material_coop"], june["total"]) == (1, 3, 4)
     assert list(csv["period"][:3]) == ["2023-09", "2023-10", "2023-11"] and len(csv) == 2 * 14
-    weighted = pd.read_csv(io.StringIO(run(capsys, "dyad", "RUS", "PRK", "--db", db, "--format", "csv",
-                                           "--weighted")))
-    assert weighted[(weighted["direction"] == "RUS → PRK") & (weighted["period"] == "2024-06")
-                    ]["material_coop"].iloc[0] == 4
+    weighted = pd.read_csv(io.StringIO(run(capsys, "dyad", "RUS", "PRK", "--db", db, "--format", "csv", "--weighted")))
+    assert (
+        weighted[(weighted["direction"] == "RUS → PRK") & (weighted["period"] == "2024-06")]["material_coop"].iloc[0]
+        == 4
+    )
     data = json.loads(run(capsys, "dyad", "RUS", "PRK", "--db", db, "--format", "json", "--by", "year", "--top", "1"))
     assert data["dyad"] == ["RUS", "PRK"] and [r["period"] for r in data["series"]] == ["2023", "2024"] * 2
     (top,) = data["top_events"]
@@ -92,8 +102,9 @@ def test_alerts_table_and_json(db: str, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_alerts_since_and_threshold(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    late = json.loads(run(capsys, "alerts", "--db", db, "--dyad", "RUS", "PRK", "--since", "2024-07-01",
-                          "--format", "json"))
+    late = json.loads(
+        run(capsys, "alerts", "--db", db, "--dyad", "RUS", "PRK", "--since", "2024-07-01", "--format", "json")
+    )
     assert [a["kind"] for a in late] == ["first_material_conflict"]
     strict = json.loads(run(capsys, "alerts", "--db", db, "--dyad", "RUS", "PRK", "--z", "3.5", "--format", "json"))
     assert "material_coop_rising" not in {a["kind"] for a in strict}
@@ -113,8 +124,20 @@ def test_exports(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     rows = pd.read_csv(icews, sep="\t", dtype=str, keep_default_na=False)
     assert set(rows["CAMEO Code"].str[:2]) == {"07"} and "example.org" in " ".join(rows["Publisher"])
     plover = tmp_path / "conflict.jsonl"
-    run(capsys, "export", "--format", "plover", "-o", str(plover), "--db", db, "--quad-class", "4",
-        "--since", "2024-01-01")
+    run(
+        capsys,
+        "export",
+        "--format",
+        "plover",
+        "-o",
+        str(plover),
+        "--db",
+        db,
+        "--quad-class",
+        "4",
+        "--since",
+        "2024-01-01",
+    )
     records = [json.loads(line) for line in plover.read_text().splitlines()]
     assert [(r["source"]["code"], r["cameo_code"], r["target"]["code"]) for r in records] == [("PRK", "154", "RUS")]
     parquet = tmp_path / "all.parquet"

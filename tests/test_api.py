@@ -6,6 +6,7 @@ counterpart, aid promised twice, Georgia praises Russia) and then the August war
 reported by three outlets ("Russia attacked Georgia") and once as shelling of Gori;
 plus USA → IRN sanctions, CHN → JPN criticism and FRA → DEU talks.
 """
+
 from __future__ import annotations
 
 import socket
@@ -81,14 +82,17 @@ def test_event_filters(client: TestClient) -> None:
     dyad = get(client, "/api/events", dyad="RUS,GEO")["items"]
     assert sorted((e["event_date"], e["source"], e["code"], e["target"]) for e in dyad) == [
         ("2008-01-10", "GEO", "040", "RUSGOV"),  # a meeting goes both ways
-        ("2008-01-10", "RUSGOV", "040", "GEO"), ("2008-02-12", "RUS", "033", "GEO"),
-        ("2008-03-14", "GEO", "051", "RUS"), ("2008-04-16", "RUS", "033", "GEO"),
-        ("2008-08-08", "RUS", "190", "GEO"), ("2008-08-08", "RUSMIL", "194", "GEO")]
+        ("2008-01-10", "RUSGOV", "040", "GEO"),
+        ("2008-02-12", "RUS", "033", "GEO"),
+        ("2008-03-14", "GEO", "051", "RUS"),
+        ("2008-04-16", "RUS", "033", "GEO"),
+        ("2008-08-08", "RUS", "190", "GEO"),
+        ("2008-08-08", "RUSMIL", "194", "GEO"),
+    ]
     assert {e["source"] for e in get(client, "/api/events", actor="GEO", target="RUS")["items"]} == {"GEO"}
     assert all(e["code"].startswith("19") for e in get(client, "/api/events", code="19")["items"])
     conflict = get(client, "/api/events", quad_class=4, since="2008-08-01", until="2008-08-31", limit=500)["items"]
-    assert conflict and all(e["quad_class"] == 4 and "2008-08-01" <= e["event_date"] <= "2008-08-31"
-                            for e in conflict)
+    assert conflict and all(e["quad_class"] == 4 and "2008-08-01" <= e["event_date"] <= "2008-08-31" for e in conflict)
     assert [(e["source"], e["code"]) for e in get(client, "/api/events", q="SHELLED")["items"]] == [("RUSMIL", "194")]
     sanctions = get(client, "/api/events", actor="USA", target="IRN", since="2008-01-01", until="2008-12-31")
     assert [e["code"] for e in sanctions["items"]] == ["163"]
@@ -107,22 +111,26 @@ def test_modality_parameter_names_every_modality() -> None:
     assert set(get_args(ModalityName)) == {m.value for m in Modality} | {"all"}
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"since": "2008-02-30"}, "since"),
-    ({"until": "20080101"}, "until"),
-    ({"since": "1700000000"}, "since"),  # pydantic alone would read a Unix timestamp
-    ({"limit": 501}, "limit"),
-    ({"limit": 0}, "limit"),
-    ({"offset": -1}, "offset"),
-    ({"code": "99"}, "code"),
-    ({"code": "19a"}, "code"),
-    ({"quad_class": 5}, "quad_class"),
-    ({"dyad": "RUS"}, "dyad"),
-    ({"actor": "R"}, "actor"),
-    ({"modality": "rumoured"}, "modality"),
-])
-def test_bad_event_parameters_get_422_naming_the_parameter(client: TestClient, params: dict[str, Any],
-                                                           field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"since": "2008-02-30"}, "since"),
+        ({"until": "20080101"}, "until"),
+        ({"since": "1700000000"}, "since"),  # pydantic alone would read a Unix timestamp
+        ({"limit": 501}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"code": "99"}, "code"),
+        ({"code": "19a"}, "code"),
+        ({"quad_class": 5}, "quad_class"),
+        ({"dyad": "RUS"}, "dyad"),
+        ({"actor": "R"}, "actor"),
+        ({"modality": "rumoured"}, "modality"),
+    ],
+)
+def test_bad_event_parameters_get_422_naming_the_parameter(
+    client: TestClient, params: dict[str, Any], field: str
+) -> None:
     response = client.get("/api/events", params=params)
     assert response.status_code == 422
     (error,) = response.json()["detail"]
@@ -145,7 +153,10 @@ def test_event_detail_has_every_mention_with_its_evidence(client: TestClient) ->
         assert sentence[slice(*m["target_span"])] == m["target_text"]
     gori = next(m for m in mentions if m["doc_id"] == "ge-2008-08-a")
     assert (gori["sentence_text"], gori["trigger_text"], gori["url"]) == (
-        "Russia attacked Georgia.", "attacked", "https://example-news.org/2008/08/gori")
+        "Russia attacked Georgia.",
+        "attacked",
+        "https://example-news.org/2008/08/gori",
+    )
 
 
 def test_unknown_event_is_404_and_a_malformed_key_422(client: TestClient) -> None:
@@ -170,7 +181,9 @@ def test_dyad_series_and_top_events(client: TestClient) -> None:
     assert dyad["top_events"][0]["event_key"] == war_event(client)["event_key"]
     august = get(client, "/api/dyad", a="RUS", b="GEO", by="year", since="2008-08-01")
     assert [(r["direction"], r["period"], r["total"]) for r in august["series"]] == [
-        ("RUS → GEO", "2008", 2), ("GEO → RUS", "2008", 0)]
+        ("RUS → GEO", "2008", 2),
+        ("GEO → RUS", "2008", 0),
+    ]
 
 
 def test_dyad_of_an_actor_with_itself_is_422(client: TestClient) -> None:
@@ -186,7 +199,11 @@ def test_alerts(client: TestClient) -> None:
     (alert,) = page["items"]
     assert page["total"] == 1
     assert (alert["direction"], alert["kind"], alert["period"], alert["value"]) == (
-        "RUS → GEO", "first_material_conflict", "2008-08", 2.0)
+        "RUS → GEO",
+        "first_material_conflict",
+        "2008-08",
+        2.0,
+    )
     assert alert["message"].startswith("RUS → GEO first material conflict: 2 events in 2008-08")
     assert {e["code"] for e in alert["events"]} == {"190", "194"}
     assert [e["event_key"] for e in alert["events"]] == alert["event_keys"]
@@ -207,7 +224,10 @@ def test_actors_are_paginated(client: TestClient) -> None:
     assert page["items"] == everything["items"][1:3] and page["total"] == everything["total"]
     georg = get(client, "/api/actors", q="georg")["items"]  # a code prefix or part of a name
     assert [(a["actor"], a["name"], a["as_source"]) for a in georg] == [
-        ("GEO", "Georgia", 3), ("USAGOV", "George W. Bush", 4), ("GEOGOV", "Georgia", 1)]
+        ("GEO", "Georgia", 3),
+        ("USAGOV", "George W. Bush", 4),
+        ("GEOGOV", "Georgia", 1),
+    ]
     # Georgia also meets Lavrov; "officials" are US ones; Tbilisi hosts Latvia's prime minister
     assert get(client, "/api/actors", q="RUS")["total"] == 3  # RUS, RUSGOV, RUSMIL
 
@@ -224,7 +244,10 @@ def test_graph_aggregates_country_level_pairs(client: TestClient) -> None:
     assert (names["RUS"], names["GEO"], names["DEU"]) == ("Russia", "Georgia", "Germany")
     august = get(client, "/api/graph", since="2008-08-01", until="2008-08-31")
     assert {(e["source"], e["target"]): e["total"] for e in august["edges"]} == {
-        ("RUS", "GEO"): 2, ("LVA", "GEO"): 1, ("UKR", "RUS"): 1}  # a planned visit; Ukraine's threat
+        ("RUS", "GEO"): 2,
+        ("LVA", "GEO"): 1,
+        ("UKR", "RUS"): 1,
+    }  # a planned visit; Ukraine's threat
     first = get(client, "/api/graph", limit=1)
     assert first["total"] == graph["total"] and first["edges"] == graph["edges"][:1]
     assert {n["id"] for n in first["nodes"]} == {"RUS", "GEO"}
@@ -235,8 +258,9 @@ def test_graph_aggregates_country_level_pairs(client: TestClient) -> None:
 
 def test_code_codes_text_without_storing_it(client: TestClient) -> None:
     before = get(client, "/api/events", modality="all")["total"]
-    response = client.post("/api/code", json={"text": "Turkey condemned Greece over the incident.",
-                                              "date": "2009-05-05"})
+    response = client.post(
+        "/api/code", json={"text": "Turkey condemned Greece over the incident.", "date": "2009-05-05"}
+    )
     assert response.status_code == 200, response.text
     (event,) = response.json()["events"]
     assert (event["source"], event["code"], event["target"], event["event_date"]) == ("TUR", "111", "GRC", "2009-05-05")
@@ -255,8 +279,9 @@ def test_code_rejects_empty_and_oversized_text(client: TestClient, db: str) -> N
     with TestClient(create_app(db, max_body_bytes=1_000)) as small:
         response = small.post("/api/code", json={"text": "Russia attacked Georgia. " * 50})
         assert response.status_code == 413 and response.json() == {"detail": "request body over 1000 bytes"}
-        chunked = small.post("/api/code", content=(b"x" * 600 for _ in range(3)),
-                             headers={"content-type": "application/json"})
+        chunked = small.post(
+            "/api/code", content=(b"x" * 600 for _ in range(3)), headers={"content-type": "application/json"}
+        )
         assert chunked.status_code == 413  # no Content-Length: counted as it streams in
 
 
@@ -267,8 +292,16 @@ def test_ingest_is_refused_without_a_configured_token(client: TestClient) -> Non
 
 
 def test_ingest_with_the_token_stores_documents(tmp_path: Path) -> None:
-    body = {"documents": [{"id": "tr-gr", "date": "2009-05-05", "url": "https://example.org/tr-gr",
-                           "text": "Turkey condemned Greece over the incident. Greek officials said nothing."}]}
+    body = {
+        "documents": [
+            {
+                "id": "tr-gr",
+                "date": "2009-05-05",
+                "url": "https://example.org/tr-gr",
+                "text": "Turkey condemned Greece over the incident. Greek officials said nothing.",
+            }
+        ]
+    }
     with TestClient(create_app(str(tmp_path / "new.duckdb"), ingest_token=TOKEN)) as api:
         assert api.post("/api/ingest", json=body).status_code == 401
         assert api.post("/api/ingest", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 403
@@ -281,17 +314,29 @@ def test_ingest_with_the_token_stores_documents(tmp_path: Path) -> None:
         assert (again["new_documents"], again["skipped_existing"]) == (0, 1)
         (event,) = get(api, "/api/events")["items"]
         assert (event["source"], event["code"], event["target"], event["event_date"]) == (
-            "TUR", "111", "GRC", "2009-05-05")
+            "TUR",
+            "111",
+            "GRC",
+            "2009-05-05",
+        )
         assert api.post("/api/ingest", json={"documents": []}, headers=auth).status_code == 422
         # Posted texts are read like files: a German one is an error row, a stray BOM does not hide the actor.
-        mixed = {"documents": [
-            {"id": "de", "text": "Die Bundesregierung hat am Montag neue Sanktionen gegen Russland beschlossen, "
-                                 "wie ein Sprecher in Berlin mitteilte."},
-            {"id": "bom", "date": "2009-05-06", "text": "\ufeffGreece condemned Turkey over the incident."}]}
+        mixed = {
+            "documents": [
+                {
+                    "id": "de",
+                    "text": "Die Bundesregierung hat am Montag neue Sanktionen gegen Russland beschlossen, "
+                    "wie ein Sprecher in Berlin mitteilte.",
+                },
+                {"id": "bom", "date": "2009-05-06", "text": "\ufeffGreece condemned Turkey over the incident."},
+            ]
+        }
         stats = api.post("/api/ingest", json=mixed, headers=auth).json()
         assert (stats["new_documents"], stats["errors"]) == (1, 1)
-        assert {(e["source"], e["target"]) for e in get(api, "/api/events")["items"]} == {("TUR", "GRC"),
-                                                                                          ("GRC", "TUR")}
+        assert {(e["source"], e["target"]) for e in get(api, "/api/events")["items"]} == {
+            ("TUR", "GRC"),
+            ("GRC", "TUR"),
+        }
 
 
 # -- serving --------------------------------------------------------------------------------------------
@@ -313,8 +358,16 @@ def test_dashboard_and_schema_are_served(client: TestClient) -> None:
     script = client.get("/static/app.js")
     assert script.status_code == 200 and "innerHTML" not in script.text and "insertAdjacentHTML" not in script.text
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/events", "/api/events/{event_key}", "/api/dyad", "/api/alerts", "/api/actors", "/api/graph",
-            "/api/code", "/api/ingest"} <= set(paths)
+    assert {
+        "/api/events",
+        "/api/events/{event_key}",
+        "/api/dyad",
+        "/api/alerts",
+        "/api/actors",
+        "/api/graph",
+        "/api/code",
+        "/api/ingest",
+    } <= set(paths)
     assert client.put("/api/events").status_code == 405
 
 
@@ -334,7 +387,11 @@ def test_actor_parameters_take_names(client: TestClient) -> None:
     dyad = get(client, "/api/dyad", a="Russian", b="Georgia", by="auto", nonzero=True)
     assert (dyad["a"], dyad["b"], dyad["by"]) == ("RUS", "GEO", "month")  # the codes the names stand for
     assert [r["period"] for r in dyad["series"] if r["direction"] == "RUS → GEO"] == [
-        "2008-01", "2008-02", "2008-04", "2008-08"]
+        "2008-01",
+        "2008-02",
+        "2008-04",
+        "2008-08",
+    ]
     assert get(client, "/api/alerts", dyad="Russia,Georgia")["total"] == 1
 
 
@@ -364,7 +421,9 @@ def test_places_and_graph_points(client: TestClient) -> None:
     # "the four-day Russian offensive inside Georgia" (4); "officials in Tbilisi said" (1)
     assert {(p["name"], p["quad_class"]) for p in august} == {("Georgia", 4), ("Tbilisi", 1)}
     nodes = {n["id"]: n for n in get(client, "/api/graph")["nodes"]}
-    assert nodes["GEO"]["latitude"] == pytest.approx(42.2, abs=0.3) and nodes["WST"]["latitude"] is None  # "the West": no one place
+    assert (
+        nodes["GEO"]["latitude"] == pytest.approx(42.2, abs=0.3) and nodes["WST"]["latitude"] is None
+    )  # "the West": no one place
     near = get(client, "/api/events", bbox="37.4,55.6,37.8,55.9")
     assert near["total"] >= 1 and {e["location"] for e in near["items"]} == {"Moscow"}
     assert client.get("/api/events", params={"bbox": "1,80,2,10"}).status_code == 422
@@ -373,7 +432,11 @@ def test_places_and_graph_points(client: TestClient) -> None:
 def test_event_records_carry_place_precision_and_provenance(client: TestClient) -> None:
     item = get(client, "/api/events", dyad="RUS,GEO", sort="oldest")["items"][0]
     assert (item["event_date"], item["date_precision"], item["location"], item["location_precision"]) == (
-        "2008-01-10", "day", "Moscow", "point")
+        "2008-01-10",
+        "day",
+        "Moscow",
+        "point",
+    )
     assert item["sentence_index"] == 0 and item["doc_date"] == "2008-01-10" and item["event_id"]
     found = get(client, "/api/events", mention=item["event_id"])
     assert [e["event_key"] for e in found["items"]] == [item["event_key"]]
@@ -382,11 +445,17 @@ def test_event_records_carry_place_precision_and_provenance(client: TestClient) 
 
 
 def test_posted_text_gets_dates_at_their_precision_and_non_english_is_refused(client: TestClient) -> None:
-    coded = client.post("/api/code", json={"text": "In 1950 Stalin sanctioned an invasion of the South.",
-                                           "date": "2014-05-06"}).json()
+    coded = client.post(
+        "/api/code", json={"text": "In 1950 Stalin sanctioned an invasion of the South.", "date": "2014-05-06"}
+    ).json()
     assert [(e["event_date"], e["date_precision"]) for e in coded["events"]] == [("1950", "year")]
-    german = client.post("/api/code", json={"text": "Die Bundesregierung hat am Montag neue Sanktionen gegen "
-                                                    "Russland beschlossen, sagte der Kanzler in Berlin."})
+    german = client.post(
+        "/api/code",
+        json={
+            "text": "Die Bundesregierung hat am Montag neue Sanktionen gegen "
+            "Russland beschlossen, sagte der Kanzler in Berlin."
+        },
+    )
     assert german.status_code == 422
     assert german.json()["detail"][0]["msg"] == "not English (detected 'de')"
 
@@ -449,8 +518,9 @@ def serve_app(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> Any:
     return served[0]
 
 
-def test_serve_beyond_loopback_without_a_token_warns(db: str, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_beyond_loopback_without_a_token_warns(
+    db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     app = serve_app(monkeypatch, ["--db", db, "--host", "0.0.0.0", "--allowed-host", "events.example"])
     err = capsys.readouterr().err
     assert "warning: serving on 0.0.0.0, beyond this machine, with no token" in err

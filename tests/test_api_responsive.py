@@ -1,5 +1,6 @@
 """An API that stays responsive (issue 14, item 3): cached answers, time limits, clients that go away,
 and readers that step aside for a writer."""
+
 from __future__ import annotations
 
 import socket

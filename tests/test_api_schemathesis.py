@@ -9,6 +9,7 @@ The schema is loaded at import (the app opens its store only on the first reques
 and the ``corpus`` fixture fills the store before any test runs: Schemathesis's
 fixture-based lazy loading does not work with pytest 9.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -59,8 +60,13 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
         case.validate_response(response)
 
 
-SEMANTIC = ("unknown actor ", "a dyad needs two different actors", "expected west,south,east,north",
-            "empty document", "not English (detected")
+SEMANTIC = (
+    "unknown actor ",
+    "a dyad needs two different actors",
+    "expected west,south,east,north",
+    "empty document",
+    "not English (detected",
+)
 
 
 def _semantic_refusal(response: object) -> bool:
@@ -68,8 +74,11 @@ def _semantic_refusal(response: object) -> bool:
     if getattr(response, "status_code", None) != 422:
         return False
     detail = response.json().get("detail")  # type: ignore[attr-defined]
-    return isinstance(detail, list) and bool(detail) and all(
-        isinstance(d, dict) and str(d.get("msg", "")).startswith(SEMANTIC) for d in detail)
+    return (
+        isinstance(detail, list)
+        and bool(detail)
+        and all(isinstance(d, dict) and str(d.get("msg", "")).startswith(SEMANTIC) for d in detail)
+    )
 
 
 def _same_pair(case: schemathesis.Case) -> bool:

@@ -1,4 +1,5 @@
 """The ``realpolitik code`` command, run as users run it: a subprocess over real files."""
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,14 @@ EXAMPLES = ROOT / "examples" / "wikinews.jsonl"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "realpolitik.cli.main", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=600, env={**os.environ, "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "realpolitik.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "200"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +46,16 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def batch_run(batch: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("out")
-    proc = run("code", str(batch), "--date", "2024-05-01", "-o", str(out / "events.jsonl"),
-               "--errors", str(out / "errors.jsonl"))
+    proc = run(
+        "code",
+        str(batch),
+        "--date",
+        "2024-05-01",
+        "-o",
+        str(out / "events.jsonl"),
+        "--errors",
+        str(out / "errors.jsonl"),
+    )
     return proc, out
 
 
@@ -50,7 +65,9 @@ def test_bad_items_are_reported_and_the_batch_goes_on(batch_run: tuple[subproces
     records = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
     docs = {r["doc_id"] for r in records}
     assert any("a_wire" in d for d in docs) and any("h_wire" in d for d in docs)
-    errors = {Path(e["source"]).name: e["error"] for e in map(json.loads, (out / "errors.jsonl").read_text().splitlines())}
+    errors = {
+        Path(e["source"]).name: e["error"] for e in map(json.loads, (out / "errors.jsonl").read_text().splitlines())
+    }
     assert set(errors) >= {"b_binary.txt", "c_empty.txt", "g_huge.txt", "e_latin1.txt"}
     assert "binary" in errors["b_binary.txt"].lower()
     assert "empty" in errors["c_empty.txt"].lower()
@@ -69,8 +86,9 @@ def test_html_page_is_coded_from_its_main_text(batch_run: tuple[subprocess.Compl
 
 def test_csv_and_asserted_only(tmp_path: Path) -> None:
     text = tmp_path / "story.txt"
-    text.write_text("Russia did not attack Ukraine. Russia attacked Georgia. Iran could attack Israel.\n",
-                    encoding="utf-8")
+    text.write_text(
+        "Russia did not attack Ukraine. Russia attacked Georgia. Iran could attack Israel.\n", encoding="utf-8"
+    )
     proc = run("code", str(text), "--date", "2024-05-01", "--format", "csv", "--asserted-only")
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(proc.stdout.splitlines()))
@@ -92,11 +110,11 @@ def test_workers_give_the_same_events_as_one_process(tmp_path: Path) -> None:
 
 def test_user_gazetteer_adds_an_actor(tmp_path: Path) -> None:
     extra = tmp_path / "mine.yaml"
-    extra.write_text("countries:\n- {iso3: FRE, name: Freedonia, demonyms: [Freedonian], capitals: [Fredville]}\n",
-                     encoding="utf-8")
+    extra.write_text(
+        "countries:\n- {iso3: FRE, name: Freedonia, demonyms: [Freedonian], capitals: [Fredville]}\n", encoding="utf-8"
+    )
     story = tmp_path / "story.txt"
-    story.write_text("Freedonia accused Sylvania of spying. Fredville expelled Russian diplomats.\n",
-                     encoding="utf-8")
+    story.write_text("Freedonia accused Sylvania of spying. Fredville expelled Russian diplomats.\n", encoding="utf-8")
     proc = run("code", str(story), "--date", "2024-05-01", "--gazetteer", str(extra))
     found = {(r["source"], r["code"], r["target"]) for r in map(json.loads, proc.stdout.splitlines())}
     assert ("FREGOV", "161", "RUSGOV") in found  # the capital acts for the government

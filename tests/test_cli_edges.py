@@ -3,6 +3,7 @@
 Commands run as a person runs them: a separate process, stdout and stderr pipes (not a
 terminal), so what they print is exactly what lands in a log file or a pipe.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ CORPUS = [ROOT / "examples" / "wikinews.jsonl", ROOT / "tests" / "fixtures" / "a
 
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "realpolitik.cli.main", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "realpolitik.cli.main", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +56,11 @@ def test_the_version_is_written_once(tmp_path: Path) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "realpolitik.__version__"}
-    copies = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "src").rglob("*.py"))
-              if __version__ in p.read_text(encoding="utf-8")]
+    copies = [
+        p.relative_to(ROOT).as_posix()
+        for p in sorted((ROOT / "src").rglob("*.py"))
+        if __version__ in p.read_text(encoding="utf-8")
+    ]
     assert copies == ["src/realpolitik/__init__.py"]
     from realpolitik.api.app import create_app
 
@@ -63,9 +68,24 @@ def test_the_version_is_written_once(tmp_path: Path) -> None:
 
 
 def test_a_closed_pipe_is_no_traceback(db: str) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "events", "--db", db, "--format",
-                                "jsonl", "--limit", "500", "--all-modalities"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "realpolitik.cli.main",
+            "events",
+            "--db",
+            db,
+            "--format",
+            "jsonl",
+            "--limit",
+            "500",
+            "--all-modalities",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     first = process.stdout.readline()  # `| head -1`: read one line, then go away
     process.stdout.close()
     _, err = process.communicate(timeout=120)
@@ -126,11 +146,22 @@ def test_a_malformed_gold_line_is_one_clear_line(tmp_path: Path) -> None:
 def test_dask_options_need_the_dask_engine(tmp_path: Path) -> None:
     story = tmp_path / "story.txt"
     story.write_text("Russia attacked Georgia.\n")
-    line = one_line_error(cli("ingest", str(story), "--db", str(tmp_path / "e.duckdb"), "--scheduler",
-                              "tcp://127.0.0.1:8786"))
+    line = one_line_error(
+        cli("ingest", str(story), "--db", str(tmp_path / "e.duckdb"), "--scheduler", "tcp://127.0.0.1:8786")
+    )
     assert line == "error: --scheduler works only with --engine dask"
-    line = one_line_error(cli("ingest", str(story), "--db", str(tmp_path / "e.duckdb"), "--parquet-dir",
-                              str(tmp_path / "pq"), "--scheduler", "tcp://127.0.0.1:8786"))
+    line = one_line_error(
+        cli(
+            "ingest",
+            str(story),
+            "--db",
+            str(tmp_path / "e.duckdb"),
+            "--parquet-dir",
+            str(tmp_path / "pq"),
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+        )
+    )
     assert line == "error: --scheduler and --parquet-dir work only with --engine dask"
 
 
@@ -188,7 +219,11 @@ def test_dyad_by_names_picks_a_period_and_can_skip_empty_ones(db: str) -> None:
     assert periods == [f"2008-{m:02d}" for m in range(1, 9)]
     sparse = json.loads(cli("dyad", "Russia", "Georgia", "--db", db, "--format", "json", "--nonzero").stdout)
     assert [r["period"] for r in sparse["series"] if r["direction"] == "RUS → GEO"] == [
-        "2008-01", "2008-02", "2008-04", "2008-08"]
+        "2008-01",
+        "2008-02",
+        "2008-04",
+        "2008-08",
+    ]
     table = cli("dyad", "Russia", "Georgia", "--db", db, "--by", "year")
     assert "2008-08-08" in table.stdout and "│ 2008 " in table.stdout
 
@@ -196,13 +231,24 @@ def test_dyad_by_names_picks_a_period_and_can_skip_empty_ones(db: str) -> None:
 def test_event_table_dates_at_their_precision_and_newest_first(tmp_path: Path) -> None:
     path = tmp_path / "history.duckdb"
     story = tmp_path / "history.jsonl"
-    story.write_text(json.dumps({"id": "h", "date": "2014-05-06",
-                                 "text": "In 1950 Stalin sanctioned an invasion of the South. "
-                                         "In September 2012 Libyan militias attacked the consulate in Benghazi. "
-                                         "On Monday Russia condemned the attack."}) + "\n")
+    story.write_text(
+        json.dumps(
+            {
+                "id": "h",
+                "date": "2014-05-06",
+                "text": "In 1950 Stalin sanctioned an invasion of the South. "
+                "In September 2012 Libyan militias attacked the consulate in Benghazi. "
+                "On Monday Russia condemned the attack.",
+            }
+        )
+        + "\n"
+    )
     assert cli("ingest", str(story), "--db", str(path)).returncode == 0
     table = cli("events", "--db", str(path), "--all-modalities")
     dates = [line.split()[0] for line in table.stdout.splitlines()[1:] if line.strip()]
     assert dates == ["2014-05-05", "2012-09", "1950"], table.stdout
-    assert cli("events", "--db", str(path), "--all-modalities", "--sort", "oldest").stdout.splitlines()[1].startswith(
-        "1950 ")
+    assert (
+        cli("events", "--db", str(path), "--all-modalities", "--sort", "oldest")
+        .stdout.splitlines()[1]
+        .startswith("1950 ")
+    )

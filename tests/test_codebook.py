@@ -1,4 +1,5 @@
 """Tests for the CAMEO event codebook (events/data/cameo.tsv and its loader)."""
+
 from __future__ import annotations
 
 from importlib.resources import files
@@ -11,8 +12,22 @@ from realpolitik.events.codebook import CameoCode, all_codes, is_valid, lookup, 
 
 ROOTS = [f"{n:02d}" for n in range(1, 21)]
 PLOVER_08_TYPES = {
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "DEMAND",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "DEMAND",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 }
 
 
@@ -23,6 +38,7 @@ def gdelt_quad(root: str) -> int:
 
 # --- the shipped table ------------------------------------------------------
 
+
 def test_counts_and_roots() -> None:
     codes = all_codes()
     assert len(codes) >= 280
@@ -31,49 +47,80 @@ def test_counts_and_roots() -> None:
 
 
 def test_known_codes_at_every_level() -> None:
-    for code in ["010", "019", "0211", "0256", "0314", "0356", "046", "057", "075", "0874",
-                 "094", "1056", "108", "1125", "1246", "129", "1385", "1454", "154", "1663",
-                 "1724", "175", "1833", "186", "196", "2042"]:
+    for code in [
+        "010",
+        "019",
+        "0211",
+        "0256",
+        "0314",
+        "0356",
+        "046",
+        "057",
+        "075",
+        "0874",
+        "094",
+        "1056",
+        "108",
+        "1125",
+        "1246",
+        "129",
+        "1385",
+        "1454",
+        "154",
+        "1663",
+        "1724",
+        "175",
+        "1833",
+        "186",
+        "196",
+        "2042",
+    ]:
         assert is_valid(code), code
 
 
-@pytest.mark.parametrize("code, goldstein, quad, plover_type, mode", [
-    ("01", 0.0, 1, None, None),
-    ("010", 0.0, 1, None, None),
-    ("036", 4.0, 1, "AGREE", None),
-    ("042", 1.9, 1, "CONSULT", "visit"),
-    ("043", 2.8, 1, "CONSULT", "host"),
-    ("051", 3.4, 1, "SUPPORT", None),
-    ("057", 8.0, 1, "SUPPORT", None),
-    ("064", 7.0, 2, "COOPERATE", None),
-    ("071", 7.4, 2, "AID", "economic"),
-    ("0831", 5.0, 2, "CONCEDE", None),
-    ("0871", 9.0, 2, "RETREAT", "ceasefire"),
-    ("0874", 10.0, 2, "RETREAT", "withdraw"),
-    ("091", -2.0, 3, "ACCUSE", "investigate"),
-    ("1053", -5.0, 3, "DEMAND", "yield"),
-    ("112", -2.0, 3, "ACCUSE", "disapprove"),
-    ("1243", -4.0, 3, "REJECT", "yield"),
-    ("138", -7.0, 3, "THREATEN", "violence"),
-    ("141", -6.5, 4, "PROTEST", "demo"),
-    ("145", -7.5, 4, "PROTEST", "riot"),
-    ("154", -7.2, 4, "MOBILIZE", "troops"),
-    ("163", -8.0, 4, "SANCTION", "sever"),
-    ("173", -5.0, 4, "COERCE", "arrest"),
-    ("180", -9.0, 4, "ASSAULT", None),
-    ("1822", -9.0, 4, "ASSAULT", "torture"),
-    ("190", -10.0, 4, "ASSAULT", None),
-    ("193", -10.0, 4, "ASSAULT", "firearms"),
-    ("195", -10.0, 4, "ASSAULT", "aerial"),
-    ("200", -10.0, 4, "ASSAULT", None),
-    ("202", -10.0, 4, "ASSAULT", None),
-    ("2041", -10.0, 4, "ASSAULT", "cbrn"),
-])
-def test_well_known_values(code: str, goldstein: float, quad: int, plover_type: str,
-                           mode: str | None) -> None:
+@pytest.mark.parametrize(
+    "code, goldstein, quad, plover_type, mode",
+    [
+        ("01", 0.0, 1, None, None),
+        ("010", 0.0, 1, None, None),
+        ("036", 4.0, 1, "AGREE", None),
+        ("042", 1.9, 1, "CONSULT", "visit"),
+        ("043", 2.8, 1, "CONSULT", "host"),
+        ("051", 3.4, 1, "SUPPORT", None),
+        ("057", 8.0, 1, "SUPPORT", None),
+        ("064", 7.0, 2, "COOPERATE", None),
+        ("071", 7.4, 2, "AID", "economic"),
+        ("0831", 5.0, 2, "CONCEDE", None),
+        ("0871", 9.0, 2, "RETREAT", "ceasefire"),
+        ("0874", 10.0, 2, "RETREAT", "withdraw"),
+        ("091", -2.0, 3, "ACCUSE", "investigate"),
+        ("1053", -5.0, 3, "DEMAND", "yield"),
+        ("112", -2.0, 3, "ACCUSE", "disapprove"),
+        ("1243", -4.0, 3, "REJECT", "yield"),
+        ("138", -7.0, 3, "THREATEN", "violence"),
+        ("141", -6.5, 4, "PROTEST", "demo"),
+        ("145", -7.5, 4, "PROTEST", "riot"),
+        ("154", -7.2, 4, "MOBILIZE", "troops"),
+        ("163", -8.0, 4, "SANCTION", "sever"),
+        ("173", -5.0, 4, "COERCE", "arrest"),
+        ("180", -9.0, 4, "ASSAULT", None),
+        ("1822", -9.0, 4, "ASSAULT", "torture"),
+        ("190", -10.0, 4, "ASSAULT", None),
+        ("193", -10.0, 4, "ASSAULT", "firearms"),
+        ("195", -10.0, 4, "ASSAULT", "aerial"),
+        ("200", -10.0, 4, "ASSAULT", None),
+        ("202", -10.0, 4, "ASSAULT", None),
+        ("2041", -10.0, 4, "ASSAULT", "cbrn"),
+    ],
+)
+def test_well_known_values(code: str, goldstein: float, quad: int, plover_type: str, mode: str | None) -> None:
     entry = lookup(code)
-    assert (entry.goldstein, entry.quad_class, entry.plover_type, entry.plover_mode) == \
-        (goldstein, quad, plover_type, mode)
+    assert (entry.goldstein, entry.quad_class, entry.plover_type, entry.plover_mode) == (
+        goldstein,
+        quad,
+        plover_type,
+        mode,
+    )
 
 
 def test_names() -> None:
@@ -116,11 +163,11 @@ def test_plover_vocabulary() -> None:
     assert codebook.PLOVER_TYPES == PLOVER_08_TYPES
     assert {c.plover_type for c in all_codes()} - {None} == PLOVER_08_TYPES
     assert {c.code for c in all_codes() if c.plover_type is None} == {"01", "010", "014"}
-    assert all(c.plover_mode is None or c.plover_mode.strip() == c.plover_mode != ""
-               for c in all_codes())
+    assert all(c.plover_mode is None or c.plover_mode.strip() == c.plover_mode != "" for c in all_codes())
 
 
 # --- the API ----------------------------------------------------------------
+
 
 def test_lookup_unknown_code() -> None:
     with pytest.raises(KeyError, match="871"):
@@ -172,30 +219,35 @@ def test_shipped_table_reloads_from_path(tmp_path: Path) -> None:
     assert list(codes) == [c.code for c in all_codes()]
 
 
-@pytest.mark.parametrize("text, message", [
-    (replace_row("0872", "0871\tDeclare truce, ceasefire\t9.0\t2\tRETREAT\tceasefire"),
-     "duplicate code '0871'"),
-    (replace_row("087", "088\tDe-escalate, renumbered\t9.0\t2\tRETREAT\t"),
-     "'0871' has no parent row '087'"),
-    (replace_row("190", "190\tUse conventional military force\t-10.0\t5\tASSAULT\t"),
-     "quad_class 5 not in 1..4"),
-    (replace_row("190", "190\tUse conventional military force\t-10.0\t3\tASSAULT\t"),
-     "'190' has quad_class 3, its root '19' has 4"),
-    (replace_row("057", "057\tSign formal agreement\t12.0\t1\tSUPPORT\t"),
-     r"code '057'\): goldstein 12.0 outside \[-10, 10\]"),
-    (replace_row("057", "057\tSign formal agreement\thigh\t1\tSUPPORT\t"),
-     "goldstein 'high'"),
-    (replace_row("193", "193\tFight with small arms\t-10.0\t4\tFIGHT\tfirearms"),
-     "'FIGHT' is not a PLOVER event type"),
-    (replace_row("036", "36\tExpress intent to meet or negotiate\t4.0\t1\tAGREE\t"),
-     "code '36'"),
-    (replace_row("036", "0361\tExpress intent to meet\t4.0\t1\tAGREE\t"),
-     "'0361' has no parent row '036'"),
-    (replace_row("036", "036\tExpress intent to meet or negotiate\t4.0\t1"),
-     "expected 6 tab-separated fields, got 4"),
-    (replace_row("036", "036\t\t4.0\t1\tAGREE\t"), "empty name"),
-    (SHIPPED.replace("plover_mode", "mode", 1), "header must be"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (replace_row("0872", "0871\tDeclare truce, ceasefire\t9.0\t2\tRETREAT\tceasefire"), "duplicate code '0871'"),
+        (replace_row("087", "088\tDe-escalate, renumbered\t9.0\t2\tRETREAT\t"), "'0871' has no parent row '087'"),
+        (replace_row("190", "190\tUse conventional military force\t-10.0\t5\tASSAULT\t"), "quad_class 5 not in 1..4"),
+        (
+            replace_row("190", "190\tUse conventional military force\t-10.0\t3\tASSAULT\t"),
+            "'190' has quad_class 3, its root '19' has 4",
+        ),
+        (
+            replace_row("057", "057\tSign formal agreement\t12.0\t1\tSUPPORT\t"),
+            r"code '057'\): goldstein 12.0 outside \[-10, 10\]",
+        ),
+        (replace_row("057", "057\tSign formal agreement\thigh\t1\tSUPPORT\t"), "goldstein 'high'"),
+        (
+            replace_row("193", "193\tFight with small arms\t-10.0\t4\tFIGHT\tfirearms"),
+            "'FIGHT' is not a PLOVER event type",
+        ),
+        (replace_row("036", "36\tExpress intent to meet or negotiate\t4.0\t1\tAGREE\t"), "code '36'"),
+        (replace_row("036", "0361\tExpress intent to meet\t4.0\t1\tAGREE\t"), "'0361' has no parent row '036'"),
+        (
+            replace_row("036", "036\tExpress intent to meet or negotiate\t4.0\t1"),
+            "expected 6 tab-separated fields, got 4",
+        ),
+        (replace_row("036", "036\t\t4.0\t1\tAGREE\t"), "empty name"),
+        (SHIPPED.replace("plover_mode", "mode", 1), "header must be"),
+    ],
+)
 def test_broken_table_is_rejected(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         codebook._read_codebook(write(tmp_path, text))

@@ -1,6 +1,7 @@
 """Constructions (events/constructions.py, data/constructions.yaml): intent, threat, appeal, demand,
 refusal coded as CAMEO codes them, with the embedded action folded in; and the sense constraints
 and multiword triggers of the lexicon (data/phrases.yaml, data/triggers.yaml)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,39 +21,57 @@ def pipeline() -> Pipeline:
 
 
 def coded(pipeline: Pipeline, text: str) -> list[tuple[str, str, str | None, str]]:
-    return [(e.source.code, e.code, e.target.code if e.target else None, e.modality.value)
-            for e in pipeline.code_text(text, date=DAY)]
+    return [
+        (e.source.code, e.code, e.target.code if e.target else None, e.modality.value)
+        for e in pipeline.code_text(text, date=DAY)
+    ]
 
 
 def events(pipeline: Pipeline, text: str) -> list[Event]:
     return pipeline.code_text(text, date=DAY)
 
 
-@pytest.mark.parametrize("text, expected", [
-    # intent (03x): the action's sub-code, asserted; the action itself is not coded
-    ("Finland will give Tanzania a grant.", ("FIN", "0331", "TZA", "asserted")),
-    ("Syria is willing to withdraw its troops from Lebanon.", ("SYR", "0356", "LBN", "asserted")),
-    ("Russia said it would withdraw its troops from Georgia.", ("RUS", "0356", "GEO", "asserted")),
-    ("British Defence Secretary Tom King has promised to continue military aid to war-torn Mozambique.",
-     ("GBRGOV", "0332", "MOZ", "asserted")),
-    # threat (13x)
-    ("Russia threatened to stop negotiations with the United States.", ("RUS", "134", "USA", "asserted")),
-    ("Iran threatened to shell Iraqi towns.", ("IRN", "1384", "IRQ", "asserted")),
-    # appeal (02x) and demand (10x): the target is who is asked
-    ("The US called for the release of the hostages.", ("USA", "0253", None, "asserted")),
-    ("Chad said Sudan must return the helicopter.", ("TCD", "1053", "SDN", "asserted")),
-    ("The Clinton administration declared on Tuesday that China must drop barriers to U.S. exports.",
-     ("USAGOV", "100", "CHN", "asserted")),
-    # rejection (12x)
-    ("Iran refused to release the British sailors.", ("IRN", "1243", "GBRMIL", "asserted")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # intent (03x): the action's sub-code, asserted; the action itself is not coded
+        ("Finland will give Tanzania a grant.", ("FIN", "0331", "TZA", "asserted")),
+        ("Syria is willing to withdraw its troops from Lebanon.", ("SYR", "0356", "LBN", "asserted")),
+        ("Russia said it would withdraw its troops from Georgia.", ("RUS", "0356", "GEO", "asserted")),
+        (
+            "British Defence Secretary Tom King has promised to continue military aid to war-torn Mozambique.",
+            ("GBRGOV", "0332", "MOZ", "asserted"),
+        ),
+        # threat (13x)
+        ("Russia threatened to stop negotiations with the United States.", ("RUS", "134", "USA", "asserted")),
+        ("Iran threatened to shell Iraqi towns.", ("IRN", "1384", "IRQ", "asserted")),
+        # appeal (02x) and demand (10x): the target is who is asked
+        ("The US called for the release of the hostages.", ("USA", "0253", None, "asserted")),
+        ("Chad said Sudan must return the helicopter.", ("TCD", "1053", "SDN", "asserted")),
+        (
+            "The Clinton administration declared on Tuesday that China must drop barriers to U.S. exports.",
+            ("USAGOV", "100", "CHN", "asserted"),
+        ),
+        # rejection (12x)
+        ("Iran refused to release the British sailors.", ("IRN", "1243", "GBRMIL", "asserted")),
+    ],
+)
 def test_the_embedded_action_folds_into_the_verbal_event(pipeline, text, expected):
     found = coded(pipeline, text)
     assert expected in found, found
     folded = expected[1]
     # one event for the construction: neither the action on its own nor a plain "said" beside it
-    action_roots = {"0331": "07", "0356": "08", "0332": "07", "134": "16", "1384": "19", "0253": "08",
-                    "1053": "08", "100": None, "1243": "08"}[folded]
+    action_roots = {
+        "0331": "07",
+        "0356": "08",
+        "0332": "07",
+        "134": "16",
+        "1384": "19",
+        "0253": "08",
+        "1053": "08",
+        "100": None,
+        "1243": "08",
+    }[folded]
     assert not [f for f in found if action_roots and f[1].startswith(action_roots)], found
     assert not [f for f in found if f[1] == "010" and f[0] == expected[0]], found
 
@@ -66,8 +85,9 @@ def test_the_writers_conjecture_stays_hypothetical(pipeline):
 
 def test_a_denied_governor_keeps_its_modality(pipeline):
     found = coded(pipeline, "Iran did not threaten to close the Strait of Hormuz.")
-    assert [f for f in found if f[1].startswith("13")] and all(f[3] == "negated" for f in found
-                                                               if f[1].startswith("13")), found
+    assert [f for f in found if f[1].startswith("13")] and all(
+        f[3] == "negated" for f in found if f[1].startswith("13")
+    ), found
 
 
 def test_a_statement_reporting_someone_elses_act_stays(pipeline):
@@ -96,34 +116,40 @@ def test_constructions_are_validated():
 # -- sense constraints and multiword triggers ------------------------------------------------
 
 
-@pytest.mark.parametrize("text, root", [
-    ("Prime Minister Koizumi arrives for talks.", "04"),  # a caption: no host, no visit
-    ("The minister spoke to reporters after the meeting.", "04"),  # reporters are no counterpart
-    ("The company launched a sales offensive in Asia.", "19"),
-    ("The two leaders fought a war of words over the border.", "19"),
-    ("The army demonstrated its resolve to defend the capital.", "14"),
-    ("The refugees returned home on Sunday.", "08"),  # return is 084 only for people or goods returned
-    ("The Cold War shaped the region for decades.", "19"),
-    ("Throughout his tenure, Ridge fought a losing battle with the FBI for jurisdiction.", "19"),
-    ("President Bush received a bachelor's degree in history from Yale University in 1968.", "04"),
-    ("Ghanaian authorities deported 168 Liberians for traveling without proper documents.", "04"),
-])
+@pytest.mark.parametrize(
+    "text, root",
+    [
+        ("Prime Minister Koizumi arrives for talks.", "04"),  # a caption: no host, no visit
+        ("The minister spoke to reporters after the meeting.", "04"),  # reporters are no counterpart
+        ("The company launched a sales offensive in Asia.", "19"),
+        ("The two leaders fought a war of words over the border.", "19"),
+        ("The army demonstrated its resolve to defend the capital.", "14"),
+        ("The refugees returned home on Sunday.", "08"),  # return is 084 only for people or goods returned
+        ("The Cold War shaped the region for decades.", "19"),
+        ("Throughout his tenure, Ridge fought a losing battle with the FBI for jurisdiction.", "19"),
+        ("President Bush received a bachelor's degree in history from Yale University in 1968.", "04"),
+        ("Ghanaian authorities deported 168 Liberians for traveling without proper documents.", "04"),
+    ],
+)
 def test_figurative_and_constrained_senses_give_no_event_of_that_kind(pipeline, text, root):
     assert not [e for e in events(pipeline, text) if e.root_code == root], coded(pipeline, text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("The opposition leader took a swipe at the government on Monday.", "111"),
-    ("Algerian landowners began a hunger strike outside Parliament.", "142"),
-    ("Seven opposition parties in Nepal have organized a general strike.", "143"),
-    ("French and Egyptian warships on Monday launched 10 days of war games in the Mediterranean.", "150"),
-    ("Russian troops laid siege to the town of Grozny.", "191"),
-    ("Iran and Iraq traded accusations over the border incident.", "112"),
-    ("The Qatari emir launched a mediation effort between the Emirates and Saudi Arabia.", "045"),
-    ("Red Cross officials suspended aid deliveries in Baghdad on Wednesday.", "162"),
-    ("Russia suspended arms deliveries to Syria.", "1622"),
-    ("The ministry spoke with the Iranian ambassador on Friday.", "040"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The opposition leader took a swipe at the government on Monday.", "111"),
+        ("Algerian landowners began a hunger strike outside Parliament.", "142"),
+        ("Seven opposition parties in Nepal have organized a general strike.", "143"),
+        ("French and Egyptian warships on Monday launched 10 days of war games in the Mediterranean.", "150"),
+        ("Russian troops laid siege to the town of Grozny.", "191"),
+        ("Iran and Iraq traded accusations over the border incident.", "112"),
+        ("The Qatari emir launched a mediation effort between the Emirates and Saudi Arabia.", "045"),
+        ("Red Cross officials suspended aid deliveries in Baghdad on Wednesday.", "162"),
+        ("Russia suspended arms deliveries to Syria.", "1622"),
+        ("The ministry spoke with the Iranian ambassador on Friday.", "040"),
+    ],
+)
 def test_multiword_and_idiomatic_triggers(pipeline, text, expected):
     assert expected in {e.code for e in events(pipeline, text)}, coded(pipeline, text)
 
@@ -139,39 +165,51 @@ def test_misspelled_names_match_at_a_strict_threshold(pipeline):
 # -- the scope of modality -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, trigger, modality", [
-    # a denial reaches through a by-gerund
-    ("The ministry denied arming the rebels by shipping rifles to them.", "shipping", "denied"),
-    ("Russia had no plan to intervene in Syria.", "intervene", "negated"),
-    ("Turkey is not expected to come to Azerbaijan's aid.", "come", "negated"),
-    ("Iran has the capacity to strike Israel.", "strike", "hypothetical"),
-    ("It is likely that Russia will attack Ukraine.", "attack", "hypothetical"),
-    ("It remains to be seen whether China will invade Taiwan.", "invade", "hypothetical"),
-    ("If talks fail, the army will launch an offensive against the rebels.", "launch", "hypothetical"),
-    ("In the event of an invasion, NATO would defend Estonia.", "defend", "hypothetical"),
-])
+@pytest.mark.parametrize(
+    "text, trigger, modality",
+    [
+        # a denial reaches through a by-gerund
+        ("The ministry denied arming the rebels by shipping rifles to them.", "shipping", "denied"),
+        ("Russia had no plan to intervene in Syria.", "intervene", "negated"),
+        ("Turkey is not expected to come to Azerbaijan's aid.", "come", "negated"),
+        ("Iran has the capacity to strike Israel.", "strike", "hypothetical"),
+        ("It is likely that Russia will attack Ukraine.", "attack", "hypothetical"),
+        ("It remains to be seen whether China will invade Taiwan.", "invade", "hypothetical"),
+        ("If talks fail, the army will launch an offensive against the rebels.", "launch", "hypothetical"),
+        ("In the event of an invasion, NATO would defend Estonia.", "defend", "hypothetical"),
+    ],
+)
 def test_modality_reaches_through_complements_and_conditions(pipeline, text, trigger, modality):
     found = [e for e in events(pipeline, text) if e.trigger_text.endswith(trigger)]
     assert found and {e.modality.value for e in found} == {modality}, coded(pipeline, text)
 
 
 def test_the_doer_of_a_gerund_and_of_a_capacity(pipeline):
-    shipping = next(e for e in events(pipeline, "The ministry denied arming the rebels by shipping rifles to them.")
-                    if e.trigger_text == "shipping")
+    shipping = next(
+        e
+        for e in events(pipeline, "The ministry denied arming the rebels by shipping rifles to them.")
+        if e.trigger_text == "shipping"
+    )
     assert shipping.source_text == "ministry"  # the armer ships, not the rebels
-    assert {(e.source.code, e.target.code) for e in events(pipeline, "Iran has the capacity to strike Israel.")} \
-        == {("IRN", "ISR")}
+    assert {(e.source.code, e.target.code) for e in events(pipeline, "Iran has the capacity to strike Israel.")} == {
+        ("IRN", "ISR")
+    }
     aid = events(pipeline, "Turkey is not expected to come to Azerbaijan's aid.")
     assert [(e.source.code, e.target.code) for e in aid] == [("TUR", "AZE")]
 
 
 def test_an_expletive_it_is_no_actor(pipeline):
-    found = events(pipeline, "Germany criticized Iran. It is likely that sanctions will follow. It remains to be "
-                             "seen whether Germany will expel Iranian diplomats.")
+    found = events(
+        pipeline,
+        "Germany criticized Iran. It is likely that sanctions will follow. It remains to be "
+        "seen whether Germany will expel Iranian diplomats.",
+    )
     assert not [e for e in found if e.source_text == "It"], coded(pipeline, "...")
     # but an "it" that refers still does
-    assert ("DEU", "It") in {(e.source.code, e.source_text) for e in
-                              events(pipeline, "Germany criticized Iran. It expelled two Iranian diplomats.")}
+    assert ("DEU", "It") in {
+        (e.source.code, e.source_text)
+        for e in events(pipeline, "Germany criticized Iran. It expelled two Iranian diplomats.")
+    }
 
 
 def test_argument_rules_are_data_and_user_files_extend_them(tmp_path):
@@ -189,28 +227,35 @@ def test_argument_rules_are_data_and_user_files_extend_them(tmp_path):
     mine.write_text("rules:\n  light_verbs: [unveil]\n", encoding="utf-8")
     pipe = Pipeline(lexicon_files=[mine])
     assert "unveil" in pipe.lexicon.rules.light_verbs and "launch" in pipe.lexicon.rules.light_verbs
-    found = {(e.source.code, e.code) for e in pipe.code_text("Russia unveiled a new offensive against Ukraine.",
-                                                             date=DAY)}
+    found = {
+        (e.source.code, e.code) for e in pipe.code_text("Russia unveiled a new offensive against Ukraine.", date=DAY)
+    }
     assert ("RUS", "190") in found
 
 
 def test_a_user_phrase_with_a_sense_constraint(tmp_path):
     # README, "Adding a trigger or pattern": a phrase entry of one's own
     mine = tmp_path / "mine.yaml"
-    mine.write_text('triggers:\n- {verb: throw, object: [gauntlet], code: "130", note: "threw down the gauntlet"}\n'
-                    '- {noun: blockade, modifier: [naval], code: "191", target_prep: ["on", of]}\n', encoding="utf-8")
+    mine.write_text(
+        'triggers:\n- {verb: throw, object: [gauntlet], code: "130", note: "threw down the gauntlet"}\n'
+        '- {noun: blockade, modifier: [naval], code: "191", target_prep: ["on", of]}\n',
+        encoding="utf-8",
+    )
     pipe = Pipeline(lexicon_files=[mine])
     found = {e.code for e in pipe.code_text("Turkey threw down the gauntlet to Greece.", date=DAY)}
     assert "130" in found
 
 
-@pytest.mark.parametrize("text, expected", [
-    # a phrasal verb with goods, a light verb with an event noun
-    ("Swiss doctors handed over 700 kg of medicine to the Red Crescent in Bam, Iran.", ("073", "CHEHLH")),
-    ("Israel and Lebanon renewed negotiations today on an Israeli troop pullback.", ("046", "ISR")),
-    # a literal object is not figurative for a cooperative verb
-    ("Workers called off the strike after talks with the government.", ("082", "LAB")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a phrasal verb with goods, a light verb with an event noun
+        ("Swiss doctors handed over 700 kg of medicine to the Red Crescent in Bam, Iran.", ("073", "CHEHLH")),
+        ("Israel and Lebanon renewed negotiations today on an Israeli troop pullback.", ("046", "ISR")),
+        # a literal object is not figurative for a cooperative verb
+        ("Workers called off the strike after talks with the government.", ("082", "LAB")),
+    ],
+)
 def test_phrases_light_verbs_and_literal_objects(pipeline, text, expected):
     assert expected in {(code, src) for src, code, _, _ in coded(pipeline, text)}
 
@@ -221,8 +266,10 @@ def test_protests_with_no_named_doer_are_by_civilians_unless_background(pipeline
 
 
 def test_a_statement_whose_content_is_coded_is_not_also_praise(pipeline):
-    text = ("Portugal will support Turkey's efforts to become a full member of the European Community, "
-            "Portuguese President Mario Soares said on Tuesday.")
+    text = (
+        "Portugal will support Turkey's efforts to become a full member of the European Community, "
+        "Portuguese President Mario Soares said on Tuesday."
+    )
     codes = [c for _, c, *_ in coded(pipeline, text)]
     assert "032" in codes and "051" not in codes
 
@@ -232,28 +279,37 @@ def test_an_event_noun_between_two_parties_goes_both_ways(pipeline):
     assert {("ISR", "040", "PSEINS"), ("PSEINS", "040", "ISR")} <= found
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Iran described the sanctions of the United States as illegal.", ("IRN", "111", "USA")),
-    ("China branded the Japanese visit a provocation.", ("CHN", "111", "JPN")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Iran described the sanctions of the United States as illegal.", ("IRN", "111", "USA")),
+        ("China branded the Japanese visit a provocation.", ("CHN", "111", "JPN")),
+    ],
+)
 def test_calling_something_a_name_is_a_statement_read_for_its_content(pipeline, text, expected):
     assert expected in {(s, c, t) for s, c, t, _ in coded(pipeline, text)}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("On November 8, an Israeli shell killed 19 civilians in Beit Hanoun.", ("ISR", "194")),
-    ("Al-Jazeera's news bureau in Kabul was destroyed by a U.S. missile.", ("USA", "195")),
-    ("A car bomb killed six Iraqi policemen in Baghdad.", ("---", "183")),
-    ("Israeli troops killed two militants.", ("ISRMIL", "1823")),  # people, not a weapon: the plain code
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("On November 8, an Israeli shell killed 19 civilians in Beit Hanoun.", ("ISR", "194")),
+        ("Al-Jazeera's news bureau in Kabul was destroyed by a U.S. missile.", ("USA", "195")),
+        ("A car bomb killed six Iraqi policemen in Baghdad.", ("---", "183")),
+        ("Israeli troops killed two militants.", ("ISRMIL", "1823")),  # people, not a weapon: the plain code
+    ],
+)
 def test_a_weapon_as_the_doer_gives_the_code_of_how_it_was_done(pipeline, text, expected):
     assert expected in {(s, c) for s, c, _, _ in coded(pipeline, text)}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Iran to hold talks with EU on nuclear programme", ("IRN", "036", "IGOEUR")),
-    ("Russia to withdraw troops from Georgia", ("RUS", "0356", "GEO")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Iran to hold talks with EU on nuclear programme", ("IRN", "036", "IGOEUR")),
+        ("Russia to withdraw troops from Georgia", ("RUS", "0356", "GEO")),
+    ],
+)
 def test_a_headlines_to_infinitive_is_a_stated_plan_like_will(pipeline, text, expected):
     assert expected in {(s, c, t) for s, c, t, _ in coded(pipeline, text)}
 

@@ -8,6 +8,7 @@ not used). Screenshots go to pytest's temporary directory (``screenshots*``).
 Without Chromium the tests are skipped, unless REALPOLITIK_REQUIRE_BROWSER=1 (CI),
 which makes them fail.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -30,8 +31,16 @@ from realpolitik.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = [ROOT / "examples" / "wikinews.jsonl", ROOT / "tests" / "fixtures" / "api" / "dyad_history.jsonl"]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SERVER_START_SECONDS = 60
 # Untrusted article text: if it were inserted as HTML, the script or the onerror handler would set __pwned.
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
@@ -69,8 +78,11 @@ def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "serve", "--db", str(db),
-                                "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "realpolitik.cli.main", "serve", "--db", str(db), "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)
@@ -128,8 +140,9 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     tab.expected_statuses = set()  # a test that sends bad input on purpose names the answers it expects
     yield tab
     context.close()
-    expected = {f"Failed to load resource: the server responded with a status of {status} " for status in
-                tab.expected_statuses}
+    expected = {
+        f"Failed to load resource: the server responded with a status of {status} " for status in tab.expected_statuses
+    }
     problems = [p for p in problems if not any(p.startswith(e) for e in expected)]
     assert problems == []  # no script errors, no failed requests, no Content-Security-Policy violations
 
@@ -148,7 +161,8 @@ def test_network_graph_draws_and_filters_by_date(page: Any, screenshots: Path) -
     assert "coop" in russia_georgia.get_attribute("class")  # 4 cooperative events, 2 conflictual
     assert "conflict" in page.locator('#network line.edge[data-a="CHN"][data-b="JPN"]').get_attribute("class")
     assert float(russia_georgia.get_attribute("stroke-width")) > float(
-        page.locator('#network line.edge[data-a="CHN"][data-b="JPN"]').get_attribute("stroke-width"))
+        page.locator('#network line.edge[data-a="CHN"][data-b="JPN"]').get_attribute("stroke-width")
+    )
 
     page.fill('#range-form input[name="since"]', "2008-08-01")
     page.fill('#range-form input[name="until"]', "2008-08-31")
@@ -156,7 +170,11 @@ def test_network_graph_draws_and_filters_by_date(page: Any, screenshots: Path) -
     expect(page.locator("#network g.node")).to_have_count(4)
     settled(page)
     assert sorted(page.locator("#network g.node").evaluate_all("ns => ns.map(n => n.dataset.id)")) == [
-        "GEO", "LVA", "RUS", "UKR"]  # Latvia's prime minister is to visit Tbilisi
+        "GEO",
+        "LVA",
+        "RUS",
+        "UKR",
+    ]  # Latvia's prime minister is to visit Tbilisi
     # two events in one month: the period chosen for the dyad is the week ([0] is the y axis' peak)
     assert page.locator("#timeline .tick").all_text_contents()[1:] == ["2008-W31", "2008-W32"]
     assert page.locator("#timeline rect.bar").count() == 1
@@ -193,7 +211,10 @@ def test_clicking_an_event_shows_its_highlighted_evidence(page: Any, screenshots
     gori = page.locator("#evidence figure.mention", has_text="Gori shelled")
     assert gori.locator("blockquote").text_content() == "Russia attacked Georgia."
     assert [gori.locator(f"mark.{kind}").text_content() for kind in ("source", "trigger", "target")] == [
-        "Russia", "attacked", "Georgia"]
+        "Russia",
+        "attacked",
+        "Georgia",
+    ]
     assert gori.locator("a").get_attribute("href") == "https://example-news.org/2008/08/gori"
     assert page.locator("#events tbody tr.selected").count() == 1
     settled(page)
@@ -220,7 +241,10 @@ def test_a_pasted_article_is_coded_and_shown_as_text(page: Any, screenshots: Pat
     assert sentence == "Russia attacked Georgia."  # the markup line is no sentence (it is masked, not parsed)
     event = page.locator("#code-result li.coded-event")
     assert [event.locator(f"mark.{kind}").text_content() for kind in ("source", "trigger", "target")] == [
-        "Russia", "attacked", "Georgia"]
+        "Russia",
+        "attacked",
+        "Georgia",
+    ]
     assert page.locator("#code-result pre.posted").text_content() == article
     assert page.locator("#code-result script, #code-result img").count() == 0
     assert page.evaluate("window.__pwned") is None
@@ -247,8 +271,19 @@ def test_api_docs_render_offline(browser: Any, server: str, screenshots: Path) -
     expect(tab.locator(".opblock-summary-path[data-path='/api/events']")).to_be_visible()
     tab.screenshot(path=screenshots / "docs.png")
     paths = set(tab.locator(".opblock-summary-path").evaluate_all("nodes => nodes.map(n => n.dataset.path)"))
-    assert paths == {"/api/events", "/api/events/{event_key}", "/api/dyad", "/api/alerts", "/api/actors",
-                     "/api/actors/suggest", "/api/graph", "/api/places", "/api/info", "/api/code", "/api/ingest"}
+    assert paths == {
+        "/api/events",
+        "/api/events/{event_key}",
+        "/api/dyad",
+        "/api/alerts",
+        "/api/actors",
+        "/api/actors/suggest",
+        "/api/graph",
+        "/api/places",
+        "/api/info",
+        "/api/code",
+        "/api/ingest",
+    }
     assert requested and all(url.startswith(server) for url in requested), requested
     context.close()
     assert problems == []
@@ -357,8 +392,11 @@ def test_most_reported_and_pasted_events_show_date_and_modality(page: Any, scree
 
 def test_the_paste_box_shows_every_error_in_place(page: Any, screenshots: Path) -> None:
     page.expected_statuses.update({413, 422})
-    page.fill("#code-text", "Die Bundesregierung hat am Montag neue Sanktionen gegen Russland beschlossen. "
-                            "Der Kanzler sagte, man werde die Ukraine weiter unterstützen.")
+    page.fill(
+        "#code-text",
+        "Die Bundesregierung hat am Montag neue Sanktionen gegen Russland beschlossen. "
+        "Der Kanzler sagte, man werde die Ukraine weiter unterstützen.",
+    )
     page.click('#code-form button[type="submit"]')
     error = page.locator("#code-result p.error")
     expect(error).to_contain_text("not English (detected 'de')")
@@ -429,8 +467,13 @@ def test_sparse_dyads_pick_a_period_and_skip_empty_stretches(page: Any, screensh
     gap = page.locator("#timeline text.gap")
     assert gap.count() == 1
     assert gap.locator("title").text_content() == "3 months without events: 2008-05 to 2008-07"
-    assert page.locator("#timeline .tick").all_text_contents()[1:] == ["2008-01", "2008-02", "2008-03", "2008-04",
-                                                                       "2008-08"]
+    assert page.locator("#timeline .tick").all_text_contents()[1:] == [
+        "2008-01",
+        "2008-02",
+        "2008-03",
+        "2008-04",
+        "2008-08",
+    ]
     page.select_option('#dyad-form select[name="by"]', "week")
     page.click('#dyad-form button[type="submit"]')
     settled(page)
@@ -442,9 +485,13 @@ def test_network_labels_do_not_overlap_and_a_minimum_thins_the_graph(page: Any, 
     boxes = [t.bounding_box() for t in page.locator("#network g.node text").all()]
     assert len(boxes) >= 10
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            overlap = (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and
-                       a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+        for b in boxes[i + 1 :]:
+            overlap = (
+                a["x"] < b["x"] + b["width"]
+                and b["x"] < a["x"] + a["width"]
+                and a["y"] < b["y"] + b["height"]
+                and b["y"] < a["y"] + a["height"]
+            )
             assert not overlap, (a, b)
     page.fill('#network-form input[name="min_events"]', "3")
     expect(page.locator("#network g.node")).to_have_count(4)  # Russia-Georgia and Mauritania-Israel remain
@@ -465,8 +512,9 @@ def test_newest_events_first(page: Any) -> None:
 
 
 def test_the_table_fits_a_phone(browser: Any, server: str, screenshots: Path) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     tab = context.new_page()
     tab.set_default_timeout(20_000)
     tab.goto(server + "/")
@@ -488,8 +536,11 @@ def empty_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "serve", "--db", str(db),
-                                "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "realpolitik.cli.main", "serve", "--db", str(db), "--port", str(port)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)

@@ -1,4 +1,5 @@
 """The Dask engine on a local 2-process cluster: Parquet out, loaded into a store identical to a single-process run."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,6 @@ import dask
 import pyarrow.parquet as pq
 import pytest
 from distributed import Client, LocalCluster
-from test_store import dump  # every row of every table, as the store tests compare them
 
 from realpolitik.cli.main import main
 from realpolitik.distributed.dask_engine import (
@@ -24,18 +24,22 @@ from realpolitik.distributed.dask_engine import (
 from realpolitik.ingest.readers import read_paths
 from realpolitik.store import Store
 from realpolitik.types import Document
+from test_store import dump  # every row of every table, as the store tests compare them
 
 WIKINEWS = Path(__file__).resolve().parents[1] / "examples" / "wikinews.jsonl"
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-SANCTIONS = ("Iran summoned the British ambassador in Tehran on Friday to protest against new sanctions "
-             "announced by London.")
+SANCTIONS = (
+    "Iran summoned the British ambassador in Tehran on Friday to protest against new sanctions announced by London."
+)
 
 
 @pytest.fixture(scope="module")
 def scheduler() -> str:
     """A local cluster of two single-threaded worker processes; a worker death fails its task at once."""
-    with (dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-          LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster):
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+    ):
         yield cluster.scheduler_address
 
 
@@ -47,11 +51,23 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(FIXTURES / "wire_report.txt", root / "b_wire.txt")
     shutil.copy(FIXTURES / "german_article.txt", root / "c_german.txt")  # not English: a read error
     first = json.loads(WIKINEWS.read_text(encoding="utf-8").splitlines()[0])
-    (root / "d_more.jsonl").write_text("\n".join([
-        json.dumps({"id": "repeat", "date": first["date"], "text": first["text"]}),  # stored already: skipped
-        '{"id": "broken", "text": "Sudan\'s army said',  # cut off: a read error
-        json.dumps({"id": "iran-uk", "date": "2024-04-12",
-                    "text": f"{SANCTIONS} In March, Britain expelled two Iranian diplomats."})]) + "\n", encoding="utf-8")
+    (root / "d_more.jsonl").write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "repeat", "date": first["date"], "text": first["text"]}),  # stored already: skipped
+                '{"id": "broken", "text": "Sudan\'s army said',  # cut off: a read error
+                json.dumps(
+                    {
+                        "id": "iran-uk",
+                        "date": "2024-04-12",
+                        "text": f"{SANCTIONS} In March, Britain expelled two Iranian diplomats.",
+                    }
+                ),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return root
 
 
@@ -79,8 +95,11 @@ def test_parquet_dataset_is_partitioned_by_input_chunk(dataset: ParquetManifest)
     assert errors[None].startswith("invalid JSON")
     mentions = pq.read_table(dataset.directory / "mentions")
     assert mentions.num_rows == dataset.events > 20
-    assert "RUSGOV" in {f"{c}{r}" for c, r in zip(mentions["source_country"].to_pylist(),
-                                                   mentions["source_role"].to_pylist()) if c and r}
+    assert "RUSGOV" in {
+        f"{c}{r}"
+        for c, r in zip(mentions["source_country"].to_pylist(), mentions["source_role"].to_pylist())
+        if c and r
+    }
 
 
 def test_the_new_event_fields_travel_through_parquet(dataset: ParquetManifest, single: tuple) -> None:
@@ -93,8 +112,9 @@ def test_the_new_event_fields_travel_through_parquet(dataset: ParquetManifest, s
     assert columns
 
 
-def test_loaded_store_is_identical_to_single_process_ingest(dataset: ParquetManifest, single: tuple,
-                                                            tmp_path: Path) -> None:
+def test_loaded_store_is_identical_to_single_process_ingest(
+    dataset: ParquetManifest, single: tuple, tmp_path: Path
+) -> None:
     tables, stats = single
     with Store.open(tmp_path / "events.duckdb") as store:
         loaded = load_parquet(store, dataset.directory)
@@ -112,8 +132,7 @@ def test_loading_is_idempotent(dataset: ParquetManifest, single: tuple, tmp_path
     assert (again.new_documents, again.skipped_existing, again.events) == (0, 9, 0)
 
 
-def test_documents_the_store_holds_are_not_sent_to_the_cluster(corpus: Path, scheduler: str,
-                                                                tmp_path: Path) -> None:
+def test_documents_the_store_holds_are_not_sent_to_the_cluster(corpus: Path, scheduler: str, tmp_path: Path) -> None:
     with Store.open(tmp_path / "events.duckdb") as store:
         store.ingest(read_paths([corpus / "a_wikinews.jsonl"]))
         manifest = code_to_parquet([corpus], tmp_path / "parquet", scheduler, skip=store.has_document)
@@ -166,16 +185,31 @@ def test_refuses_a_directory_that_is_not_empty_and_a_dataset_that_is_unfinished(
         load_parquet(store, tmp_path)
 
 
-def test_ingest_command_from_parquet_then_with_the_dask_engine(corpus: Path, scheduler: str, single: tuple,
-                                                               dataset: ParquetManifest, tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture) -> None:
+def test_ingest_command_from_parquet_then_with_the_dask_engine(
+    corpus: Path, scheduler: str, single: tuple, dataset: ParquetManifest, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     db, parquet = str(tmp_path / "events.duckdb"), tmp_path / "parquet"
     assert main(["ingest", "--from-parquet", str(dataset.directory), "--db", db]) == 1  # two items unreadable
     assert "8 new documents, 1 already stored, " in capsys.readouterr().err
     with Store.open(db) as store:
         assert dump(store) == single[0]
-    assert main(["ingest", str(corpus), "--engine", "dask", "--scheduler", scheduler, "--parquet-dir", str(parquet),
-                 "--db", db]) == 1
+    assert (
+        main(
+            [
+                "ingest",
+                str(corpus),
+                "--engine",
+                "dask",
+                "--scheduler",
+                scheduler,
+                "--parquet-dir",
+                str(parquet),
+                "--db",
+                db,
+            ]
+        )
+        == 1
+    )
     assert "0 new documents, 9 already stored, 0 event mentions, 2 errors" in capsys.readouterr().err
     assert ParquetManifest.load(parquet).documents == 2  # only the unreadable items went to the cluster
     with pytest.raises(SystemExit) as exit_:

@@ -1,4 +1,5 @@
 """The one reader of the YAML data files (realpolitik.datafiles): what every table and user file goes through."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,16 +22,25 @@ def write(tmp_path: Path, text: str, name: str = "mine.yaml") -> Path:
 
 def test_words_stay_words_and_dates_stay_text(tmp_path: Path) -> None:
     path = write(tmp_path, "particles: [on, off, no, yes, y, n]\nflag: true\nother: False\nstart: 1950-01-01\n")
-    assert read_yaml(path) == {"particles": ["on", "off", "no", "yes", "y", "n"], "flag": True, "other": False,
-                               "start": "1950-01-01"}
+    assert read_yaml(path) == {
+        "particles": ["on", "off", "no", "yes", "y", "n"],
+        "flag": True,
+        "other": False,
+        "start": "1950-01-01",
+    }
 
 
-@pytest.mark.parametrize("text, message", [
-    ("countries: [iso3: ABC\n", r"mine\.yaml: invalid YAML"),
-    ("- a list\n- not a mapping\n", r"mine\.yaml: expected a mapping with keys countries, leaders"),
-    ("countries: []\nkingdoms: []\n",
-     r"mine\.yaml: unknown top-level key\(s\) \['kingdoms'\]; allowed: countries, leaders"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("countries: [iso3: ABC\n", r"mine\.yaml: invalid YAML"),
+        ("- a list\n- not a mapping\n", r"mine\.yaml: expected a mapping with keys countries, leaders"),
+        (
+            "countries: []\nkingdoms: []\n",
+            r"mine\.yaml: unknown top-level key\(s\) \['kingdoms'\]; allowed: countries, leaders",
+        ),
+    ],
+)
 def test_a_bad_file_is_named(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         read_yaml(write(tmp_path, text), keys=("countries", "leaders"))
@@ -67,6 +77,9 @@ def test_every_packaged_table_is_a_mapping() -> None:
 
 def test_no_module_parses_yaml_itself() -> None:
     """Every data-loading module reads through realpolitik.datafiles (one loader, one set of messages)."""
-    own = [p.relative_to(SRC).as_posix() for p in sorted(SRC.rglob("*.py"))
-           if "import yaml" in p.read_text(encoding="utf-8")]
+    own = [
+        p.relative_to(SRC).as_posix()
+        for p in sorted(SRC.rglob("*.py"))
+        if "import yaml" in p.read_text(encoding="utf-8")
+    ]
     assert own == ["datafiles.py"]

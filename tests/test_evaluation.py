@@ -1,4 +1,5 @@
 """Tests for ``realpolitik evaluate``: the scorer on hand-built events, the gold reader, and one run end to end."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,17 @@ import pytest
 
 from realpolitik.evaluation.cli import documents, load_ipe_rules, load_legacy_codes, read_gold
 from realpolitik.evaluation.score import (
-    NO_ACTOR, ActorKey, GoldRecord, IpeRules, counted, events_by_record, parse_actor_code, parse_record,
-    predicted_items, score_events, score_ipe,
+    NO_ACTOR,
+    ActorKey,
+    GoldRecord,
+    IpeRules,
+    counted,
+    events_by_record,
+    parse_actor_code,
+    parse_record,
+    predicted_items,
+    score_events,
+    score_ipe,
 )
 from realpolitik.events.codebook import lookup
 from realpolitik.types import Actor, Event, Modality, Sentence
@@ -19,20 +29,47 @@ RUS, UKR, USA = Actor("RUS", name="Russia"), Actor("UKR", name="Ukraine"), Actor
 POLICE = Actor(None, "COP", name="police")
 
 
-def ev(code: str, source: Actor, target: Actor | None = None, modality: Modality = Modality.ASSERTED,
-       confidence: float = 0.5, trigger: tuple[int, int] = (7, 16), sentence_index: int = 0) -> Event:
+def ev(
+    code: str,
+    source: Actor,
+    target: Actor | None = None,
+    modality: Modality = Modality.ASSERTED,
+    confidence: float = 0.5,
+    trigger: tuple[int, int] = (7, 16),
+    sentence_index: int = 0,
+) -> Event:
     """A hand-built event with codebook-consistent fields."""
     entry = lookup(code)
-    return Event(doc_id="d", sentence_index=sentence_index, sentence_text="", source=source, target=target,
-                 code=code, root_code=code[:2], event_name=entry.name, goldstein=entry.goldstein,
-                 quad_class=entry.quad_class, plover_type=entry.plover_type, plover_mode=entry.plover_mode,
-                 modality=modality, trigger_text="", trigger_span=trigger, source_text="", source_span=(0, 6),
-                 confidence=confidence)
+    return Event(
+        doc_id="d",
+        sentence_index=sentence_index,
+        sentence_text="",
+        source=source,
+        target=target,
+        code=code,
+        root_code=code[:2],
+        event_name=entry.name,
+        goldstein=entry.goldstein,
+        quad_class=entry.quad_class,
+        plover_type=entry.plover_type,
+        plover_mode=entry.plover_mode,
+        modality=modality,
+        trigger_text="",
+        trigger_span=trigger,
+        source_text="",
+        source_span=(0, 6),
+        confidence=confidence,
+    )
 
 
 def cameo_record(*expected: tuple[str, str, str], **extra: object) -> GoldRecord:
-    raw = {"id": "r", "date": "2014-03-01", "text": "Russia condemned Ukraine.",
-           "expected": [{"source": s, "target": t, "code": c} for s, t, c in expected], **extra}
+    raw = {
+        "id": "r",
+        "date": "2014-03-01",
+        "text": "Russia condemned Ukraine.",
+        "expected": [{"source": s, "target": t, "code": c} for s, t, c in expected],
+        **extra,
+    }
     return parse_record(raw, "cameo", load_legacy_codes())
 
 
@@ -76,8 +113,14 @@ def test_actor_mismatch_country_vs_full_code() -> None:
     gold = cameo_record(("RUSGOV", "UKR", "111"))
     s = cameo_scores([(gold, [ev("111", Actor("RUS", "MIL"), Actor("UKR", "GOV"))])])
     assert s.pairs == 1
-    assert s.actor_hits == {"source_country": 1, "target_country": 1, "source_full": 0,
-                            "target_full": 0, "dyad_country": 1, "dyad_full": 0}
+    assert s.actor_hits == {
+        "source_country": 1,
+        "target_country": 1,
+        "source_full": 0,
+        "target_full": 0,
+        "dyad_country": 1,
+        "dyad_full": 0,
+    }
 
 
 def test_wrong_source_country_and_missing_target() -> None:
@@ -120,8 +163,13 @@ def test_modalities_counted() -> None:
 
 
 def plover_record(code: str, sources: list[dict], targets: list[dict]) -> GoldRecord:
-    raw = {"id": "p", "date": "2000-01-01", "text": "x", "scheme": "PLOVER",
-           "expected": [{"code": code, "source_actors": sources, "target_actors": targets}]}
+    raw = {
+        "id": "p",
+        "date": "2000-01-01",
+        "text": "x",
+        "scheme": "PLOVER",
+        "expected": [{"code": code, "source_actors": sources, "target_actors": targets}],
+    }
     return parse_record(raw, "plover", load_legacy_codes())
 
 
@@ -135,7 +183,9 @@ def test_plover_compound_source_merges_events_of_one_trigger() -> None:
 
 
 def test_plover_old_types_renamed_and_odd_sectors() -> None:
-    gold = plover_record("FIGHT", [{"code": "SRB", "sector": "MILsrp"}], [{"code": "IGO"}, {"code": "ALB", "sector": "***"}])
+    gold = plover_record(
+        "FIGHT", [{"code": "SRB", "sector": "MILsrp"}], [{"code": "IGO"}, {"code": "ALB", "sector": "***"}]
+    )
     assert gold.events[0].labels == {"type": "ASSAULT"}
     assert gold.events[0].sources == (ActorKey("SRB", "MIL"),)
     assert gold.events[0].targets == (ActorKey("IGO", None), ActorKey("ALB", None))
@@ -196,10 +246,15 @@ def test_ipe_sentence_scores() -> None:
         raw = {"id": "s", "text": "x", "expected": [{"code": c, "source": "police"} for c in labels]}
         return parse_record(raw, "ipe", {})
 
-    s = score_ipe([(rec(["ARREST", "ANY_ACTION"]), {"ARREST", "ANY_ACTION"}),
-                   (rec(["KILL", "ANY_ACTION"]), {"ANY_ACTION"}),
-                   (rec([]), {"FORCE", "ANY_ACTION"}),
-                   (rec([]), set())], ["ARREST", "KILL", "FORCE", "ANY_ACTION"])
+    s = score_ipe(
+        [
+            (rec(["ARREST", "ANY_ACTION"]), {"ARREST", "ANY_ACTION"}),
+            (rec(["KILL", "ANY_ACTION"]), {"ANY_ACTION"}),
+            (rec([]), {"FORCE", "ANY_ACTION"}),
+            (rec([]), set()),
+        ],
+        ["ARREST", "KILL", "FORCE", "ANY_ACTION"],
+    )
     assert s.classes["ANY_ACTION"] == {"tp": 2, "fp": 1, "fn": 0, "tn": 1}
     assert s.class_scores("ANY_ACTION")["precision"] == pytest.approx(2 / 3)
     assert s.class_scores("KILL") == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
@@ -209,8 +264,18 @@ def test_ipe_sentence_scores() -> None:
 
 
 def test_events_go_back_to_their_sentence_record(tmp_path: Path) -> None:
-    lines = [{"id": f"ipe-7-{i}", "date": "2002-03-10", "text": t, "expected": [], "scheme": "IndiaPoliceEvents",
-              "doc_id": 7, "sent_id": i} for i, t in [(1, "police arrested him."), (0, "a mob gathered.")]]
+    lines = [
+        {
+            "id": f"ipe-7-{i}",
+            "date": "2002-03-10",
+            "text": t,
+            "expected": [],
+            "scheme": "IndiaPoliceEvents",
+            "doc_id": 7,
+            "sent_id": i,
+        }
+        for i, t in [(1, "police arrested him."), (0, "a mob gathered.")]
+    ]
     path = tmp_path / "ipe.jsonl"
     path.write_text("".join(json.dumps(x) + "\n" for x in lines))
     gold = read_gold(path)
@@ -230,9 +295,17 @@ def test_events_go_back_to_their_sentence_record(tmp_path: Path) -> None:
 
 
 def test_read_gold_filter_and_limit(tmp_path: Path) -> None:
-    rows = [{"id": f"r{i}", "date": "1995-01-01", "text": "Arnor met Gondor.", "scheme": "CAMEO",
-             "expected": [{"source": "ARN", "target": "GON", "code": "040"}], "uses_fictional_actors": i % 2 == 0}
-            for i in range(6)]
+    rows = [
+        {
+            "id": f"r{i}",
+            "date": "1995-01-01",
+            "text": "Arnor met Gondor.",
+            "scheme": "CAMEO",
+            "expected": [{"source": "ARN", "target": "GON", "code": "040"}],
+            "uses_fictional_actors": i % 2 == 0,
+        }
+        for i in range(6)
+    ]
     path = tmp_path / "g.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows) + "not json\n")
     gold = read_gold(path)
@@ -254,6 +327,7 @@ def test_shared_gold_files_parse() -> None:
 
 try:
     import realpolitik.pipeline  # noqa: F401
+
     PIPELINE_ERROR = None
 except ImportError as exc:  # other stages still being written
     PIPELINE_ERROR = f"the pipeline cannot be imported yet: {exc}"
@@ -263,14 +337,29 @@ except ImportError as exc:  # other stages still being written
 def test_evaluate_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from realpolitik.cli.main import main
 
-    rows = [("Russia condemned Ukraine on Monday.", [("RUS", "UKR", "111")]),
-            ("North Korea fired artillery shells at South Korea.", [("PRK", "KOR", "194")]),
-            ("The weather in Paris was mild on Sunday.", [])]
+    rows = [
+        ("Russia condemned Ukraine on Monday.", [("RUS", "UKR", "111")]),
+        ("North Korea fired artillery shells at South Korea.", [("PRK", "KOR", "194")]),
+        ("The weather in Paris was mild on Sunday.", []),
+    ]
     path = tmp_path / "gold.jsonl"
-    path.write_text("".join(json.dumps({
-        "id": f"t{i}", "date": "2014-03-03", "text": text, "scheme": "CAMEO", "uses_fictional_actors": False,
-        "expect_no_events": not exp, "expected": [{"source": s, "target": t, "code": c} for s, t, c in exp]}) + "\n"
-        for i, (text, exp) in enumerate(rows)))
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"t{i}",
+                    "date": "2014-03-03",
+                    "text": text,
+                    "scheme": "CAMEO",
+                    "uses_fictional_actors": False,
+                    "expect_no_events": not exp,
+                    "expected": [{"source": s, "target": t, "code": c} for s, t, c in exp],
+                }
+            )
+            + "\n"
+            for i, (text, exp) in enumerate(rows)
+        )
+    )
     out = tmp_path / "scores.json"
     assert main(["evaluate", str(path), "--filter", "real", "--json", str(out)]) == 0
     report = json.loads(out.read_text())

@@ -1,4 +1,5 @@
 """GDELT, ICEWS, PLOVER, Parquet and CSV exports, each read back with pandas."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ CORPUS = [
 @pytest.fixture(scope="module")
 def events() -> pd.DataFrame:
     pipe = Pipeline()
-    frame = events_frame(e for n, (text, when) in enumerate(CORPUS)
-                         for e in pipe.code_text(text, date=when, doc_id=f"doc{n}"))
+    frame = events_frame(
+        e for n, (text, when) in enumerate(CORPUS) for e in pipe.code_text(text, date=when, doc_id=f"doc{n}")
+    )
     frame["num_mentions"] = range(1, len(frame) + 1)
     frame["num_documents"] = 1
     frame["num_sources"] = 1
@@ -45,14 +47,25 @@ def test_gdelt_columns_and_values(events: pd.DataFrame) -> None:
     assert (visit["SQLDATE"], visit["MonthYear"], visit["Year"]) == (20240619, 202406, 2024)
     assert visit["FractionDate"] == pytest.approx(2024 + 170 / 366, abs=1e-4)
     assert (visit["Actor1Code"], visit["Actor1Name"], visit["Actor1CountryCode"], visit["Actor1Type1Code"]) == (
-        "RUSGOV", "VLADIMIR PUTIN", "RUS", "GOV")
+        "RUSGOV",
+        "VLADIMIR PUTIN",
+        "RUS",
+        "GOV",
+    )
     assert (visit["Actor2Code"], visit["Actor2CountryCode"]) == ("PRK", "PRK")
     assert (visit["EventCode"], visit["EventBaseCode"], visit["EventRootCode"], visit["QuadClass"]) == (
-        "042", "042", "04", 1)
+        "042",
+        "042",
+        "04",
+        1,
+    )
     assert visit["GoldsteinScale"] == pytest.approx(1.9)
     condemn = one(g.assign(code=events["code"].to_numpy()), "111")
     assert (condemn["Actor1Code"], condemn["Actor1KnownGroupCode"], condemn["Actor1Type1Code"]) == (
-        "IGOUNO", "UNO", "IGO")
+        "IGOUNO",
+        "UNO",
+        "IGO",
+    )
     key = one(events, "111")["event_key"]
     assert condemn["GLOBALEVENTID"] == int(key[:15], 16)
 
@@ -79,21 +92,32 @@ def test_icews(events: pd.DataFrame, tmp_path) -> None:
     assert list(back.columns) == list(ICEWS_COLUMNS)
     aid = back[back["CAMEO Code"] == "070"].iloc[0]
     assert (aid["Event Date"], aid["Source Name"], aid["Source Country"], aid["Target Country"]) == (
-        "2024-06-20", "Russia", "Russia", "North Korea")
-    assert (aid["Event Text"], aid["Intensity"], aid["Story ID"]) == (
-        one(events, "070")["event_name"], "7.0", "doc1")
+        "2024-06-20",
+        "Russia",
+        "Russia",
+        "North Korea",
+    )
+    assert (aid["Event Text"], aid["Intensity"], aid["Story ID"]) == (one(events, "070")["event_name"], "7.0", "doc1")
     visit = to_icews(events).set_index("CAMEO Code").loc["042"]
     assert (visit["Source Sectors"], visit["Source Name"]) == ("Government", "Vladimir Putin")
     un = to_icews(events).set_index("CAMEO Code").loc["111"]
     assert (un["Source Sectors"], un["Source Country"], un["Source Name"]) == (
-        "International Organizations", "", "United Nations")
+        "International Organizations",
+        "",
+        "United Nations",
+    )
 
 
 def test_plover_records_and_files(events: pd.DataFrame, tmp_path) -> None:
     records = {r["cameo_code"]: r for r in to_plover(events)}
     visit = records["042"]
     assert (visit["id"], visit["date"], visit["event_type"], visit["context"], visit["modality"]) == (
-        one(events, "042")["event_key"], "2024-06-19", one(events, "042")["plover_type"], [], "asserted")
+        one(events, "042")["event_key"],
+        "2024-06-19",
+        one(events, "042")["plover_type"],
+        [],
+        "asserted",
+    )
     assert visit["source"] == {"code": "RUSGOV", "name": "Vladimir Putin", "country": "RUS", "sector": "Government"}
     assert visit["target"]["code"] == "PRK"
     assert records["194"]["target"] is None

@@ -1,4 +1,5 @@
 """Exports keep provenance and places (issue 16, items 1, 6 and 7), read back as the README shows."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,14 +17,30 @@ from realpolitik.store import Store
 from realpolitik.types import Document
 
 ARTICLES = [
-    Document(id="beirut-1", date=date(2024, 3, 2), url="https://www.dailystar.example/tripoli",
-             text="Lebanese troops clashed with gunmen in Tripoli on Friday."),
-    Document(id="libya-1", date=date(2024, 3, 5), meta={"publisher": "Libya Observer"},
-             text="In September 2012 Libyan militias attacked the consulate in Benghazi."),
-    Document(id="kenya-1", date=date(2024, 3, 9), source="/data/wires/kenya.jsonl:3",
-             text="NAIROBI, Kenya — Police arrested opposition leader Raila Odinga on Friday."),
-    Document(id="history", date=date(2014, 5, 6), source="/data/wires/history.txt",
-             text="In 1950 Stalin sanctioned an invasion of the South."),
+    Document(
+        id="beirut-1",
+        date=date(2024, 3, 2),
+        url="https://www.dailystar.example/tripoli",
+        text="Lebanese troops clashed with gunmen in Tripoli on Friday.",
+    ),
+    Document(
+        id="libya-1",
+        date=date(2024, 3, 5),
+        meta={"publisher": "Libya Observer"},
+        text="In September 2012 Libyan militias attacked the consulate in Benghazi.",
+    ),
+    Document(
+        id="kenya-1",
+        date=date(2024, 3, 9),
+        source="/data/wires/kenya.jsonl:3",
+        text="NAIROBI, Kenya — Police arrested opposition leader Raila Odinga on Friday.",
+    ),
+    Document(
+        id="history",
+        date=date(2014, 5, 6),
+        source="/data/wires/history.txt",
+        text="In 1950 Stalin sanctioned an invasion of the South.",
+    ),
 ]
 # What the README tells a reader to pass to pandas for each export (codes stay strings).
 CODES = {"code": str, "root_code": str, "source": str, "target": str, "event_key": str, "event_id": str}
@@ -50,20 +67,25 @@ def test_gdelt_geo_columns(db: str, tmp_path: Path) -> None:
     tripoli = gdelt[gdelt["ActionGeo_FullName"].str.startswith("Tripoli")].iloc[0]
     assert tripoli["ActionGeo_FullName"] == "Tripoli, Liban-Nord, Lebanon"
     assert (tripoli["ActionGeo_Type"], tripoli["ActionGeo_CountryCode"], tripoli["ActionGeo_ADM1Code"]) == (
-        "4", "LE", "LE09")
+        "4",
+        "LE",
+        "LE09",
+    )
     assert float(tripoli["ActionGeo_Lat"]) == pytest.approx(34.43, abs=0.05)
     assert float(tripoli["ActionGeo_Long"]) == pytest.approx(35.84, abs=0.05)
     assert tripoli["ActionGeo_FeatureID"] == "266826"  # GeoNames id of Tripoli, Lebanon
     assert (tripoli["Actor1Geo_Type"], tripoli["Actor1Geo_CountryCode"], tripoli["Actor1Geo_FullName"]) == (
-        "1", "LE", "Lebanon")
+        "1",
+        "LE",
+        "Lebanon",
+    )
     assert tripoli["SOURCEURL"] == "https://www.dailystar.example/tripoli"
     stalin = gdelt[gdelt["Year"] == "1950"].iloc[0]  # GDELT has no precision: the year's first day
     assert (stalin["SQLDATE"], stalin["ActionGeo_Type"]) == ("19500101", "")
 
 
 def test_icews_place_columns_and_publisher(db: str, tmp_path: Path) -> None:
-    icews = pd.read_csv(export(db, "icews", tmp_path / "events.icews.tsv"), sep="\t", dtype=str,
-                        keep_default_na=False)
+    icews = pd.read_csv(export(db, "icews", tmp_path / "events.icews.tsv"), sep="\t", dtype=str, keep_default_na=False)
     assert list(icews.columns) == list(ICEWS_COLUMNS)
     rows = {r["Story ID"]: r for r in icews.to_dict("records")}
     tripoli, benghazi, nairobi = rows["beirut-1"], rows["libya-1"], rows["kenya-1"]
@@ -72,7 +94,10 @@ def test_icews_place_columns_and_publisher(db: str, tmp_path: Path) -> None:
     assert (benghazi["City"], benghazi["Country"]) == ("Benghazi", "Libya")
     # the outlet, never the input file: the URL's host, the publisher field, else nothing
     assert (tripoli["Publisher"], benghazi["Publisher"], nairobi["Publisher"]) == (
-        "dailystar.example", "Libya Observer", "")
+        "dailystar.example",
+        "Libya Observer",
+        "",
+    )
     assert (nairobi["City"], nairobi["Country"]) == ("Nairobi", "Kenya")  # from the dateline
 
 
@@ -89,23 +114,36 @@ def test_plover_carries_place_precision_and_provenance(db: str, tmp_path: Path) 
 
 
 def test_csv_and_parquet_keep_provenance_and_load_with_the_readme_dtypes(db: str, tmp_path: Path) -> None:
-    csv = pd.read_csv(export(db, "csv", tmp_path / "events.csv"), dtype=CODES,
-                      parse_dates=["event_date", "doc_date"])
+    csv = pd.read_csv(export(db, "csv", tmp_path / "events.csv"), dtype=CODES, parse_dates=["event_date", "doc_date"])
     parquet = pd.read_parquet(export(db, "parquet", tmp_path / "events.parquet"))
     for frame in (csv, parquet):
-        for column in ("date_precision", "date_source", "date_text", "modality_cue", "sentence_index",
-                       "location", "location_latitude", "location_precision", "doc_date", "event_id"):
+        for column in (
+            "date_precision",
+            "date_source",
+            "date_text",
+            "modality_cue",
+            "sentence_index",
+            "location",
+            "location_latitude",
+            "location_precision",
+            "doc_date",
+            "event_id",
+        ):
             assert column in frame, column
         benghazi = frame[frame["doc_id"] == "libya-1"].iloc[0]
         assert (benghazi["date_precision"], benghazi["date_source"], benghazi["date_text"]) == (
-            "month", "sentence", "In September 2012")
+            "month",
+            "sentence",
+            "In September 2012",
+        )
         assert benghazi["location"] == "Benghazi" and benghazi["code"].startswith("1")
         assert frame["event_date"].dtype.kind == "M" and frame["doc_date"].dtype.kind == "M"
     assert csv["code"].map(type).eq(str).all() and csv["code"].str.len().ge(3).all()  # "010", not 10
 
 
-def test_the_id_scheme_links_a_coded_mention_to_its_stored_event(db: str, tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_id_scheme_links_a_coded_mention_to_its_stored_event(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     story = tmp_path / "libya.jsonl"
     story.write_text(json.dumps({"id": "libya-1", "date": "2024-03-05", "text": ARTICLES[1].text}) + "\n")
     assert main(["code", str(story)]) == 0
@@ -123,7 +161,8 @@ def test_sqlite_export_opens_in_stock_datasette(db: str, tmp_path: Path) -> None
         with Store.open(db) as store:
             for table in ("documents", "mentions", "events", "event_mentions"):
                 assert con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == len(
-                    store.query(f"SELECT * FROM {table}"))
+                    store.query(f"SELECT * FROM {table}")
+                )
         dates = dict(con.execute("SELECT event_key, date FROM event_list").fetchall())
         assert {"1950", "2012-09"} <= set(dates.values())
         keys = {r[2] for r in con.execute("PRAGMA foreign_key_list(mentions)")}

@@ -1,13 +1,14 @@
 """Feeds: RSS and Atom into Documents, bad feeds into errors, and `realpolitik watch` over a localhost server."""
+
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -37,25 +38,41 @@ Ukraine.&lt;/p&gt;&lt;p&gt;The visit was his first to the country in 24 years.&l
 MONTHS = [
     ("jan", "Tue, 09 Jan 2024 10:00:00 GMT", "Russia criticized Ukraine over its new language law on Tuesday."),
     ("feb", "Mon, 12 Feb 2024 10:00:00 GMT", "Ukraine accused Russia of shelling villages near the border."),
-    ("mar", "Thu, 14 Mar 2024 10:00:00 GMT",
-     "The Russian foreign minister met his Ukrainian counterpart in Turkey for talks."),
+    (
+        "mar",
+        "Thu, 14 Mar 2024 10:00:00 GMT",
+        "The Russian foreign minister met his Ukrainian counterpart in Turkey for talks.",
+    ),
     ("apr", "Tue, 09 Apr 2024 10:00:00 GMT", "Moscow praised Kyiv for agreeing to a prisoner exchange."),
 ]
 ATTACK = ("may", "Mon, 13 May 2024 10:00:00 GMT", "Russian troops attacked Ukrainian positions near Kharkiv on Monday.")
 
 
 def rss(items: list[tuple[str, str, str]], title: str = "Europe desk") -> str:
-    body = "".join(RSS_ITEM.format(title=f"Report {guid}", guid=guid, date=day, text=text)
-                   for guid, day, text in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>https://news.example/</link>{body}</channel></rss>")
+    body = "".join(RSS_ITEM.format(title=f"Report {guid}", guid=guid, date=day, text=text) for guid, day, text in items)
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://news.example/</link>{body}</channel></rss>"
+    )
 
 
 def test_rss_items_become_documents(tmp_path: Path) -> None:
     path = tmp_path / "europe.xml"
-    path.write_text(rss([("mar-1", "Thu, 14 Mar 2024 23:30:00 -0500",
-                          ("&lt;p&gt;Russia &lt;b&gt;criticized&lt;/b&gt; Ukraine over its new language law."
-                           "&lt;/p&gt;&lt;div class='share'&gt;Share this article&lt;/div&gt;"))]), encoding="utf-8")
+    path.write_text(
+        rss(
+            [
+                (
+                    "mar-1",
+                    "Thu, 14 Mar 2024 23:30:00 -0500",
+                    (
+                        "&lt;p&gt;Russia &lt;b&gt;criticized&lt;/b&gt; Ukraine over its new language law."
+                        "&lt;/p&gt;&lt;div class='share'&gt;Share this article&lt;/div&gt;"
+                    ),
+                )
+            ]
+        ),
+        encoding="utf-8",
+    )
     [doc] = read_feed(str(path))
     assert isinstance(doc, Document)
     assert (doc.id, doc.url, doc.source) == ("mar-1", "https://news.example/mar-1", str(path))
@@ -68,20 +85,24 @@ def test_atom_entries_take_the_content_and_the_publishers_date() -> None:
     first, second = parse_feed(ATOM.encode(), "https://desk.example/atom.xml")
     assert first.id == "urn:desk:putin-pyongyang"
     assert first.date == date(2024, 6, 19)  # updated, as written (+09:00)
-    assert first.text == ("Russian President Vladimir Putin praised North Korea for its support of the war in "
-                          "Ukraine.\n\nThe visit was his first to the country in 24 years.")
+    assert first.text == (
+        "Russian President Vladimir Putin praised North Korea for its support of the war in "
+        "Ukraine.\n\nThe visit was his first to the country in 24 years."
+    )
     assert first.url == "https://desk.example/putin-pyongyang"
     assert (second.date, second.url) == (date(2024, 6, 20), None)  # published beats updated
     assert second.text.startswith("South Korea summoned the Russian ambassador")
 
 
 def test_entries_without_dates_or_ids() -> None:
-    feed = (b'<rss version="2.0"><channel><title>Wire</title>'
-            b"<item><link>https://wire.example/chile</link><description>Chile and Argentina signed an agreement "
-            b"on Tuesday to build a new road tunnel through the Andes.</description></item>"
-            b"<item><title>Iran summons UK envoy</title></item>"
-            b"<item><description>Egypt and Israel signed a gas deal in Cairo.</description></item>"
-            b"</channel></rss>")
+    feed = (
+        b'<rss version="2.0"><channel><title>Wire</title>'
+        b"<item><link>https://wire.example/chile</link><description>Chile and Argentina signed an agreement "
+        b"on Tuesday to build a new road tunnel through the Andes.</description></item>"
+        b"<item><title>Iran summons UK envoy</title></item>"
+        b"<item><description>Egypt and Israel signed a gas deal in Cairo.</description></item>"
+        b"</channel></rss>"
+    )
     linked, headline, bare = parse_feed(feed, "wire.xml", default_date=date(2024, 7, 1))
     assert (linked.id, linked.date) == ("https://wire.example/chile", date(2024, 7, 1))
     assert headline.text == "Iran summons UK envoy"  # no body: the title is the text
@@ -103,16 +124,21 @@ def test_malformed_feeds_become_one_clear_error() -> None:
 
 
 def test_a_complete_feed_with_an_html_entity_is_still_read() -> None:
-    feed = ('<rss version="2.0"><channel><title>Desk</title><item><guid>1</guid><title>Talks&nbsp;resume</title>'
-            "<description>Egypt and Israel signed a gas deal in Cairo.</description></item></channel></rss>")
+    feed = (
+        '<rss version="2.0"><channel><title>Desk</title><item><guid>1</guid><title>Talks&nbsp;resume</title>'
+        "<description>Egypt and Israel signed a gas deal in Cairo.</description></item></channel></rss>"
+    )
     [doc] = parse_feed(feed.encode(), "desk.xml")
     assert (doc.title, doc.text) == ("Talks resume", "Egypt and Israel signed a gas deal in Cairo.")
 
 
 def test_an_html_page_is_not_a_feed(tmp_path: Path) -> None:
     page = tmp_path / "index.html"
-    page.write_text("<!DOCTYPE html><html><head><title>News</title></head><body><p>Russia criticized Ukraine "
-                    "over its new language law on Tuesday.</p></body></html>", encoding="utf-8")
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>News</title></head><body><p>Russia criticized Ukraine "
+        "over its new language law on Tuesday.</p></body></html>",
+        encoding="utf-8",
+    )
     [error] = read_feed(str(page))
     assert error.error == "not an RSS or Atom feed: this is an HTML page (look for its feed link)"
     [error] = read_feed(str(tmp_path / "missing.xml"))
@@ -156,7 +182,8 @@ def server() -> Iterator[tuple[str, dict[str, bytes]]]:
 
 
 def test_watch_ingests_new_items_once_and_prints_each_alert_once(
-        server: tuple[str, dict[str, bytes]], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server: tuple[str, dict[str, bytes]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     base, pages = server
     url, db = f"{base}/europe.xml", str(tmp_path / "events.duckdb")
     command = ["watch", url, "--once", "--db", db]
@@ -175,8 +202,7 @@ def test_watch_ingests_new_items_once_and_prints_each_alert_once(
     assert second.out.startswith("ALERT RUS → UKR first material conflict: 1 event in 2024-05 after 4 months")
     assert "Russian troops attacked Ukrainian positions near Kharkiv" in second.out
 
-    edited = [*MONTHS[:3], ("apr", MONTHS[3][1], "Moscow warmly praised Kyiv for agreeing to a prisoner swap."),
-              ATTACK]
+    edited = [*MONTHS[:3], ("apr", MONTHS[3][1], "Moscow warmly praised Kyiv for agreeing to a prisoner swap."), ATTACK]
     pages["/europe.xml"] = rss(edited).encode()
     assert main(command) == 0
     third = capsys.readouterr()
@@ -196,6 +222,7 @@ def test_a_poll_rechecks_alerts_only_from_its_new_events_and_forgets_items_the_f
 
     feed = tmp_path / "europe.xml"
     with Store.open(str(tmp_path / "events.duckdb")) as store:
+
         def poll(items: list[tuple[str, str, str]]) -> watch.PollResult:
             feed.write_text(rss(items), encoding="utf-8")
             return watch.poll(store, [str(feed)], default_pipeline)
@@ -212,15 +239,17 @@ def test_a_poll_rechecks_alerts_only_from_its_new_events_and_forgets_items_the_f
         assert store.feed_items(str(feed)) == {"may"}
 
 
-def test_watch_reports_a_feed_it_cannot_fetch(server: tuple[str, dict[str, bytes]], tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_watch_reports_a_feed_it_cannot_fetch(
+    server: tuple[str, dict[str, bytes]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     base, _ = server
     assert main(["watch", f"{base}/gone.xml", "--once", "--db", str(tmp_path / "events.duckdb")]) == 1
     assert f"{base}/gone.xml: cannot fetch: HTTP 404 Not Found" in capsys.readouterr().err
 
 
-def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_stops_the_watch_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     feed = tmp_path / "europe.xml"
     feed.write_text(rss(MONTHS[:1]), encoding="utf-8")
 
@@ -235,15 +264,17 @@ def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path, monkeypatch: pytest.Monk
         assert store.feed_items(str(feed)) == {"jan"}
 
 
-def test_the_first_poll_does_not_announce_the_stores_old_alerts(tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_first_poll_does_not_announce_the_stores_old_alerts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from realpolitik.ingest.readers import read_paths
     from realpolitik.pipeline import default_pipeline
 
     db = str(tmp_path / "events.duckdb")
     with Store.open(db) as store:  # a store with a history, and an alert in it (RUS → GEO, August 2008)
-        store.ingest(read_paths([Path(__file__).parent / "fixtures" / "api" / "dyad_history.jsonl"]),
-                     pipeline=default_pipeline())
+        store.ingest(
+            read_paths([Path(__file__).parent / "fixtures" / "api" / "dyad_history.jsonl"]), pipeline=default_pipeline()
+        )
     assert main(["alerts", "--db", db, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["message"].startswith("RUS → GEO first material conflict")
     feed = tmp_path / "europe.xml"
@@ -294,14 +325,17 @@ def trickling_server() -> Iterator[tuple[str, dict[str, float]]]:
 
 
 def test_a_trickling_feed_is_cut_off_at_its_deadline_and_does_not_hold_up_the_others(
-        trickling_server: tuple[str, dict[str, float]]) -> None:
+    trickling_server: tuple[str, dict[str, float]],
+) -> None:
     base, started = trickling_server
     feeds = [f"{base}/slow.xml", f"{base}/slow2.xml", f"{base}/fast.xml"]
     begun = time.monotonic()
     got = list(read_feeds(feeds, timeout=2.0))
     elapsed = time.monotonic() - begun
     assert [(feed, item.error) for feed, item in got if isinstance(item, DocumentError)] == [
-        (feeds[0], "cannot fetch: timed out after 2 s"), (feeds[1], "cannot fetch: timed out after 2 s")]
+        (feeds[0], "cannot fetch: timed out after 2 s"),
+        (feeds[1], "cannot fetch: timed out after 2 s"),
+    ]
     [(feed, doc)] = [(feed, item) for feed, item in got if isinstance(item, Document)]
     assert feed == feeds[2] and doc.id == "jan"
     # every byte came within the per-read timeout: only a total deadline stops the trickle (60 s in all)
@@ -310,8 +344,9 @@ def test_a_trickling_feed_is_cut_off_at_its_deadline_and_does_not_hold_up_the_ot
     assert started["/fast.xml"] - started["/slow.xml"] < 1.5
 
 
-def test_two_stores_watched_from_one_folder_each_get_every_item(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_stores_watched_from_one_folder_each_get_every_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     feed = tmp_path / "europe.xml"
     feed.write_text(rss(MONTHS))
     for name in ("a.duckdb", "b.duckdb"):  # the seen items of a.duckdb do not hide anything from b.duckdb
@@ -319,8 +354,9 @@ def test_two_stores_watched_from_one_folder_each_get_every_item(tmp_path: Path,
         assert "4 items, 4 new; 4 stored" in capsys.readouterr().err
 
 
-def test_a_store_restored_from_a_backup_gets_the_items_it_lacks(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_store_restored_from_a_backup_gets_the_items_it_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     feed, db = tmp_path / "europe.xml", tmp_path / "events.duckdb"
     feed.write_text(rss(MONTHS[:2]))
     assert main(["watch", str(feed), "--once", "--db", str(db)]) == 0

@@ -1,4 +1,5 @@
 """Tests for the actor gazetteer (actors/data/*.yaml and actors/gazetteer.py)."""
+
 from __future__ import annotations
 
 import re
@@ -33,31 +34,35 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 # --- names, metonyms and roles ------------------------------------------------------
 
-@pytest.mark.parametrize("phrase, country, role, kind", [
-    ("the Kremlin", "RUS", "GOV", "metonym"),   # "The Kremlin denied the report."
-    ("Kremlin", "RUS", "GOV", "metonym"),
-    ("Pyongyang", "PRK", None, "capital"),      # "Pyongyang fired two missiles."
-    ("the hermit kingdom", "PRK", None, "metonym"),
-    ("DPRK", "PRK", None, "country"),
-    ("North Koreans", "PRK", None, "demonym"),
-    ("Capitol Hill", "USA", "LEG", "metonym"),  # "Capitol Hill passed the sanctions bill."
-    ("the White House", "USA", "GOV", "metonym"),
-    ("the Pentagon", "USA", "MIL", "metonym"),
-    ("Foggy Bottom", "USA", "GOV", "metonym"),
-    ("Downing Street", "GBR", "GOV", "metonym"),
-    ("Westminster", "GBR", "LEG", "metonym"),
-    ("the Élysée", "FRA", "GOV", "metonym"),
-    ("the Knesset", "ISR", "LEG", "metonym"),
-    ("the Duma", "RUS", "LEG", "metonym"),
-    ("Zhongnanhai", "CHN", "GOV", "metonym"),
-    ("Peking", "CHN", None, "capital"),
-    ("Tehran", "IRN", None, "capital"),
-    ("the Holy See", "VAT", None, "country"),
-    ("Zaire", "COD", None, "country"),
-    ("West Germany", "DEU", None, "country"),
-    ("Kosovars", "XKX", None, "demonym"),
-    ("Taipei", "TWN", None, "capital"),
-])
+
+@pytest.mark.parametrize(
+    "phrase, country, role, kind",
+    [
+        ("the Kremlin", "RUS", "GOV", "metonym"),  # "The Kremlin denied the report."
+        ("Kremlin", "RUS", "GOV", "metonym"),
+        ("Pyongyang", "PRK", None, "capital"),  # "Pyongyang fired two missiles."
+        ("the hermit kingdom", "PRK", None, "metonym"),
+        ("DPRK", "PRK", None, "country"),
+        ("North Koreans", "PRK", None, "demonym"),
+        ("Capitol Hill", "USA", "LEG", "metonym"),  # "Capitol Hill passed the sanctions bill."
+        ("the White House", "USA", "GOV", "metonym"),
+        ("the Pentagon", "USA", "MIL", "metonym"),
+        ("Foggy Bottom", "USA", "GOV", "metonym"),
+        ("Downing Street", "GBR", "GOV", "metonym"),
+        ("Westminster", "GBR", "LEG", "metonym"),
+        ("the Élysée", "FRA", "GOV", "metonym"),
+        ("the Knesset", "ISR", "LEG", "metonym"),
+        ("the Duma", "RUS", "LEG", "metonym"),
+        ("Zhongnanhai", "CHN", "GOV", "metonym"),
+        ("Peking", "CHN", None, "capital"),
+        ("Tehran", "IRN", None, "capital"),
+        ("the Holy See", "VAT", None, "country"),
+        ("Zaire", "COD", None, "country"),
+        ("West Germany", "DEU", None, "country"),
+        ("Kosovars", "XKX", None, "demonym"),
+        ("Taipei", "TWN", None, "capital"),
+    ],
+)
 def test_current_names(gaz: Gazetteer, phrase: str, country: str, role: str | None, kind: str) -> None:
     e = first_valid(gaz, phrase)
     assert (e.country, e.role, e.kind) == (country, role, kind)
@@ -66,11 +71,11 @@ def test_current_names(gaz: Gazetteer, phrase: str, country: str, role: str | No
 def test_case_sensitive_forms(gaz: Gazetteer) -> None:
     assert [e.country for e in gaz.lookup("US")] == ["USA"]
     assert [e.country for e in gaz.lookup("U.S.")] == ["USA"]
-    assert gaz.lookup("us") == []            # "Tell us what happened."
+    assert gaz.lookup("us") == []  # "Tell us what happened."
     assert gaz.lookup("Us") == []
-    assert gaz.lookup("the diet") == []      # the Diet (JPN LEG) only with a capital D
+    assert gaz.lookup("the diet") == []  # the Diet (JPN LEG) only with a capital D
     assert first_valid(gaz, "the Diet").country == "JPN"
-    assert gaz.lookup("who") == []           # "who" is not the World Health Organization
+    assert gaz.lookup("who") == []  # "who" is not the World Health Organization
     assert first_valid(gaz, "WHO").igo == "WHO"
     # case-insensitive entries ignore case
     assert first_valid(gaz, "PYONGYANG").country == "PRK"
@@ -127,12 +132,39 @@ def test_role_nouns(gaz: Gazetteer) -> None:
     assert nouns["journalist"] == "MED"
     assert nouns["children"] == "CVL"
     assert all(n == n.lower() for n in nouns)
-    cameo = {"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "INS", "SEP", "PTY", "BUS", "MED", "CVL",
-             "EDU", "REL", "LAB", "AGR", "REF", "HLH", "HRI", "NGO", "CRM", "SPY", "UAF", "ELI", "ENV"}
+    cameo = {
+        "GOV",
+        "MIL",
+        "COP",
+        "JUD",
+        "LEG",
+        "OPP",
+        "REB",
+        "INS",
+        "SEP",
+        "PTY",
+        "BUS",
+        "MED",
+        "CVL",
+        "EDU",
+        "REL",
+        "LAB",
+        "AGR",
+        "REF",
+        "HLH",
+        "HRI",
+        "NGO",
+        "CRM",
+        "SPY",
+        "UAF",
+        "ELI",
+        "ENV",
+    }
     assert cameo <= set(nouns.values())
 
 
 # --- data quality -------------------------------------------------------------------
+
 
 def test_country_codes_are_iso3_and_unique() -> None:
     records = yaml.safe_load((DATA / "countries.yaml").read_text(encoding="utf-8"))["countries"]
@@ -146,8 +178,24 @@ def test_covers_current_and_historical_states(gaz: Gazetteer) -> None:
     countries = gaz.countries()
     current = {c for c in countries if any(e.valid_on(None) for e in gaz.lookup(countries[c]))}
     assert len(current) >= 200  # 193 UN members, observers, Taiwan, Kosovo and territories
-    for code in ["AFG", "BRA", "COD", "FSM", "KNA", "NGA", "PSE", "SSD", "TLS", "TUV", "TWN", "XKX",
-                 "HKG", "ESH", "VAT", "ZWE"]:
+    for code in [
+        "AFG",
+        "BRA",
+        "COD",
+        "FSM",
+        "KNA",
+        "NGA",
+        "PSE",
+        "SSD",
+        "TLS",
+        "TUV",
+        "TWN",
+        "XKX",
+        "HKG",
+        "ESH",
+        "VAT",
+        "ZWE",
+    ]:
         assert code in current, code
     assert {"SUN", "DDR", "YUG", "CSK"} <= set(countries) - current
     assert countries["PRK"] == "North Korea"
@@ -168,8 +216,12 @@ def test_default_load_is_cached() -> None:
 
 # --- user files -----------------------------------------------------------------------
 
+
 def test_user_file_overrides_and_adds(tmp_path: Path, gaz: Gazetteer) -> None:
-    user = write(tmp_path, "mine.yaml", """
+    user = write(
+        tmp_path,
+        "mine.yaml",
+        """
 countries:
 - iso3: RUS
   name: Russian Federation
@@ -183,11 +235,12 @@ igos:
 - {id: UNO, name: United Nations Organization, aliases: [UNO]}
 roles:
 - {role: MIL, description: armed forces, nouns: [legionnaire]}
-""")
+""",
+    )
     custom = Gazetteer.load([user])
     assert custom.countries()["RUS"] == "Russian Federation"
     assert first_valid(custom, "Moskva").country == "RUS"
-    assert [e.country for e in custom.lookup("Moscow")] == ["SUN"]   # the packaged RUS record is gone
+    assert [e.country for e in custom.lookup("Moscow")] == ["SUN"]  # the packaged RUS record is gone
     assert first_valid(custom, "Freedonians").country == "FRD"
     palace = first_valid(custom, "the Palace of Rufus")
     assert (palace.country, palace.role) == ("FRD", "GOV")
@@ -198,7 +251,10 @@ roles:
 
 
 def test_leaders_become_dated_entries(tmp_path: Path) -> None:
-    leaders = write(tmp_path, "leaders.yaml", """
+    leaders = write(
+        tmp_path,
+        "leaders.yaml",
+        """
 leaders:
 - name: Joseph Stalin
   aliases: [Stalin, Josef Stalin]
@@ -212,32 +268,39 @@ leaders:
   role: GOV
   terms:
     - {office: Chancellor of Germany, start: 2005-11-22, end: 2021-12-08}
-""")
+""",
+    )
     gaz = Gazetteer.load([leaders])
     stalin = gaz.lookup("stalin")  # this record replaces any packaged Stalin (same name and country)
     assert [(e.kind, e.country, e.role, e.name) for e in stalin] == [("leader", "SUN", "GOV", "Joseph Stalin")]
     assert stalin[0].valid_on(date(1950, 1, 1)) and not stalin[0].valid_on(date(1960, 1, 1))
-    assert {e.phrase for e in gaz.entries if e.name == "Joseph Stalin"} == {"Joseph Stalin", "Stalin",
-                                                                            "Josef Stalin"}
+    assert {e.phrase for e in gaz.entries if e.name == "Joseph Stalin"} == {"Joseph Stalin", "Stalin", "Josef Stalin"}
     assert first_valid(gaz, "Merkel", date(2015, 9, 4)).country == "DEU"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("countries:\n- {name: Nowhere}\n", r"countries\[0\].*'iso3'"),
-    ("countries:\n- {iso3: rus, name: Russia}\n", r"'iso3' must match"),
-    ("countries:\n- {iso3: ABC, name: Abc, valid_from: 1990-13-45}\n", r"valid_from '1990-13-45'"),
-    ("countries:\n- {iso3: ABC, name: Abc, valid_from: 2000-01-01, valid_to: 1990-01-01}\n", r"after"),
-    ("countries:\n- {iso3: ABC, name: Abc, capitol: [X]}\n", r"unknown field.*capitol"),
-    ("countries:\n- {iso3: ABC, name: Abc}\n- {iso3: ABC, name: Abd}\n", r"duplicate iso3 'ABC'"),
-    ("countries:\n- {iso3: ABC, name: Abc, metonyms: [{text: Palace, role: XYZ}]}\n", r"unknown role 'XYZ'"),
-    ("kingdoms:\n- {iso3: ABC, name: Abc}\n", r"unknown top-level key.*kingdoms"),
-    ("countries: [iso3: ABC\n", r"invalid YAML"),
-    ("leaders:\n- {name: Nobody, country: QQQ, role: GOV, terms: [{office: x, start: 2000-01-01}]}\n",
-     r"unknown country 'QQQ'"),
-    ("leaders:\n- {name: Nobody, country: RUS, role: GOV, terms: [{office: x, end: 2000-01-01}]}\n",
-     r"missing start"),
-    ("roles:\n- {role: CVL, description: civilians, nouns: [soldier]}\n", r"'soldier' of CVL.*MIL"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("countries:\n- {name: Nowhere}\n", r"countries\[0\].*'iso3'"),
+        ("countries:\n- {iso3: rus, name: Russia}\n", r"'iso3' must match"),
+        ("countries:\n- {iso3: ABC, name: Abc, valid_from: 1990-13-45}\n", r"valid_from '1990-13-45'"),
+        ("countries:\n- {iso3: ABC, name: Abc, valid_from: 2000-01-01, valid_to: 1990-01-01}\n", r"after"),
+        ("countries:\n- {iso3: ABC, name: Abc, capitol: [X]}\n", r"unknown field.*capitol"),
+        ("countries:\n- {iso3: ABC, name: Abc}\n- {iso3: ABC, name: Abd}\n", r"duplicate iso3 'ABC'"),
+        ("countries:\n- {iso3: ABC, name: Abc, metonyms: [{text: Palace, role: XYZ}]}\n", r"unknown role 'XYZ'"),
+        ("kingdoms:\n- {iso3: ABC, name: Abc}\n", r"unknown top-level key.*kingdoms"),
+        ("countries: [iso3: ABC\n", r"invalid YAML"),
+        (
+            "leaders:\n- {name: Nobody, country: QQQ, role: GOV, terms: [{office: x, start: 2000-01-01}]}\n",
+            r"unknown country 'QQQ'",
+        ),
+        (
+            "leaders:\n- {name: Nobody, country: RUS, role: GOV, terms: [{office: x, end: 2000-01-01}]}\n",
+            r"missing start",
+        ),
+        ("roles:\n- {role: CVL, description: civilians, nouns: [soldier]}\n", r"'soldier' of CVL.*MIL"),
+    ],
+)
 def test_bad_user_file_names_the_file(tmp_path: Path, text: str, message: str) -> None:
     bad = write(tmp_path, "bad_actors.yaml", text)
     with pytest.raises(ValueError, match=message) as err:

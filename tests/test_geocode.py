@@ -1,4 +1,5 @@
 """Geocoding: every event's place as coordinates, country, region and precision, offline (issue 16, item 1)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -61,7 +62,10 @@ def test_regions_and_disputed_areas_from_the_region_table() -> None:
     for text, (region, country) in cases.items():
         event = only(text)
         assert (event.location_region, event.location_country, event.location_precision) == (
-            region, country, "region"), text
+            region,
+            country,
+            "region",
+        ), text
         assert event.location_latitude is not None and event.location_longitude is not None
 
 

@@ -1,4 +1,5 @@
 """The realpolitik gold format: loading, validation with file and line, agreement, scoring."""
+
 from __future__ import annotations
 
 import json
@@ -8,33 +9,87 @@ from pathlib import Path
 import pytest
 
 from realpolitik.evaluation.agreement import agreement, krippendorff_alpha, masi_distance, nominal_distance
-from realpolitik.evaluation.gold import GoldError, article_documents, load_gold, parse_sentence, with_spans
+from realpolitik.evaluation.gold import GoldError, article_documents, load_gold, with_spans
 from realpolitik.evaluation.gold_score import Predicted, score_gold
 from realpolitik.types import Actor, Event, Modality
 
 # A Wikinews story (CC BY 2.5, Wikinews), headline and three sentences.
-ARTICLE = ("Police arrest opposition leader in Nairobi\n\n"
-           "Kenyan police arrested opposition leader Raila Odinga on Tuesday, a spokesman said. "
-           "The government denied ordering the arrest.\n\n"
-           "Odinga had met the British ambassador in 1998.")
-SENTENCES = ["Police arrest opposition leader in Nairobi",
-             "Kenyan police arrested opposition leader Raila Odinga on Tuesday, a spokesman said.",
-             "The government denied ordering the arrest.",
-             "Odinga had met the British ambassador in 1998."]
+ARTICLE = (
+    "Police arrest opposition leader in Nairobi\n\n"
+    "Kenyan police arrested opposition leader Raila Odinga on Tuesday, a spokesman said. "
+    "The government denied ordering the arrest.\n\n"
+    "Odinga had met the British ambassador in 1998."
+)
+SENTENCES = [
+    "Police arrest opposition leader in Nairobi",
+    "Kenyan police arrested opposition leader Raila Odinga on Tuesday, a spokesman said.",
+    "The government denied ordering the arrest.",
+    "Odinga had met the British ambassador in 1998.",
+]
 ANNOTATIONS = [
-    [{"code": "173", "trigger_text": "arrest", "source": "KENCOP", "source_text": "Police",
-      "target": "KENOPP", "target_text": "opposition leader", "modality": "asserted",
-      "date": "2008-01-17", "date_precision": "day"}],
-    [{"code": "173", "trigger_text": "arrested", "source": "KENCOP", "source_text": "Kenyan police",
-      "target": "KENOPP", "target_text": "opposition leader Raila Odinga", "modality": "asserted",
-      "date": "2008-01-15", "date_precision": "day"},
-     {"code": "010", "trigger_text": "said", "source": "KENCOP", "source_text": "a spokesman",
-      "target": None, "target_text": None, "modality": "asserted", "date": "2008-01-17", "date_precision": "day"}],
-    [{"code": "016", "trigger_text": "denied", "source": "KENGOV", "source_text": "The government",
-      "target": None, "target_text": None, "modality": "asserted", "date": "2008-01-17", "date_precision": "day"}],
-    [{"code": "040", "trigger_text": "met", "source": "KENOPP", "source_text": "Odinga",
-      "target": "GBRGOV", "target_text": "the British ambassador", "modality": "asserted",
-      "date": "1998", "date_precision": "year"}],
+    [
+        {
+            "code": "173",
+            "trigger_text": "arrest",
+            "source": "KENCOP",
+            "source_text": "Police",
+            "target": "KENOPP",
+            "target_text": "opposition leader",
+            "modality": "asserted",
+            "date": "2008-01-17",
+            "date_precision": "day",
+        }
+    ],
+    [
+        {
+            "code": "173",
+            "trigger_text": "arrested",
+            "source": "KENCOP",
+            "source_text": "Kenyan police",
+            "target": "KENOPP",
+            "target_text": "opposition leader Raila Odinga",
+            "modality": "asserted",
+            "date": "2008-01-15",
+            "date_precision": "day",
+        },
+        {
+            "code": "010",
+            "trigger_text": "said",
+            "source": "KENCOP",
+            "source_text": "a spokesman",
+            "target": None,
+            "target_text": None,
+            "modality": "asserted",
+            "date": "2008-01-17",
+            "date_precision": "day",
+        },
+    ],
+    [
+        {
+            "code": "016",
+            "trigger_text": "denied",
+            "source": "KENGOV",
+            "source_text": "The government",
+            "target": None,
+            "target_text": None,
+            "modality": "asserted",
+            "date": "2008-01-17",
+            "date_precision": "day",
+        }
+    ],
+    [
+        {
+            "code": "040",
+            "trigger_text": "met",
+            "source": "KENOPP",
+            "source_text": "Odinga",
+            "target": "GBRGOV",
+            "target_text": "the British ambassador",
+            "modality": "asserted",
+            "date": "1998",
+            "date_precision": "year",
+        }
+    ],
 ]
 
 
@@ -42,10 +97,21 @@ def gold_records(article_id: str = "wikinews-test-1") -> list[dict]:
     records, at = [], 0
     for i, (text, events) in enumerate(zip(SENTENCES, ANNOTATIONS)):
         start = ARTICLE.index(text, at)
-        records.append({"id": f"{article_id}#{i}", "article_id": article_id, "sentence_index": i,
-                        "start": start, "end": start + len(text), "sep": ARTICLE[at:start],
-                        "kind": "headline" if i == 0 else "body", "date": "2008-01-17", "text": text,
-                        "scheme": "realpolitik", "expected": [with_spans(e, text) for e in events]})
+        records.append(
+            {
+                "id": f"{article_id}#{i}",
+                "article_id": article_id,
+                "sentence_index": i,
+                "start": start,
+                "end": start + len(text),
+                "sep": ARTICLE[at:start],
+                "kind": "headline" if i == 0 else "body",
+                "date": "2008-01-17",
+                "text": text,
+                "scheme": "realpolitik",
+                "expected": [with_spans(e, text) for e in events],
+            }
+        )
         at = start + len(text)
     return records
 
@@ -58,28 +124,33 @@ def write(path: Path, records: list[dict]) -> Path:
 def test_a_valid_file_loads_and_rebuilds_its_article_exactly(tmp_path):
     sentences = load_gold(write(tmp_path / "g.jsonl", gold_records()))
     assert [len(s.events) for s in sentences] == [1, 2, 1, 1]
-    (doc, records), = article_documents(sentences)
+    ((doc, records),) = article_documents(sentences)
     assert doc.text == ARTICLE and doc.date == date(2008, 1, 17)
-    assert [doc.text[r.start:r.end] for r in records] == SENTENCES
+    assert [doc.text[r.start : r.end] for r in records] == SENTENCES
     met = sentences[3].events[0]
-    assert met.date.precision == "year" and met.date.matches(date(1998, 1, 1)) and not met.date.matches(date(1999, 1, 1))
+    assert (
+        met.date.precision == "year" and met.date.matches(date(1998, 1, 1)) and not met.date.matches(date(1999, 1, 1))
+    )
     assert met.target is not None and met.target.span == (15, 37)
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda r: r["expected"][0].update(code="999"), "code '999' is not a CAMEO code"),
-    (lambda r: r["expected"][0].update(source="RUSXYZ"), "unknown role 'XYZ'"),
-    (lambda r: r["expected"][0].update(source="ZZZGOV"), "unknown country 'ZZZ'"),
-    (lambda r: r["expected"][0].update(target="kenopp"), "not COUNTRY[ROLE]"),
-    (lambda r: r["expected"][0].update(target="IGO"), "needs an organisation id"),
-    (lambda r: r["expected"][0].update(trigger_span=[0, 500]), "outside the sentence"),
-    (lambda r: r["expected"][0].update(source_span=[0, 3]), "not source_text"),
-    (lambda r: r["expected"][0].update(modality="probable"), "modality 'probable'"),
-    (lambda r: r["expected"][0].update(date="2008-01"), "not written at precision 'day'"),
-    (lambda r: r["expected"][0].update(date="2008-02-30"), "day is out of range"),
-    (lambda r: r.update(start=r["start"] + 1, end=r["end"] + 1), "does not follow"),
-    (lambda r: r.update(end=r["end"] + 4), "do not fit"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda r: r["expected"][0].update(code="999"), "code '999' is not a CAMEO code"),
+        (lambda r: r["expected"][0].update(source="RUSXYZ"), "unknown role 'XYZ'"),
+        (lambda r: r["expected"][0].update(source="ZZZGOV"), "unknown country 'ZZZ'"),
+        (lambda r: r["expected"][0].update(target="kenopp"), "not COUNTRY[ROLE]"),
+        (lambda r: r["expected"][0].update(target="IGO"), "needs an organisation id"),
+        (lambda r: r["expected"][0].update(trigger_span=[0, 500]), "outside the sentence"),
+        (lambda r: r["expected"][0].update(source_span=[0, 3]), "not source_text"),
+        (lambda r: r["expected"][0].update(modality="probable"), "modality 'probable'"),
+        (lambda r: r["expected"][0].update(date="2008-01"), "not written at precision 'day'"),
+        (lambda r: r["expected"][0].update(date="2008-02-30"), "day is out of range"),
+        (lambda r: r.update(start=r["start"] + 1, end=r["end"] + 1), "does not follow"),
+        (lambda r: r.update(end=r["end"] + 4), "do not fit"),
+    ],
+)
 def test_a_bad_record_is_named_by_file_and_line(tmp_path, change, message):
     records = gold_records()
     change(records[1])
@@ -103,8 +174,9 @@ def test_broken_json_and_repeated_ids_are_reported_together(tmp_path):
 def test_an_annotators_text_must_occur_in_the_sentence():
     with pytest.raises(ValueError, match="does not occur"):
         with_spans({"trigger_text": "arrests", "source_text": None}, SENTENCES[1])
-    second = with_spans({"trigger_text": "police", "trigger_occurrence": 1, "source_text": None},
-                        "Police said police fired.")
+    second = with_spans(
+        {"trigger_text": "police", "trigger_occurrence": 1, "source_text": None}, "Police said police fired."
+    )
     assert second["trigger_span"] == [12, 18]
 
 
@@ -115,8 +187,12 @@ def test_masi_distance_and_nominal_alpha_match_the_literature():
     assert masi_distance(a, frozenset({"17", "19"})) == pytest.approx(1 - (1 / 3) / 3)
     assert masi_distance(a, frozenset({"19"})) == 1
     # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", nominal example: 0.743
-    coders = ["1 2 3 3 2 1 4 1 2 . . .", "1 2 3 3 2 2 4 1 2 5 . 3",
-              ". 3 3 3 2 3 4 2 2 5 1 .", "1 2 3 3 2 4 4 1 2 5 1 ."]
+    coders = [
+        "1 2 3 3 2 1 4 1 2 . . .",
+        "1 2 3 3 2 2 4 1 2 5 . 3",
+        ". 3 3 3 2 3 4 2 2 5 1 .",
+        "1 2 3 3 2 4 4 1 2 5 1 .",
+    ]
     rows = [c.split() for c in coders]
     units = [[r[u] for r in rows if r[u] != "."] for u in range(12)]
     assert krippendorff_alpha(units, nominal_distance) == pytest.approx(0.743, abs=5e-4)
@@ -138,20 +214,46 @@ def test_agreement_between_two_passes(tmp_path):
     assert 0 < report["alpha_root_sets_masi"] < 1
 
 
-def _event(code: str, source: Actor, target: Actor | None, sentence: str, trigger: str,
-           modality: Modality = Modality.ASSERTED, day: date = date(2008, 1, 17),
-           source_text: str | None = None, target_text: str | None = None) -> Event:
+def _event(
+    code: str,
+    source: Actor,
+    target: Actor | None,
+    sentence: str,
+    trigger: str,
+    modality: Modality = Modality.ASSERTED,
+    day: date = date(2008, 1, 17),
+    source_text: str | None = None,
+    target_text: str | None = None,
+) -> Event:
     def span(text: str | None) -> tuple[int, int] | None:
         if text is None:
             return None
         at = sentence.index(text)
         return (at, at + len(text))
+
     t0 = sentence.index(trigger)
-    return Event(doc_id="wikinews-test-1", sentence_index=0, sentence_text=sentence, source=source, target=target,
-                 code=code, root_code=code[:2], event_name="", goldstein=0.0, quad_class=1, plover_type=None,
-                 plover_mode=None, modality=modality, trigger_text=trigger, trigger_span=(t0, t0 + len(trigger)),
-                 source_text=source_text or "", source_span=span(source_text) or (0, 0),
-                 target_text=target_text, target_span=span(target_text), event_date=day)
+    return Event(
+        doc_id="wikinews-test-1",
+        sentence_index=0,
+        sentence_text=sentence,
+        source=source,
+        target=target,
+        code=code,
+        root_code=code[:2],
+        event_name="",
+        goldstein=0.0,
+        quad_class=1,
+        plover_type=None,
+        plover_mode=None,
+        modality=modality,
+        trigger_text=trigger,
+        trigger_span=(t0, t0 + len(trigger)),
+        source_text=source_text or "",
+        source_span=span(source_text) or (0, 0),
+        target_text=target_text,
+        target_span=span(target_text),
+        event_date=day,
+    )
 
 
 def test_scoring_roots_codes_actors_spans_modality_and_dates(tmp_path):
@@ -159,12 +261,32 @@ def test_scoring_roots_codes_actors_spans_modality_and_dates(tmp_path):
     s1, s2, s3 = SENTENCES[1], SENTENCES[2], SENTENCES[3]
     police, odinga = Actor("KEN", "COP"), Actor("KEN", "OPP")
     predicted = {
-        1: [_event("173", police, odinga, s1, "arrested", day=date(2008, 1, 15), source_text="Kenyan police",
-                   target_text="opposition leader Raila Odinga"),
-            _event("010", Actor("KEN", "GOV"), None, s1, "said", source_text="a spokesman")],
+        1: [
+            _event(
+                "173",
+                police,
+                odinga,
+                s1,
+                "arrested",
+                day=date(2008, 1, 15),
+                source_text="Kenyan police",
+                target_text="opposition leader Raila Odinga",
+            ),
+            _event("010", Actor("KEN", "GOV"), None, s1, "said", source_text="a spokesman"),
+        ],
         2: [_event("173", Actor("KEN", "GOV"), None, s2, "arrest", Modality.DENIED, source_text="The government")],
-        3: [_event("043", odinga, Actor("GBR", None), s3, "met", day=date(2008, 1, 17), source_text="Odinga",
-                   target_text="British")],
+        3: [
+            _event(
+                "043",
+                odinga,
+                Actor("GBR", None),
+                s3,
+                "met",
+                day=date(2008, 1, 17),
+                source_text="Odinga",
+                target_text="British",
+            )
+        ],
     }
     scored = [(s, [Predicted(e, s.start) for e in predicted.get(s.sentence_index, [])]) for s in sentences]
     report = score_gold(scored).to_dict()

@@ -1,4 +1,5 @@
 """Ingest: text, HTML and JSONL files into Documents; every bad item an error, the batch goes on."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from realpolitik.ingest.clean import boilerplate_pattern, normalize_paragraphs, remove_boilerplate
+from realpolitik.ingest.clean import boilerplate_pattern, remove_boilerplate
 from realpolitik.ingest.html import html_to_text
 from realpolitik.ingest.readers import (
     MAX_DOCUMENT_BYTES,
@@ -23,8 +24,10 @@ from realpolitik.types import Document, DocumentError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
-LATIN1_TEXT = ("Protesters gathered outside a caf\u00e9 near the presidential palace in Tunis on Friday, "
-               "demanding the release of detained opposition leaders.\n")
+LATIN1_TEXT = (
+    "Protesters gathered outside a caf\u00e9 near the presidential palace in Tunis on Friday, "
+    "demanding the release of detained opposition leaders.\n"
+)
 GARBAGE = bytes(range(0x80, 0x100)) * 4  # high bytes only, no NUL: no encoding reads this as text
 COASTGUARD_CAPTION = "A Greek coastguard vessel patrols near the island of Lesbos"
 DEFAULT_DATE = date(2024, 1, 1)
@@ -34,12 +37,21 @@ def _jsonl(*lines: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-GOOD_RECORD = json.dumps({
-    "id": "afp-0412", "date": "2024-04-12T08:15:00Z", "title": "Iran summons UK envoy",
-    "url": "https://news.example/iran-uk", "text": "Iran summoned the British ambassador in Tehran "
-    "on Friday to protest against new sanctions announced by London.", "outlet": "AFP", "tags": ["iran"]})
-UNDATED_RECORD = json.dumps({"text": "Chile and Argentina signed an agreement on Tuesday to build a "
-                                     "new road tunnel through the Andes."})
+GOOD_RECORD = json.dumps(
+    {
+        "id": "afp-0412",
+        "date": "2024-04-12T08:15:00Z",
+        "title": "Iran summons UK envoy",
+        "url": "https://news.example/iran-uk",
+        "text": "Iran summoned the British ambassador in Tehran "
+        "on Friday to protest against new sanctions announced by London.",
+        "outlet": "AFP",
+        "tags": ["iran"],
+    }
+)
+UNDATED_RECORD = json.dumps(
+    {"text": "Chile and Argentina signed an agreement on Tuesday to build a new road tunnel through the Andes."}
+)
 
 
 @pytest.fixture()
@@ -50,12 +62,15 @@ def corpus(tmp_path: Path) -> Path:
     (root / ".git").mkdir()
     shutil.copy(FIXTURES / "wire_report.txt", root / "a_wire.txt")
     shutil.copy(FIXTURES / "news_article.html", root / "b_article.html")
-    (root / "c_feed.jsonl").write_text(_jsonl(
-        GOOD_RECORD,
-        '{"id": "broken", "text": "Sudan\'s army said',  # cut off mid-record
-        json.dumps({"id": "blank", "text": "   "}),
-        "",
-        UNDATED_RECORD))
+    (root / "c_feed.jsonl").write_text(
+        _jsonl(
+            GOOD_RECORD,
+            '{"id": "broken", "text": "Sudan\'s army said',  # cut off mid-record
+            json.dumps({"id": "blank", "text": "   "}),
+            "",
+            UNDATED_RECORD,
+        )
+    )
     (root / "d_scan.txt").write_bytes(PNG_HEADER)
     (root / "e_empty.txt").write_bytes(b"")
     (root / "f_latin1.txt").write_bytes(LATIN1_TEXT.encode("latin-1"))
@@ -63,8 +78,9 @@ def corpus(tmp_path: Path) -> Path:
     with open(root / "h_huge.txt", "wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on disk
     shutil.copy(FIXTURES / "german_article.txt", root / "i_german.txt")
-    (root / "sub" / "k_nested.md").write_text("Japan and South Korea held their first security "
-                                              "talks in five years in Tokyo on Thursday.\n")
+    (root / "sub" / "k_nested.md").write_text(
+        "Japan and South Korea held their first security talks in five years in Tokyo on Thursday.\n"
+    )
     (root / "photo.png").write_bytes(PNG_HEADER)  # not a text extension: skipped
     (root / "notes.docx").write_bytes(b"PK\x03\x04")  # skipped
     (root / ".hidden.txt").write_text("A hidden file is never read.")  # skipped
@@ -73,8 +89,10 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def _summary(items: list[Document | DocumentError]) -> list[tuple[str, str, str]]:
-    return [("doc", item.id, item.source) if isinstance(item, Document)
-            else ("error", item.source, item.error) for item in items]
+    return [
+        ("doc", item.id, item.source) if isinstance(item, Document) else ("error", item.source, item.error)
+        for item in items
+    ]
 
 
 def test_directory_batch_reads_good_files_reports_bad_ones_in_stable_order(corpus: Path) -> None:
@@ -115,27 +133,49 @@ def test_directory_batch_document_contents(corpus: Path) -> None:
     assert article.title == "Greece and Turkey agree to resume Aegean talks"
     errors = [i for i in read_paths([corpus]) if isinstance(i, DocumentError)]
     assert {e.doc_id for e in errors if e.source.endswith(".txt")} == {
-        "d_scan.txt", "e_empty.txt", "g_garbage.txt", "h_huge.txt", "i_german.txt"}
+        "d_scan.txt",
+        "e_empty.txt",
+        "g_garbage.txt",
+        "h_huge.txt",
+        "i_german.txt",
+    }
 
 
 def test_html_boilerplate_removed_captions_deduplicated_main_text_kept() -> None:
     text, meta = html_to_text((FIXTURES / "news_article.html").read_text(encoding="utf-8"))
     lines = text.splitlines()
-    assert lines[0] == ("Greece and Turkey have agreed to resume formal talks over their maritime "
-                        "borders in the Aegean Sea, ending a pause of almost two years.")
+    assert lines[0] == (
+        "Greece and Turkey have agreed to resume formal talks over their maritime "
+        "borders in the Aegean Sea, ending a pause of almost two years."
+    )
     assert lines[-1] == "The European Union welcomed the agreement and urged both governments to build on it."
-    assert "Mr Fidan said Ankara wanted the two countries to turn the Aegean into \"a sea of peace\", " \
-           "and invited his Greek counterpart to visit Istanbul in the spring." in lines
-    for junk in ("ARTICLE AD BOX", "Advertisement", "Image source", "Image caption", "Skip to content",
-                 "cookies", "Subscribe", "Read more", "Click here", "Home"):
+    assert (
+        'Mr Fidan said Ankara wanted the two countries to turn the Aegean into "a sea of peace", '
+        "and invited his Greek counterpart to visit Istanbul in the spring." in lines
+    )
+    for junk in (
+        "ARTICLE AD BOX",
+        "Advertisement",
+        "Image source",
+        "Image caption",
+        "Skip to content",
+        "cookies",
+        "Subscribe",
+        "Read more",
+        "Click here",
+        "Home",
+    ):
         assert junk not in text, junk
     assert sum(COASTGUARD_CAPTION in line for line in lines) == 1  # printed twice on the page
     assert len(lines) == 9
-    assert meta == {"title": "Greece and Turkey agree to resume Aegean talks",
-                    "url": "https://www.worlddeskdaily.example/news/world-europe-68412345",
-                    "author": "Helen Marsh", "sitename": "World Desk Daily",
-                    "description": "Foreign ministers of the two Nato neighbours met in Athens on Thursday.",
-                    "date": date(2024, 3, 14)}
+    assert meta == {
+        "title": "Greece and Turkey agree to resume Aegean talks",
+        "url": "https://www.worlddeskdaily.example/news/world-europe-68412345",
+        "author": "Helen Marsh",
+        "sitename": "World Desk Daily",
+        "description": "Foreign ministers of the two Nato neighbours met in Athens on Thursday.",
+        "date": date(2024, 3, 14),
+    }
 
 
 def test_read_html_document_fields() -> None:
@@ -143,34 +183,42 @@ def test_read_html_document_fields() -> None:
     assert isinstance(doc, Document)
     assert doc.id == "news_article.html"
     assert doc.url == "https://www.worlddeskdaily.example/news/world-europe-68412345"
-    assert doc.meta == {"author": "Helen Marsh", "sitename": "World Desk Daily",
-                        "description": "Foreign ministers of the two Nato neighbours met in Athens on Thursday."}
+    assert doc.meta == {
+        "author": "Helen Marsh",
+        "sitename": "World Desk Daily",
+        "description": "Foreign ministers of the two Nato neighbours met in Athens on Thursday.",
+    }
     assert doc.source == str(FIXTURES / "news_article.html")
 
 
 def test_malformed_html_still_gives_text(tmp_path: Path) -> None:
     page = tmp_path / "broken.html"
-    page.write_text("<html><body><div><p>Greece and Turkey agreed to resume talks over the Aegean on "
-                    "Thursday, officials said.<p>The two ministers met in Athens <b>for three hours"
-                    "</div></span></html")
+    page.write_text(
+        "<html><body><div><p>Greece and Turkey agreed to resume talks over the Aegean on "
+        "Thursday, officials said.<p>The two ministers met in Athens <b>for three hours"
+        "</div></span></html"
+    )
     doc = read_html(page)
     assert isinstance(doc, Document)
-    assert doc.text == ("Greece and Turkey agreed to resume talks over the Aegean on Thursday, officials said.\n\n"
-                        "The two ministers met in Athens for three hours")
+    assert doc.text == (
+        "Greece and Turkey agreed to resume talks over the Aegean on Thursday, officials said.\n\n"
+        "The two ministers met in Athens for three hours"
+    )
 
 
 def test_html_fragment_without_page_markup_gives_text() -> None:
-    text, meta = html_to_text("<p>Russia and Ukraine exchanged prisoners on Friday, the first such swap "
-                              "in months.</p>")
+    text, meta = html_to_text("<p>Russia and Ukraine exchanged prisoners on Friday, the first such swap in months.</p>")
     assert text == "Russia and Ukraine exchanged prisoners on Friday, the first such swap in months."
     assert meta == {}
 
 
 def test_html_page_without_main_text_is_an_error(tmp_path: Path) -> None:
     page = tmp_path / "shell.html"
-    page.write_text("<!DOCTYPE html><html><head><title>World Desk Daily</title><script>var ads = 1;"
-                    "</script></head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
-                    "<p>Advertisement</p><footer>&copy; 2024 World Desk Daily</footer></body></html>")
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>World Desk Daily</title><script>var ads = 1;"
+        "</script></head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        "<p>Advertisement</p><footer>&copy; 2024 World Desk Daily</footer></body></html>"
+    )
     error = read_html(page)
     assert error == DocumentError(source=str(page), error="no main text found in HTML", doc_id="shell.html")
 
@@ -186,16 +234,23 @@ def test_txt_file_that_is_an_html_page_is_read_as_html(tmp_path: Path) -> None:
 
 def test_jsonl_records_ids_dates_meta_and_errors(tmp_path: Path) -> None:
     feed = tmp_path / "wire.ndjson"
-    feed.write_text(_jsonl(
-        GOOD_RECORD,
-        UNDATED_RECORD,
-        "[1, 2, 3]",
-        json.dumps({"id": 7, "text": 42}),
-        json.dumps({"id": "no-text", "title": "Headline only"}),
-        json.dumps({"text": "Egypt reopened the Rafah crossing on Monday.", "date": "14/03/2024"}),
-        json.dumps({"id": "d2", "date": "2023-11-05 17:45:00+02:00", "text": "Poland and Lithuania "
-                    "held joint military exercises near the Suwalki gap on Sunday."}),
-    ))
+    feed.write_text(
+        _jsonl(
+            GOOD_RECORD,
+            UNDATED_RECORD,
+            "[1, 2, 3]",
+            json.dumps({"id": 7, "text": 42}),
+            json.dumps({"id": "no-text", "title": "Headline only"}),
+            json.dumps({"text": "Egypt reopened the Rafah crossing on Monday.", "date": "14/03/2024"}),
+            json.dumps(
+                {
+                    "id": "d2",
+                    "date": "2023-11-05 17:45:00+02:00",
+                    "text": "Poland and Lithuania held joint military exercises near the Suwalki gap on Sunday.",
+                }
+            ),
+        )
+    )
     items = list(read_jsonl(feed, default_date=DEFAULT_DATE))
     src = str(feed)
     assert _summary(items) == [
@@ -260,8 +315,10 @@ def test_language_check(tmp_path: Path) -> None:
 
     german = (FIXTURES / "german_article.txt").read_text(encoding="utf-8")
     assert read("de.txt", german).error == "not English (detected 'de')"
-    french = ("Le président de la République a reçu lundi à l'Élysée le chancelier allemand pour "
-              "discuter de la guerre en Ukraine et de la défense européenne.")
+    french = (
+        "Le président de la République a reçu lundi à l'Élysée le chancelier allemand pour "
+        "discuter de la guerre en Ukraine et de la défense européenne."
+    )
     assert read("fr.txt", french).error == "not English (detected 'fr')"
     assert isinstance(read("short.txt", "Merkel trifft Macron in Paris"), Document)  # < 40 chars: unchecked
     # A short English headline full of names is not taken for another language.
@@ -279,7 +336,9 @@ def test_decode_bytes() -> None:
     assert decode_bytes("Kyiv \u2013 talks resumed".encode("utf-16-le")) == "Kyiv \u2013 talks resumed"
     assert decode_bytes("Kyiv \u2013 talks resumed".encode("utf-16-be")) == "Kyiv \u2013 talks resumed"
     assert decode_bytes("Le caf\u00e9".encode("latin-1")) == "Le caf\u00e9"
-    assert decode_bytes("He said \u201cno\u201d \u2013 twice.".encode("cp1252")) == "He said \u201cno\u201d \u2013 twice."
+    assert (
+        decode_bytes("He said \u201cno\u201d \u2013 twice.".encode("cp1252")) == "He said \u201cno\u201d \u2013 twice."
+    )
     # UTF-8 with one stray Windows byte: the UTF-8 parts stay UTF-8.
     assert decode_bytes("Mr O\u2019Neill visited the caf".encode() + b"\xe9") == "Mr O\u2019Neill visited the caf\u00e9"
     russian = "Министр иностранных дел России заявил в понедельник."
@@ -295,8 +354,10 @@ def test_decode_bytes() -> None:
 def test_invisible_characters_are_removed_so_names_stay_whole(tmp_path: Path) -> None:
     """Zero-width spaces, stray byte-order marks, word joiners and soft hyphens (pasted from the web) go."""
     path = tmp_path / "pasted.txt"
-    path.write_text("\ufeffRussia con\u00addemned the strike. Officials in Bei\u200bjing met \u2060Japan\u2060's "
-                    "envoy on Monday.", encoding="utf-8")
+    path.write_text(
+        "\ufeffRussia con\u00addemned the strike. Officials in Bei\u200bjing met \u2060Japan\u2060's envoy on Monday.",
+        encoding="utf-8",
+    )
     [doc] = read_paths([path])
     assert doc.text == "Russia condemned the strike. Officials in Beijing met Japan's envoy on Monday."
 
@@ -309,20 +370,23 @@ def test_mojibake_is_repaired(tmp_path: Path) -> None:
 
 
 def test_remove_boilerplate_keeps_sentences_that_only_mention_the_words() -> None:
-    text = "\n".join([
-        "Advertisement",
-        "Opposition parties said they would not subscribe to the government's plan.",
-        "Image caption, Troops patrol the border",
-        "Getty Images",
-        "We use cookies to improve your experience on our site.",
-        "The EU is investigating whether the site uses cookies to track voters.",
-        "Read more: Five things to know about the summit",
-        "Opposition parties said they would not subscribe to the government's plan.",
-        "----",
-    ])
+    text = "\n".join(
+        [
+            "Advertisement",
+            "Opposition parties said they would not subscribe to the government's plan.",
+            "Image caption, Troops patrol the border",
+            "Getty Images",
+            "We use cookies to improve your experience on our site.",
+            "The EU is investigating whether the site uses cookies to track voters.",
+            "Read more: Five things to know about the summit",
+            "Opposition parties said they would not subscribe to the government's plan.",
+            "----",
+        ]
+    )
     assert remove_boilerplate(text) == (
         "Opposition parties said they would not subscribe to the government's plan.\n"
-        "The EU is investigating whether the site uses cookies to track voters.")
+        "The EU is investigating whether the site uses cookies to track voters."
+    )
 
 
 def test_boilerplate_patterns_are_loaded_from_data() -> None:
@@ -335,11 +399,17 @@ def test_boilerplate_patterns_are_loaded_from_data() -> None:
 @pytest.mark.parametrize("depth", [253, 254, 300, 5_000])
 def test_html_nested_past_the_parsers_depth_limit_keeps_its_text(depth: int) -> None:
     # libxml2 stops at 256 levels ("Excessive depth in document") and drops everything after
-    html = ("<html><head><title>Kharkiv</title></head><body>" + "<div>" * depth
-            + "<p>Russian troops attacked Ukrainian positions near Kharkiv on Monday, officials said.</p>"
-            + "</div>" * depth + "<p>The Ukrainian army said it had repelled the assault after hours of fighting.</p>"
-            + "</body></html>")
+    html = (
+        "<html><head><title>Kharkiv</title></head><body>"
+        + "<div>" * depth
+        + "<p>Russian troops attacked Ukrainian positions near Kharkiv on Monday, officials said.</p>"
+        + "</div>" * depth
+        + "<p>The Ukrainian army said it had repelled the assault after hours of fighting.</p>"
+        + "</body></html>"
+    )
     text, meta = html_to_text(html)
-    assert text.splitlines() == ["Russian troops attacked Ukrainian positions near Kharkiv on Monday, officials said.",
-                                 "The Ukrainian army said it had repelled the assault after hours of fighting."]
+    assert text.splitlines() == [
+        "Russian troops attacked Ukrainian positions near Kharkiv on Monday, officials said.",
+        "The Ukrainian army said it had repelled the assault after hours of fighting.",
+    ]
     assert meta["title"] == "Kharkiv"

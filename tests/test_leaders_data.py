@@ -1,4 +1,5 @@
 """Integrity of the leaders table (actors/data/leaders.yaml), read with PyYAML directly."""
+
 from __future__ import annotations
 
 import itertools
@@ -106,11 +107,14 @@ def test_mobutu_leads_zaire_coded_cod(leaders: list[Record]) -> None:
     assert [(r["name"], r["country"]) for r in holders] == [("Mobutu Sese Seko", "COD")]
 
 
-@pytest.mark.parametrize("day, name", [
-    (date(1950, 1, 1), "Kim Il-sung"),
-    (date(2005, 1, 1), "Kim Jong-il"),
-    (date(2020, 1, 1), "Kim Jong-un"),
-])
+@pytest.mark.parametrize(
+    "day, name",
+    [
+        (date(1950, 1, 1), "Kim Il-sung"),
+        (date(2005, 1, 1), "Kim Jong-il"),
+        (date(2020, 1, 1), "Kim Jong-un"),
+    ],
+)
 def test_kim_is_the_north_korean_leader_of_the_day(leaders: list[Record], day: date, name: str) -> None:
     holders = _holders(leaders, "Kim", day)
     assert [(r["name"], r["country"]) for r in holders] == [(name, "PRK")]
@@ -123,50 +127,53 @@ def test_putin_as_president_then_prime_minister(leaders: list[Record]) -> None:
         assert [t["office"] for t in _in_office(holders[0], day)] == [office]
 
 
-@pytest.mark.parametrize("form, day, name", [
-    ("Bush", date(1990, 6, 1), "George H. W. Bush"),
-    ("Bush", date(2005, 6, 1), "George W. Bush"),
-    ("Assad", date(1990, 6, 1), "Hafez al-Assad"),
-    ("Assad", date(2015, 6, 1), "Bashar al-Assad"),
-    ("Kabila", date(1998, 6, 1), "Laurent-Désiré Kabila"),
-    ("Kabila", date(2010, 6, 1), "Joseph Kabila"),
-    ("Castro", date(1970, 6, 1), "Fidel Castro"),
-    ("Castro", date(2015, 6, 1), "Raúl Castro"),
-    ("Gandhi", date(1970, 6, 1), "Indira Gandhi"),
-    ("Gandhi", date(1987, 6, 1), "Rajiv Gandhi"),
-    ("Aliyev", date(2000, 6, 1), "Heydar Aliyev"),
-    ("Aliyev", date(2010, 6, 1), "Ilham Aliyev"),
-    ("Mao", date(1960, 6, 1), "Mao Zedong"),
-    ("Chairman Mao", date(1966, 6, 1), "Mao Zedong"),
-    ("Mao Tse-tung", date(1966, 6, 1), "Mao Zedong"),
-    ("Deng Xiaoping", date(1985, 6, 1), "Deng Xiaoping"),
-    ("Xi", date(2020, 6, 1), "Xi Jinping"),
-    ("Chiang Kai-shek", date(1960, 6, 1), "Chiang Kai-shek"),
-    ("Khomeini", date(1985, 6, 1), "Ruhollah Khomeini"),
-    ("Khamenei", date(2020, 6, 1), "Ali Khamenei"),
-    ("Ahmadinejad", date(2010, 6, 1), "Mahmoud Ahmadinejad"),
-    ("Netanyahu", date(2015, 6, 1), "Benjamin Netanyahu"),
-    ("Zelensky", date(2023, 6, 1), "Volodymyr Zelenskyy"),
-    ("Zelenskyy", date(2023, 6, 1), "Volodymyr Zelenskyy"),
-    ("Yeltsin", date(1995, 6, 1), "Boris Yeltsin"),
-    ("Khrushchev", date(1960, 6, 1), "Nikita Khrushchev"),
-    ("Brezhnev", date(1975, 6, 1), "Leonid Brezhnev"),
-    ("Gorbachev", date(1988, 6, 1), "Mikhail Gorbachev"),
-    ("Saddam", date(1990, 8, 2), "Saddam Hussein"),
-    ("Tito", date(1970, 6, 1), "Josip Broz Tito"),
-    ("Nasser", date(1956, 10, 29), "Gamal Abdel Nasser"),
-    ("Sadat", date(1978, 9, 17), "Anwar Sadat"),
-    ("Mubarak", date(2000, 6, 1), "Hosni Mubarak"),
-    ("Arafat", date(1993, 9, 13), "Yasser Arafat"),
-    ("Ulbricht", date(1961, 8, 13), "Walter Ulbricht"),
-    ("Honecker", date(1985, 6, 1), "Erich Honecker"),
-    ("Krenz", date(1989, 11, 9), "Egon Krenz"),
-    ("Lumumba", date(1960, 7, 1), "Patrice Lumumba"),
-    ("Kasa-Vubu", date(1962, 6, 1), "Joseph Kasa-Vubu"),
-    ("Tshisekedi", date(2022, 6, 1), "Félix Tshisekedi"),
-    ("Elizabeth II", date(1990, 6, 1), "Elizabeth II"),
-    ("King Charles", date(2024, 6, 1), "Charles III"),
-])
+@pytest.mark.parametrize(
+    "form, day, name",
+    [
+        ("Bush", date(1990, 6, 1), "George H. W. Bush"),
+        ("Bush", date(2005, 6, 1), "George W. Bush"),
+        ("Assad", date(1990, 6, 1), "Hafez al-Assad"),
+        ("Assad", date(2015, 6, 1), "Bashar al-Assad"),
+        ("Kabila", date(1998, 6, 1), "Laurent-Désiré Kabila"),
+        ("Kabila", date(2010, 6, 1), "Joseph Kabila"),
+        ("Castro", date(1970, 6, 1), "Fidel Castro"),
+        ("Castro", date(2015, 6, 1), "Raúl Castro"),
+        ("Gandhi", date(1970, 6, 1), "Indira Gandhi"),
+        ("Gandhi", date(1987, 6, 1), "Rajiv Gandhi"),
+        ("Aliyev", date(2000, 6, 1), "Heydar Aliyev"),
+        ("Aliyev", date(2010, 6, 1), "Ilham Aliyev"),
+        ("Mao", date(1960, 6, 1), "Mao Zedong"),
+        ("Chairman Mao", date(1966, 6, 1), "Mao Zedong"),
+        ("Mao Tse-tung", date(1966, 6, 1), "Mao Zedong"),
+        ("Deng Xiaoping", date(1985, 6, 1), "Deng Xiaoping"),
+        ("Xi", date(2020, 6, 1), "Xi Jinping"),
+        ("Chiang Kai-shek", date(1960, 6, 1), "Chiang Kai-shek"),
+        ("Khomeini", date(1985, 6, 1), "Ruhollah Khomeini"),
+        ("Khamenei", date(2020, 6, 1), "Ali Khamenei"),
+        ("Ahmadinejad", date(2010, 6, 1), "Mahmoud Ahmadinejad"),
+        ("Netanyahu", date(2015, 6, 1), "Benjamin Netanyahu"),
+        ("Zelensky", date(2023, 6, 1), "Volodymyr Zelenskyy"),
+        ("Zelenskyy", date(2023, 6, 1), "Volodymyr Zelenskyy"),
+        ("Yeltsin", date(1995, 6, 1), "Boris Yeltsin"),
+        ("Khrushchev", date(1960, 6, 1), "Nikita Khrushchev"),
+        ("Brezhnev", date(1975, 6, 1), "Leonid Brezhnev"),
+        ("Gorbachev", date(1988, 6, 1), "Mikhail Gorbachev"),
+        ("Saddam", date(1990, 8, 2), "Saddam Hussein"),
+        ("Tito", date(1970, 6, 1), "Josip Broz Tito"),
+        ("Nasser", date(1956, 10, 29), "Gamal Abdel Nasser"),
+        ("Sadat", date(1978, 9, 17), "Anwar Sadat"),
+        ("Mubarak", date(2000, 6, 1), "Hosni Mubarak"),
+        ("Arafat", date(1993, 9, 13), "Yasser Arafat"),
+        ("Ulbricht", date(1961, 8, 13), "Walter Ulbricht"),
+        ("Honecker", date(1985, 6, 1), "Erich Honecker"),
+        ("Krenz", date(1989, 11, 9), "Egon Krenz"),
+        ("Lumumba", date(1960, 7, 1), "Patrice Lumumba"),
+        ("Kasa-Vubu", date(1962, 6, 1), "Joseph Kasa-Vubu"),
+        ("Tshisekedi", date(2022, 6, 1), "Félix Tshisekedi"),
+        ("Elizabeth II", date(1990, 6, 1), "Elizabeth II"),
+        ("King Charles", date(2024, 6, 1), "Charles III"),
+    ],
+)
 def test_surface_form_resolves_to_one_leader(leaders: list[Record], form: str, day: date, name: str) -> None:
     assert [r["name"] for r in _holders(leaders, form, day)] == [name]
 
@@ -216,34 +223,39 @@ def test_cross_country_shared_forms_are_the_known_ones(leaders: list[Record]) ->
     assert shared == CROSS_COUNTRY_SHARED
 
 
-@pytest.mark.parametrize("country, office, since", [
-    ("USA", "President", date(1945, 1, 1)),
-    ("GBR", "Prime Minister", date(1945, 1, 1)),
-    ("JPN", "Prime Minister", date(1945, 4, 7)),
-    ("DEU", "Chancellor", date(1949, 9, 15)),
-    ("FRA", "President", date(1959, 1, 8)),
-    ("ISR", "Prime Minister", date(1948, 5, 14)),
-    ("IND", "Prime Minister", date(1947, 8, 15)),
-    ("ITA", "Prime Minister", date(1945, 6, 21)),
-    ("CAN", "Prime Minister", date(1945, 1, 1)),
-    ("AUS", "Prime Minister", date(1945, 7, 13)),
-    ("UKR", "President", date(1991, 12, 5)),
-    ("RUS", "President", date(1991, 7, 10)),
-    ("CHN", "Premier", date(1949, 10, 1)),
-    ("KOR", "President", date(1988, 2, 25)),
-    ("BRA", "President", date(1985, 3, 15)),
-    ("MEX", "President", date(1945, 1, 1)),
-    ("ARG", "President", date(1983, 12, 10)),
-    ("ZAF", "President", date(1994, 5, 10)),
-    ("TUR", "President", date(1989, 11, 9)),
-    ("IRN", "President", date(1989, 8, 3)),
-])
+@pytest.mark.parametrize(
+    "country, office, since",
+    [
+        ("USA", "President", date(1945, 1, 1)),
+        ("GBR", "Prime Minister", date(1945, 1, 1)),
+        ("JPN", "Prime Minister", date(1945, 4, 7)),
+        ("DEU", "Chancellor", date(1949, 9, 15)),
+        ("FRA", "President", date(1959, 1, 8)),
+        ("ISR", "Prime Minister", date(1948, 5, 14)),
+        ("IND", "Prime Minister", date(1947, 8, 15)),
+        ("ITA", "Prime Minister", date(1945, 6, 21)),
+        ("CAN", "Prime Minister", date(1945, 1, 1)),
+        ("AUS", "Prime Minister", date(1945, 7, 13)),
+        ("UKR", "President", date(1991, 12, 5)),
+        ("RUS", "President", date(1991, 7, 10)),
+        ("CHN", "Premier", date(1949, 10, 1)),
+        ("KOR", "President", date(1988, 2, 25)),
+        ("BRA", "President", date(1985, 3, 15)),
+        ("MEX", "President", date(1945, 1, 1)),
+        ("ARG", "President", date(1983, 12, 10)),
+        ("ZAF", "President", date(1994, 5, 10)),
+        ("TUR", "President", date(1989, 11, 9)),
+        ("IRN", "President", date(1989, 8, 3)),
+    ],
+)
 def test_office_is_held_without_gaps(leaders: list[Record], country: str, office: str, since: date) -> None:
     """Successive holders of a main office follow each other (typo guard: a wrong year leaves a gap)."""
     spans = sorted(
         (t["start"], t["end"] or OPEN_END)
-        for r in leaders if r["country"] == country
-        for t in r["terms"] if t["office"].removeprefix("Acting ").removeprefix("Interim ") == office
+        for r in leaders
+        if r["country"] == country
+        for t in r["terms"]
+        if t["office"].removeprefix("Acting ").removeprefix("Interim ") == office
         if (t["end"] or OPEN_END) >= since
     )
     assert spans and spans[0][0] <= since
@@ -254,11 +266,58 @@ def test_office_is_held_without_gaps(leaders: list[Record], country: str, office
     assert covered == OPEN_END, (country, office, covered)
 
 
-@pytest.mark.parametrize("country", [
-    "USA", "RUS", "CHN", "GBR", "FRA", "DEU", "JPN", "IND", "BRA", "CAN", "AUS", "ITA", "KOR",
-    "MEX", "IDN", "TUR", "SAU", "ARG", "ZAF", "PRK", "TWN", "UKR", "IRN", "ISR", "IRQ", "SYR",
-    "LBY", "COD", "EGY", "JOR", "LBN", "ARE", "QAT", "KWT", "BHR", "OMN", "YEM", "PSE", "NGA",
-    "ETH", "KEN", "PAK", "BGD", "VNM", "THA", "PHL", "CUB", "VEN",
-])
+@pytest.mark.parametrize(
+    "country",
+    [
+        "USA",
+        "RUS",
+        "CHN",
+        "GBR",
+        "FRA",
+        "DEU",
+        "JPN",
+        "IND",
+        "BRA",
+        "CAN",
+        "AUS",
+        "ITA",
+        "KOR",
+        "MEX",
+        "IDN",
+        "TUR",
+        "SAU",
+        "ARG",
+        "ZAF",
+        "PRK",
+        "TWN",
+        "UKR",
+        "IRN",
+        "ISR",
+        "IRQ",
+        "SYR",
+        "LBY",
+        "COD",
+        "EGY",
+        "JOR",
+        "LBN",
+        "ARE",
+        "QAT",
+        "KWT",
+        "BHR",
+        "OMN",
+        "YEM",
+        "PSE",
+        "NGA",
+        "ETH",
+        "KEN",
+        "PAK",
+        "BGD",
+        "VNM",
+        "THA",
+        "PHL",
+        "CUB",
+        "VEN",
+    ],
+)
 def test_country_has_a_leader_in_late_2025(leaders: list[Record], country: str) -> None:
     assert any(r["country"] == country and _in_office(r, date(2025, 12, 31)) for r in leaders)

@@ -1,4 +1,5 @@
 """Tests for the trigger lexicon (events/lexicon.py, events/data/triggers.yaml)."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -36,8 +37,9 @@ def test_size_and_all_roots_covered(lex):
 
 
 def test_every_code_is_in_the_codebook(lex):
-    bad = [t for t in lex if not codebook.is_valid(t.code)
-           or (t.reverse_code and not codebook.is_valid(t.reverse_code))]
+    bad = [
+        t for t in lex if not codebook.is_valid(t.code) or (t.reverse_code and not codebook.is_valid(t.reverse_code))
+    ]
     assert bad == []
 
 
@@ -46,8 +48,9 @@ def test_no_object_lemma_is_claimed_by_two_entries_of_one_verb(lex):
     for t in lex:
         if t.pos == "VERB":
             groups[(t.lemma, t.particle)].append(t)
-    clashes = {key: [o for o, n in Counter(o for t in ts for o in t.objects).items() if n > 1]
-               for key, ts in groups.items()}
+    clashes = {
+        key: [o for o, n in Counter(o for t in ts for o in t.objects).items() if n > 1] for key, ts in groups.items()
+    }
     assert {k: v for k, v in clashes.items() if v} == {}
 
 
@@ -64,45 +67,48 @@ def test_default_lexicon_is_cached():
 # -- lookups -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lemma, particle, objects, expected", [
-    ("attack", None, [], "190"),
-    ("restore", None, ["tie"], "054"),  # CAMEO 054 covers restoring diplomatic relations
-    ("restore", None, ["order"], None),
-    ("write", "off", ["debt"], "071"),
-    ("write", None, ["debt"], None),  # a particle entry never matches the bare verb
-    ("sign", None, ["agreement"], "057"),
-    ("sign", None, ["book"], None),
-    ("sign", None, ["ceasefire"], "0871"),
-    ("pull", "out", [], "0874"),
-    ("pull", "out", ["talk"], "164"),
-    ("pull", None, [], None),
-    ("arrest", None, ["opposition", "leader"], "173"),
-    ("impose", None, ["sanction"], "163"),
-    ("impose", None, ["curfew"], "1723"),
-    ("cut", None, ["tie"], "161"),
-    ("cut", None, ["aid"], "162"),
-    ("lift", None, ["sanction"], "085"),
-    ("lift", None, ["curfew"], "0813"),
-    ("break", None, ["ceasefire"], "196"),
-    ("break", None, ["sanction"], "128"),
-    ("hold", None, ["talk"], "040"),
-    ("hold", None, ["hostage"], "181"),
-    ("open", None, ["fire"], "190"),
-    ("launch", None, ["airstrike"], "195"),
-    ("launch", None, ["investigation"], "090"),
-    ("call", None, ["israel"], "020"),
-    ("call", None, ["ceasefire"], "0256"),
-    ("call", "off", ["talk"], "164"),
-    ("call", "off", ["visit"], None),
-    ("visit", None, [], "042"),
-    ("meet", None, [], "040"),
-    ("fight", "back", [], "190"),  # an unlisted phrasal verb falls back to the bare verb
-    ("give", "up", ["weapon"], "0873"),
-    ("give", "in", [], "080"),
-    ("stag", None, ["protest"], "141"),  # spaCy lemmatizes "staged" as "stag"
-    ("rap", None, [], "1821"),  # ... and "raped" as "rap"
-    ("Condemn", None, [], "111"),  # lemmas are matched case-insensitively
-])
+@pytest.mark.parametrize(
+    "lemma, particle, objects, expected",
+    [
+        ("attack", None, [], "190"),
+        ("restore", None, ["tie"], "054"),  # CAMEO 054 covers restoring diplomatic relations
+        ("restore", None, ["order"], None),
+        ("write", "off", ["debt"], "071"),
+        ("write", None, ["debt"], None),  # a particle entry never matches the bare verb
+        ("sign", None, ["agreement"], "057"),
+        ("sign", None, ["book"], None),
+        ("sign", None, ["ceasefire"], "0871"),
+        ("pull", "out", [], "0874"),
+        ("pull", "out", ["talk"], "164"),
+        ("pull", None, [], None),
+        ("arrest", None, ["opposition", "leader"], "173"),
+        ("impose", None, ["sanction"], "163"),
+        ("impose", None, ["curfew"], "1723"),
+        ("cut", None, ["tie"], "161"),
+        ("cut", None, ["aid"], "162"),
+        ("lift", None, ["sanction"], "085"),
+        ("lift", None, ["curfew"], "0813"),
+        ("break", None, ["ceasefire"], "196"),
+        ("break", None, ["sanction"], "128"),
+        ("hold", None, ["talk"], "040"),
+        ("hold", None, ["hostage"], "181"),
+        ("open", None, ["fire"], "190"),
+        ("launch", None, ["airstrike"], "195"),
+        ("launch", None, ["investigation"], "090"),
+        ("call", None, ["israel"], "020"),
+        ("call", None, ["ceasefire"], "0256"),
+        ("call", "off", ["talk"], "164"),
+        ("call", "off", ["visit"], None),
+        ("visit", None, [], "042"),
+        ("meet", None, [], "040"),
+        ("fight", "back", [], "190"),  # an unlisted phrasal verb falls back to the bare verb
+        ("give", "up", ["weapon"], "0873"),
+        ("give", "in", [], "080"),
+        ("stag", None, ["protest"], "141"),  # spaCy lemmatizes "staged" as "stag"
+        ("rap", None, [], "1821"),  # ... and "raped" as "rap"
+        ("Condemn", None, [], "111"),  # lemmas are matched case-insensitively
+    ],
+)
 def test_match_verb(lex, lemma, particle, objects, expected):
     assert code_of(lex.match_verb(lemma, particle, objects)) == expected
 
@@ -130,11 +136,23 @@ def test_specificity_and_reverse_codes(lex):
     assert "with" in meet.target_preps
 
 
-@pytest.mark.parametrize("noun, expected", [
-    ("invasion", "190"), ("talk", "040"), ("ceasefire", "0871"), ("sanction", "163"),
-    ("airstrike", "195"), ("massacre", "202"), ("crackdown", "175"), ("Arrest", "173"),
-    ("ultimatum", "139"), ("assassination", "186"), ("government", None), ("strike", None),
-])
+@pytest.mark.parametrize(
+    "noun, expected",
+    [
+        ("invasion", "190"),
+        ("talk", "040"),
+        ("ceasefire", "0871"),
+        ("sanction", "163"),
+        ("airstrike", "195"),
+        ("massacre", "202"),
+        ("crackdown", "175"),
+        ("Arrest", "173"),
+        ("ultimatum", "139"),
+        ("assassination", "186"),
+        ("government", None),
+        ("strike", None),
+    ],
+)
 def test_match_noun(lex, noun, expected):
     trig = lex.match_noun(noun)
     assert code_of(trig) == expected
@@ -162,23 +180,26 @@ def _verb_match(lex: Lexicon, doc) -> Trigger | None:
     return lex.match_verb(root.lemma_.lower(), particle, [o.lemma_.lower() for o in objects])
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("Paris Club creditors wrote off Iraqi debt in 2004.", "071"),
-    ("Saudi Arabia and Iran restored diplomatic ties in 2023.", "054"),
-    ("Georgia severed diplomatic relations with Russia in August 2008.", "161"),
-    ("Egypt and Israel signed a peace treaty in 1979.", "057"),
-    ("Iraq invaded Kuwait in August 1990.", "190"),
-    ("The Soviet Union pulled out its last troops from Afghanistan in 1989.", "0874"),
-    ("The Security Council imposed an arms embargo on Libya.", "163"),
-    ("Turkey shelled Kurdish positions in northern Syria.", "194"),
-    ("Moscow recalled its ambassador from Washington.", "161"),
-    ("Barack Obama visited Havana in March 2016.", "042"),
-    ("Thousands of protesters staged a rally outside parliament.", "141"),
-    ("Police arrested dozens of demonstrators in Minsk.", "173"),
-    ("Iran released the British tanker it had seized in July 2019.", "0842"),
-    ("The rebels laid down their arms.", "0873"),
-    ("The United States lifted sanctions on Myanmar in 2016.", "085"),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Paris Club creditors wrote off Iraqi debt in 2004.", "071"),
+        ("Saudi Arabia and Iran restored diplomatic ties in 2023.", "054"),
+        ("Georgia severed diplomatic relations with Russia in August 2008.", "161"),
+        ("Egypt and Israel signed a peace treaty in 1979.", "057"),
+        ("Iraq invaded Kuwait in August 1990.", "190"),
+        ("The Soviet Union pulled out its last troops from Afghanistan in 1989.", "0874"),
+        ("The Security Council imposed an arms embargo on Libya.", "163"),
+        ("Turkey shelled Kurdish positions in northern Syria.", "194"),
+        ("Moscow recalled its ambassador from Washington.", "161"),
+        ("Barack Obama visited Havana in March 2016.", "042"),
+        ("Thousands of protesters staged a rally outside parliament.", "141"),
+        ("Police arrested dozens of demonstrators in Minsk.", "173"),
+        ("Iran released the British tanker it had seized in July 2019.", "0842"),
+        ("The rebels laid down their arms.", "0873"),
+        ("The United States lifted sanctions on Myanmar in 2016.", "085"),
+    ],
+)
 def test_real_sentences(lex, nlp, sentence, expected):
     assert code_of(_verb_match(lex, nlp(sentence))) == expected
 
@@ -193,7 +214,9 @@ def _write(tmp_path: Path, body: str, name: str = "user.yaml") -> Path:
 
 
 def test_user_file_adds_entries(tmp_path, lex):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 triggers:
 - verb: harangue
   code: "111"
@@ -206,7 +229,8 @@ triggers:
   code: "1621"
 - noun: standoff
   code: "150"
-""")
+""",
+    )
     extended = Lexicon.load([path])
     assert len(extended) == len(lex) + 4
     assert code_of(extended.match_verb("harangue", None, [])) == "111"
@@ -217,21 +241,24 @@ triggers:
     assert lex.match_verb("harangue", None, []) is None  # the default lexicon is untouched
 
 
-@pytest.mark.parametrize("entry, message", [
-    ('- {verb: harangue, code: "111", tense: past}', "unknown field"),
-    ("- {verb: harangue}", "missing 'code'"),
-    ('- {verb: harangue, code: "999"}', "not a code in the CAMEO codebook"),
-    ('- {verb: harangue, code: "111", reverse_code: "0000"}', "not a code in the CAMEO codebook"),
-    ("- {verb: harangue, code: 111}", "quoted string"),
-    ('- {verb: harangue, noun: harangue, code: "111"}', "exactly one of"),
-    ('- {code: "111"}', "exactly one of"),
-    ('- {verb: Harangue, code: "111"}', "lower-case word"),
-    ('- {verb: sign, object: ["peace treaty"], code: "057"}', "single lower-case words"),
-    ('- {noun: harangue, particle: up, code: "111"}', "verbs only"),
-    ('- {verb: harangue, modifier: [loud], code: "111"}', "on a noun entry"),
-    ('- {verb: harangue, code: "111", not_target_roles: [media]}', "role codes"),
-    ('- {verb: attack, code: "190"}', "duplicates the entry"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('- {verb: harangue, code: "111", tense: past}', "unknown field"),
+        ("- {verb: harangue}", "missing 'code'"),
+        ('- {verb: harangue, code: "999"}', "not a code in the CAMEO codebook"),
+        ('- {verb: harangue, code: "111", reverse_code: "0000"}', "not a code in the CAMEO codebook"),
+        ("- {verb: harangue, code: 111}", "quoted string"),
+        ('- {verb: harangue, noun: harangue, code: "111"}', "exactly one of"),
+        ('- {code: "111"}', "exactly one of"),
+        ('- {verb: Harangue, code: "111"}', "lower-case word"),
+        ('- {verb: sign, object: ["peace treaty"], code: "057"}', "single lower-case words"),
+        ('- {noun: harangue, particle: up, code: "111"}', "verbs only"),
+        ('- {verb: harangue, modifier: [loud], code: "111"}', "on a noun entry"),
+        ('- {verb: harangue, code: "111", not_target_roles: [media]}', "role codes"),
+        ('- {verb: attack, code: "190"}', "duplicates the entry"),
+    ],
+)
 def test_bad_entry_raises_naming_file_and_entry(tmp_path, entry, message):
     path = _write(tmp_path, f"triggers:\n{entry}\n", name="bad_triggers.yaml")
     with pytest.raises(ValueError, match=message) as err:
@@ -241,11 +268,14 @@ def test_bad_entry_raises_naming_file_and_entry(tmp_path, entry, message):
 
 
 def test_duplicate_within_a_user_file(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 triggers:
 - {verb: harangue, object: [crowd], code: "111"}
 - {verb: harangue, object: [crowd], code: "110"}
-""")
+""",
+    )
     with pytest.raises(ValueError, match=r"trigger #2 .*duplicates the entry at .*trigger #1"):
         Lexicon.load([path])
 

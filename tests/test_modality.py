@@ -1,4 +1,5 @@
 """Modality detection on the spaCy parse (realpolitik.events.modality)."""
+
 from __future__ import annotations
 
 import pytest
@@ -116,8 +117,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "trigger", "modality", "cue"), CASES,
-                         ids=[f"{c[1]}:{c[0][:40]}" for c in CASES])
+@pytest.mark.parametrize(("sentence", "trigger", "modality", "cue"), CASES, ids=[f"{c[1]}:{c[0][:40]}" for c in CASES])
 def test_modality(nlp: Language, sentence: str, trigger: str, modality: Modality, cue: str | None) -> None:
     assert modality_of(nlp, sentence, trigger) == (modality, cue)
 
@@ -153,7 +153,8 @@ def test_a_user_lexicon_adds_modality_cues(tmp_path):
     text = "Russian troops reputedly attacked Georgian villages."
     assert {e.modality.value for e in Pipeline().code_text(text)} == {"asserted"}
     assert {(e.modality.value, e.modality_cue) for e in Pipeline(lexicon_files=[mine]).code_text(text)} == {
-        ("reported", "reputedly")}
+        ("reported", "reputedly")
+    }
     bad = tmp_path / "bad.yaml"
     bad.write_text("modality:\n  reporting_adverbz: [reputedly]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad.yaml: unknown key modality.reporting_adverbz"):

@@ -1,4 +1,5 @@
 """End-to-end behaviour of the coder on real-world sentences: text in, events out."""
+
 from __future__ import annotations
 
 import time
@@ -60,15 +61,18 @@ def test_stalin_in_1950_is_the_soviet_union(pipeline: Pipeline) -> None:
 # -- modality ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, root, modality", [
-    ("Russia did not attack Ukraine.", "19", "negated"),
-    ("North Korea never attacked South Korea.", "19", "negated"),
-    ("Iran did not meet American negotiators.", "04", "negated"),
-    ("If China invades Taiwan, the United States could impose sanctions on Beijing.", "16", "hypothetical"),
-    ("China looks set to sign a trade deal with Brazil.", "05", "future"),
-    ("According to state media, North Korea fired missiles at Japan.", "19", "reported"),
-    ("Iran denied supplying drones to Russia.", "07", "denied"),
-])
+@pytest.mark.parametrize(
+    "text, root, modality",
+    [
+        ("Russia did not attack Ukraine.", "19", "negated"),
+        ("North Korea never attacked South Korea.", "19", "negated"),
+        ("Iran did not meet American negotiators.", "04", "negated"),
+        ("If China invades Taiwan, the United States could impose sanctions on Beijing.", "16", "hypothetical"),
+        ("China looks set to sign a trade deal with Brazil.", "05", "future"),
+        ("According to state media, North Korea fired missiles at Japan.", "19", "reported"),
+        ("Iran denied supplying drones to Russia.", "07", "denied"),
+    ],
+)
 def test_modality(pipeline: Pipeline, text: str, root: str, modality: str) -> None:
     found = {e.modality.value for e in events(pipeline, text) if e.code.startswith(root)}
     assert found == {modality}  # a deal signed goes both ways: both directions share the modality
@@ -88,30 +92,36 @@ def test_asserted_only_api_keeps_real_events(pipeline: Pipeline) -> None:
 # -- actors -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, source, target", [
-    ("The Kremlin condemned the Ukrainian attack.", "RUSGOV", "UKR"),
-    ("Pyongyang threatened Seoul with nuclear war.", "PRKGOV", "KORGOV"),  # capitals speak for governments
-    ("Washington imposed sanctions on Moscow.", "USAGOV", "RUS"),  # ... and act for them
-    ("Capitol Hill criticized the Kremlin.", "USALEG", "RUSGOV"),
-    ("The hermit kingdom launched a missile over Japan.", "PRK", "JPN"),
-    ("Whitehall rejected the Irish proposal.", "GBRGOV", "IRL"),
-    ("The UN Security Council condemned North Korea.", "IGOUNO", "PRK"),
-    ("Indian police arrested 20 protesters in Delhi.", "INDCOP", "INDCVL"),
-    ("Ukraine was attacked by Russian troops.", "RUSMIL", "UKR"),
-    ("The president of Nigeria visited Ghana.", "NGAGOV", "GHA"),
-    ("Hezbollah fired rockets at northern Israel.", "LBNINS", "ISR"),
-])
+@pytest.mark.parametrize(
+    "text, source, target",
+    [
+        ("The Kremlin condemned the Ukrainian attack.", "RUSGOV", "UKR"),
+        ("Pyongyang threatened Seoul with nuclear war.", "PRKGOV", "KORGOV"),  # capitals speak for governments
+        ("Washington imposed sanctions on Moscow.", "USAGOV", "RUS"),  # ... and act for them
+        ("Capitol Hill criticized the Kremlin.", "USALEG", "RUSGOV"),
+        ("The hermit kingdom launched a missile over Japan.", "PRK", "JPN"),
+        ("Whitehall rejected the Irish proposal.", "GBRGOV", "IRL"),
+        ("The UN Security Council condemned North Korea.", "IGOUNO", "PRK"),
+        ("Indian police arrested 20 protesters in Delhi.", "INDCOP", "INDCVL"),
+        ("Ukraine was attacked by Russian troops.", "RUSMIL", "UKR"),
+        ("The president of Nigeria visited Ghana.", "NGAGOV", "GHA"),
+        ("Hezbollah fired rockets at northern Israel.", "LBNINS", "ISR"),
+    ],
+)
 def test_actor_names_metonyms_and_roles(pipeline: Pipeline, text: str, source: str, target: str) -> None:
     found = {(e.source.code, e.target.code if e.target else None) for e in events(pipeline, text)}
     assert (source, target) in found
 
 
-@pytest.mark.parametrize("text, when, source", [
-    ("Gaddafi denounced the United States.", date(1990, 6, 1), "LBYGOV"),
-    ("Mobutu expelled Belgian diplomats.", date(1985, 6, 1), "CODGOV"),
-    ("Kim Il Sung met Jimmy Carter in Pyongyang.", date(1994, 5, 1), "PRKGOV"),
-    ("Kim Jong Un met Putin in Vladivostok.", date(2024, 5, 1), "PRKGOV"),
-])
+@pytest.mark.parametrize(
+    "text, when, source",
+    [
+        ("Gaddafi denounced the United States.", date(1990, 6, 1), "LBYGOV"),
+        ("Mobutu expelled Belgian diplomats.", date(1985, 6, 1), "CODGOV"),
+        ("Kim Il Sung met Jimmy Carter in Pyongyang.", date(1994, 5, 1), "PRKGOV"),
+        ("Kim Jong Un met Putin in Vladivostok.", date(2024, 5, 1), "PRKGOV"),
+    ],
+)
 def test_leaders_by_date(pipeline: Pipeline, text: str, when: date, source: str) -> None:
     assert events(pipeline, text, when)[0].source.code == source
 
@@ -145,8 +155,11 @@ def test_pronouns_resolve_to_the_previous_actor(pipeline: Pipeline) -> None:
 
 
 def test_definite_role_noun_takes_the_earlier_country(pipeline: Pipeline) -> None:
-    evs = events(pipeline, "The Israeli government closed its embassy in Mauritania. The government said the "
-                           "ambassador had already left the country.")
+    evs = events(
+        pipeline,
+        "The Israeli government closed its embassy in Mauritania. The government said the "
+        "ambassador had already left the country.",
+    )
     said = [e for e in evs if e.trigger_text == "said"][0]
     assert (said.source.code, said.source_text) == ("ISRGOV", "government")
 
@@ -160,12 +173,15 @@ def test_nominal_event_with_possessor(pipeline: Pipeline) -> None:
 # -- dates ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, when", [
-    ("Two years ago, Russia invaded Ukraine.", date(2022, 1, 1)),
-    ("In September 2012, Japan protested to China over the islands.", date(2012, 9, 1)),
-    ("In 1949, the Soviet Union tested its first atomic bomb.", date(1949, 1, 1)),
-    ("Last year, Egypt hosted talks between Israel and Hamas.", date(2023, 1, 1)),
-])
+@pytest.mark.parametrize(
+    "text, when",
+    [
+        ("Two years ago, Russia invaded Ukraine.", date(2022, 1, 1)),
+        ("In September 2012, Japan protested to China over the islands.", date(2012, 9, 1)),
+        ("In 1949, the Soviet Union tested its first atomic bomb.", date(1949, 1, 1)),
+        ("Last year, Egypt hosted talks between Israel and Hamas.", date(2023, 1, 1)),
+    ],
+)
 def test_event_dates_come_from_the_sentence(pipeline: Pipeline, text: str, when: date) -> None:
     e = events(pipeline, text)[0]
     assert (e.event_date, e.date_source, e.doc_date) == (when, "sentence", TODAY)
@@ -183,10 +199,10 @@ def test_spans_point_at_the_evidence(pipeline: Pipeline) -> None:
     text = "Officials said on Monday that Russian troops shelled the Ukrainian city of Kharkiv."
     for e in events(pipeline, text):
         s = e.sentence_text
-        assert s[e.trigger_span[0]:e.trigger_span[1]] == e.trigger_text
-        assert s[e.source_span[0]:e.source_span[1]] == e.source_text
+        assert s[e.trigger_span[0] : e.trigger_span[1]] == e.trigger_text
+        assert s[e.source_span[0] : e.source_span[1]] == e.source_text
         if e.target_span:
-            assert s[e.target_span[0]:e.target_span[1]] == e.target_text
+            assert s[e.target_span[0] : e.target_span[1]] == e.target_text
         assert 0.0 <= e.confidence <= 1.0
 
 
@@ -194,8 +210,19 @@ def test_record_has_the_documented_fields(pipeline: Pipeline) -> None:
     record = one(pipeline, "Washington imposed sanctions on Moscow.", "16").to_dict()
     assert record["goldstein"] == -8.0 and record["quad_class"] == 4
     assert record["plover_type"] == "SANCTION" and record["root_code"] == "16"
-    for key in ("event_id", "doc_id", "sentence_index", "sentence_text", "source_span", "target_span",
-                "trigger_span", "event_date", "date_source", "modality", "confidence"):
+    for key in (
+        "event_id",
+        "doc_id",
+        "sentence_index",
+        "sentence_text",
+        "source_span",
+        "target_span",
+        "trigger_span",
+        "event_date",
+        "date_source",
+        "modality",
+        "confidence",
+    ):
         assert key in record
 
 
@@ -210,9 +237,11 @@ def test_module_level_code_text() -> None:
 
 
 def test_bad_documents_fail_alone(pipeline: Pipeline) -> None:
-    docs = [Document(id="ok", text="Russia attacked Georgia.", date=TODAY),
-            Document(id="huge", text="war " * 40_000, date=TODAY),
-            Document(id="ok2", text="Iran launched missiles at Israel.", date=TODAY)]
+    docs = [
+        Document(id="ok", text="Russia attacked Georgia.", date=TODAY),
+        Document(id="huge", text="war " * 40_000, date=TODAY),
+        Document(id="ok2", text="Iran launched missiles at Israel.", date=TODAY),
+    ]
     results = list(pipeline.run(docs))
     assert [r.document.id for r in results] == ["ok", "huge", "ok2"]
     assert results[0].events and results[2].events
@@ -234,12 +263,15 @@ def test_long_texts_are_cut_at_sentence_ends_else_between_words() -> None:
 
 
 def test_an_event_is_given_once_however_many_mentions_name_its_target(pipeline: Pipeline) -> None:
-    evs = events(pipeline, "Fidel Castro met Brazilian President Luiz Inácio Lula da Silva and the Brazilian "
-                           "Minister of Foreign Relations Celso Amorim.", date(2004, 9, 1))
+    evs = events(
+        pipeline,
+        "Fidel Castro met Brazilian President Luiz Inácio Lula da Silva and the Brazilian "
+        "Minister of Foreign Relations Celso Amorim.",
+        date(2004, 9, 1),
+    )
     met = [e for e in evs if e.trigger_text == "met"]
     assert len(met) == len({e.event_id for e in evs}) == len(evs)
-    assert [e.target_text for e in met if e.target and e.target.code == "BRAGOV"] == [
-        "Luiz Inácio Lula da Silva"]
+    assert [e.target_text for e in met if e.target and e.target.code == "BRAGOV"] == ["Luiz Inácio Lula da Silva"]
 
 
 def test_batches_are_bounded_in_documents_and_characters() -> None:
@@ -253,8 +285,10 @@ def test_batches_are_bounded_in_documents_and_characters() -> None:
 
 # -- bounded time and memory per document ------------------------------------------------
 
-LONG_STORY = ("Russian troops attacked Ukrainian positions near Kharkiv on Monday. Ukraine accused Russia of "
-              "shelling villages near the border. The Kremlin denied the report. ")
+LONG_STORY = (
+    "Russian troops attacked Ukrainian positions near Kharkiv on Monday. Ukraine accused Russia of "
+    "shelling villages near the border. The Kremlin denied the report. "
+)
 
 
 def test_a_document_over_its_time_budget_is_an_error_of_its_own(pipeline: Pipeline) -> None:
@@ -278,8 +312,9 @@ def test_the_budget_grows_with_the_text() -> None:
     assert TimeBudget().for_text("") == TimeBudget().seconds
 
 
-def test_a_long_document_coded_chunk_by_chunk_gives_what_one_batch_gives(pipeline: Pipeline,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_document_coded_chunk_by_chunk_gives_what_one_batch_gives(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = " ".join(f"In {1990 + n}, " + LONG_STORY for n in range(40))  # one paragraph of 8,000 characters
     chunked = events_of(pipeline, text, monkeypatch, chunk_chars=1_000, batch_chars=2_000)  # parsed one by one
     batched = events_of(pipeline, text, monkeypatch, chunk_chars=1_000, batch_chars=100_000)  # all at once
@@ -287,8 +322,9 @@ def test_a_long_document_coded_chunk_by_chunk_gives_what_one_batch_gives(pipelin
     assert [e.to_dict() for e in chunked] == [e.to_dict() for e in batched]
 
 
-def events_of(pipeline: Pipeline, text: str, monkeypatch: pytest.MonkeyPatch, chunk_chars: int,
-              batch_chars: int) -> list[Event]:
+def events_of(
+    pipeline: Pipeline, text: str, monkeypatch: pytest.MonkeyPatch, chunk_chars: int, batch_chars: int
+) -> list[Event]:
     monkeypatch.setattr(pipeline_module, "BATCH_CHARS", batch_chars)
     monkeypatch.setattr(pipeline_module, "_chunks", lambda t, limit=chunk_chars: original_chunks(t, limit))
     [result] = pipeline.run([Document("long", text, TODAY)])

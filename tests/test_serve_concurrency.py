@@ -5,6 +5,7 @@ file, every API answer must be valid JSON: the data, or a 503 that says why and 
 to retry; CLI reads must print their data, or one line saying the store is being
 written, with status 75. Once the ingest is done, the server and the CLI see its documents.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,15 @@ from realpolitik.store.errors import EXIT_STORE_BUSY
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = [ROOT / "examples" / "wikinews.jsonl", ROOT / "tests" / "fixtures" / "api" / "dyad_history.jsonl"]
-READS = ["/api/info", "/api/events?limit=5", "/api/alerts", "/api/dyad?a=RUS&b=GEO", "/api/graph",
-         "/api/actors", "/api/places"]
+READS = [
+    "/api/info",
+    "/api/events?limit=5",
+    "/api/alerts",
+    "/api/dyad?a=RUS&b=GEO",
+    "/api/graph",
+    "/api/actors",
+    "/api/places",
+]
 
 
 def cli(*args: str) -> list[str]:
@@ -44,8 +52,9 @@ def new_articles(path: Path, n: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):
             story = stories[i % len(stories)]
-            out.write(json.dumps({**story, "id": f"{story['id']}-again{i}",
-                                  "text": f"{story['text']} (Report {i}.)"}) + "\n")
+            out.write(
+                json.dumps({**story, "id": f"{story['id']}-again{i}", "text": f"{story['text']} (Report {i}.)"}) + "\n"
+            )
 
 
 def check_answer(response: httpx.Response) -> str:
@@ -79,8 +88,13 @@ def test_serve_cli_reads_and_ingest_at_once(tmp_path: Path) -> None:
     new_articles(more, 12)
     env = {**os.environ, "REALPOLITIK_LOCK_WAIT": "1"}
     port = free_port()
-    server = subprocess.Popen(cli("serve", "--db", str(db), "--port", str(port)), env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        cli("serve", "--db", str(db), "--port", str(port)),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as api:
@@ -92,16 +106,39 @@ def test_serve_cli_reads_and_ingest_at_once(tmp_path: Path) -> None:
                     time.sleep(0.1)
             assert all(check_answer(api.get(path)) == "ok" for path in READS)  # the server now holds the file
             (warm_war,) = api.get("/api/events", params={"dyad": "RUS,GEO", "code": "190"}).json()["items"]
-            assert check_cli_read(subprocess.run(cli("events", "--db", str(db), "--format", "jsonl"), env=env,
-                                                 capture_output=True, text=True, timeout=120)) == "ok"
-            ingest = subprocess.Popen(cli("ingest", str(more), "--db", str(db)), env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            assert (
+                check_cli_read(
+                    subprocess.run(
+                        cli("events", "--db", str(db), "--format", "jsonl"),
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        timeout=120,
+                    )
+                )
+                == "ok"
+            )
+            ingest = subprocess.Popen(
+                cli("ingest", str(more), "--db", str(db)),
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             api_seen, cli_seen = [], []
             while ingest.poll() is None:
                 api_seen += [check_answer(api.get(path)) for path in READS]
-                cli_seen.append(check_cli_read(subprocess.run(
-                    cli("events", "--db", str(db), "--format", "jsonl", "--limit", "3"), env=env,
-                    capture_output=True, text=True, timeout=120)))
+                cli_seen.append(
+                    check_cli_read(
+                        subprocess.run(
+                            cli("events", "--db", str(db), "--format", "jsonl", "--limit", "3"),
+                            env=env,
+                            capture_output=True,
+                            text=True,
+                            timeout=120,
+                        )
+                    )
+                )
             _, err = ingest.communicate()
             assert ingest.returncode == 0, err
             assert "12 new documents, 0 already stored" in err and " 0 errors;" in err
@@ -113,8 +150,13 @@ def test_serve_cli_reads_and_ingest_at_once(tmp_path: Path) -> None:
             war = {"dyad": "RUS,GEO", "code": "190"}  # the new reports joined the stored events
             (event,) = api.get("/api/events", params=war).json()["items"]
             assert event["num_mentions"] > warm_war["num_mentions"]
-            after = subprocess.run(cli("events", "--db", str(db), "--format", "jsonl", "--limit", "500"), env=env,
-                                   capture_output=True, text=True, timeout=120)
+            after = subprocess.run(
+                cli("events", "--db", str(db), "--format", "jsonl", "--limit", "500"),
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert check_cli_read(after) == "ok"
             assert after.stderr.strip().endswith(f"of {api.get('/api/events').json()['total']} events")
     finally:

@@ -4,6 +4,7 @@ Shared tests get stores from the ``store_url_factory`` fixture, which the
 PostgreSQL module overrides. Coding goes through the real pipeline, once per
 distinct document per session (``CODER``).
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,9 +15,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 import pytest
@@ -35,8 +36,10 @@ WIKINEWS = Path(__file__).resolve().parents[1] / "examples" / "wikinews.jsonl"
 TABLES = ("store_meta", "documents", "sentences", "mentions", "events", "event_mentions", "errors")
 
 # Three wordings of one event (Putin's praise for North Korea's support, June 2024): RUSGOV -> PRK, CAMEO 051.
-PRAISED = ("Russian President Vladimir Putin praised North Korea for its support of the war in Ukraine. "
-           "The visit was his first to the country in 24 years.")
+PRAISED = (
+    "Russian President Vladimir Putin praised North Korea for its support of the war in Ukraine. "
+    "The visit was his first to the country in 24 years."
+)
 THANKED = "Putin thanked North Korea for supporting Russia's war in Ukraine."
 COMMENDED = "Vladimir Putin commended North Korea for standing with Moscow over Ukraine."
 JUNE_19 = date(2024, 6, 19)
@@ -114,8 +117,14 @@ def copies(n: int) -> list[dict]:
         article = articles[i % len(articles)]
         lead = " ".join(re.split(r"(?<=[.!?])\s+", article["text"])[:3])
         day = date.fromisoformat(article["date"]) + timedelta(days=1 + i // len(articles))
-        records.append({"id": f"{article['id']}-copy{i}", "date": day.isoformat(),
-                        "text": f"{lead} (Copy {i}.)", "url": article.get("url")})
+        records.append(
+            {
+                "id": f"{article['id']}-copy{i}",
+                "date": day.isoformat(),
+                "text": f"{lead} (Copy {i}.)",
+                "url": article.get("url"),
+            }
+        )
     return records
 
 
@@ -133,9 +142,13 @@ def test_reingest_adds_nothing_and_codes_nothing(store: Store) -> None:
 
 
 def test_same_event_in_two_documents_is_one_event(store: Store) -> None:
-    store.ingest([news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/world/putin-kim"),
-                  news("ap-7", THANKED, JUNE_19 + timedelta(days=1), "https://apnews.com/article/putin")],
-                 pipeline=CODER)
+    store.ingest(
+        [
+            news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/world/putin-kim"),
+            news("ap-7", THANKED, JUNE_19 + timedelta(days=1), "https://apnews.com/article/putin"),
+        ],
+        pipeline=CODER,
+    )
     praise = store.events(actor="RUSGOV", target="PRK", code="05")
     assert len(praise) == 1
     event = praise.iloc[0]
@@ -150,16 +163,26 @@ def test_same_event_in_two_documents_is_one_event(store: Store) -> None:
 
 
 def test_reports_ten_days_apart_are_two_events(store: Store) -> None:
-    store.ingest([news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/a"),
-                  news("ap-7", THANKED, JUNE_19 + timedelta(days=10), "https://apnews.com/b")], pipeline=CODER)
+    store.ingest(
+        [
+            news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/a"),
+            news("ap-7", THANKED, JUNE_19 + timedelta(days=10), "https://apnews.com/b"),
+        ],
+        pipeline=CODER,
+    )
     praise = store.events(actor="RUSGOV", target="PRK", code="051")
     assert list(praise.num_mentions) == [1, 1]
     assert list(praise.event_date) == [pd.Timestamp(JUNE_19), pd.Timestamp(JUNE_19 + timedelta(days=10))]
 
 
 def test_a_report_in_between_merges_two_events(store: Store) -> None:
-    store.ingest([news("a", PRAISED, JUNE_19, "https://www.reuters.com/a"),
-                  news("c", COMMENDED, JUNE_19 + timedelta(days=6), "https://www.bbc.co.uk/c")], pipeline=CODER)
+    store.ingest(
+        [
+            news("a", PRAISED, JUNE_19, "https://www.reuters.com/a"),
+            news("c", COMMENDED, JUNE_19 + timedelta(days=6), "https://www.bbc.co.uk/c"),
+        ],
+        pipeline=CODER,
+    )
     assert store.count_events(actor="RUSGOV", code="051") == 2
     store.ingest([news("b", THANKED, JUNE_19 + timedelta(days=3), "https://apnews.com/b")], pipeline=CODER)
     [key] = store.events(actor="RUSGOV", code="051").event_key
@@ -171,8 +194,9 @@ def test_a_report_in_between_merges_two_events(store: Store) -> None:
 
 def test_result_does_not_depend_on_ingest_order(store_url_factory: Callable[[], str], tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text(WIKINEWS.read_text(encoding="utf-8") + "".join(json.dumps(r) + "\n" for r in copies(12)),
-                      encoding="utf-8")
+    corpus.write_text(
+        WIKINEWS.read_text(encoding="utf-8") + "".join(json.dumps(r) + "\n" for r in copies(12)), encoding="utf-8"
+    )
     docs = list(read_paths([corpus]))
     with Store.open(store_url_factory()) as forward, Store.open(store_url_factory()) as shuffled:
         forward.ingest(docs, pipeline=CODER)
@@ -184,8 +208,13 @@ def test_result_does_not_depend_on_ingest_order(store_url_factory: Callable[[], 
 
 def test_errors_are_recorded_once(store: Store, tmp_path: Path) -> None:
     corpus = tmp_path / "mixed.jsonl"
-    corpus.write_text(json.dumps({"id": "ok", "date": "2024-06-19", "text": THANKED}) + "\n"
-                      + json.dumps({"id": "broken", "text": 5}) + "\n", encoding="utf-8")
+    corpus.write_text(
+        json.dumps({"id": "ok", "date": "2024-06-19", "text": THANKED})
+        + "\n"
+        + json.dumps({"id": "broken", "text": 5})
+        + "\n",
+        encoding="utf-8",
+    )
     for _ in range(2):
         assert store.ingest(read_paths([corpus]), pipeline=CODER).errors == 1
     errors = store.query("SELECT source, doc_id, error FROM errors")
@@ -193,8 +222,7 @@ def test_errors_are_recorded_once(store: Store, tmp_path: Path) -> None:
     assert store.query("SELECT doc_id FROM documents").doc_id.tolist() == ["ok"]
 
 
-def test_killed_ingest_rerun_matches_uninterrupted_run(store_url_factory: Callable[[], str],
-                                                       tmp_path: Path) -> None:
+def test_killed_ingest_rerun_matches_uninterrupted_run(store_url_factory: Callable[[], str], tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     lines = [json.dumps(record) for record in copies(24)]
     corpus.write_text("\n".join(lines + ['{"id": "broken", "text": 5}']) + "\n", encoding="utf-8")
@@ -234,8 +262,8 @@ def test_events_frame_contract(wikinews_store: Store) -> None:
     assert wikinews_store.count_events() == len(frame)
     putin = frame[(frame.source == "RUSGOV") & (frame.target == "IRN") & (frame.code == "030")].iloc[0]
     assert putin.source_name == "Vladimir Putin" and putin.trigger_text == "assured"
-    assert putin.sentence_text[putin.trigger_span[0]:putin.trigger_span[1]] == "assured"
-    assert putin.sentence_text[putin.source_span[0]:putin.source_span[1]] == "Vladimir Putin"
+    assert putin.sentence_text[putin.trigger_span[0] : putin.trigger_span[1]] == "assured"
+    assert putin.sentence_text[putin.source_span[0] : putin.source_span[1]] == "Vladimir Putin"
 
 
 def test_actor_rule(wikinews_store: Store) -> None:
@@ -256,8 +284,10 @@ def test_actor_rule(wikinews_store: Store) -> None:
 
 def test_dyad_returns_both_directions(wikinews_store: Store) -> None:
     visits = wikinews_store.events(dyad=("RUS", "FRA"), modalities=None)
-    assert sorted(zip(visits.source, visits.target, visits.code)) == [("FRAGOV", "RUS", "042"),
-                                                                     ("RUS", "FRAGOV", "043")]
+    assert sorted(zip(visits.source, visits.target, visits.code)) == [
+        ("FRAGOV", "RUS", "042"),
+        ("RUS", "FRAGOV", "043"),
+    ]
     assert set(wikinews_store.events(dyad=("FRA", "RUS"), modalities=None).event_key) == set(visits.event_key)
     assert wikinews_store.events(dyad=("RUS", "FRA")).empty  # both visits are future events
 
@@ -268,11 +298,13 @@ def test_filters_match_a_pandas_reference(wikinews_store: Store) -> None:
         (("code", "19"), ("modalities", None)): every.code.str.startswith("19"),
         (("code", "0871"), ("modalities", None)): every.code == "0871",
         (("quad_class", 4), ("modalities", None)): every.quad_class == 4,
-        (("since", date(2008, 1, 1)), ("until", date(2008, 12, 31)), ("modalities", None)):
-            every.event_date.between(pd.Timestamp(2008, 1, 1), pd.Timestamp(2008, 12, 31)),
+        (("since", date(2008, 1, 1)), ("until", date(2008, 12, 31)), ("modalities", None)): every.event_date.between(
+            pd.Timestamp(2008, 1, 1), pd.Timestamp(2008, 12, 31)
+        ),
         (("modalities", ("future", "negated")),): every.modality.isin(["future", "negated"]),
         (("text", "NUCLEAR"), ("modalities", None)): every.event_key.map(  # any mention's sentence
-            lambda key: wikinews_store.mentions(key).sentence_text.str.contains("nuclear", case=False).any()),
+            lambda key: wikinews_store.mentions(key).sentence_text.str.contains("nuclear", case=False).any()
+        ),
         (): every.modality == "asserted",
     }
     for filters, expected in checks.items():
@@ -324,7 +356,9 @@ def test_cli_ingest_events_actors(store_url_factory: Callable[[], str], capsys: 
     assert main(["events", "--db", db, "--actor", "RUS", "--code", "19", "--format", "jsonl"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {(r["source"], r["target"], r["code"], r["event_date"]) for r in records} >= {
-        ("RUS", "GEO", "191", "2008-08-10"), ("RUSMIL", None, "195", "2008-08-12")}
+        ("RUS", "GEO", "191", "2008-08-10"),
+        ("RUSMIL", None, "195", "2008-08-12"),
+    }
     assert all(r["source_country"] == "RUS" and r["code"].startswith("19") for r in records)
 
     assert main(["events", "--db", db, "--dyad", "RUS", "FRA", "--all-modalities", "--format", "csv"]) == 0
@@ -358,23 +392,39 @@ def test_chains_use_gaps_of_at_most_the_window() -> None:
     d = JUNE_19
     days = [d + timedelta(days=n) for n in (6, 0, 3, 10, 14, 18)]
     assert WINDOW_DAYS == 3
-    assert chains(days) == [(d, d + timedelta(days=6)), (d + timedelta(days=10), d + timedelta(days=10)),
-                            (d + timedelta(days=14), d + timedelta(days=14)),
-                            (d + timedelta(days=18), d + timedelta(days=18))]
+    assert chains(days) == [
+        (d, d + timedelta(days=6)),
+        (d + timedelta(days=10), d + timedelta(days=10)),
+        (d + timedelta(days=14), d + timedelta(days=14)),
+        (d + timedelta(days=18), d + timedelta(days=18)),
+    ]
     assert chains(days, window=4) == [(d, d + timedelta(days=18))]
 
 
 def _row(n: int, day: int | None, code: str = "051", confidence: float = 0.5, doc: int = 0) -> dict:
-    return {"mention_id": f"m{n:02d}", "doc_hash": f"doc{doc}", "site": f"site{doc % 2}",
-            "event_date": None if day is None else JUNE_19 + timedelta(days=day), "code": code,
-            "confidence": confidence}
+    return {
+        "mention_id": f"m{n:02d}",
+        "doc_hash": f"doc{doc}",
+        "site": f"site{doc % 2}",
+        "event_date": None if day is None else JUNE_19 + timedelta(days=day),
+        "code": code,
+        "confidence": confidence,
+    }
 
 
 def test_cluster_summary() -> None:
-    rows = [_row(1, 0, "051", 0.9, doc=1), _row(2, 2, "057", 0.95, doc=2), _row(3, 3, "057", 0.6, doc=3),
-            _row(4, 20, "050", doc=4), _row(5, None, doc=5), _row(6, None, doc=5), _row(7, None, doc=6)]
-    first, late, undated_5, undated_6 = sorted(cluster("G", rows), key=lambda c: (c.first_date or date.max,
-                                                                                   c.mention_ids))
+    rows = [
+        _row(1, 0, "051", 0.9, doc=1),
+        _row(2, 2, "057", 0.95, doc=2),
+        _row(3, 3, "057", 0.6, doc=3),
+        _row(4, 20, "050", doc=4),
+        _row(5, None, doc=5),
+        _row(6, None, doc=5),
+        _row(7, None, doc=6),
+    ]
+    first, late, undated_5, undated_6 = sorted(
+        cluster("G", rows), key=lambda c: (c.first_date or date.max, c.mention_ids)
+    )
     assert first.code == "057" and first.representative["mention_id"] == "m02"  # most frequent code wins
     assert (first.first_date, first.last_date) == (JUNE_19, JUNE_19 + timedelta(days=3))
     assert (first.num_documents, first.num_sources, first.confidence) == (3, 2, 0.95)
@@ -385,9 +435,19 @@ def test_cluster_summary() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 30) | st.none(), st.sampled_from(["051", "057"]),
-                          st.sampled_from([0.5, 0.7, 0.9]), st.integers(0, 4)), min_size=1, max_size=25),
-       st.randoms())
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30) | st.none(),
+            st.sampled_from(["051", "057"]),
+            st.sampled_from([0.5, 0.7, 0.9]),
+            st.integers(0, 4),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.randoms(),
+)
 def test_clusters_do_not_depend_on_row_order(specs: list, random: object) -> None:
     rows = [_row(n, day, code, confidence, doc) for n, (day, code, confidence, doc) in enumerate(specs)]
     shuffled = list(rows)

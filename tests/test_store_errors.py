@@ -4,6 +4,7 @@ Each command runs as a separate process. A store on a read-only medium and a ful
 are made with small tmpfs mounts; where mounting is not allowed (not root, or no
 privilege in a container) those tests skip.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,13 @@ TABLES = ("documents", "sentences", "mentions", "events", "event_mentions")
 
 
 def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "realpolitik.cli.main", *args], capture_output=True, text=True,
-                          timeout=180, env={**os.environ, "REALPOLITIK_LOCK_WAIT": "0.5", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "realpolitik.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "REALPOLITIK_LOCK_WAIT": "0.5", **env},
+    )
 
 
 def one_line(result: subprocess.CompletedProcess[str], status: int) -> str:
@@ -48,8 +54,15 @@ def digest(path: Path) -> str:
 
 def dump(db: Path) -> dict[str, list[tuple]]:
     with Store.open(db, read_only=True) as store:
-        return {t: sorted(store.query(f"SELECT * FROM {t}").drop(columns=["ingested_at"], errors="ignore")
-                          .astype(str).itertuples(index=False, name=None)) for t in TABLES}
+        return {
+            t: sorted(
+                store.query(f"SELECT * FROM {t}")
+                .drop(columns=["ingested_at"], errors="ignore")
+                .astype(str)
+                .itertuples(index=False, name=None)
+            )
+            for t in TABLES
+        }
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +78,12 @@ def mount(tmp_path: Path) -> Iterator[Path]:
     """An empty 32 MB tmpfs, unmounted afterwards; skips where mounting is not allowed."""
     where = tmp_path / f"mnt-{uuid.uuid4().hex[:6]}"
     where.mkdir()
-    if shutil.which("mount") is None or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(where)], capture_output=True).returncode:
+    if (
+        shutil.which("mount") is None
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(where)], capture_output=True
+        ).returncode
+    ):
         pytest.skip("cannot mount a tmpfs here")
     try:
         yield where
@@ -77,16 +94,28 @@ def mount(tmp_path: Path) -> Iterator[Path]:
 def test_a_store_another_process_writes(stored: Path, tmp_path: Path) -> None:
     db = tmp_path / "busy.duckdb"
     shutil.copy(stored, db)
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from realpolitik.store import Store; s = Store.open(sys.argv[1]); print('ready', "
-        "flush=True); time.sleep(60)"), str(db)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from realpolitik.store import Store; s = Store.open(sys.argv[1]); print('ready', "
+                "flush=True); time.sleep(60)"
+            ),
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         for command in (["events"], ["actors"], ["alerts"], ["ingest", str(CORPUS[1])]):
             line = one_line(cli(*command, "--db", str(db)), EXIT_STORE_BUSY)
-            assert line == (f"error: {db} is being written by another process; run this again when it has "
-                            "finished (a DuckDB file takes " + ("one writer at a time)" if command[0] == "ingest"
-                                                                else "no readers while it is written)"))
+            assert line == (
+                f"error: {db} is being written by another process; run this again when it has "
+                "finished (a DuckDB file takes "
+                + ("one writer at a time)" if command[0] == "ingest" else "no readers while it is written)")
+            )
     finally:
         holder.kill()
         holder.wait()
@@ -127,8 +156,10 @@ def test_a_store_on_a_read_only_medium_is_queried_and_served(stored: Path, mount
         assert info.status_code == 200 and info.json()["documents"] == len(dump(stored)["documents"])
         assert api.get("/api/events").json()["total"] > 0
     line = one_line(cli("ingest", str(CORPUS[1]), "--db", str(db)), EXIT_STORE)
-    assert line == (f"error: {db} cannot be written (read-only file or medium, or no permission); it can still be "
-                    "queried and served: ingest into a writable copy instead")
+    assert line == (
+        f"error: {db} cannot be written (read-only file or medium, or no permission); it can still be "
+        "queried and served: ingest into a writable copy instead"
+    )
 
 
 def test_a_full_disk_stops_the_ingest_without_damage(stored: Path, mount: Path, tmp_path: Path) -> None:
@@ -142,8 +173,12 @@ def test_a_full_disk_stops_the_ingest_without_damage(stored: Path, mount: Path, 
         except OSError:
             pass
     line = one_line(cli("ingest", str(CORPUS[1]), "--db", str(db)), EXIT_STORE)
-    assert line.startswith("error: ") and "the disk is full; nothing was stored past the last whole document. " \
-        "Free some space and run the same command again" in line
+    assert (
+        line.startswith("error: ")
+        and "the disk is full; nothing was stored past the last whole document. "
+        "Free some space and run the same command again"
+        in line
+    )
     filler.unlink()
     assert cli("ingest", str(CORPUS[1]), "--db", str(db)).returncode == 0  # the same command, with room
     clean = tmp_path / "clean.duckdb"

@@ -6,6 +6,7 @@ temporary directory, listening only on a unix socket there, as the
 binaries the tests are skipped, or fail when REALPOLITIK_REQUIRE_POSTGRES=1
 (as in CI, where scripts/postgres-ci.sh installs the Debian package).
 """
+
 from __future__ import annotations
 
 import glob
@@ -19,31 +20,48 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import psycopg
 import pytest
-from test_store import (  # noqa: F401 - the shared tests and fixtures, run here against PostgreSQL
-    copies, dump, store, test_a_report_in_between_merges_two_events, test_actor_rule, test_actors,
-    test_cli_ingest_events_actors, test_dyad_returns_both_directions, test_errors_are_recorded_once,
-    test_event_and_mentions, test_events_frame_contract, test_filters_match_a_pandas_reference,
-    test_killed_ingest_rerun_matches_uninterrupted_run, test_pagination, test_reingest_adds_nothing_and_codes_nothing,
-    test_reports_ten_days_apart_are_two_events, test_result_does_not_depend_on_ingest_order,
-    test_same_event_in_two_documents_is_one_event, wikinews_store,
-)
 
 from realpolitik.cli.main import main
 from realpolitik.store import Store
+from test_store import (  # noqa: F401 - the shared tests and fixtures, run here against PostgreSQL
+    copies,
+    dump,
+    store,
+    test_a_report_in_between_merges_two_events,
+    test_actor_rule,
+    test_actors,
+    test_cli_ingest_events_actors,
+    test_dyad_returns_both_directions,
+    test_errors_are_recorded_once,
+    test_event_and_mentions,
+    test_events_frame_contract,
+    test_filters_match_a_pandas_reference,
+    test_killed_ingest_rerun_matches_uninterrupted_run,
+    test_pagination,
+    test_reingest_adds_nothing_and_codes_nothing,
+    test_reports_ten_days_apart_are_two_events,
+    test_result_does_not_depend_on_ingest_order,
+    test_same_event_in_two_documents_is_one_event,
+    wikinews_store,
+)
 
-MISSING = ("PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin or on PATH; "
-           "install the Debian package 'postgresql' (scripts/postgres-ci.sh does)")
+MISSING = (
+    "PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin or on PATH; "
+    "install the Debian package 'postgresql' (scripts/postgres-ci.sh does)"
+)
 
 
 def _bin_dir() -> Path | None:
     """The newest installed PostgreSQL server's bin directory."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: [int(part) for part in Path(p).parts[-3].split(".") if part.isdigit()])
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: [int(part) for part in Path(p).parts[-3].split(".") if part.isdigit()],
+    )
     initdb = found[-1] if found else shutil.which("initdb")
     return Path(initdb).parent if initdb and Path(initdb).with_name("pg_ctl").exists() else None
 
@@ -76,15 +94,40 @@ def postgres_server() -> Iterator[str]:
             log = (root / "server.log").read_text() if (root / "server.log").exists() else ""
             pytest.fail(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}{log}")
 
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "realpolitik", "--auth=trust", "-E", "UTF8",
-        "--locale=C", "--no-sync")
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-t", "60",
-        "-o", f"-c listen_addresses='' -c unix_socket_directories={root} -p {port} -c fsync=off", "start")
+    run(
+        str(bin_dir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "realpolitik",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync",
+    )
+    run(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(root / "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        f"-c listen_addresses='' -c unix_socket_directories={root} -p {port} -c fsync=off",
+        "start",
+    )
     try:
         yield f"postgresql://realpolitik@/{{db}}?host={root}&port={port}"
     finally:
-        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       cwd=root, capture_output=True, timeout=60)
+        subprocess.run(
+            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            cwd=root,
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -93,6 +136,7 @@ def store_url_factory(postgres_server: str) -> Iterator[Callable[[], str]]:
     """Makes a new database on the server for each store (overrides the DuckDB fixture of test_store)."""
     numbers = itertools.count()
     with psycopg.connect(postgres_server.format(db="postgres"), autocommit=True) as admin:
+
         def new_database() -> str:
             name = f"store_{next(numbers)}"
             admin.execute(f"CREATE DATABASE {name}")
@@ -115,14 +159,18 @@ def test_postgres_store_reopens_with_its_window(store_url_factory: Callable[[], 
 # -- several writers at once ----------------------------------------------------------
 
 from test_store_writes import (  # noqa: E402,F401 - the writer tests, and the processes, on PostgreSQL
-    ATTACK_REPORTS, coded, sequential, test_a_writer_killed_inside_a_batch_and_run_again_ends_as_an_uninterrupted_run,
+    ATTACK_REPORTS,
+    coded,
+    sequential,
+    test_a_writer_killed_inside_a_batch_and_run_again_ends_as_an_uninterrupted_run,
     writer,
 )
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new database", "existing store"])
 def test_concurrent_writers_give_the_database_of_one_sequential_run(
-        coded: Path, store_url_factory: Callable[[], str], tmp_path: Path, existing: bool) -> None:
+    coded: Path, store_url_factory: Callable[[], str], tmp_path: Path, existing: bool
+) -> None:
     import pickle
 
     items = len(pickle.loads(coded.read_bytes()))
@@ -152,16 +200,21 @@ def test_concurrent_writers_give_the_database_of_one_sequential_run(
     assert attacks.num_documents[0] == attacks.num_sources[0] == len(ATTACK_REPORTS)  # one event, not split
 
 
-def test_two_cli_ingests_on_a_new_database_both_succeed(store_url_factory: Callable[[], str],
-                                                         tmp_path: Path) -> None:
+def test_two_cli_ingests_on_a_new_database_both_succeed(store_url_factory: Callable[[], str], tmp_path: Path) -> None:
     records = copies(12)
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     first.write_text("\n".join(json.dumps(r) for r in records[:8]) + "\n", encoding="utf-8")
     second.write_text("\n".join(json.dumps(r) for r in records[4:]) + "\n", encoding="utf-8")
     url = store_url_factory()
-    processes = [subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "ingest", str(path), "--db", url],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for path in (first, second)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "realpolitik.cli.main", "ingest", str(path), "--db", url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in (first, second)
+    ]
     outcomes = [p.communicate(timeout=300) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], [err for _, err in outcomes]
     with Store.open(url) as concurrent:
@@ -176,16 +229,21 @@ def test_two_cli_ingests_on_a_new_database_both_succeed(store_url_factory: Calla
     assert result in orders
 
 
-def test_two_watches_on_one_store_store_each_item_once(store_url_factory: Callable[[], str],
-                                                        tmp_path: Path) -> None:
+def test_two_watches_on_one_store_store_each_item_once(store_url_factory: Callable[[], str], tmp_path: Path) -> None:
     from test_feeds import ATTACK, MONTHS, rss
 
     feed = tmp_path / "europe.xml"
     feed.write_text(rss([*MONTHS, ATTACK]), encoding="utf-8")
     url = store_url_factory()
-    watches = [subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "watch", str(feed), "--once",
-                                 "--db", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for _ in range(2)]
+    watches = [
+        subprocess.Popen(
+            [sys.executable, "-m", "realpolitik.cli.main", "watch", str(feed), "--once", "--db", url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outcomes = [p.communicate(timeout=300) for p in watches]
     assert [p.returncode for p in watches] == [0, 0], [err for _, err in outcomes]
     with Store.open(url) as store:

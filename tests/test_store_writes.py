@@ -5,6 +5,7 @@ processes at once. Writer processes are this file run as a script (``python test
 write URL RESULTS FIRST LAST``): they replay coded results (pickled by the test) into a store, in
 small batches, so many transactions of several processes interleave without each loading spaCy.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 import pytest
-from test_store import CODER, copies, dump, store_url_factory  # noqa: F401 - the DuckDB fixture
 
 from realpolitik.cli.main import main
 from realpolitik.ingest.readers import read_paths
@@ -28,6 +28,7 @@ from realpolitik.store import Store
 from realpolitik.store.db import NotAStoreError
 from realpolitik.store.errors import EXIT_STORE
 from realpolitik.types import Document
+from test_store import CODER, copies, dump, store_url_factory  # noqa: F401 - the DuckDB fixture
 
 HERE = Path(__file__).resolve()
 SRC = str(HERE.parents[1] / "src")
@@ -47,10 +48,22 @@ ATTACK_REPORTS = [
 
 def corpus_documents() -> list[Document]:
     """Wikinews leads (several events each) and eight reports of one attack, each from its own site."""
-    docs = [Document(id=r["id"], text=r["text"], date=date.fromisoformat(r["date"]), url=r["url"],
-                     source=f"{r['id']}.jsonl") for r in copies(18)]
-    docs += [Document(id=f"attack-{n}", text=text, date=date(2008, 8, 12), url=f"https://outlet{n}.example/gori",
-                      source=f"attack-{n}.txt") for n, text in enumerate(ATTACK_REPORTS)]
+    docs = [
+        Document(
+            id=r["id"], text=r["text"], date=date.fromisoformat(r["date"]), url=r["url"], source=f"{r['id']}.jsonl"
+        )
+        for r in copies(18)
+    ]
+    docs += [
+        Document(
+            id=f"attack-{n}",
+            text=text,
+            date=date(2008, 8, 12),
+            url=f"https://outlet{n}.example/gori",
+            source=f"attack-{n}.txt",
+        )
+        for n, text in enumerate(ATTACK_REPORTS)
+    ]
     return docs
 
 
@@ -59,7 +72,7 @@ def coded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corpus coded once, pickled for the writer processes."""
     path = tmp_path_factory.mktemp("coded") / "results.pickle"
     results = list(CODER.run(corpus_documents()))
-    assert sum(len(r.events) for r in results[-len(ATTACK_REPORTS):]) >= len(ATTACK_REPORTS)
+    assert sum(len(r.events) for r in results[-len(ATTACK_REPORTS) :]) >= len(ATTACK_REPORTS)
     path.write_bytes(pickle.dumps(results))
     return path
 
@@ -75,19 +88,42 @@ class Replay:
             yield self.results[doc.content_hash]
 
 
-def writer(url: str, results: Path, first: int, last: int, *, go: Path | None = None,
-           batch: int = 3, kill_in_batch: int | None = None) -> subprocess.Popen:
+def writer(
+    url: str,
+    results: Path,
+    first: int,
+    last: int,
+    *,
+    go: Path | None = None,
+    batch: int = 3,
+    kill_in_batch: int | None = None,
+) -> subprocess.Popen:
     """A writer process storing results[first:last] in batches of `batch` documents."""
-    command = [sys.executable, str(HERE), "write", url, str(results), str(first), str(last), str(batch),
-               str(go or ""), str(kill_in_batch or 0)]
-    return subprocess.Popen(command, env={**os.environ, "PYTHONPATH": f"{SRC}:{HERE.parent}"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [
+        sys.executable,
+        str(HERE),
+        "write",
+        url,
+        str(results),
+        str(first),
+        str(last),
+        str(batch),
+        str(go or ""),
+        str(kill_in_batch or 0),
+    ]
+    return subprocess.Popen(
+        command,
+        env={**os.environ, "PYTHONPATH": f"{SRC}:{HERE.parent}"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _write(url: str, results: str, first: str, last: str, batch: str, go: str, kill_in_batch: str) -> None:
     from realpolitik.store import db
 
-    items = pickle.loads(Path(results).read_bytes())[int(first):int(last)]
+    items = pickle.loads(Path(results).read_bytes())[int(first) : int(last)]
     db.WRITE_BATCH_DOCS = int(batch)
     if int(kill_in_batch):  # SIGKILL inside the n-th batch's transaction, its rows written, not committed
         insert, batches = db._Connection.insert, iter(range(1, 10**6))
@@ -96,6 +132,7 @@ def _write(url: str, results: str, first: str, last: str, batch: str, go: str, k
             insert(self, table, *args)
             if table == "mentions" and next(batches) == int(kill_in_batch):
                 os.kill(os.getpid(), signal.SIGKILL)
+
         db._Connection.insert = insert_then_die  # type: ignore[method-assign]
     if go:
         Path(go + f".ready-{first}").touch()
@@ -118,15 +155,19 @@ def sequential(url: str, results: Path, slices: Sequence[tuple[int, int]]) -> di
 # -- tests ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, content", [
-    ("events.jsonl", b'{"id": "a", "text": "Russia attacked Georgia."}\n'),
-    ("events.csv", b"id,text\na,Russia attacked Georgia.\n"),
-    ("events.parquet", b"PAR1\x15\x04\x15\x10\x15\x14L\x15\x02\x15\x00PAR1"),
-    ("events.duckdb", b""),
-    ("notes", b"these are notes\n"),
-])
-def test_db_must_be_a_duckdb_database_or_a_new_file(tmp_path: Path, name: str, content: bytes,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("events.jsonl", b'{"id": "a", "text": "Russia attacked Georgia."}\n'),
+        ("events.csv", b"id,text\na,Russia attacked Georgia.\n"),
+        ("events.parquet", b"PAR1\x15\x04\x15\x10\x15\x14L\x15\x02\x15\x00PAR1"),
+        ("events.duckdb", b""),
+        ("notes", b"these are notes\n"),
+    ],
+)
+def test_db_must_be_a_duckdb_database_or_a_new_file(
+    tmp_path: Path, name: str, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
     story = tmp_path / "story.txt"
     story.write_text("Russia attacked Georgia on 8 August 2008.\n")
     target = tmp_path / name
@@ -141,8 +182,9 @@ def test_db_must_be_a_duckdb_database_or_a_new_file(tmp_path: Path, name: str, c
         Store.open(target)
 
 
-def test_db_may_not_be_a_directory_and_a_new_file_becomes_a_store(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_may_not_be_a_directory_and_a_new_file_becomes_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["events", "--db", str(tmp_path)]) == EXIT_STORE
     assert f"{tmp_path} is a directory, not a store" in capsys.readouterr().err
     with Store.open(tmp_path / "new.duckdb") as store:
@@ -151,8 +193,9 @@ def test_db_may_not_be_a_directory_and_a_new_file_becomes_a_store(tmp_path: Path
         assert store.events().empty
 
 
-def test_errors_keep_each_bad_item_once_however_its_path_is_spelled(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_errors_keep_each_bad_item_once_however_its_path_is_spelled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "broken.jsonl").write_text('{"id": "broken", "text": 5}\n', encoding="utf-8")
@@ -164,11 +207,13 @@ def test_errors_keep_each_bad_item_once_however_its_path_is_spelled(tmp_path: Pa
         errors = store.query("SELECT source, doc_id, error FROM errors ORDER BY source")
     assert errors.values.tolist() == [
         [f"{folder.resolve()}/broken.jsonl:1", "broken", "'text' must be a string, got int"],
-        [f"{folder.resolve()}/empty.txt", "empty.txt", "empty document"]]
+        [f"{folder.resolve()}/empty.txt", "empty.txt", "empty document"],
+    ]
 
 
 def test_a_writer_killed_inside_a_batch_and_run_again_ends_as_an_uninterrupted_run(
-        coded: Path, store_url_factory: Callable[[], str]) -> None:
+    coded: Path, store_url_factory: Callable[[], str]
+) -> None:
     killed, clean = store_url_factory(), store_url_factory()
     items = len(pickle.loads(coded.read_bytes()))
     process = writer(killed, coded, 0, items, batch=4, kill_in_batch=3)
@@ -177,7 +222,8 @@ def test_a_writer_killed_inside_a_batch_and_run_again_ends_as_an_uninterrupted_r
     with Store.open(killed) as partial:  # two whole batches, nothing of the third
         assert len(partial.query("SELECT doc_id FROM documents")) == 8
         assert len(partial.query("SELECT mention_id FROM event_mentions")) == len(
-            partial.query("SELECT mention_id FROM mentions"))
+            partial.query("SELECT mention_id FROM mentions")
+        )
     rerun = writer(killed, coded, 0, items)
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err
@@ -188,9 +234,22 @@ def test_a_writer_killed_inside_a_batch_and_run_again_ends_as_an_uninterrupted_r
 def test_workers_leave_no_orphans_when_the_parent_is_killed(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("\n".join(json.dumps(r) for r in copies(200)) + "\n", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "realpolitik.cli.main", "code", str(corpus), "--workers", "2",
-                                "-o", str(tmp_path / "out.jsonl")], env={**os.environ, "PYTHONPATH": SRC},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "realpolitik.cli.main",
+            "code",
+            str(corpus),
+            "--workers",
+            "2",
+            "-o",
+            str(tmp_path / "out.jsonl"),
+        ],
+        env={**os.environ, "PYTHONPATH": SRC},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         children: list[int] = []
         deadline = time.monotonic() + 60

@@ -19,6 +19,7 @@ differently. The script
 4. writes ``agreement.json`` (realpolitik.evaluation.agreement) over the doubly annotated
    sentences, before adjudication.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,10 +48,13 @@ def record(skeleton: dict[str, Any], annotation: dict[str, Any], annotator: str)
     for raw in annotation.get("expected") or []:
         raw = {k: CODE_FIXES.get(v, v) if k in ("source", "target") else v for k, v in raw.items()}
         events.append(with_spans(raw, skeleton["text"]))
-    out = {k: skeleton[k] for k in ("id", "article_id", "sentence_index", "start", "end", "sep", "kind",
-                                    "date", "text", "stratum")}
-    out.update(scheme=SCHEME, expected=events, notes=annotation.get("notes") or "", annotator=annotator,
-               license=LICENSE)
+    out = {
+        k: skeleton[k]
+        for k in ("id", "article_id", "sentence_index", "start", "end", "sep", "kind", "date", "text", "stratum")
+    }
+    out.update(
+        scheme=SCHEME, expected=events, notes=annotation.get("notes") or "", annotator=annotator, license=LICENSE
+    )
     parse_sentence(out)
     return out
 
@@ -66,8 +70,10 @@ def passes(raw_dir: Path, folder: str, skeleton: dict[str, dict[str, Any]]) -> d
 
 def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Two records with the same events (order aside), ignoring notes, names and how much text the trigger spans."""
+
     def key(e: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(e.get(k) for k in ("code", "source", "target", "modality", "date", "date_precision"))
+
     return sorted(map(key, a["expected"]), key=repr) == sorted(map(key, b["expected"]), key=repr)
 
 
@@ -86,7 +92,11 @@ def main(sample: str, raw: str, out: str) -> None:
     missing = [i for i in skeleton if i not in first]
     if missing:
         raise SystemExit(f"{len(missing)} sentences have no first-pass annotation, e.g. {missing[:3]}")
-    decisions = {r["id"]: r for r in read_jsonl(raw_dir / "adjudicated.jsonl")} if (raw_dir / "adjudicated.jsonl").exists() else {}
+    decisions = (
+        {r["id"]: r for r in read_jsonl(raw_dir / "adjudicated.jsonl")}
+        if (raw_dir / "adjudicated.jsonl").exists()
+        else {}
+    )
     adjudicated = {i: record(skeleton[i], d, "adjudicated") for i, d in decisions.items()}
     disputed = [i for i in second if not same(first[i], second[i])]
     undecided = [i for i in disputed if i not in adjudicated]
@@ -105,25 +115,33 @@ def main(sample: str, raw: str, out: str) -> None:
     strata: dict[str, list[str]] = defaultdict(list)
     for article, ids in by_article.items():
         stratum = skeleton[ids[0]]["stratum"]
-        period = "commentary" if stratum == "commentary" else ("2019-2021" if int(stratum[-4:]) >= 2019 else "2004-2009")
+        period = (
+            "commentary" if stratum == "commentary" else ("2019-2021" if int(stratum[-4:]) >= 2019 else "2004-2009")
+        )
         strata[period].append(article)
     rng = random.Random(SEED)
     test_articles: set[str] = set()
     for period in sorted(strata):
         articles = sorted(strata[period])
         rng.shuffle(articles)
-        test_articles.update(articles[:round(len(articles) / 3)])
+        test_articles.update(articles[: round(len(articles) / 3)])
     dev = [dict(final[i], split="dev") for i in order if skeleton[i]["article_id"] not in test_articles]
     test = [dict(final[i], split="test") for i in order if skeleton[i]["article_id"] in test_articles]
     write(out_dir / "dev.jsonl", dev)
     write(out_dir / "test.jsonl", test)
     report = agreement({i: parse_sentence(first[i]) for i in second}, {i: parse_sentence(second[i]) for i in second})
-    report.update(sentences_total=len(order), share_double_annotated=len(second) / len(order),
-                  disputed_sentences=len(disputed), adjudicated_sentences=len(adjudicated))
+    report.update(
+        sentences_total=len(order),
+        share_double_annotated=len(second) / len(order),
+        disputed_sentences=len(disputed),
+        adjudicated_sentences=len(adjudicated),
+    )
     (out_dir / "agreement.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"{len(by_article)} articles, {len(order)} sentences: dev {len(dev)}, test {len(test)}; "
-          f"{len(second)} doubly annotated ({len(disputed)} disputed, {len(adjudicated)} adjudicated); "
-          f"alpha(root sets) {report['alpha_root_sets_masi']:.3f}")
+    print(
+        f"{len(by_article)} articles, {len(order)} sentences: dev {len(dev)}, test {len(test)}; "
+        f"{len(second)} doubly annotated ({len(disputed)} disputed, {len(adjudicated)} adjudicated); "
+        f"alpha(root sets) {report['alpha_root_sets_masi']:.3f}"
+    )
 
 
 if __name__ == "__main__":

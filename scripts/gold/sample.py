@@ -15,6 +15,7 @@ in that text and the whitespace before it, so the article can be rebuilt exactly
 
 Only the sentence skeleton is written (no events): the annotators code it blind.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,12 +34,21 @@ MIN_CHARS, MAX_CHARS = 400, 5000
 _HEADING = re.compile(r"==+[^=\n]{1,80}==+")
 _PARA = re.compile(r"\n\s*\n|\n")
 _QUOTE_END = re.compile(r"(?<=[.!?][\"\u201d])\s+(?=[\"\u201c]?[A-Z])")
-_ANALYSIS_TITLE = re.compile(r"\b(?:could|would|might|predicts?|forecast|analy\w+|experts?|commentary|"
-                             r"report|anniversary|years after|histor\w*)\b|\?", re.I)
-_POLITICS = re.compile(r"\b(?:government|minister|president|war|military|troops|party|parties|treaty|"
-                       r"sanctions?|invasion|election|parliament|congress)\b", re.I)
-_CUES = re.compile(r"\b(?:would|could|might|analysts?|experts?|predict\w*|likely|unless|if)\b|"
-                   r"\b(?:1[89]\d\d)\b", re.I)
+_ANALYSIS_TITLE = re.compile(
+    r"\b(?:could|would|might|predicts?|forecast|analy\w+|experts?|commentary|"
+    r"report|anniversary|years after|histor\w*)\b|\?",
+    re.I,
+)
+_POLITICS = re.compile(
+    r"\b(?:government|minister|president|war|military|troops|party|parties|treaty|"
+    r"sanctions?|invasion|election|parliament|congress)\b",
+    re.I,
+)
+_CUES = re.compile(
+    r"\b(?:would|could|might|analysts?|experts?|predict\w*|likely|unless|if)\b|"
+    r"\b(?:1[89]\d\d)\b",
+    re.I,
+)
 _OBITUARY = re.compile(r"\b(?:dies|died|dead at|funeral)\b", re.I)
 
 
@@ -51,8 +61,12 @@ def article_text(record: dict) -> str:
 def is_commentary(record: dict) -> bool:
     """An analysis piece: prediction, hypothetical, assessment or history, about politics."""
     title = record.get("title") or ""
-    return bool(_ANALYSIS_TITLE.search(title) and not _OBITUARY.search(title)
-                and len(_POLITICS.findall(record["text"])) >= 2 and len(_CUES.findall(record["text"])) >= 3)
+    return bool(
+        _ANALYSIS_TITLE.search(title)
+        and not _OBITUARY.search(title)
+        and len(_POLITICS.findall(record["text"])) >= 2
+        and len(_CUES.findall(record["text"])) >= 3
+    )
 
 
 def pieces(text: str) -> list[tuple[int, int, str]]:
@@ -65,7 +79,7 @@ def pieces(text: str) -> list[tuple[int, int, str]]:
         paragraphs.append((pos, m.start()))
         pos = m.end()
     paragraphs.append((pos, len(text)))
-    for n, (p0, p1) in enumerate(paragraphs):
+    for p0, p1 in paragraphs:
         if p0 >= p1:
             continue
         spans: list[tuple[int, int, str]] = []
@@ -87,7 +101,7 @@ def pieces(text: str) -> list[tuple[int, int, str]]:
                 sub = text[a:b]
                 cuts = [0] + [m.end() for m in _QUOTE_END.finditer(sub)] + [len(sub)]
                 for c0, c1 in zip(cuts, cuts[1:]):
-                    piece = text[a + c0:a + c1]
+                    piece = text[a + c0 : a + c1]
                     lead = len(piece) - len(piece.lstrip())
                     trail = len(piece) - len(piece.rstrip())
                     if piece.strip():
@@ -105,9 +119,20 @@ def records_for(article: dict, stratum: str) -> list[dict]:
             kind = "headline"
         sep = text[prev_end:a]
         assert not sep.strip(), (article["id"], sep)
-        recs.append({"id": f"{article['id']}#{i}", "article_id": article["id"], "sentence_index": i,
-                     "start": a, "end": b, "sep": sep, "kind": kind, "date": article["date"],
-                     "text": text[a:b], "stratum": stratum})
+        recs.append(
+            {
+                "id": f"{article['id']}#{i}",
+                "article_id": article["id"],
+                "sentence_index": i,
+                "start": a,
+                "end": b,
+                "sep": sep,
+                "kind": kind,
+                "date": article["date"],
+                "text": text[a:b],
+                "stratum": stratum,
+            }
+        )
         prev_end = b
     assert not text[prev_end:].strip()
     return recs

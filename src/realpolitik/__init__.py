@@ -3,14 +3,14 @@
 >>> from realpolitik import code_text
 >>> events = code_text("Putin has written off vast amounts of North Korean debt.")  # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from realpolitik.types import Actor, Document, DocumentError, Event, Mention, Modality, Sentence
 
-__all__ = ["Actor", "Document", "DocumentError", "Event", "Mention", "Modality", "Sentence",
-           "Pipeline", "code_text"]
+__all__ = ["Actor", "Document", "DocumentError", "Event", "Mention", "Modality", "Sentence", "Pipeline", "code_text"]
 __version__ = "0.1.0"
 
 

@@ -13,12 +13,14 @@ Every table is read by :func:`read_yaml`, the same way:
 
 What the keys hold is validated by the module that owns the table.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -37,8 +39,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                              re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def data_file(package: str, name: str) -> Traversable:
@@ -46,8 +49,9 @@ def data_file(package: str, name: str) -> Traversable:
     return files(f"realpolitik.{package}") / "data" / name
 
 
-def read_yaml(source: str | Path | Traversable, keys: Iterable[str] | None = None,
-              expected: str | None = None) -> dict[str, Any]:
+def read_yaml(
+    source: str | Path | Traversable, keys: Iterable[str] | None = None, expected: str | None = None
+) -> dict[str, Any]:
     """The top-level mapping of one YAML file; ValueError naming the file when it is not one.
 
     With `keys`, a top-level key outside them is an error too. `expected` says what the file
@@ -71,6 +75,7 @@ def read_yaml(source: str | Path | Traversable, keys: Iterable[str] | None = Non
         raise ValueError(f"{name}: expected {shape}")
     unknown = set(data) - set(allowed) if allowed is not None else set()
     if unknown:
-        raise ValueError(f"{name}: unknown top-level key(s) {sorted(map(str, unknown))}; "
-                         f"allowed: {', '.join(allowed or ())}")
+        raise ValueError(
+            f"{name}: unknown top-level key(s) {sorted(map(str, unknown))}; allowed: {', '.join(allowed or ())}"
+        )
     return data

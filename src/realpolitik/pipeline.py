@@ -27,6 +27,7 @@ Coding takes time linear in the text (see ``nlp.parse.RunSafeTokenizer``); a
 :class:`TimeBudget` still turns a document that takes too long into an error for
 that document, checked between chunks and sentences.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,12 +35,13 @@ import re
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Protocol
 
 from spacy.tokens import Doc
 
@@ -120,8 +122,13 @@ class Coder(Protocol):
 class Pipeline:
     """Codes documents into events. Build once; reuse for many documents."""
 
-    def __init__(self, gazetteer_files: Sequence[str | Path] = (), lexicon_files: Sequence[str | Path] = (),
-                 layout_files: Sequence[str | Path] = (), time_budget: TimeBudget = TimeBudget()):
+    def __init__(
+        self,
+        gazetteer_files: Sequence[str | Path] = (),
+        lexicon_files: Sequence[str | Path] = (),
+        layout_files: Sequence[str | Path] = (),
+        time_budget: TimeBudget = TimeBudget(),
+    ):
         self.time_budget = time_budget
         self.clock: Callable[[], float] = time.monotonic
         self.nlp = load_model()
@@ -135,8 +142,12 @@ class Pipeline:
         self.geocoder = Geocoder(self.gazetteer, city_index())
         # Per sentence, in order (after structure and parse; geo follows for the whole document):
         self.sentence_stages: list[tuple[str, SentenceStage]] = [
-            ("time", self._time), ("actors", self._actors), ("pronouns", self._pronouns),
-            ("context", self._context), ("events", self._events)]
+            ("time", self._time),
+            ("actors", self._actors),
+            ("pronouns", self._pronouns),
+            ("context", self._context),
+            ("events", self._events),
+        ]
 
     def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
         """Events in one text; raises ValueError for an empty text."""
@@ -216,12 +227,20 @@ class Pipeline:
             return self._failed(document, str(exc))
         except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
             return self._failed(document, f"coding failed: {type(exc).__name__}: {exc}")
-        chunks = ((offset, None if data is None else Doc(self.nlp.vocab).from_bytes(data, exclude=_SERIALIZED))
-                  for offset, data in stored)
+        chunks = (
+            (offset, None if data is None else Doc(self.nlp.vocab).from_bytes(data, exclude=_SERIALIZED))
+            for offset, data in stored
+        )
         return self._code(document, lay, chunks, deadline, countries)
 
-    def _code(self, document: Document, lay: Layout | None, chunks: Iterable[tuple[int, Doc | None]],
-              deadline: tuple[float, float], countries: Counter[str] | None = None) -> Result:
+    def _code(
+        self,
+        document: Document,
+        lay: Layout | None,
+        chunks: Iterable[tuple[int, Doc | None]],
+        deadline: tuple[float, float],
+        countries: Counter[str] | None = None,
+    ) -> Result:
         try:
             if lay is None:
                 raise ValueError("the structure stage failed on this text")
@@ -234,19 +253,27 @@ class Pipeline:
             return self._failed(document, f"coding failed: {type(exc).__name__}: {exc}")
 
     def _failed(self, document: Document, message: str) -> Result:
-        return Result(document, [], [], DocumentError(source=document.source or document.id, doc_id=document.id,
-                                                      error=message))
+        return Result(
+            document, [], [], DocumentError(source=document.source or document.id, doc_id=document.id, error=message)
+        )
 
     def _check(self, deadline: tuple[float, float]) -> None:
         """Raise OverBudget when the document's time is up."""
         until, budget = deadline
         if self.clock() > until:
-            raise OverBudget(f"coding stopped: over its time budget of {budget:,.0f} s; the text is not prose "
-                             "the coder can read in time (a table, a listing, symbols?)")
+            raise OverBudget(
+                f"coding stopped: over its time budget of {budget:,.0f} s; the text is not prose "
+                "the coder can read in time (a table, a listing, symbols?)"
+            )
 
-    def _code_parsed(self, document: Document, lay: Layout, chunks: Iterable[tuple[int, Doc | None]],
-                     deadline: tuple[float, float],
-                     countries: Counter[str] | None = None) -> tuple[list[Sentence], list[Event]]:
+    def _code_parsed(
+        self,
+        document: Document,
+        lay: Layout,
+        chunks: Iterable[tuple[int, Doc | None]],
+        deadline: tuple[float, float],
+        countries: Counter[str] | None = None,
+    ) -> tuple[list[Sentence], list[Event]]:
         """Sentences and events of the parsed chunks, in order; each chunk's parse is let go once coded.
 
         ``countries`` are the article's country mentions when already counted; else they are
@@ -257,10 +284,12 @@ class Pipeline:
             chunks = list(chunks)
             if any(d is None for _, d in chunks):
                 raise ValueError("the parser failed on this text")
-            countries = self.actors.country_counts([d for _, d in chunks if d is not None], lowercase,
-                                                   document.date)
-        reading = Reading(document, lowercase, DocumentContext(
-            dateline_country=lay.dateline.country if lay.dateline else None, countries=countries))
+            countries = self.actors.country_counts([d for _, d in chunks if d is not None], lowercase, document.date)
+        reading = Reading(
+            document,
+            lowercase,
+            DocumentContext(dateline_country=lay.dateline.country if lay.dateline else None, countries=countries),
+        )
         sentences: list[Sentence] = []
         for paragraph, (offset, spacy_doc) in enumerate(chunks):
             if spacy_doc is None:
@@ -272,7 +301,7 @@ class Pipeline:
                 if not sent.text.strip() or len(sent) > MAX_SENTENCE_TOKENS:
                     continue  # blank, or a run-on "sentence" (a list, a table) no event grammar applies to
                 start = offset + sent.start_char
-                text = document.text[start:offset + sent.end_char]  # the document's words (the parse may be recased)
+                text = document.text[start : offset + sent.end_char]  # the document's words (the parse may be recased)
                 sentence = Sentence(doc_id=document.id, index=len(sentences), text=text, start=start, span=sent)
                 for _, stage in self.sentence_stages:
                     stage(sentence, reading)
@@ -292,8 +321,9 @@ class Pipeline:
 
     def _actors(self, sentence: Sentence, reading: Reading) -> None:
         """``actors``: actor mentions, leaders resolved by the sentence's date."""
-        sentence.mentions = self.actors.find(sentence.span, sentence.date or reading.document.date,
-                                             reading.lowercase, reading.ctx)
+        sentence.mentions = self.actors.find(
+            sentence.span, sentence.date or reading.document.date, reading.lowercase, reading.ctx
+        )
         reading.ctx.mentioned.update(m.actor.country for m in sentence.mentions if m.actor.country)
 
     def _pronouns(self, sentence: Sentence, reading: Reading) -> None:
@@ -304,7 +334,7 @@ class Pipeline:
         """``context``: generic actors take the article's country; mentions read in the document's own words."""
         mentions = [reading.ctx.localize(m, self.entities.domestic_roles) for m in sentence.mentions]
         for m in mentions:
-            m.text = sentence.text[m.start:m.end]
+            m.text = sentence.text[m.start : m.end]
         sentence.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
 
     def _events(self, sentence: Sentence, reading: Reading) -> None:
@@ -337,10 +367,10 @@ def _chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
     """(offset, piece) cuts of at most `limit` chars, at paragraph or sentence ends, else between words."""
     start = 0
     while len(text) - start > limit:
-        window = text[start:start + limit]
+        window = text[start : start + limit]
         cut = max((m.end() for m in _BREAK.finditer(window, limit // 2)), default=0)
         cut = cut or max((m.end() for m in _SPACE.finditer(window, limit // 2)), default=limit)
-        yield start, text[start:start + cut]
+        yield start, text[start : start + cut]
         start += cut
     yield start, text[start:]
 
@@ -372,6 +402,7 @@ def _init_worker(gazetteer_files: Sequence[str], lexicon_files: Sequence[str]) -
 
 def _exit_with_parent(parent: int, every: float = 0.5) -> None:
     """End this worker process once `parent` is gone (killed with SIGKILL, it cannot tell its pool)."""
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(every)
@@ -385,8 +416,13 @@ def _run_batch(batch: list[Document]) -> list[Result]:
     return list(_worker.run(batch))
 
 
-def run_parallel(documents: Iterable[Document], workers: int, gazetteer_files: Sequence[str | Path] = (),
-                 lexicon_files: Sequence[str | Path] = (), batch_size: int = BATCH_SIZE) -> Iterator[Result]:
+def run_parallel(
+    documents: Iterable[Document],
+    workers: int,
+    gazetteer_files: Sequence[str | Path] = (),
+    lexicon_files: Sequence[str | Path] = (),
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[Result]:
     """Like ``Pipeline.run`` over `workers` processes, results in input order, memory bounded."""
     if workers <= 1:
         yield from Pipeline(gazetteer_files, lexicon_files).run(documents, batch_size)
@@ -394,7 +430,7 @@ def run_parallel(documents: Iterable[Document], workers: int, gazetteer_files: S
     batches = _batches(documents, batch_size, BATCH_CHARS)
     args = ([str(p) for p in gazetteer_files], [str(p) for p in lexicon_files])
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=args) as pool:
-        pending = []
+        pending: list[Future[list[Result]]] = []
         while True:
             while len(pending) < workers * 2:
                 batch = next(batches, None)

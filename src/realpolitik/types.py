@@ -6,6 +6,7 @@ Character spans are half-open ``(start, end)`` offsets into the *sentence*
 text carried on the same record, so a consumer can highlight evidence
 without the full document.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,8 +52,7 @@ class Actor:
         return f"{self.country or ''}{self.role or ''}" or "---"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "country": self.country, "role": self.role,
-                "igo": self.igo, "name": self.name}
+        return {"code": self.code, "country": self.country, "role": self.role, "igo": self.igo, "name": self.name}
 
 
 @dataclass
@@ -159,10 +159,17 @@ class Event:
     @property
     def event_id(self) -> str:
         """Stable id: the same event from the same sentence always gets the same id."""
-        key = "|".join([self.doc_id, str(self.sentence_index), self.source.code,
-                        self.target.code if self.target else "", self.code,
-                        f"{self.trigger_span[0]}:{self.trigger_span[1]}",
-                        f"{self.source_span[0]}:{self.source_span[1]}" if self.source_span else ""])
+        key = "|".join(
+            [
+                self.doc_id,
+                str(self.sentence_index),
+                self.source.code,
+                self.target.code if self.target else "",
+                self.code,
+                f"{self.trigger_span[0]}:{self.trigger_span[1]}",
+                f"{self.source_span[0]}:{self.source_span[1]}" if self.source_span else "",
+            ]
+        )
         return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:

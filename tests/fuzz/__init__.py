@@ -5,6 +5,7 @@ limit that turns a hang into a failure, and the tally of generated inputs that
 ``conftest.py`` reports and checks. ``REALPOLITIK_FUZZ_SCALE=10`` multiplies
 every example budget for a longer campaign.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,10 +34,19 @@ def fuzz_settings(max_examples: int) -> settings:
     The deadline is replaced by :func:`time_limit`, which also stops a real
     hang; the database is off so runs leave nothing behind in the work tree.
     """
-    return settings(max_examples=max(1, round(max_examples * SCALE)), deadline=None, database=None,
-                    print_blob=True, derandomize=not RANDOM,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.large_base_example, HealthCheck.filter_too_much])
+    return settings(
+        max_examples=max(1, round(max_examples * SCALE)),
+        deadline=None,
+        database=None,
+        print_blob=True,
+        derandomize=not RANDOM,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+            HealthCheck.filter_too_much,
+        ],
+    )
 
 
 def tally(test: str) -> None:
@@ -55,6 +65,7 @@ def time_limit(cpu_seconds: float, what: str) -> Iterator[None]:
     A wall-clock timer of ``WALL_FACTOR`` times as long also runs, for hangs that
     block without using CPU. Signal timers: main thread, POSIX only.
     """
+
     def on_timer(signum: int, frame: object) -> None:
         raise _OutOfTime(signum)
 
@@ -65,8 +76,9 @@ def time_limit(cpu_seconds: float, what: str) -> Iterator[None]:
         yield
     except _OutOfTime as exc:
         kind = "CPU" if exc.args[0] == signal.SIGPROF else "wall-clock"
-        raise AssertionError(f"{what}: still running after the {kind} limit "
-                             f"({cpu_seconds:g}s CPU / {cpu_seconds * WALL_FACTOR:g}s wall)") from None
+        raise AssertionError(
+            f"{what}: still running after the {kind} limit ({cpu_seconds:g}s CPU / {cpu_seconds * WALL_FACTOR:g}s wall)"
+        ) from None
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)

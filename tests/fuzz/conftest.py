@@ -1,4 +1,5 @@
 """Run the generated-inputs check last and print how many inputs the fuzz suite generated."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,5 +17,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if GENERATED:
         per_test = ", ".join(f"{name} {n:,}" for name, n in sorted(GENERATED.items()))
-        terminalreporter.write_line(f"fuzz: {sum(GENERATED.values()):,} generated inputs "
-                                    f"(minimum {MIN_GENERATED:,}): {per_test}")
+        terminalreporter.write_line(
+            f"fuzz: {sum(GENERATED.values()):,} generated inputs (minimum {MIN_GENERATED:,}): {per_test}"
+        )

@@ -16,6 +16,7 @@ Properties checked on every generated document:
 The texts are bounded (about 2,000 characters) so that hundreds of them fit
 in the suite's time; the giant inputs are the targeted cases at the end.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,19 +43,84 @@ GIANT_LIMIT = 60.0  # CPU seconds for one 200,000-character input
 MAX_CHARS = 2_000
 MAX_FILE_BYTES = 20_000  # reader limit in the files-to-pipeline test, to keep documents small
 
-ACTORS = ["Russia", "Ukraine", "Iran", "the United States", "China", "NATO", "the European Union", "Israel",
-          "Hamas", "Vladimir Putin", "Joe Biden", "the Kremlin", "Beijing", "Washington", "Moscow",
-          "the UN Security Council", "police", "protesters", "rebels", "Turkey", "India", "Pakistan",
-          "North Korea", "the Taliban", "Russian troops", "the Iranian foreign minister", "he", "she", "they", "it",
-          "Russia and China", "France, Germany and Italy"]
-ACTIONS = ["attacked", "condemned", "met", "accused", "threatened to invade", "signed an agreement with",
-           "imposed sanctions on", "urged", "did not attack", "may visit", "will visit", "denied attacking",
-           "arrested", "was attacked by", "expelled diplomats from", "praised", "rejected", "called for talks with",
-           "deployed troops to", "sent aid to", "is said to have shelled", "pulled out of", "would never recognise",
-           "launched an invasion of", "'s invasion of"]
-TAILS = ["", " on Monday", " in Geneva", " last week", " in 1950", " yesterday", " next year", " a decade ago",
-         " on 31 February 2024", " in the year 99999", " after the summit", ", officials said",
-         " according to state media", " if talks fail", " in Kyiv and Kharkiv"]
+ACTORS = [
+    "Russia",
+    "Ukraine",
+    "Iran",
+    "the United States",
+    "China",
+    "NATO",
+    "the European Union",
+    "Israel",
+    "Hamas",
+    "Vladimir Putin",
+    "Joe Biden",
+    "the Kremlin",
+    "Beijing",
+    "Washington",
+    "Moscow",
+    "the UN Security Council",
+    "police",
+    "protesters",
+    "rebels",
+    "Turkey",
+    "India",
+    "Pakistan",
+    "North Korea",
+    "the Taliban",
+    "Russian troops",
+    "the Iranian foreign minister",
+    "he",
+    "she",
+    "they",
+    "it",
+    "Russia and China",
+    "France, Germany and Italy",
+]
+ACTIONS = [
+    "attacked",
+    "condemned",
+    "met",
+    "accused",
+    "threatened to invade",
+    "signed an agreement with",
+    "imposed sanctions on",
+    "urged",
+    "did not attack",
+    "may visit",
+    "will visit",
+    "denied attacking",
+    "arrested",
+    "was attacked by",
+    "expelled diplomats from",
+    "praised",
+    "rejected",
+    "called for talks with",
+    "deployed troops to",
+    "sent aid to",
+    "is said to have shelled",
+    "pulled out of",
+    "would never recognise",
+    "launched an invasion of",
+    "'s invasion of",
+]
+TAILS = [
+    "",
+    " on Monday",
+    " in Geneva",
+    " last week",
+    " in 1950",
+    " yesterday",
+    " next year",
+    " a decade ago",
+    " on 31 February 2024",
+    " in the year 99999",
+    " after the summit",
+    ", officials said",
+    " according to state media",
+    " if talks fail",
+    " in Kyiv and Kharkiv",
+]
 SEPARATORS = [". ", ". ", "! ", "? ", "\n", "\n\n", "\r\n", ", and ", "; ", " \u2014 ", " ", "", "...", "\u2029"]
 TIME_SENSITIVE = ["yesterday", "last week", "next year", "a decade ago", "on Monday", "in two days"]
 
@@ -63,15 +129,26 @@ TIME_SENSITIVE = ["yesterday", "last week", "next year", "a decade ago", "on Mon
 def clauses(draw: st.DrawFn) -> str:
     if draw(st.integers(0, 3)) == 0:
         return draw(st.sampled_from(NEWS))
-    return (draw(st.sampled_from(ACTORS)) + " " + draw(st.sampled_from(ACTIONS)) + " "
-            + draw(st.sampled_from(ACTORS)) + draw(st.sampled_from(TAILS)))
+    return (
+        draw(st.sampled_from(ACTORS))
+        + " "
+        + draw(st.sampled_from(ACTIONS))
+        + " "
+        + draw(st.sampled_from(ACTORS))
+        + draw(st.sampled_from(TAILS))
+    )
 
 
 @st.composite
 def news_texts(draw: st.DrawFn) -> str:
     """News-like clauses with odd separators, edge characters spliced in anywhere, odd casing."""
-    parts = draw(st.lists(st.one_of(clauses(), st.sampled_from(EDGE_TEXT), st.sampled_from(LONE_SURROGATES),
-                                    st.text(max_size=15)), min_size=1, max_size=14))
+    parts = draw(
+        st.lists(
+            st.one_of(clauses(), st.sampled_from(EDGE_TEXT), st.sampled_from(LONE_SURROGATES), st.text(max_size=15)),
+            min_size=1,
+            max_size=14,
+        )
+    )
     text = "".join(part + draw(st.sampled_from(SEPARATORS)) for part in parts)
     for _ in range(draw(st.integers(0, 3))):
         at = draw(st.integers(0, len(text)))
@@ -124,7 +201,12 @@ def check_event(event: Event, doc: Document, result: Result) -> None:
     assert codebook.is_valid(event.code), event.code
     entry = codebook.lookup(event.code)
     assert (event.root_code, event.event_name, event.goldstein, event.quad_class, event.plover_type) == (
-        entry.root, entry.name, entry.goldstein, entry.quad_class, entry.plover_type)
+        entry.root,
+        entry.name,
+        entry.goldstein,
+        entry.quad_class,
+        entry.plover_type,
+    )
     assert math.isfinite(event.confidence) and 0.0 <= event.confidence <= 1.0, event.confidence
     assert isinstance(event.modality, Modality)
     assert event.source.code and (event.target is None or event.target.code)
@@ -147,7 +229,7 @@ def check_result(result: Result, doc: Document) -> None:
         assert (sentence.index, sentence.doc_id) == (i, doc.id)
         assert sentence.start >= end, "sentences overlap or go backwards"
         end = sentence.start + len(sentence.text)
-        assert doc.text[sentence.start:end] == sentence.text, f"sentence {i} is not a slice of the document"
+        assert doc.text[sentence.start : end] == sentence.text, f"sentence {i} is not a slice of the document"
         assert sentence.text.strip() and sentence.span is None
         for mention in sentence.mentions:
             check_span(sentence.text, mention.span, mention.text, "mention")
@@ -177,11 +259,11 @@ def test_pipeline_codes_any_text(pipeline: Pipeline, text: str, when: date | Non
 
 
 @fuzz_settings(80)
-@given(texts=st.lists(st.one_of(news_texts(), unicode_texts().map(lambda t: t[:MAX_CHARS])), min_size=1,
-                      max_size=6),
-       batch_size=st.integers(1, 4))
-def test_pipeline_batches_keep_one_result_per_document(pipeline: Pipeline, texts: list[str],
-                                                       batch_size: int) -> None:
+@given(
+    texts=st.lists(st.one_of(news_texts(), unicode_texts().map(lambda t: t[:MAX_CHARS])), min_size=1, max_size=6),
+    batch_size=st.integers(1, 4),
+)
+def test_pipeline_batches_keep_one_result_per_document(pipeline: Pipeline, texts: list[str], batch_size: int) -> None:
     """A text that breaks the parser (lone surrogates) in a batch must not cost the others their events."""
     tally("pipeline_batches")
     note(f"batch size {batch_size}: {texts!r}")
@@ -191,8 +273,9 @@ def test_pipeline_batches_keep_one_result_per_document(pipeline: Pipeline, texts
 
 @fuzz_settings(80)
 @given(lines=st.lists(jsonl_lines(), max_size=5), page=html_pages())
-def test_files_to_pipeline(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory, lines: list,
-                           page: str) -> None:
+def test_files_to_pipeline(
+    pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory, lines: list, page: str
+) -> None:
     """Whatever the readers accept, the coder codes."""
     tally("files_to_pipeline")
     folder = tmp_path_factory.mktemp("files")
@@ -205,8 +288,10 @@ def test_files_to_pipeline(pipeline: Pipeline, tmp_path_factory: pytest.TempPath
 
 # -- targeted edge cases ----------------------------------------------------------------
 
-RUN_ON = ("Russia attacked Ukraine and Iran condemned Israel while China urged restraint and the United States "
-          "imposed sanctions on North Korea as protesters clashed with police in Tbilisi and ")
+RUN_ON = (
+    "Russia attacked Ukraine and Iran condemned Israel while China urged restraint and the United States "
+    "imposed sanctions on North Korea as protesters clashed with police in Tbilisi and "
+)
 NESTED_HTML = "<html><body>" + "<div>" * 10_000 + f"<p>{NEWS[0]}</p>" + "</div>" * 10_000 + "</body></html>"
 ACTOR_LIST = ", ".join(ACTORS[:24])
 EDGE_TEXTS = {
@@ -216,11 +301,11 @@ EDGE_TEXTS = {
     "null_bytes": "Russia\x00 attacked Ukraine\x00 on Monday.\x00 Iran condemned\x00the strike.",
     "lone_surrogates": "Russia attacked \ud800 Ukraine. Iran \udfff condemned Israel.",
     "right_to_left": "\u202eRussia attacked Ukraine\u202c. \u200f\u0625\u064a\u0631\u0627\u0646\u200f condemned "
-                     "Israel. \u2067Iran\u2069 met Iraq.",
+    "Israel. \u2067Iran\u2069 met Iraq.",
     "zero_width": "Rus\u200bsia atta\u200dcked Ukr\u200caine. \u2060China\u2060 condemned Japan.",
     "combining": "Russia\u0301 attacked U\u0308kraine. Iran\u0336\u0336 condemned Israel" + "\u0300" * 500 + ".",
     "emoji": "\U0001f1f7\U0001f1fa Russia \U0001f680 attacked Ukraine \U0001f4a5. \U0001f468\u200d\U0001f469"
-             "\u200d\U0001f467 Iran condemned Israel \U0001f621.",
+    "\u200d\U0001f467 Iran condemned Israel \U0001f621.",
     "crlf": "Russia attacked Ukraine.\r\n\r\nIran condemned Israel.\r\nChina met Japan.\r\n",
     "bom": "\ufeffRussia attacked Ukraine. \ufeffIran condemned Israel.",
     "line_separators": "Russia attacked Ukraine.\u2028Iran condemned Israel.\u2029China met Japan.\x85Iran met Iraq.",
@@ -231,7 +316,7 @@ EDGE_TEXTS = {
     "all_lowercase": " ".join(NEWS).lower(),
     "actor_lists": f"{ACTOR_LIST} and Japan attacked {ACTOR_LIST} and Brazil on Monday.",
     "strange_dates": "On 31 February 2024 Russia attacked Ukraine. In the year 99999 Iran will visit Iraq. "
-                     "On 0000-00-00 China met Japan. Yesterday, 10 days ago and in 1e309 years Israel struck Gaza.",
+    "On 0000-00-00 China met Japan. Yesterday, 10 days ago and in 1e309 years Israel struck Gaza.",
     "fullwidth": "\uff32\uff55\uff53\uff53\uff49\uff41 attacked \uff35\uff4b\uff52\uff41\uff49\uff4e\uff45.",
     "repeated_pronouns": "Russia said it would attack. " + "It said they attacked it. " * 300,
 }
@@ -247,6 +332,7 @@ def test_edge_case_text(pipeline: Pipeline, name: str) -> None:
 
 def test_edge_case_results(pipeline: Pipeline) -> None:
     """Edge cases with a known answer: line breaks and emoji do not hide the event."""
+
     def codes(name: str) -> list[tuple[str, str, str | None]]:
         [result] = pipeline.run([Document(id=name, text=EDGE_TEXTS[name])])
         return [(e.source.code, e.code, e.target.code if e.target else None) for e in result.events]
@@ -258,8 +344,13 @@ def test_edge_case_results(pipeline: Pipeline) -> None:
     assert result.error is not None and result.events == []
 
 
-@pytest.mark.parametrize(("text", "when"), [("Russia attacked Ukraine yesterday.", date(1, 1, 1)),
-                                           ("Russia will attack Ukraine next year.", date(9999, 12, 31))])
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("Russia attacked Ukraine yesterday.", date(1, 1, 1)),
+        ("Russia will attack Ukraine next year.", date(9999, 12, 31)),
+    ],
+)
 def test_relative_dates_at_the_ends_of_the_calendar(pipeline: Pipeline, text: str, when: date) -> None:
     """A JSONL record may be dated 0001-01-01 or 9999-12-31; "yesterday" must not overflow."""
     code_checked(pipeline, [Document(id="edge", text=text, date=when)], CODE_LIMIT)
@@ -279,10 +370,17 @@ def test_cli_codes_a_folder_of_bad_files(tmp_path: Path) -> None:
     (root / "good.txt").write_text(story)
     (root / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (root / "nested.html").write_text(NESTED_HTML)
-    (root / "records.jsonl").write_bytes(b"\n".join([
-        json.dumps({"id": "ok", "text": story}).encode(), b'{"text": ', b"[1]",
-        b'{"id": "odd-\\ud800", "text": "Russia attacked Ukraine on Monday."}',
-        b'{"text": "Iran \\udfff condemned Israel."}']))
+    (root / "records.jsonl").write_bytes(
+        b"\n".join(
+            [
+                json.dumps({"id": "ok", "text": story}).encode(),
+                b'{"text": ',
+                b"[1]",
+                b'{"id": "odd-\\ud800", "text": "Russia attacked Ukraine on Monday."}',
+                b'{"text": "Iran \\udfff condemned Israel."}',
+            ]
+        )
+    )
     (root / os.fsdecode(b"caf\xe9.txt")).write_text(story)
     out, errors = tmp_path / "events.jsonl", tmp_path / "errors.jsonl"
     with time_limit(GIANT_LIMIT, "realpolitik code"):

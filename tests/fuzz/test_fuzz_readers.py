@@ -15,6 +15,7 @@ Properties checked on every generated input:
 Feeds: ``realpolitik.ingest.feeds`` does not exist yet, so RSS/Atom documents
 (well-formed and broken) go through the text and HTML readers here.
 """
+
 from __future__ import annotations
 
 import html as html_lib
@@ -55,8 +56,10 @@ NEWS = [
     "Iran summoned the British ambassador in Tehran on Friday to protest against new sanctions.",
     "Russian forces shelled the Ukrainian city of Kharkiv overnight, regional officials said.",
     "China and the Philippines traded accusations after a collision near the Second Thomas Shoal.",
-    ("The United Nations Security Council condemned the coup in Niger and called for the release "
-     "of President Mohamed Bazoum."),
+    (
+        "The United Nations Security Council condemned the coup in Niger and called for the release "
+        "of President Mohamed Bazoum."
+    ),
     "Israeli warplanes struck targets in southern Lebanon after rockets were fired across the border.",
     "German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris to discuss defence spending.",
     "North Korea fired a ballistic missile into the sea off its east coast, Japan's defence ministry said.",
@@ -85,15 +88,64 @@ LATIN1_NEWS = [
 # Characters that break naive text handling: invisible, bidirectional, combining,
 # compatibility forms, astral planes, line separators, noncharacters, other scripts.
 EDGE_TEXT = [
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c",
-    "\u202d", "\u202e", "\u2066", "\u2067", "\u2069", "e\u0301", "o\u0308\u0336", "a" + "\u0300" * 50,
-    "\u00a0", "\u2028", "\u2029", "\u3000", "\u0085", "\t", "\x0b", "\x0c", "\u00df", "\ufb01",
-    "\u216b", "\uff32\uff55\uff53\uff53\uff49\uff41", "\u0430\u0442\u0442\u0430\u0441k", "\u0130",
-    "\u01c5", "\U0001f600", "\U0001f1fa\U0001f1e6", "\U0001f468\u200d\U0001f469\u200d\U0001f467",
-    "\U0001f3f3\ufe0f\u200d\U0001f308", "\U0001d400\U0001d401", "\U000e0041", "\ufffd", "\ufffe",
-    "\uffff", "\U0010ffff", "\u0625\u064a\u0631\u0627\u0646", "\u05e9\u05dc\u05d5\u05dd",
-    "\u4e2d\u56fd", "\ud55c\uad6d", "\u0e44\u0e17\u0e22", "\u0928\u092e\u0938\u094d\u0924\u0947",
-    "\r\n", "\r", "\n\n", "  ", "...", "\u2014", "\u201cquoted\u201d", "2024-03-14", "12:30",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2069",
+    "e\u0301",
+    "o\u0308\u0336",
+    "a" + "\u0300" * 50,
+    "\u00a0",
+    "\u2028",
+    "\u2029",
+    "\u3000",
+    "\u0085",
+    "\t",
+    "\x0b",
+    "\x0c",
+    "\u00df",
+    "\ufb01",
+    "\u216b",
+    "\uff32\uff55\uff53\uff53\uff49\uff41",
+    "\u0430\u0442\u0442\u0430\u0441k",
+    "\u0130",
+    "\u01c5",
+    "\U0001f600",
+    "\U0001f1fa\U0001f1e6",
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+    "\U0001f3f3\ufe0f\u200d\U0001f308",
+    "\U0001d400\U0001d401",
+    "\U000e0041",
+    "\ufffd",
+    "\ufffe",
+    "\uffff",
+    "\U0010ffff",
+    "\u0625\u064a\u0631\u0627\u0646",
+    "\u05e9\u05dc\u05d5\u05dd",
+    "\u4e2d\u56fd",
+    "\ud55c\uad6d",
+    "\u0e44\u0e17\u0e22",
+    "\u0928\u092e\u0938\u094d\u0924\u0947",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "  ",
+    "...",
+    "\u2014",
+    "\u201cquoted\u201d",
+    "2024-03-14",
+    "12:30",
 ]
 INVISIBLE = "\u200b\u2060\ufeff\u00ad"  # the readers remove these: they would hide names from the matcher
 
@@ -104,17 +156,49 @@ def cleaned(text: str) -> str:
 
 
 LONE_SURROGATES = ["\ud800", "\udbff", "\udc00", "\udfff", "\ud83d"]
-CODECS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252",
-          "shift_jis", "gb18030", "koi8-r", "mac_roman", "iso-8859-7"]
-MAGIC = [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"<html>", b"<!DOCTYPE html>",
-         b"<?xml version='1.0'?>", b"\x89PNG\r\n\x1a\n", b"%PDF-1.7\n", b"\x1f\x8b\x08", b"PK\x03\x04",
-         b"\x7fELF", b"{\"text\": \"", b"\xc3\xa9", b"\xe2\x80"]
+CODECS = [
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "latin-1",
+    "cp1252",
+    "shift_jis",
+    "gb18030",
+    "koi8-r",
+    "mac_roman",
+    "iso-8859-7",
+]
+MAGIC = [
+    b"",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xff\xfe\x00\x00",
+    b"<html>",
+    b"<!DOCTYPE html>",
+    b"<?xml version='1.0'?>",
+    b"\x89PNG\r\n\x1a\n",
+    b"%PDF-1.7\n",
+    b"\x1f\x8b\x08",
+    b"PK\x03\x04",
+    b"\x7fELF",
+    b'{"text": "',
+    b"\xc3\xa9",
+    b"\xe2\x80",
+]
 
 edge_char = st.sampled_from(EDGE_TEXT)
 text_piece = st.one_of(
-    st.sampled_from(NEWS), edge_char, st.text(max_size=30),
+    st.sampled_from(NEWS),
+    edge_char,
+    st.text(max_size=30),
     st.text(st.characters(max_codepoint=0x7F), max_size=30),
-    st.sampled_from(LONE_SURROGATES), st.sampled_from(["<p>", "</div>", "&amp;", "&#0;", "{", "}", "\\u0000"]))
+    st.sampled_from(LONE_SURROGATES),
+    st.sampled_from(["<p>", "</div>", "&amp;", "&#0;", "{", "}", "\\u0000"]),
+)
 
 
 @st.composite
@@ -136,7 +220,7 @@ def encoded_texts(draw: st.DrawFn) -> bytes:
     except UnicodeError:  # utf-8-sig and friends refuse surrogates whatever the handler
         data = text.encode(codec, errors="replace")
     if draw(st.booleans()):
-        data = data[:draw(st.integers(0, len(data)))]
+        data = data[: draw(st.integers(0, len(data)))]
     if draw(st.integers(0, 3)) == 0:
         at = draw(st.integers(0, len(data)))
         data = data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at:]
@@ -185,14 +269,21 @@ def check_document(doc: Document, source: str) -> None:
     assert "\r" not in doc.text
     assert unicodedata.is_normalized("NFC", doc.text)
     assert doc.date is None or isinstance(doc.date, date)
-    for name, value in (("id", doc.id), ("text", doc.text), ("source", doc.source),
-                        ("title", doc.title), ("url", doc.url)):
+    for name, value in (
+        ("id", doc.id),
+        ("text", doc.text),
+        ("source", doc.source),
+        ("title", doc.title),
+        ("url", doc.url),
+    ):
         if value is not None:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as exc:
-                raise AssertionError(f"Document.{name} cannot be written as UTF-8 ({exc.reason} at "
-                                     f"{exc.start}): {value[max(0, exc.start - 20):exc.end + 20]!r}") from None
+                raise AssertionError(
+                    f"Document.{name} cannot be written as UTF-8 ({exc.reason} at "
+                    f"{exc.start}): {value[max(0, exc.start - 20) : exc.end + 20]!r}"
+                ) from None
     json.dumps(doc.meta, ensure_ascii=False, default=str).encode("utf-8")
     assert len(doc.content_hash) == 64
 
@@ -262,8 +353,10 @@ def test_decode_bytes_gives_text_or_says_why_not(data: bytes) -> None:
 
 
 @fuzz_settings(1_500)
-@given(data=st.one_of(st.binary(max_size=4_000), encoded_texts()),
-       suffix=st.sampled_from([".txt", ".md", "", ".text", ".html", ".htm", ".jsonl", ".ndjson", ".xml", ".bin"]))
+@given(
+    data=st.one_of(st.binary(max_size=4_000), encoded_texts()),
+    suffix=st.sampled_from([".txt", ".md", "", ".text", ".html", ".htm", ".jsonl", ".ndjson", ".xml", ".bin"]),
+)
 def test_any_bytes_under_any_name(scratch: Callable, data: bytes, suffix: str) -> None:
     tally("any_bytes")
     note(f"input{suffix}: {data[:2_000]!r}")
@@ -285,12 +378,15 @@ def test_text_in_any_encoding(scratch: Callable, data: bytes, suffix: str) -> No
 
 
 @fuzz_settings(600)
-@given(sentences=st.lists(st.sampled_from(NEWS), min_size=3, max_size=8),
-       noise=st.lists(st.lists(edge_char, max_size=3).map("".join), max_size=3),
-       newline=st.sampled_from(["\n", "\r\n", "\r"]),
-       codec=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
-def test_english_text_in_a_unicode_encoding_is_read_exactly(scratch: Callable, sentences: list[str],
-                                                           noise: list[str], newline: str, codec: str) -> None:
+@given(
+    sentences=st.lists(st.sampled_from(NEWS), min_size=3, max_size=8),
+    noise=st.lists(st.lists(edge_char, max_size=3).map("".join), max_size=3),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    codec=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]),
+)
+def test_english_text_in_a_unicode_encoding_is_read_exactly(
+    scratch: Callable, sentences: list[str], noise: list[str], newline: str, codec: str
+) -> None:
     tally("unicode_round_trip")
     text = english_paragraph(sentences, noise).replace("\n", newline)
     note(f"{codec}: {text!r}")
@@ -304,8 +400,10 @@ def test_english_text_in_a_unicode_encoding_is_read_exactly(scratch: Callable, s
 
 
 @fuzz_settings(500)
-@given(sentences=st.lists(st.sampled_from(NEWS + LATIN1_NEWS), min_size=3, max_size=6),
-       codec=st.sampled_from(["latin-1", "cp1252"]))
+@given(
+    sentences=st.lists(st.sampled_from(NEWS + LATIN1_NEWS), min_size=3, max_size=6),
+    codec=st.sampled_from(["latin-1", "cp1252"]),
+)
 def test_latin1_text_is_read_exactly(scratch: Callable, sentences: list[str], codec: str) -> None:
     tally("latin1_round_trip")
     text = " ".join(sentences)
@@ -321,18 +419,100 @@ def test_latin1_text_is_read_exactly(scratch: Callable, sentences: list[str], co
 # -- HTML and feeds ---------------------------------------------------------------------
 
 MARKER = "zqxscriptmarker"  # only ever inside <script>/<style>: must never reach a document's text
-CONTAINER_TAGS = ["p", "div", "span", "article", "main", "section", "h1", "h2", "li", "ul", "ol", "table",
-                  "tr", "td", "a", "b", "i", "em", "blockquote", "pre", "nav", "header", "footer", "aside",
-                  "form", "figure", "font", "center", "label", "body", "html", "head", "dl", "dd"]
+CONTAINER_TAGS = [
+    "p",
+    "div",
+    "span",
+    "article",
+    "main",
+    "section",
+    "h1",
+    "h2",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "td",
+    "a",
+    "b",
+    "i",
+    "em",
+    "blockquote",
+    "pre",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "figure",
+    "font",
+    "center",
+    "label",
+    "body",
+    "html",
+    "head",
+    "dl",
+    "dd",
+]
 VOID_TAGS = ["br", "hr", "img", "meta", "input", "link", "wbr"]
-ATTRIBUTES = ['', ' class="article-body"', ' id="main"', ' lang="ar" dir="rtl"', ' style="display:none"',
-              ' hidden', ' class="ad-banner"', ' href="javascript:alert(1)"', ' data-x=\'<"&>\'',
-              ' charset="utf-16"', ' itemprop="articleBody"', ' class=unquoted', ' =""', ' a=\"']
-JUNK_MARKUP = ["<", "</", "<p", "<div class='", "</div>", "</p></p>", "<!--", "-->", "<![CDATA[", "]]>",
-               "<?php echo 1; ?>", "<<>>", "&", "&#", "&#x;", "&bogus;", "&#0;", "&#xD800;", "&#x110000;",
-               "&#99999999;", "&nbsp;", "<br/>", "</body>", "</html>", "<html>", "<body>", "<head>",
-               "<frameset>", "<table><tr><td>", "<select><option>", "</select>", "<svg><g>", "</svg>",
-               "<math><mi>x</mi>", "\x00", "\x01", "<p/>", "<div/>", "</br>"]
+ATTRIBUTES = [
+    "",
+    ' class="article-body"',
+    ' id="main"',
+    ' lang="ar" dir="rtl"',
+    ' style="display:none"',
+    " hidden",
+    ' class="ad-banner"',
+    ' href="javascript:alert(1)"',
+    " data-x='<\"&>'",
+    ' charset="utf-16"',
+    ' itemprop="articleBody"',
+    " class=unquoted",
+    ' =""',
+    ' a="',
+]
+JUNK_MARKUP = [
+    "<",
+    "</",
+    "<p",
+    "<div class='",
+    "</div>",
+    "</p></p>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "<?php echo 1; ?>",
+    "<<>>",
+    "&",
+    "&#",
+    "&#x;",
+    "&bogus;",
+    "&#0;",
+    "&#xD800;",
+    "&#x110000;",
+    "&#99999999;",
+    "&nbsp;",
+    "<br/>",
+    "</body>",
+    "</html>",
+    "<html>",
+    "<body>",
+    "<head>",
+    "<frameset>",
+    "<table><tr><td>",
+    "<select><option>",
+    "</select>",
+    "<svg><g>",
+    "</svg>",
+    "<math><mi>x</mi>",
+    "\x00",
+    "\x01",
+    "<p/>",
+    "<div/>",
+    "</br>",
+]
 
 
 def _element(children: st.SearchStrategy[list[str]], attributes: list[str]) -> st.SearchStrategy[str]:
@@ -343,22 +523,38 @@ def _element(children: st.SearchStrategy[list[str]], attributes: list[str]) -> s
         inner = "".join(draw(children))
         ending = draw(st.sampled_from([f"</{tag}>", f"</{tag}>", f"</{tag}>", "", "</div>", f"</{tag.upper()}>"]))
         return f"<{tag}{attrs}>{inner}{ending}"
+
     return build()
 
 
 def html_nodes(junk: bool) -> st.SearchStrategy[str]:
     """Markup trees; with ``junk``, also broken markup (which may rightly turn a script into text)."""
-    leaves = [st.sampled_from(NEWS), text_piece.map(html_lib.escape), st.sampled_from(VOID_TAGS).map(lambda t: f"<{t}>"),
-              st.just(f"<script>var x = '{MARKER}';</script>"), st.just(f"<style>.{MARKER} {{}}</style>"),
-              st.text(max_size=20).map(lambda t: f"<!-- {t.replace('-->', '')} -->")]
+    leaves = [
+        st.sampled_from(NEWS),
+        text_piece.map(html_lib.escape),
+        st.sampled_from(VOID_TAGS).map(lambda t: f"<{t}>"),
+        st.just(f"<script>var x = '{MARKER}';</script>"),
+        st.just(f"<style>.{MARKER} {{}}</style>"),
+        st.text(max_size=20).map(lambda t: f"<!-- {t.replace('-->', '')} -->"),
+    ]
     attributes = ATTRIBUTES if junk else [a for a in ATTRIBUTES if a.count('"') % 2 == 0]
-    return st.recursive(st.one_of(*leaves, *([st.sampled_from(JUNK_MARKUP)] if junk else [])),
-                        lambda children: _element(st.lists(children, max_size=4), attributes), max_leaves=20)
+    return st.recursive(
+        st.one_of(*leaves, *([st.sampled_from(JUNK_MARKUP)] if junk else [])),
+        lambda children: _element(st.lists(children, max_size=4), attributes),
+        max_leaves=20,
+    )
 
 
 HTML_NODES = {junk: html_nodes(junk) for junk in (False, True)}
-PROLOGS = ["", "<!DOCTYPE html>", "<!doctype html><html>", "<?xml version='1.0'?>",
-           '<?xml version="1.0" encoding="ISO-8859-1"?><html>', "\ufeff<!DOCTYPE html>", "   \n<html lang='en'>"]
+PROLOGS = [
+    "",
+    "<!DOCTYPE html>",
+    "<!doctype html><html>",
+    "<?xml version='1.0'?>",
+    '<?xml version="1.0" encoding="ISO-8859-1"?><html>',
+    "\ufeff<!DOCTYPE html>",
+    "   \n<html lang='en'>",
+]
 BROKEN_PROLOGS = ["<!DOCTYPE", "<html", "<?xml version='1.0'", "<!--"]
 
 
@@ -373,18 +569,34 @@ def html_pages(draw: st.DrawFn, junk: bool | None = None) -> str:
     depth = draw(st.sampled_from([0, 0, 0, 3, 50, 300, 3_000]))
     closed = draw(st.booleans())
     body = "<div>" * depth + body + ("</div>" * depth if closed else "")
-    head = draw(st.sampled_from(["", "<head><title>Iran summons envoy</title></head>",
-                                 '<head><meta charset="windows-1252"><title>T\u00e9st</title></head>',
-                                 '<head><meta property="article:published_time" content="2024-03-14"></head>',
-                                 '<head><meta name="date" content="not a date"></head>']))
+    head = draw(
+        st.sampled_from(
+            [
+                "",
+                "<head><title>Iran summons envoy</title></head>",
+                '<head><meta charset="windows-1252"><title>T\u00e9st</title></head>',
+                '<head><meta property="article:published_time" content="2024-03-14"></head>',
+                '<head><meta name="date" content="not a date"></head>',
+            ]
+        )
+    )
     prolog = draw(st.sampled_from(PROLOGS + BROKEN_PROLOGS if junk else PROLOGS))
     return f"{prolog}{head}<body>{body}</body></html>" if draw(st.booleans()) else prolog + head + body
 
 
-BOMB_DTD = ('<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
-            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;">]>')
-FEED_DATES = ["Thu, 14 Mar 2024 08:15:00 GMT", "2024-03-14T08:15:00Z", "yesterday", "", "Thu, 31 Feb 2024",
-              "9999-99-99", "\u0661\u0664 \u0645\u0627\u0631\u0633"]
+BOMB_DTD = (
+    '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+)
+FEED_DATES = [
+    "Thu, 14 Mar 2024 08:15:00 GMT",
+    "2024-03-14T08:15:00Z",
+    "yesterday",
+    "",
+    "Thu, 31 Feb 2024",
+    "9999-99-99",
+    "\u0661\u0664 \u0645\u0627\u0631\u0633",
+]
 
 
 @st.composite
@@ -396,32 +608,50 @@ def feeds(draw: st.DrawFn) -> str:
         title = html_lib.escape(draw(st.sampled_from(NEWS))[:60])
         body = draw(st.sampled_from(NEWS))
         when = draw(st.sampled_from(FEED_DATES))
-        content = draw(st.sampled_from([f"<![CDATA[<p>{body}</p>]]>", html_lib.escape(f"<p>{body}</p>"), body,
-                                        f"<![CDATA[{body} ]]> ]]>", f"{body} & more", "&undefined;"]))
+        content = draw(
+            st.sampled_from(
+                [
+                    f"<![CDATA[<p>{body}</p>]]>",
+                    html_lib.escape(f"<p>{body}</p>"),
+                    body,
+                    f"<![CDATA[{body} ]]> ]]>",
+                    f"{body} & more",
+                    "&undefined;",
+                ]
+            )
+        )
         if draw(st.booleans()):
-            entries.append(f"<item><title>{title}</title><link>https://news.example/{len(entries)}</link>"
-                           f"<pubDate>{when}</pubDate><description>{content}</description></item>")
+            entries.append(
+                f"<item><title>{title}</title><link>https://news.example/{len(entries)}</link>"
+                f"<pubDate>{when}</pubDate><description>{content}</description></item>"
+            )
         else:
-            entries.append(f"<entry><title>{title}</title><updated>{when}</updated>"
-                           f"<content type=\"html\">{content}</content></entry>")
+            entries.append(
+                f"<entry><title>{title}</title><updated>{when}</updated>"
+                f'<content type="html">{content}</content></entry>'
+            )
     declared = draw(st.sampled_from(["utf-8", "UTF-16", "iso-8859-1", "bogus-8"]))
     dtd = draw(st.sampled_from(["", BOMB_DTD, '<!DOCTYPE rss SYSTEM "file:///etc/passwd">']))
     bomb = "&d;" if dtd == BOMB_DTD and draw(st.booleans()) else ""
     if draw(st.booleans()):
-        feed = (f'<?xml version="1.0" encoding="{declared}"?>{dtd}<rss version="2.0"><channel>'
-                f"<title>World news {bomb}</title>{''.join(entries)}</channel></rss>")
+        feed = (
+            f'<?xml version="1.0" encoding="{declared}"?>{dtd}<rss version="2.0"><channel>'
+            f"<title>World news {bomb}</title>{''.join(entries)}</channel></rss>"
+        )
     else:
-        feed = (f'<?xml version="1.0" encoding="{declared}"?>{dtd}<feed xmlns="http://www.w3.org/2005/Atom">'
-                f"<title>World news {bomb}</title>{''.join(entries)}</feed>")
+        feed = (
+            f'<?xml version="1.0" encoding="{declared}"?>{dtd}<feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>World news {bomb}</title>{''.join(entries)}</feed>"
+        )
     if draw(st.integers(0, 3)) == 0:
-        feed = feed[:draw(st.integers(0, len(feed)))]
+        feed = feed[: draw(st.integers(0, len(feed)))]
     return feed
 
 
 def encode_page(draw: st.DrawFn, page: str) -> bytes:
     codec = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-16", "latin-1", "utf-8-sig"]))
     data = page.encode(codec, errors="surrogatepass" if codec in ("utf-8", "utf-16") else "replace")
-    return data[:draw(st.integers(0, len(data)))] if draw(st.integers(0, 5)) == 0 else data
+    return data[: draw(st.integers(0, len(data)))] if draw(st.integers(0, 5)) == 0 else data
 
 
 @fuzz_settings(600)
@@ -472,21 +702,48 @@ def _json(record: object) -> bytes:
 
 
 json_scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20))
-json_value = st.recursive(json_scalar, lambda c: st.one_of(st.lists(c, max_size=4),
-                                                            st.dictionaries(st.text(max_size=8), c, max_size=4)),
-                          max_leaves=12)
-GOOD_DATES = [("2024-03-14", date(2024, 3, 14)), ("2024-03-14T08:15:00Z", date(2024, 3, 14)),
-              ("20240314", date(2024, 3, 14)), ("1999-12-31 23:59", date(1999, 12, 31)),
-              ("", None), (None, None)]
+json_value = st.recursive(
+    json_scalar,
+    lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(st.text(max_size=8), c, max_size=4)),
+    max_leaves=12,
+)
+GOOD_DATES = [
+    ("2024-03-14", date(2024, 3, 14)),
+    ("2024-03-14T08:15:00Z", date(2024, 3, 14)),
+    ("20240314", date(2024, 3, 14)),
+    ("1999-12-31 23:59", date(1999, 12, 31)),
+    ("", None),
+    (None, None),
+]
 BAD_DATES = ["14/03/2024", "yesterday", "2024-13-01", "2024-02-30", "0000-01-01", "2024-03-14x", "March 2024"]
 WRONG_TYPE_DATES = [20240314, 2024.5, True, ["2024-03-14"], {"y": 2024}]
 
 
 @st.composite
 def jsonl_lines(draw: st.DrawFn) -> Line:
-    kind = draw(st.sampled_from(["record", "record", "record", "bad_date", "wrong_type_date", "missing_text",
-                                 "text_type", "not_object", "truncated", "random_bytes", "random_text", "blank",
-                                 "huge", "deep", "surrogate", "bom", "latin1"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "record",
+                "record",
+                "record",
+                "bad_date",
+                "wrong_type_date",
+                "missing_text",
+                "text_type",
+                "not_object",
+                "truncated",
+                "random_bytes",
+                "random_text",
+                "blank",
+                "huge",
+                "deep",
+                "surrogate",
+                "bom",
+                "latin1",
+            ]
+        )
+    )
     text = " ".join(draw(st.lists(st.sampled_from(NEWS), min_size=2, max_size=4)))
     if kind == "latin1":  # a record whose non-ASCII letters are Latin-1 bytes, not UTF-8
         text = draw(st.sampled_from(LATIN1_NEWS)) + " " + text
@@ -499,18 +756,20 @@ def jsonl_lines(draw: st.DrawFn) -> Line:
         raw_id = draw(st.sampled_from([None, "", "afp-1", 7, 0, False, ["a"], {"k": 1}, "\u00e9\u4e2d\U0001f600"]))
         if raw_id is not None:
             record["id"] = raw_id
-        record.update(draw(st.dictionaries(st.sampled_from(["title", "url", "meta", "x", "\u00fc"]), json_value,
-                                           max_size=3)))
+        record.update(
+            draw(st.dictionaries(st.sampled_from(["title", "url", "meta", "x", "\u00fc"]), json_value, max_size=3))
+        )
         data = (b"\xef\xbb\xbf" if kind == "bom" else b"") + _json(record)
         return Line(data, text=text, date=when or DEFAULT_DATE, id=None if raw_id in (None, "") else str(raw_id))
     if kind == "bad_date":
         return Line(_json({"text": text, "date": draw(st.sampled_from(BAD_DATES))}), error="unreadable date .*")
     if kind == "wrong_type_date":
-        return Line(_json({"text": text, "date": draw(st.sampled_from(WRONG_TYPE_DATES))}),
-                    error="unreadable date .*")
+        return Line(_json({"text": text, "date": draw(st.sampled_from(WRONG_TYPE_DATES))}), error="unreadable date .*")
     if kind == "missing_text":
-        return Line(_json(draw(st.dictionaries(st.sampled_from(["id", "body", "Text", "date"]), json_value))),
-                    error="missing 'text' field")
+        return Line(
+            _json(draw(st.dictionaries(st.sampled_from(["id", "body", "Text", "date"]), json_value))),
+            error="missing 'text' field",
+        )
     if kind == "text_type":
         value = draw(st.one_of(st.none(), st.booleans(), st.integers(), st.lists(st.text(max_size=5))))
         return Line(_json({"text": value}), error="'text' must be a string, got .*")
@@ -519,8 +778,9 @@ def jsonl_lines(draw: st.DrawFn) -> Line:
         return Line(_json(value), error="expected a JSON object, got .*")
     if kind == "truncated":
         full = json.dumps({"id": "cut", "text": text})
-        return Line(full[:draw(st.integers(1, len(full) - 1))].rstrip().encode("utf-8") or b"{",
-                    error="invalid JSON: .*")
+        return Line(
+            full[: draw(st.integers(1, len(full) - 1))].rstrip().encode("utf-8") or b"{", error="invalid JSON: .*"
+        )
     if kind == "random_bytes":
         return Line(draw(st.binary(min_size=1, max_size=300)).replace(b"\n", b" ") + b"x")
     if kind == "random_text":
@@ -543,10 +803,15 @@ def jsonl_lines(draw: st.DrawFn) -> Line:
 
 
 @fuzz_settings(1_500)
-@given(lines=st.lists(jsonl_lines(), max_size=12), crlf=st.lists(st.booleans(), max_size=12),
-       final_newline=st.booleans(), name=st.sampled_from(["feed.jsonl", "wire.ndjson", "x.y.JSONL"]))
-def test_jsonl_every_line_is_answered(scratch: Callable, lines: list[Line], crlf: list[bool],
-                                      final_newline: bool, name: str) -> None:
+@given(
+    lines=st.lists(jsonl_lines(), max_size=12),
+    crlf=st.lists(st.booleans(), max_size=12),
+    final_newline=st.booleans(),
+    name=st.sampled_from(["feed.jsonl", "wire.ndjson", "x.y.JSONL"]),
+)
+def test_jsonl_every_line_is_answered(
+    scratch: Callable, lines: list[Line], crlf: list[bool], final_newline: bool, name: str
+) -> None:
     tally("jsonl")
     endings = [b"\r\n" if i < len(crlf) and crlf[i] else b"\n" for i in range(len(lines))]
     data = b"".join(line.data + end for line, end in zip(lines, endings))
@@ -577,9 +842,27 @@ def test_jsonl_every_line_is_answered(scratch: Callable, lines: list[Line], crlf
 
 # -- directories ------------------------------------------------------------------------
 
-ENTRY_NAMES = ["a.txt", "b.html", "c.jsonl", "d.md", "e", "f.HTM", "g.ndjson", "h.png", "i.docx", ".hidden.txt",
-               "sp ace.txt", "new\nline.txt", "caf\u00e9.txt", "cafe\u0301.txt", "\u4e2d\u6587.html",
-               "\U0001f600.txt", "x" * 200 + ".txt", os.fsdecode(b"latin1-caf\xe9.txt"), os.fsdecode(b"\xff.jsonl")]
+ENTRY_NAMES = [
+    "a.txt",
+    "b.html",
+    "c.jsonl",
+    "d.md",
+    "e",
+    "f.HTM",
+    "g.ndjson",
+    "h.png",
+    "i.docx",
+    ".hidden.txt",
+    "sp ace.txt",
+    "new\nline.txt",
+    "caf\u00e9.txt",
+    "cafe\u0301.txt",
+    "\u4e2d\u6587.html",
+    "\U0001f600.txt",
+    "x" * 200 + ".txt",
+    os.fsdecode(b"latin1-caf\xe9.txt"),
+    os.fsdecode(b"\xff.jsonl"),
+]
 
 
 @st.composite
@@ -593,8 +876,13 @@ def trees(draw: st.DrawFn) -> list[tuple[str, str, bytes]]:
     for _ in range(draw(st.integers(0, 8))):
         folder = draw(st.sampled_from(["", "sub/", "sub/deeper/", ".git/", "x.txt/"]))
         kind = draw(st.sampled_from(["file", "file", "file", "file", "dangling", "dir"]))
-        content = draw(st.one_of(encoded_texts(), st.lists(jsonl_lines(), max_size=3).map(
-            lambda ls: b"\n".join(line.data for line in ls)), html_pages().map(lambda p: p.encode("utf-8", "replace"))))
+        content = draw(
+            st.one_of(
+                encoded_texts(),
+                st.lists(jsonl_lines(), max_size=3).map(lambda ls: b"\n".join(line.data for line in ls)),
+                html_pages().map(lambda p: p.encode("utf-8", "replace")),
+            )
+        )
         entries.append((folder + draw(st.sampled_from(ENTRY_NAMES)), kind, content))
     return entries
 
@@ -624,19 +912,25 @@ def test_directory_walk(scratch: Callable, entries: list[tuple[str, str, bytes]]
                     path.mkdir()
             except (FileExistsError, NotADirectoryError, IsADirectoryError):
                 continue  # the generated tree names a path twice, as a file and a folder
-        files = sorted((p for p in root.rglob("*") if (p.is_symlink() or not p.is_dir())
-                        and _eligible(p.relative_to(root))), key=lambda p: p.relative_to(root).parts)
-        others = [p for p in root.rglob("*") if (p.is_symlink() or not p.is_dir())
-                  and not any(part.startswith(".") for part in p.relative_to(root).parts)
-                  and not _eligible(p.relative_to(root))]
+        files = sorted(
+            (p for p in root.rglob("*") if (p.is_symlink() or not p.is_dir()) and _eligible(p.relative_to(root))),
+            key=lambda p: p.relative_to(root).parts,
+        )
+        others = [
+            p
+            for p in root.rglob("*")
+            if (p.is_symlink() or not p.is_dir())
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            and not _eligible(p.relative_to(root))
+        ]
         with time_limit(READ_LIMIT * 4, f"directory of {len(files)} files"):
             items = list(read_paths([root], default_date=DEFAULT_DATE))
         sources = [source for path in files for source in expected_sources(path)]
     # files of kinds the walk does not read are reported at the end, one error per kind
     skipped = [i for i in items if isinstance(i, DocumentError) and i.source == str(root) and " not read: " in i.error]
-    assert bool(skipped) == bool(others) and items[len(items) - len(skipped):] == skipped
+    assert bool(skipped) == bool(others) and items[len(items) - len(skipped) :] == skipped
     assert sum(int(i.error.split()[0].replace(",", "")) for i in skipped) == len(others)
-    items = items[:len(items) - len(skipped)]
+    items = items[: len(items) - len(skipped)]
     assert len(items) == len(sources), f"{len(items)} items for {len(sources)} inputs"
     for item, source in zip(items, sources):  # in order: each item names its own file
         check_item(item, source)
@@ -668,20 +962,27 @@ EDGE_FILES: dict[str, bytes] = {
     "scripts_only.html": b"<html><script>var a = 1;</script><style>p{}</style></html>",
     "control_character.html": f"<p>{STORY}</p>\x08".encode(),
     "empty.html": b"",
-    "billion_laughs.html": ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "lollollollol">'
-                            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
-                                      for i in range(9)) + "]><html><body><p>&j;</p></body></html>").encode(),
-    "billion_laughs.xml": ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "lol">'
-                           + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
-                                     for i in range(9)) + "]><rss><channel><title>&j;</title></channel></rss>").encode(),
+    "billion_laughs.html": (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "lollollollol">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+        + "]><html><body><p>&j;</p></body></html>"
+    ).encode(),
+    "billion_laughs.xml": (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "lol">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+        + "]><rss><channel><title>&j;</title></channel></rss>"
+    ).encode(),
     "truncated_rss.xml": f'<?xml version="1.0"?><rss><channel><item><title>{STORY}'.encode(),
     "rss_as_html.html": f"<rss><channel><item><description><![CDATA[<p>{STORY}</p>]]></description></item>"
-                        f"</channel></rss>".encode(),
+    f"</channel></rss>".encode(),
     "broken.jsonl": b'{"text": "Iran protested."\n[1, 2]\n"just a string"\n{"id": 5}\n\n{"text": 5}\n'
-                    b'{"text": "Iran protested.", "date": 20240314}\n{"text": "Iran protested.", "date": []}\n'
-                    b"not json at all\n\xff\xfe\x00garbage\n{\"text\": \"ok\"}",
-    "crlf_bom.jsonl": b"\xef\xbb\xbf" + json.dumps({"text": STORY}).encode() + b"\r\n\r\n" + json.dumps(
-        {"text": STORY, "date": "2024-03-14"}).encode() + b"\r\n",
+    b'{"text": "Iran protested.", "date": 20240314}\n{"text": "Iran protested.", "date": []}\n'
+    b'not json at all\n\xff\xfe\x00garbage\n{"text": "ok"}',
+    "crlf_bom.jsonl": b"\xef\xbb\xbf"
+    + json.dumps({"text": STORY}).encode()
+    + b"\r\n\r\n"
+    + json.dumps({"text": STORY, "date": "2024-03-14"}).encode()
+    + b"\r\n",
     "huge_line.jsonl": b'{"text": "' + b"a" * 5_100_000 + b'"}\n' + json.dumps({"text": STORY}).encode() + b"\n",
     "blank_lines_only.jsonl": b"\n\n  \n\t\r\n",
     "empty.jsonl": b"",
@@ -697,6 +998,7 @@ def test_edge_case_file(tmp_path: Path, name: str) -> None:
 
 def test_edge_case_readings(tmp_path: Path) -> None:
     """Where the edge case has a right answer, the reader gives it."""
+
     def read(name: str) -> list[Document | DocumentError]:
         path = tmp_path / name
         path.write_bytes(EDGE_FILES[name])
@@ -712,9 +1014,13 @@ def test_edge_case_readings(tmp_path: Path) -> None:
     jsonl = read("broken.jsonl")
     assert [type(i).__name__ for i in jsonl] == ["DocumentError"] * 9 + ["Document"]
     assert [i.source.rsplit(":", 1)[1] for i in jsonl] == [str(n) for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11)]
-    assert [i.error for i in jsonl[:5]] == ["invalid JSON: Expecting ',' delimiter (column 27)",
-                                             "expected a JSON object, got list", "expected a JSON object, got str",
-                                             "missing 'text' field", "'text' must be a string, got int"]
+    assert [i.error for i in jsonl[:5]] == [
+        "invalid JSON: Expecting ',' delimiter (column 27)",
+        "expected a JSON object, got list",
+        "expected a JSON object, got str",
+        "missing 'text' field",
+        "'text' must be a string, got int",
+    ]
     huge = read("huge_line.jsonl")
     assert huge[0].error == "document is 5,100,012 bytes; the limit is 5,000,000"
     assert huge[1].text == STORY
@@ -765,10 +1071,26 @@ def test_fifo_is_an_error_not_a_wait(tmp_path: Path, name: str) -> None:
 def test_suite_generated_enough_inputs(request: pytest.FixtureRequest) -> None:
     """A default run of the whole fuzz suite throws at least MIN_GENERATED generated inputs."""
     here = Path(__file__).parent
-    fuzz_tests = {item.name for item in request.session.items
-                  if item.path.parent == here and getattr(item.obj, "is_hypothesis_test", False)}
-    expected = {"decode_bytes", "any_bytes", "encoded_text", "unicode_round_trip", "latin1_round_trip", "html",
-                "feeds", "jsonl", "directory", "pipeline", "pipeline_batches", "files_to_pipeline", "tokenizer"}
+    fuzz_tests = {
+        item.name
+        for item in request.session.items
+        if item.path.parent == here and getattr(item.obj, "is_hypothesis_test", False)
+    }
+    expected = {
+        "decode_bytes",
+        "any_bytes",
+        "encoded_text",
+        "unicode_round_trip",
+        "latin1_round_trip",
+        "html",
+        "feeds",
+        "jsonl",
+        "directory",
+        "pipeline",
+        "pipeline_batches",
+        "files_to_pipeline",
+        "tokenizer",
+    }
     if len(fuzz_tests) < len(expected):
         pytest.skip(f"only {len(fuzz_tests)} of the {len(expected)} fuzz tests were selected")
     total = sum(GENERATED.values())

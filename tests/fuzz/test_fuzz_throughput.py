@@ -8,6 +8,7 @@ both alike. Each run gets a text with one character changed, so that no cache of
 hides the cost of the first reading. Symbols separated by spaces are the slowest text there is
 (every other character a token for the parser, against one in six in news).
 """
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,7 @@ def speed(text: str, runs: int = 2) -> float:
     best = float("inf")
     for run in range(runs):
         middle = len(text) // 2
-        variant = text[:middle] + "!?#"[run % 3] + text[middle + 1:]
+        variant = text[:middle] + "!?#"[run % 3] + text[middle + 1 :]
         start = time.perf_counter()
         [result] = default_pipeline().run([Document("t", variant)])
         best = min(best, time.perf_counter() - start)
@@ -73,8 +74,9 @@ def test_hostile_text_codes_within_a_fixed_factor_of_news(news_speed: float, nam
 @st.composite
 def spaced_texts(draw: st.DrawFn) -> str:
     """Texts of words, punctuation and spaces, with space-free runs around the tokenizer's cut length."""
-    pieces = st.one_of(st.sampled_from(["Russia", "attacked", "=", "!!", "’", "(", ")", ".", "a", "😀", "'s"]),
-                       st.text(max_size=4))
+    pieces = st.one_of(
+        st.sampled_from(["Russia", "attacked", "=", "!!", "’", "(", ")", ".", "a", "😀", "'s"]), st.text(max_size=4)
+    )
     parts = draw(st.lists(st.one_of(pieces, st.sampled_from([" ", "  ", "\n", "\t", "\xa0"])), max_size=40))
     if draw(st.booleans()):
         at = draw(st.integers(0, len(parts)))

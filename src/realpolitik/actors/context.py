@@ -13,6 +13,7 @@ Every country given to an actor from context carries its reason
 (:data:`COUNTRY_REASONS`), so a consumer can tell a country read in the sentence from
 one inferred from the article.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -65,8 +66,9 @@ class DocumentContext:
         if found is None:
             return mention
         country, reason = found
-        return replace(mention, actor=replace(actor, country=country), country_reason=reason,
-                       confidence=mention.confidence * 0.8)
+        return replace(
+            mention, actor=replace(actor, country=country), country_reason=reason, confidence=mention.confidence * 0.8
+        )
 
     def remember_person(self, mention: Mention, keys: list[str]) -> None:
         """Keep a titled person's actor under their full name and surname, first mention winning."""

@@ -19,6 +19,7 @@ read the same way as a definite reference back: it takes the country of the
 closest earlier mention with the same role ("the Israeli government ... the
 government said" is ISRGOV). With no such mention it stays country-less.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -42,8 +43,12 @@ def _words() -> dict[str, Any]:
     missing = [k for k in keys if k not in data]
     if missing:
         raise ValueError(f"{resource}: missing {', '.join(missing)}")
-    return {k: frozenset(data[k]) if isinstance(data[k], list) else
-            {kind: frozenset(words) for kind, words in data[k].items()} for k in keys}
+    return {
+        k: frozenset(data[k])
+        if isinstance(data[k], list)
+        else {kind: frozenset(words) for kind, words in data[k].items()}
+        for k in keys
+    }
 
 
 PERSON: frozenset[str] = _words()["pronouns"]["person"]
@@ -52,6 +57,7 @@ GROUP: frozenset[str] = _words()["pronouns"]["group"]
 COLLECTIVE_ROLES: frozenset[str] = _words()["collective_roles"]
 PERSON_WORDS: frozenset[str] = _words()["person_words"]
 _POSSESSIVES = {"its": "it", "their": "they", "his": "he", "her": "she"}  # the pronoun each stands for
+
 
 @dataclass
 class _Candidate:
@@ -84,20 +90,28 @@ class PronounResolver:
             found = _nearest(pron, [earlier] + self.history[-WINDOW:][::-1], tok.dep_.startswith("nsubj"))
             if found is None:
                 continue
-            resolved.append(replace(found, start=start, end=start + len(tok.text), text=tok.text,
-                                    kind="pronoun", token_start=tok.i - sent.start,
-                                    token_end=tok.i - sent.start + 1, confidence=found.confidence * 0.75))
+            resolved.append(
+                replace(
+                    found,
+                    start=start,
+                    end=start + len(tok.text),
+                    text=tok.text,
+                    kind="pronoun",
+                    token_start=tok.i - sent.start,
+                    token_end=tok.i - sent.start + 1,
+                    confidence=found.confidence * 0.75,
+                )
+            )
         self.history.append(current)
         del self.history[:-WINDOW]  # only the last WINDOW sentences are looked at
         return resolved
-
 
     def _own(self, sent: Span, m: Mention, mentions: list[Mention]) -> Mention:
         """A country-less role noun with a possessive pronoun takes the pronoun's country:
         "Bosnian Serbs said their forces had completed their withdrawal" (the Serbs' forces)."""
         if m.kind != "role" or m.actor.country or m.actor.igo or m.token_end <= m.token_start:
             return m
-        head = sent[m.token_start:m.token_end].root
+        head = sent[m.token_start : m.token_end].root
         poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in _POSSESSIVES), None)
         if poss is None:
             return m
@@ -106,8 +120,12 @@ class PronounResolver:
         found = _nearest(pron, [earlier] + self.history[::-1][:WINDOW], subject=True)
         if found is None or not found.actor.country:
             return m
-        return replace(m, actor=replace(m.actor, country=found.actor.country), confidence=m.confidence * 0.8,
-                       country_reason="earlier mention")
+        return replace(
+            m,
+            actor=replace(m.actor, country=found.actor.country),
+            confidence=m.confidence * 0.8,
+            country_reason="earlier mention",
+        )
 
     def _anchor_role(self, m: Mention, mentions: list[Mention]) -> Mention:
         """A country-less role noun takes the country of the closest earlier actor with its role."""
@@ -133,17 +151,25 @@ def _expletive(tok: Token) -> bool:
     if head.lemma_.lower() not in _words()["expletive_heads"]:
         return False
     clauses = [c for c in head.children if c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > tok.i]
-    predicates = [c for c in head.children if c.dep_ in ("acomp", "attr") and c.i > tok.i
-                  and c.lemma_.lower() not in _words()["control_adjectives"]  # "it is willing to withdraw"
-                  and any(g.dep_ in ("ccomp", "xcomp") for g in c.children)]
+    predicates = [
+        c
+        for c in head.children
+        if c.dep_ in ("acomp", "attr")
+        and c.i > tok.i
+        and c.lemma_.lower() not in _words()["control_adjectives"]  # "it is willing to withdraw"
+        and any(g.dep_ in ("ccomp", "xcomp") for g in c.children)
+    ]
     return bool(clauses or predicates)
 
 
 def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool) -> Mention | None:
     """Closest compatible mention; a subject pronoun prefers an earlier sentence's subject."""
     for n, cands in enumerate(sentences):
-        fits = [c for c in cands if (pron in PERSON and c.person) or (pron in THING and c.thing)
-                or (pron in GROUP and c.group)]
+        fits = [
+            c
+            for c in cands
+            if (pron in PERSON and c.person) or (pron in THING and c.thing) or (pron in GROUP and c.group)
+        ]
         if subject and n > 0:
             fits.sort(key=lambda c: c.subject)  # stable: subjects last, so tried first below
         if fits:
@@ -152,7 +178,7 @@ def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool) -> Men
 
 
 def _classify(sent: Span, m: Mention) -> _Candidate:
-    tokens = sent[m.token_start:m.token_end]
+    tokens = sent[m.token_start : m.token_end]
     head = tokens.root
     plural = head.tag_ in ("NNS", "NNPS") or any(t.dep_ == "cc" for t in tokens)
     subject = head.dep_ in ("nsubj", "nsubjpass") or head.head.dep_ in ("nsubj", "nsubjpass")
@@ -160,9 +186,13 @@ def _classify(sent: Span, m: Mention) -> _Candidate:
         return _Candidate(m, person=True, thing=False, group=False, subject=subject)
     if m.kind == "role":
         person_word = head.lemma_.lower() in PERSON_WORDS
-        return _Candidate(m, person=person_word and not plural,
-                          thing=not plural and not person_word and (m.actor.role in COLLECTIVE_ROLES),
-                          group=plural, subject=subject)
+        return _Candidate(
+            m,
+            person=person_word and not plural,
+            thing=not plural and not person_word and (m.actor.role in COLLECTIVE_ROLES),
+            group=plural,
+            subject=subject,
+        )
     if m.kind == "demonym":
         return _Candidate(m, person=False, thing=False, group=plural, subject=subject)
     return _Candidate(m, person=False, thing=True, group=False, subject=subject)

@@ -18,13 +18,15 @@ organisation a person belongs to, from an earlier mention of the same person, an
 the article (its dateline, else its dominant country); the reason is recorded on the
 mention (``country_reason``). With none, the actor has a role and no country.
 """
+
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from spacy.tokens import Span, Token
 
@@ -97,12 +99,18 @@ class EntityTable:
                     lists[key].extend(value)
                 else:
                     raise ValueError(f"{name}: unknown key {key!r}")
-        phrases = sorted(((tuple(_WORDS.findall(w)), role) for role, words in organisation.items() for w in words),
-                         key=lambda p: (-len(p[0]), -len(" ".join(p[0]))))
-        return cls(honorifics=frozenset(w.lower() for w in lists["honorifics"]),
-                   former_words=frozenset(w.lower().rstrip("-") for w in lists["former_words"]),
-                   person_words=frozenset(w.lower() for w in lists["person_words"]), person_role=person_role,
-                   domestic_roles=frozenset(lists["domestic_roles"]), organisation_words=tuple(phrases))
+        phrases = sorted(
+            ((tuple(_WORDS.findall(w)), role) for role, words in organisation.items() for w in words),
+            key=lambda p: (-len(p[0]), -len(" ".join(p[0]))),
+        )
+        return cls(
+            honorifics=frozenset(w.lower() for w in lists["honorifics"]),
+            former_words=frozenset(w.lower().rstrip("-") for w in lists["former_words"]),
+            person_words=frozenset(w.lower() for w in lists["person_words"]),
+            person_role=person_role,
+            domestic_roles=frozenset(lists["domestic_roles"]),
+            organisation_words=tuple(phrases),
+        )
 
     def organisation_role(self, name: str) -> str | None:
         """The role the words of an organisation's name give: the longest phrase, then the last one."""
@@ -111,7 +119,7 @@ class EntityTable:
         for phrase, role in self.organisation_words:
             n = len(phrase)
             for i in range(len(words) - n + 1):
-                if tuple(words[i:i + n]) == phrase:
+                if tuple(words[i : i + n]) == phrase:
                     key = (n, i, role)
                     if best is None or key[:2] > best[:2]:
                         best = key
@@ -136,8 +144,9 @@ class EntityActors:
         self.table = table
         self.cities = cities
 
-    def find(self, sent: Span, names: list[Mention], roles: list[RoleHit],
-             ctx: DocumentContext) -> tuple[list[Mention], set[int], set[int]]:
+    def find(
+        self, sent: Span, names: list[Mention], roles: list[RoleHit], ctx: DocumentContext
+    ) -> tuple[list[Mention], set[int], set[int]]:
         """Entity mentions; the starts of the role hits that became their titles; the ids of the
         name mentions an organisation's name absorbed ("Syrian" in "Syrian Observatory for Human Rights")."""
         by_token = {sent.start + i: m for m in names for i in range(m.token_start, m.token_end)}
@@ -149,13 +158,21 @@ class EntityActors:
             inner = {id(by_token[i]): by_token[i] for i in range(e.start, e.end) if i in by_token}
             if e.label_ not in ENTITY_LABELS:
                 continue
-            if inner and not (e.label_ == "ORG" and all(m.kind in _PLACE_KINDS for m in inner.values())
-                              and all(sent.start + m.token_end <= e.end for m in inner.values())):
+            if inner and not (
+                e.label_ == "ORG"
+                and all(m.kind in _PLACE_KINDS for m in inner.values())
+                and all(sent.start + m.token_end <= e.end for m in inner.values())
+            ):
                 continue  # the gazetteer knows it (a leader, an IGO, a group, a country)
             ents.append(e)
         for ent in ents:  # bodies first: a person's appositive may name one ("the chief executive of Y")
-            mention = (self._organisation(sent, ent, by_token, ctx) if ent.label_ == "ORG"
-                       else self._city(sent, ent) if ent.label_ == "GPE" else None)
+            mention = (
+                self._organisation(sent, ent, by_token, ctx)
+                if ent.label_ == "ORG"
+                else self._city(sent, ent)
+                if ent.label_ == "GPE"
+                else None
+            )
             if mention is not None:
                 found.append(mention)
                 for i in range(ent.start, ent.end):
@@ -171,7 +188,7 @@ class EntityActors:
             found.append(mention)
         for m in found:
             if m.kind in ("person", "organisation") and m.token_end - m.token_start > 1:
-                ctx.remember_name(sent[m.token_start:m.token_end].text, m)
+                ctx.remember_name(sent[m.token_start : m.token_end].text, m)
         for m in found:
             for i in range(sent.start + m.token_start, sent.start + m.token_end):
                 by_token[i] = m
@@ -191,9 +208,12 @@ class EntityActors:
             if tok.i not in by_token and tok.is_title:
                 for words, earlier in ctx.names_from(tok.text):
                     end = i + len(words)
-                    if (end <= len(sent) and all(sent[i + k].text == w for k, w in enumerate(words))
-                            and not any(sent[k].i in by_token for k in range(i, end))
-                            and (end == len(sent) or not sent[end].is_title or sent[end].pos_ != "PROPN")):
+                    if (
+                        end <= len(sent)
+                        and all(sent[i + k].text == w for k, w in enumerate(words))
+                        and not any(sent[k].i in by_token for k in range(i, end))
+                        and (end == len(sent) or not sent[end].is_title or sent[end].pos_ != "PROPN")
+                    ):
                         hit = (end, earlier)
                         break
             if hit is None:
@@ -201,25 +221,33 @@ class EntityActors:
                 continue
             end, earlier = hit
             actor = earlier.actor
-            found.append(_span_mention(sent, sent[i:end], actor, earlier.kind, earlier.confidence * 0.9,
-                                       "earlier mention" if actor.country else None))
+            found.append(
+                _span_mention(
+                    sent,
+                    sent[i:end],
+                    actor,
+                    earlier.kind,
+                    earlier.confidence * 0.9,
+                    "earlier mention" if actor.country else None,
+                )
+            )
             i = end
         return found
 
     # -- people ---------------------------------------------------------------------
 
-    def _person(self, sent: Span, ent: Span, roles: list[RoleHit], by_token: dict[int, Mention],
-                ctx: DocumentContext) -> tuple[Mention, RoleHit | None]:
+    def _person(
+        self, sent: Span, ent: Span, roles: list[RoleHit], by_token: dict[int, Mention], ctx: DocumentContext
+    ) -> tuple[Mention, RoleHit | None]:
         doc = sent.doc
         start = ent.start
         while start < ent.end - 1 and doc[start].lower_.rstrip(".") in self.table.honorifics:
             start += 1
         # a title before the name, or at the head of the entity ("Archbishop Desmond Tutu")
-        title = next((h for h in roles if h.end in (start, ent.start)
-                      or (h.start == start and h.end < ent.end)), None)
+        title = next((h for h in roles if h.end in (start, ent.start) or (h.start == start and h.end < ent.end)), None)
         if title is not None and title.start >= ent.start:
             start = title.end
-        keys = _person_keys(doc[start:ent.end])
+        keys = _person_keys(doc[start : ent.end])
         appos = None if title else _appositive_role(ent, roles, by_token)
         role, country, reason, span_start = None, None, None, ent.start
         if title is not None:
@@ -230,8 +258,9 @@ class EntityActors:
             if owner is not None:
                 span_start = min(span_start, sent.start + owner.token_start)
                 if owner.actor.igo:  # "UN envoy Staffan de Mistura" acts for the UN
-                    return self._mention(sent, doc[span_start:ent.end], owner.actor, "person", 0.9, "name", ctx,
-                                         keys), title
+                    return self._mention(
+                        sent, doc[span_start : ent.end], owner.actor, "person", 0.9, "name", ctx, keys
+                    ), title
                 country, reason = owner.actor.country, "modifier"
         elif appos is not None:
             hit, owner = appos
@@ -246,22 +275,30 @@ class EntityActors:
         titled = role is not None
         if country is None:
             country, reason = ctx.default_country() or (None, None)
-        actor = Actor(country=country, role=role or self.table.person_role, name=doc[start:ent.end].text)
+        actor = Actor(country=country, role=role or self.table.person_role, name=doc[start : ent.end].text)
         confidence = 0.85 if titled else 0.6
-        mention = self._mention(sent, doc[span_start:ent.end], actor, "person", confidence, reason, ctx,
-                                keys if titled else [])
+        mention = self._mention(
+            sent, doc[span_start : ent.end], actor, "person", confidence, reason, ctx, keys if titled else []
+        )
         return mention, title
 
     # -- organisations and cities ------------------------------------------------------
 
-    def _organisation(self, sent: Span, ent: Span, by_token: dict[int, Mention],
-                      ctx: DocumentContext) -> Mention | None:
+    def _organisation(
+        self, sent: Span, ent: Span, by_token: dict[int, Mention], ctx: DocumentContext
+    ) -> Mention | None:
         role = self.table.organisation_role(ent.text)
         if role is None:
             return None
         doc = sent.doc
-        inside = next((by_token[i] for i in range(ent.start, ent.end) if i in by_token
-                       and by_token[i].kind in _COUNTRY_KINDS and by_token[i].actor.country), None)
+        inside = next(
+            (
+                by_token[i]
+                for i in range(ent.start, ent.end)
+                if i in by_token and by_token[i].kind in _COUNTRY_KINDS and by_token[i].actor.country
+            ),
+            None,
+        )
         owner = inside or _owner_before(doc, ent.start, by_token)
         country: str | None
         reason: str | None
@@ -283,19 +320,35 @@ class EntityActors:
         """ "former President Carter", "the late Stalin": a word just before says the office is over."""
         return any(doc[i].lower_.rstrip("-") in self.table.former_words for i in range(max(start - 3, 0), start))
 
-    def _mention(self, sent: Span, span: Span, actor: Actor, kind: str, confidence: float,
-                 reason: str | None, ctx: DocumentContext, keys: list[str]) -> Mention:
+    def _mention(
+        self,
+        sent: Span,
+        span: Span,
+        actor: Actor,
+        kind: str,
+        confidence: float,
+        reason: str | None,
+        ctx: DocumentContext,
+        keys: list[str],
+    ) -> Mention:
         mention = _span_mention(sent, span, actor, kind, confidence, reason)
         if keys:
             ctx.remember_person(mention, keys)
         return mention
 
 
-def _span_mention(sent: Span, span: Span, actor: Actor, kind: str, confidence: float,
-                  reason: str | None) -> Mention:
-    return Mention(start=span.start_char - sent.start_char, end=span.end_char - sent.start_char, text=span.text,
-                   actor=actor, kind=kind, token_start=span.start - sent.start, token_end=span.end - sent.start,
-                   confidence=confidence, country_reason=reason if actor.country else None)
+def _span_mention(sent: Span, span: Span, actor: Actor, kind: str, confidence: float, reason: str | None) -> Mention:
+    return Mention(
+        start=span.start_char - sent.start_char,
+        end=span.end_char - sent.start_char,
+        text=span.text,
+        actor=actor,
+        kind=kind,
+        token_start=span.start - sent.start,
+        token_end=span.end - sent.start,
+        confidence=confidence,
+        country_reason=reason if actor.country else None,
+    )
 
 
 def _person_keys(name: Span) -> list[str]:
@@ -305,9 +358,6 @@ def _person_keys(name: Span) -> list[str]:
     if len(words) > 1 and len(words[-1]) > 2:
         keys.append(words[-1])
     return keys
-
-
-
 
 
 _SKIPPED_BEFORE_TITLE = frozenset({"the", "former", "ex", "ex-", "then", "'s", "’s", "'"})
@@ -324,8 +374,9 @@ def _owner_before(doc: Any, start: int, by_token: dict[int, Mention]) -> Mention
     return None
 
 
-def _appositive_role(ent: Span, roles: list[RoleHit],
-                     by_token: dict[int, Mention]) -> tuple[RoleHit, Mention | None] | None:
+def _appositive_role(
+    ent: Span, roles: list[RoleHit], by_token: dict[int, Mention]
+) -> tuple[RoleHit, Mention | None] | None:
     """The role noun of an appositive and the body or country in its phrase.
 
     "X, the chief executive of Gazprom", "X, Kenya's attorney general", "the spokesman, X".
@@ -337,8 +388,15 @@ def _appositive_role(ent: Span, roles: list[RoleHit],
     for head in candidates:
         for hit in roles:
             if hit.start <= head.i < hit.end:
-                owner = next((by_token[t.i] for t in head.subtree if t.i in by_token
-                              and by_token[t.i].kind in _COUNTRY_KINDS | {"organisation"}
-                              and by_token[t.i].actor.country), None)
+                owner = next(
+                    (
+                        by_token[t.i]
+                        for t in head.subtree
+                        if t.i in by_token
+                        and by_token[t.i].kind in _COUNTRY_KINDS | {"organisation"}
+                        and by_token[t.i].actor.country
+                    ),
+                    None,
+                )
                 return hit, owner
     return None

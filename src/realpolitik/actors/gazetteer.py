@@ -18,15 +18,17 @@ record's role, so Amnesty International codes as ``HRI``. Armed groups,
 movements and parties (``groups.yaml``) have kind ``"group"``, their role and,
 when they have one, their country: Hamas codes as ``PSEINS``.
 """
+
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from realpolitik.datafiles import data_file, read_yaml
 
@@ -37,8 +39,17 @@ PACKAGE_FILES = ("countries.yaml", "igos.yaml", "groups.yaml", "roles.yaml", "le
 SECTIONS = {"countries": "iso3", "igos": "id", "ngos": "id", "groups": "id", "roles": "role", "leaders": "name"}
 NAME_LISTS = {"aliases": "country", "demonyms": "demonym", "capitals": "capital", "metonyms": "metonym"}
 _FIELDS = {
-    "countries": {"iso3", "name", "aliases", "demonyms", "capitals", "metonyms", "case_sensitive",
-                  "valid_from", "valid_to"},
+    "countries": {
+        "iso3",
+        "name",
+        "aliases",
+        "demonyms",
+        "capitals",
+        "metonyms",
+        "case_sensitive",
+        "valid_from",
+        "valid_to",
+    },
     "igos": {"id", "name", "aliases", "case_sensitive", "valid_from", "valid_to"},
     "ngos": {"id", "name", "aliases", "case_sensitive", "role", "valid_from", "valid_to"},
     "groups": {"id", "name", "aliases", "case_sensitive", "role", "country", "valid_from", "valid_to"},
@@ -107,8 +118,7 @@ class Gazetteer:
     def lookup(self, phrase: str) -> list[Entry]:
         """Entries for a phrase, ignoring case (except case-sensitive entries) and a leading "the"."""
         bare = _bare(phrase)
-        return [e for e in self._index.get(_key(phrase), [])
-                if not e.case_sensitive or _bare(e.phrase) == bare]
+        return [e for e in self._index.get(_key(phrase), []) if not e.case_sensitive or _bare(e.phrase) == bare]
 
     def role_nouns(self) -> dict[str, str]:
         """Lower-cased role noun -> role code."""
@@ -176,11 +186,11 @@ def _merge(tables: Sequence[Table]) -> Table:
                 if e.kind == "role":
                     prior = owner.setdefault(e.phrase, (key, source))
                     if prior[0] != key:
-                        raise ValueError(f"{source}: role noun {e.phrase!r} of {key} is already "
-                                         f"a noun of {prior[0]} ({prior[1]})")
+                        raise ValueError(
+                            f"{source}: role noun {e.phrase!r} of {key} is already a noun of {prior[0]} ({prior[1]})"
+                        )
                 elif e.kind != "igo" and e.role is not None and e.role not in roles:
-                    raise ValueError(f"{source}: {section} {key!r}: unknown role {e.role!r} "
-                                     f"for {e.phrase!r}")
+                    raise ValueError(f"{source}: {section} {key!r}: unknown role {e.role!r} for {e.phrase!r}")
                 if e.kind == "leader" and e.country not in countries:
                     raise ValueError(f"{source}: leaders {key!r}: unknown country {e.country!r}")
     return merged
@@ -191,6 +201,7 @@ def _entries(table: Table) -> list[Entry]:
 
 
 # -- record parsers -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Name:
@@ -206,8 +217,9 @@ def _parse_country(rec: dict[str, Any], where: str) -> tuple[str, list[Entry]]:
     start, end = _span(rec, "valid_from", "valid_to", where)
     lists = [("country", [_Name(name, None, None, None)])]
     lists += [(kind, _names(rec, field, where)) for field, kind in NAME_LISTS.items()]
-    entries = _expand(lists, _strings(rec, "case_sensitive", where), start, end, where,
-                      country=iso3, igo=None, role=None, name=name)
+    entries = _expand(
+        lists, _strings(rec, "case_sensitive", where), start, end, where, country=iso3, igo=None, role=None, name=name
+    )
     return iso3, entries
 
 
@@ -219,9 +231,19 @@ def _parse_org(kind: str) -> Parser:
         role = "IGO" if kind == "igo" else _code(rec, "role", _CODE, where)
         country = _code(rec, "country", _CODE, where) if kind == "group" and "country" in rec else None
         lists = [(kind, [_Name(name, None, None, None), *_names(rec, "aliases", where)])]
-        entries = _expand(lists, _strings(rec, "case_sensitive", where), start, end, where,
-                          country=country, igo=org_id if kind == "igo" else None, role=role, name=name)
+        entries = _expand(
+            lists,
+            _strings(rec, "case_sensitive", where),
+            start,
+            end,
+            where,
+            country=country,
+            igo=org_id if kind == "igo" else None,
+            role=role,
+            name=name,
+        )
         return org_id, entries
+
     return parse
 
 
@@ -251,18 +273,35 @@ def _parse_leader(rec: dict[str, Any], where: str) -> tuple[str, list[Entry]]:
         start, end = _span(term, "start", "end", at)
         if start is None:
             raise ValueError(f"{at}: missing start date")
-        entries += [Entry(phrase=p, kind="leader", country=country, role=role, igo=None, name=name,
-                          start=start, end=end) for p in phrases]
+        entries += [
+            Entry(phrase=p, kind="leader", country=country, role=role, igo=None, name=name, start=start, end=end)
+            for p in phrases
+        ]
     return f"{name} ({country})", entries  # a person may lead several states (Havel: CSK, CZE)
 
 
-_PARSERS: dict[str, Parser] = {"countries": _parse_country, "igos": _parse_org("igo"), "ngos": _parse_org("ngo"),
-            "groups": _parse_org("group"), "roles": _parse_role, "leaders": _parse_leader}
+_PARSERS: dict[str, Parser] = {
+    "countries": _parse_country,
+    "igos": _parse_org("igo"),
+    "ngos": _parse_org("ngo"),
+    "groups": _parse_org("group"),
+    "roles": _parse_role,
+    "leaders": _parse_leader,
+}
 
 
-def _expand(lists: list[tuple[str, list[_Name]]], case_sensitive: list[str], start: date | None,
-            end: date | None, where: str, *, country: str | None, igo: str | None, role: str | None,
-            name: str) -> list[Entry]:
+def _expand(
+    lists: list[tuple[str, list[_Name]]],
+    case_sensitive: list[str],
+    start: date | None,
+    end: date | None,
+    where: str,
+    *,
+    country: str | None,
+    igo: str | None,
+    role: str | None,
+    name: str,
+) -> list[Entry]:
     """One entry per distinct (kind, phrase); forms only in case_sensitive are added to the first kind."""
     exact = set(case_sensitive)
     listed = {n.text for _, names in lists for n in names}
@@ -274,18 +313,31 @@ def _expand(lists: list[tuple[str, list[_Name]]], case_sensitive: list[str], sta
             s = max((d for d in (start, n.start) if d), default=None)
             e = min((d for d in (end, n.end) if d), default=None)
             if s and e and s > e:
-                raise ValueError(f"{where}: {n.text!r} is valid {n.start}..{n.end}, "
-                                 f"outside the record's {start}..{end}")
+                raise ValueError(
+                    f"{where}: {n.text!r} is valid {n.start}..{n.end}, outside the record's {start}..{end}"
+                )
             mark = (kind, _key(n.text) if n.text not in exact else n.text, n.role, n.start, n.end)
             if mark in seen:
                 continue
             seen.add(mark)
-            entries.append(Entry(phrase=n.text, kind=kind, country=country, role=n.role or role,
-                                 igo=igo, name=name, start=s, end=e, case_sensitive=n.text in exact))
+            entries.append(
+                Entry(
+                    phrase=n.text,
+                    kind=kind,
+                    country=country,
+                    role=n.role or role,
+                    igo=igo,
+                    name=name,
+                    start=s,
+                    end=e,
+                    case_sensitive=n.text in exact,
+                )
+            )
     return entries
 
 
 # -- field validators ---------------------------------------------------------------
+
 
 def _text(value: Any, field: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
@@ -318,8 +370,10 @@ def _names(rec: dict[str, Any], field: str, where: str) -> list[_Name]:
             names.append(_Name(_text(item, field, where), None, None, None))
             continue
         if not isinstance(item, dict) or set(item) - {"text", "role", "valid_from", "valid_to"}:
-            raise ValueError(f"{where}: {field!r} items must be strings or "
-                             f"{{text, role, valid_from, valid_to}} mappings, got {item!r}")
+            raise ValueError(
+                f"{where}: {field!r} items must be strings or "
+                f"{{text, role, valid_from, valid_to}} mappings, got {item!r}"
+            )
         role = _code(item, "role", _CODE, f"{where} {field}") if item.get("role") is not None else None
         start, end = _span(item, "valid_from", "valid_to", f"{where} {field}")
         names.append(_Name(_text(item.get("text"), "text", where), role, start, end))

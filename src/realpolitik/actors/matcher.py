@@ -7,6 +7,7 @@ country in the same noun phrase ("Russian troops" -> RUSMIL, "the government
 of Sudan" -> SDNGOV). Coordinated countries in one phrase ("Hungarian and
 Romanian officials") give one mention per country.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -22,8 +23,8 @@ from spacy.tokens import Doc, Span, Token
 
 from realpolitik.actors.context import DocumentContext
 from realpolitik.actors.entities import EntityActors, EntityTable, RoleHit
-from realpolitik.actors.referents import Referents, ReferentTable
 from realpolitik.actors.gazetteer import Entry, Gazetteer
+from realpolitik.actors.referents import Referents, ReferentTable
 from realpolitik.geo.places import CityIndex
 from realpolitik.types import Actor, Mention
 
@@ -71,8 +72,14 @@ class _Hit:
 class ActorMatcher:
     """Finds actor mentions in spaCy sentences using a Gazetteer."""
 
-    def __init__(self, nlp: Language, gazetteer: Gazetteer, entities: EntityTable, cities: CityIndex,
-                 referents: ReferentTable | None = None):
+    def __init__(
+        self,
+        nlp: Language,
+        gazetteer: Gazetteer,
+        entities: EntityTable,
+        cities: CityIndex,
+        referents: ReferentTable | None = None,
+    ):
         self.gazetteer = gazetteer
         self.table = entities
         self.entities = EntityActors(entities, cities)
@@ -83,7 +90,7 @@ class ActorMatcher:
         for entry in gazetteer.entries:
             phrase = entry.phrase
             if phrase.lower().startswith(_LEADING_THE):
-                phrase = phrase[len(_LEADING_THE):]
+                phrase = phrase[len(_LEADING_THE) :]
             if entry.kind == "role":
                 for form in _plurals(phrase.lower()):
                     self._roles.setdefault(form, entry.role or "")
@@ -101,9 +108,11 @@ class ActorMatcher:
         self._names_lower.add("NAME", list(tokenizer.pipe(self._lower)))
         self._role_matcher.add("ROLE", list(tokenizer.pipe(self._roles)))
         # one-word names for fuzzy matching: lower-case form -> the exact form to look up
-        self._fuzzy = {form.lower(): form for form, entries in self._exact.items()
-                       if " " not in form and len(form) >= FUZZY_MIN_LENGTH
-                       and any(e.kind in _FUZZY_KINDS for e in entries)}
+        self._fuzzy = {
+            form.lower(): form
+            for form, entries in self._exact.items()
+            if " " not in form and len(form) >= FUZZY_MIN_LENGTH and any(e.kind in _FUZZY_KINDS for e in entries)
+        }
 
     # -- public ---------------------------------------------------------------
 
@@ -113,8 +122,9 @@ class ActorMatcher:
         letters = [c for c in text[:5000] if c.isalpha()]
         return bool(letters) and sum(c.isupper() for c in letters) / len(letters) < 0.01
 
-    def find(self, sent: Span, when: date | None, lowercase_text: bool = False,
-             ctx: DocumentContext | None = None) -> list[Mention]:
+    def find(
+        self, sent: Span, when: date | None, lowercase_text: bool = False, ctx: DocumentContext | None = None
+    ) -> list[Mention]:
         """All actor mentions in a sentence, ordered by position.
 
         ``when`` is the sentence's event date (for leaders' tenures); ``ctx`` is
@@ -136,8 +146,12 @@ class ActorMatcher:
         hits = [RoleHit(h.start, h.end, h.entries[0].role or "", h.entries[0].name) for h in roles]
         for start, mention in list(name_mentions.items()):
             title = next((h for h in hits if h.end == start), None)
-            if (title is not None and mention.tenure is not None and title.role != mention.tenure[2]
-                    and title.role in self.table.domestic_roles):
+            if (
+                title is not None
+                and mention.tenure is not None
+                and title.role != mention.tenure[2]
+                and title.role in self.table.domestic_roles
+            ):
                 # "opposition leader Raila Odinga": what the person is now, not the office once held
                 mention.tenure = None
                 mention.actor = replace(mention.actor, role=title.role)
@@ -148,8 +162,11 @@ class ActorMatcher:
     def tenure(self, name: str, on: date | None) -> tuple[date, date | None] | None:
         """A leader's time in office ("under Brezhnev"): from the first term's start to the last term's
         end, for the leader whose latest term began before `on`; None for a name that is no leader."""
-        terms = [e for e in self.gazetteer.lookup(name) if e.kind == "leader" and e.start is not None
-                 and (on is None or e.start <= on)]
+        terms = [
+            e
+            for e in self.gazetteer.lookup(name)
+            if e.kind == "leader" and e.start is not None and (on is None or e.start <= on)
+        ]
         if not terms:
             return None
         latest = max(terms, key=lambda e: e.start or date.min)
@@ -196,12 +213,19 @@ class ActorMatcher:
         hits = []
         for tok in doc:
             word = tok.text
-            if (tok.i in taken or tok.pos_ != "PROPN" or not word[:1].isupper() or len(word) < FUZZY_MIN_LENGTH
-                    or tok.ent_type_ in _NOT_NAMES
-                    or not word.isalpha() or word.lower() in self._fuzzy):
+            if (
+                tok.i in taken
+                or tok.pos_ != "PROPN"
+                or not word[:1].isupper()
+                or len(word) < FUZZY_MIN_LENGTH
+                or tok.ent_type_ in _NOT_NAMES
+                or not word.isalpha()
+                or word.lower() in self._fuzzy
+            ):
                 continue
-            found = process.extractOne(word.lower(), self._fuzzy.keys(), scorer=fuzz.ratio,
-                                       score_cutoff=FUZZY_MIN_RATIO)
+            found = process.extractOne(
+                word.lower(), self._fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO
+            )
             if found is None:
                 continue
             name = found[0]
@@ -214,8 +238,9 @@ class ActorMatcher:
     def _role_hits(self, sent: Span, names: list[_Hit]) -> list[_Hit]:
         doc = sent.doc
         if "realpolitik.roles" not in doc.user_data:
-            doc.user_data["realpolitik.roles"] = sorted((_Hit(s, e, []) for _, s, e in self._role_matcher(doc)),
-                                                        key=lambda h: (h.start, h.end))
+            doc.user_data["realpolitik.roles"] = sorted(
+                (_Hit(s, e, []) for _, s, e in self._role_matcher(doc)), key=lambda h: (h.start, h.end)
+            )
         taken = {i for h in names for i in range(h.start, h.end)}
         hits = []
         for found in _in_sentence(doc.user_data["realpolitik.roles"], sent):
@@ -226,12 +251,25 @@ class ActorMatcher:
                 continue
             role = self._roles.get(doc[s:e].text.lower())
             if role:
-                hits.append(_Hit(s, e, [Entry(phrase=doc[s:e].text, kind="role", country=None, role=role,
-                                              igo=None, name=doc[s:e].text.lower())]))
+                hits.append(
+                    _Hit(
+                        s,
+                        e,
+                        [
+                            Entry(
+                                phrase=doc[s:e].text,
+                                kind="role",
+                                country=None,
+                                role=role,
+                                igo=None,
+                                name=doc[s:e].text.lower(),
+                            )
+                        ],
+                    )
+                )
         return _longest_first(hits)
 
-    def _name_mention(self, sent: Span, hit: _Hit, when: date | None,
-                      context_countries: set[str]) -> Mention | None:
+    def _name_mention(self, sent: Span, hit: _Hit, when: date | None, context_countries: set[str]) -> Mention | None:
         doc = sent.doc
         entries = hit.entries
         leaders = [e for e in entries if e.kind == "leader"]
@@ -256,7 +294,7 @@ class ActorMatcher:
             if not self.entities.former(doc, hit.start):  # "Stalin" acted in office; "the late Stalin" did not
                 tenure = (entry.start or end, end, entry.role or "GOV")
         actor = Actor(country=entry.country, role=role, igo=entry.igo, name=entry.name)
-        span = doc[hit.start:hit.end]
+        span = doc[hit.start : hit.end]
         mention = _mention(sent, span, actor, entry.kind, confidence)
         mention.tenure = tenure
         return mention
@@ -293,13 +331,17 @@ class ActorMatcher:
                 continue
             if not owners:
                 actor = Actor(country=None, role=role, name=hit.entries[0].name)
-                out.append(_mention(sent, doc[hit.start:hit.end], actor, "role", 0.8))
+                out.append(_mention(sent, doc[hit.start : hit.end], actor, "role", 0.8))
                 continue
             for m in owners:
                 used.add(id(m))
                 country, igo = m.actor.country, m.actor.igo
-                actor = Actor(country=country, role="IGO" if igo else role, igo=igo,
-                              name=f"{m.actor.name} {hit.entries[0].name}".strip())
+                actor = Actor(
+                    country=country,
+                    role="IGO" if igo else role,
+                    igo=igo,
+                    name=f"{m.actor.name} {hit.entries[0].name}".strip(),
+                )
                 if igo:  # "UN peacekeepers" stay the IGO
                     actor = m.actor
                 start = min(m.token_start + sent.start, hit.start)
@@ -329,8 +371,7 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
     return sorted(kept, key=lambda h: h.start)
 
 
-def _pick_leader(leaders: list[Entry], when: date | None,
-                 context_countries: set[str]) -> tuple[Entry | None, float]:
+def _pick_leader(leaders: list[Entry], when: date | None, context_countries: set[str]) -> tuple[Entry | None, float]:
     """The leader a name means on a date: in office then; else the latest one before it (a former leader)."""
     when = when or date.today()
     in_office = [e for e in leaders if e.valid_on(when)]
@@ -383,7 +424,13 @@ def _modifying_names(head: Token, by_token: dict[int, Mention], hit: _Hit) -> li
 
 
 def _mention(sent: Span, span: Span, actor: Actor, kind: str, confidence: float) -> Mention:
-    return Mention(start=span.start_char - sent.start_char, end=span.end_char - sent.start_char,
-                   text=span.text, actor=actor, kind=kind,
-                   token_start=span.start - sent.start, token_end=span.end - sent.start,
-                   confidence=confidence)
+    return Mention(
+        start=span.start_char - sent.start_char,
+        end=span.end_char - sent.start_char,
+        text=span.text,
+        actor=actor,
+        kind=kind,
+        token_start=span.start - sent.start,
+        token_end=span.end - sent.start,
+        confidence=confidence,
+    )

@@ -1,4 +1,5 @@
 """What the structure stage asks about names, answered from the gazetteer and GeoNames cities."""
+
 from __future__ import annotations
 
 from realpolitik.actors.gazetteer import Gazetteer
@@ -16,8 +17,13 @@ class GazetteerNames:
         self.cities = cities
         # one-word names ("Russia", "Putin", "Nairobi") and the words of leaders' names ("Raila", "Odinga")
         self._words = {e.phrase for e in gazetteer.entries if e.kind in _NAME_KINDS and " " not in e.phrase}
-        self._words |= {word for e in gazetteer.entries if e.kind == "leader"
-                        for word in e.phrase.split() if word[:1].isupper() and len(word) > 2}
+        self._words |= {
+            word
+            for e in gazetteer.entries
+            if e.kind == "leader"
+            for word in e.phrase.split()
+            if word[:1].isupper() and len(word) > 2
+        }
         self._words -= {noun.title() for noun in gazetteer.role_nouns()}  # "Leader" of "Dear Leader"
         self._demonyms = {e.phrase.lower() for e in gazetteer.entries if e.kind == "demonym"}
 

@@ -13,13 +13,15 @@ The words are data (``actors/data/referents.yaml``, extended by user files):
 A phrase followed by a capitalised word is a place name ("the West Bank", "the South
 China Sea", "Western Australia") and names no actor.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from spacy.tokens import Span
 
@@ -95,8 +97,9 @@ def _build(tables: list[tuple[str, dict[str, Any]]]) -> ReferentTable:
         if not (isinstance(words, list) and all(isinstance(w, str) and w.strip() for w in words)):
             raise ValueError(f"{name}: neighbours must be a list of nouns")
         neighbours += [tuple(w.lower().split()) for w in words]
-    return ReferentTable(tuple(sorted(phrases, key=lambda p: -len(p.words))),
-                         tuple(sorted(set(neighbours), key=lambda w: -len(w))))
+    return ReferentTable(
+        tuple(sorted(phrases, key=lambda p: -len(p.words))), tuple(sorted(set(neighbours), key=lambda w: -len(w)))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -130,8 +133,17 @@ class Referents:
             country = phrase.country or self._by_article(phrase, ctx)
             if country is not None:
                 actor = Actor(country=country, role=phrase.role, name=" ".join(phrase.words))
-                found.append(_mention(sent, i, end, actor, phrase.kind, 0.8 if phrase.meanings else 0.9,
-                                      "article" if phrase.meanings else "name"))
+                found.append(
+                    _mention(
+                        sent,
+                        i,
+                        end,
+                        actor,
+                        phrase.kind,
+                        0.8 if phrase.meanings else 0.9,
+                        "article" if phrase.meanings else "name",
+                    )
+                )
             i = end
         found += self._neighbours(sent, taken, names, ctx)
         return found
@@ -141,8 +153,10 @@ class Referents:
             end = i + len(phrase.words)
             if end > len(sent) or any(sent[k].i in taken for k in range(i, end)):
                 continue
-            if all(sent[i + k].text.lower() == w.lower() if w == "the" else sent[i + k].text == w
-                   for k, w in enumerate(phrase.words)):
+            if all(
+                sent[i + k].text.lower() == w.lower() if w == "the" else sent[i + k].text == w
+                for k, w in enumerate(phrase.words)
+            ):
                 if end < len(sent) and sent[end].text[:1].isupper():
                     continue  # "the West Bank", "the North Atlantic", "Western Australia"
                 return phrase, end
@@ -150,22 +164,24 @@ class Referents:
 
     @staticmethod
     def _by_article(phrase: _Phrase, ctx: DocumentContext) -> str | None:
-        scored = sorted(((sum(ctx.countries[c] for c in named), meant) for named, meant in phrase.meanings),
-                        reverse=True)
+        scored = sorted(
+            ((sum(ctx.countries[c] for c in named), meant) for named, meant in phrase.meanings), reverse=True
+        )
         if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
             return None
         return scored[0][1]
 
-    def _neighbours(self, sent: Span, taken: set[int], names: list[Mention],
-                    ctx: DocumentContext) -> list[Mention]:
+    def _neighbours(self, sent: Span, taken: set[int], names: list[Mention], ctx: DocumentContext) -> list[Mention]:
         found: list[Mention] = []
         countries = [c for c, _ in ctx.countries.most_common()]
         if len(countries) != 2:
             return found
         by_token = {sent.start + k: m for m in names for k in range(m.token_start, m.token_end)}
         for tok in sent:
-            words = next((w for w in self.table.neighbours
-                          if tuple(t.lower_ for t in sent.doc[tok.i:tok.i + len(w)]) == w), None)
+            words = next(
+                (w for w in self.table.neighbours if tuple(t.lower_ for t in sent.doc[tok.i : tok.i + len(w)]) == w),
+                None,
+            )
             if words is None or tok.i in taken:
                 continue
             head = sent.doc[tok.i + len(words) - 1]
@@ -181,8 +197,17 @@ class Referents:
                 continue
             other = next(c for c in countries if c != possessor)
             start = owner.i - sent.start
-            found.append(_mention(sent, start, head.i + 1 - sent.start, Actor(country=other, name=head.text),
-                                  "country", 0.7, "article"))
+            found.append(
+                _mention(
+                    sent,
+                    start,
+                    head.i + 1 - sent.start,
+                    Actor(country=other, name=head.text),
+                    "country",
+                    0.7,
+                    "article",
+                )
+            )
         return found
 
 
@@ -200,9 +225,16 @@ def _subject_country(tok: Any, by_token: dict[int, Mention]) -> str | None:
     return None
 
 
-def _mention(sent: Span, start: int, end: int, actor: Actor, kind: str, confidence: float,
-             reason: str) -> Mention:
+def _mention(sent: Span, start: int, end: int, actor: Actor, kind: str, confidence: float, reason: str) -> Mention:
     span = sent[start:end]
-    return Mention(start=span.start_char - sent.start_char, end=span.end_char - sent.start_char, text=span.text,
-                   actor=actor, kind=kind, token_start=start, token_end=end, confidence=confidence,
-                   country_reason=reason)
+    return Mention(
+        start=span.start_char - sent.start_char,
+        end=span.end_char - sent.start_char,
+        text=span.text,
+        actor=actor,
+        kind=kind,
+        token_start=start,
+        token_end=end,
+        confidence=confidence,
+        country_reason=reason,
+    )

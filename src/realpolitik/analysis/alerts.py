@@ -33,17 +33,25 @@ given, each side is reduced to its country (``RUSGOV`` → ``RUS``) or IGO code
 left out. Each alert carries the event keys that explain it. Results are
 deterministic: sorted by period, dyad, direction and kind.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from realpolitik.analysis.dyad import (
-    QUAD_COLUMNS, Period, actor_mask, direction_label, dyad_events, period_label, span_periods,
+    QUAD_COLUMNS,
+    Period,
+    actor_mask,
+    direction_label,
+    dyad_events,
+    period_label,
+    span_periods,
     to_periods,
 )
 
@@ -53,11 +61,17 @@ if TYPE_CHECKING:
 MIN_HISTORY = 4  # baseline periods (with events) an alert needs; fewer when the baseline itself is shorter
 
 SERIES_NAMES: dict[str, str] = {
-    "verbal_coop": "verbal cooperation", "material_coop": "material cooperation",
-    "verbal_conflict": "verbal conflict", "material_conflict": "material conflict",
+    "verbal_coop": "verbal cooperation",
+    "material_coop": "material cooperation",
+    "verbal_conflict": "verbal conflict",
+    "material_conflict": "material conflict",
 }
-KINDS: tuple[str, ...] = (*(f"{c}_rising" for c in QUAD_COLUMNS.values()),
-                          "goldstein_rising", "goldstein_falling", "first_material_conflict")
+KINDS: tuple[str, ...] = (
+    *(f"{c}_rising" for c in QUAD_COLUMNS.values()),
+    "goldstein_rising",
+    "goldstein_falling",
+    "first_material_conflict",
+)
 _PLURAL = {"week": "weeks", "month": "months", "year": "years"}
 
 
@@ -85,16 +99,30 @@ class Alert:
 
     def to_dict(self) -> dict[str, Any]:
         record = asdict(self)
-        record.update(dyad=list(self.dyad), period_start=self.period_start.isoformat(),
-                      event_keys=list(self.event_keys))
+        record.update(
+            dyad=list(self.dyad), period_start=self.period_start.isoformat(), event_keys=list(self.event_keys)
+        )
         return record
 
 
-def detect_alerts(events: pd.DataFrame, by: Period = "month", baseline: int = 8, z: float = 3.0, *,
-                  min_events: int = 3, min_history: int = MIN_HISTORY, std_floor: float = 1.0, goldstein_floor: float = 1.0,
-                  first_conflict_after: int = 3, weighted: bool = False,
-                  dyads: Sequence[tuple[str, str]] | None = None, actor: str | None = None,
-                  since: date | None = None, start: date | None = None, end: date | None = None) -> list[Alert]:
+def detect_alerts(
+    events: pd.DataFrame,
+    by: Period = "month",
+    baseline: int = 8,
+    z: float = 3.0,
+    *,
+    min_events: int = 3,
+    min_history: int = MIN_HISTORY,
+    std_floor: float = 1.0,
+    goldstein_floor: float = 1.0,
+    first_conflict_after: int = 3,
+    weighted: bool = False,
+    dyads: Sequence[tuple[str, str]] | None = None,
+    actor: str | None = None,
+    since: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Alert]:
     """Alerts for the given dyads, for every dyad of ``actor``, or for every dyad in ``events``.
 
     ``start`` / ``end`` give the time the data covers (default: the first and
@@ -106,8 +134,17 @@ def detect_alerts(events: pd.DataFrame, by: Period = "month", baseline: int = 8,
     if baseline < 1 or min_history < 1 or min_history > baseline:
         raise ValueError("need 1 <= min_history <= baseline")
     periods = span_periods(events["event_date"], by, start, end)
-    params = _Params(by, baseline, z, min_events, min_history, std_floor, goldstein_floor,
-                     first_conflict_after, "mentions" if weighted else "events")
+    params = _Params(
+        by,
+        baseline,
+        z,
+        min_events,
+        min_history,
+        std_floor,
+        goldstein_floor,
+        first_conflict_after,
+        "mentions" if weighted else "events",
+    )
     alerts: list[Alert] = []
     for (a, b), pair in _pairs(events, dyads, actor):
         span = _pair_span(pair, periods, by, baseline)
@@ -116,7 +153,7 @@ def detect_alerts(events: pd.DataFrame, by: Period = "month", baseline: int = 8,
         directions = [(direction_label(a, b), a, b), (direction_label(b, a), b, a)]
         pair = pair.assign(_period=to_periods(pair["event_date"], by))
         both = {label: _series(pair[pair["direction"] == label], span, weighted) for label, _, _ in directions}
-        contact = sum(one["total"] for one in both.values()) > 0
+        contact: np.ndarray = np.asarray(sum(one["total"] for one in both.values()) > 0)
         for label, source, target in directions:
             mine = pair[pair["direction"] == label]
             context = _Context((a, b), label, source, target, both[label], mine, span, params)
@@ -164,15 +201,37 @@ class _Context:
     periods: pd.PeriodIndex
     params: _Params
 
-    def alert(self, kind: str, t: int, value: float, mean: float | None, std: float | None, z: float | None,
-              message: str, keys: list[str]) -> Alert:
-        return Alert(self.dyad, self.direction, self.source, self.target, kind,
-                     period_label(self.periods[t], self.params.by), self.periods[t].start_time.date(),
-                     float(value), _round(mean), _round(std), _round(z), message, tuple(keys))
+    def alert(
+        self,
+        kind: str,
+        t: int,
+        value: float,
+        mean: float | None,
+        std: float | None,
+        z: float | None,
+        message: str,
+        keys: list[str],
+    ) -> Alert:
+        return Alert(
+            self.dyad,
+            self.direction,
+            self.source,
+            self.target,
+            kind,
+            period_label(self.periods[t], self.params.by),
+            self.periods[t].start_time.date(),
+            float(value),
+            _round(mean),
+            _round(std),
+            _round(z),
+            message,
+            tuple(keys),
+        )
 
 
-def _pairs(events: pd.DataFrame, dyads: Sequence[tuple[str, str]] | None,
-           actor: str | None) -> Iterator[tuple[tuple[str, str], pd.DataFrame]]:
+def _pairs(
+    events: pd.DataFrame, dyads: Sequence[tuple[str, str]] | None, actor: str | None
+) -> Iterator[tuple[tuple[str, str], pd.DataFrame]]:
     if dyads is not None:
         for a, b in dyads:
             yield (a, b), dyad_events(events, a, b)
@@ -185,8 +244,9 @@ def _pairs(events: pd.DataFrame, dyads: Sequence[tuple[str, str]] | None,
         for other in sorted(others):
             yield (actor, other), dyad_events(events, actor, other)
         return
-    frame = events[known].assign(_a=np.minimum(src[known], tgt[known]), _b=np.maximum(src[known], tgt[known]),
-                                 _src=src[known], _tgt=tgt[known])
+    frame = events[known].assign(
+        _a=np.minimum(src[known], tgt[known]), _b=np.maximum(src[known], tgt[known]), _src=src[known], _tgt=tgt[known]
+    )
     for (a, b), pair in frame.groupby(["_a", "_b"], sort=True):
         labels = np.where(pair["_src"] == a, direction_label(a, b), direction_label(b, a))
         yield (a, b), pair.drop(columns=["_a", "_b", "_src", "_tgt"]).assign(direction=labels)
@@ -203,7 +263,7 @@ def _pair_span(pair: pd.DataFrame, periods: pd.PeriodIndex, by: Period, baseline
     if not len(inside):
         return periods[:0]
     first, last = periods.get_loc(inside.min()), periods.get_loc(inside.max())
-    return periods[max(0, first - baseline):last + 1]
+    return periods[max(0, first - baseline) : last + 1]
 
 
 def _series(rows: pd.DataFrame, periods: pd.PeriodIndex, weighted: bool) -> dict[str, np.ndarray]:
@@ -214,14 +274,19 @@ def _series(rows: pd.DataFrame, periods: pd.PeriodIndex, weighted: bool) -> dict
     at = periods.get_indexer(pd.PeriodIndex(rows["_period"], freq=periods.freq))
     inside = at >= 0
     at = at[inside]
-    weight = (rows["num_mentions"].fillna(1).astype(int).to_numpy() if weighted and "num_mentions" in rows
-              else np.ones(len(rows), dtype=int))[inside].astype(float)
+    weight = (
+        rows["num_mentions"].fillna(1).astype(int).to_numpy()
+        if weighted and "num_mentions" in rows
+        else np.ones(len(rows), dtype=int)
+    )[inside].astype(float)
     quad = rows["quad_class"].to_numpy()[inside]
     goldstein = rows["goldstein"].astype(float).to_numpy()[inside]
     n = len(periods)
-    series = {name: np.bincount(at[quad == q], weights=weight[quad == q], minlength=n).astype(int)
-              for q, name in QUAD_COLUMNS.items()}
-    series["total"] = sum(series[name] for name in QUAD_COLUMNS.values())
+    series = {
+        name: np.bincount(at[quad == q], weights=weight[quad == q], minlength=n).astype(int)
+        for q, name in QUAD_COLUMNS.items()
+    }
+    series["total"] = np.sum([series[name] for name in QUAD_COLUMNS.values()], axis=0).astype(int)
     weights = np.bincount(at, weights=weight, minlength=n)
     sums = np.bincount(at, weights=np.nan_to_num(weight * goldstein), minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -260,11 +325,21 @@ def _count_alerts(ctx: _Context) -> Iterable[Alert]:
         quad = next(q for q, c in QUAD_COLUMNS.items() if c == column)
         for t in hits:
             rows = ctx.events[(ctx.events["_period"] == ctx.periods[t]) & (ctx.events["quad_class"] == quad)]
-            message = (f"{ctx.direction} {name} rising: {_amount(values[t], p.unit)} in "
-                       f"{period_label(ctx.periods[t], p.by)} vs baseline {mean[t]:.1f} ± {floored[t]:.1f} "
-                       f"(z={z[t]:.1f})")
-            yield ctx.alert(f"{column}_rising", t, values[t], mean[t], floored[t], z[t], message,
-                            _keys(rows, "goldstein", descending=quad in (1, 2)))
+            message = (
+                f"{ctx.direction} {name} rising: {_amount(values[t], p.unit)} in "
+                f"{period_label(ctx.periods[t], p.by)} vs baseline {mean[t]:.1f} ± {floored[t]:.1f} "
+                f"(z={z[t]:.1f})"
+            )
+            yield ctx.alert(
+                f"{column}_rising",
+                int(t),
+                values[t],
+                mean[t],
+                floored[t],
+                z[t],
+                message,
+                _keys(rows, "goldstein", descending=quad in (1, 2)),
+            )
 
 
 def _goldstein_alerts(ctx: _Context) -> Iterable[Alert]:
@@ -278,11 +353,21 @@ def _goldstein_alerts(ctx: _Context) -> Iterable[Alert]:
     for t in np.flatnonzero(enough):
         rising = bool(z[t] > 0)
         rows = ctx.events[ctx.events["_period"] == ctx.periods[t]]
-        message = (f"{ctx.direction} mean Goldstein {'rising' if rising else 'falling'}: {values[t]:+.1f} over "
-                   f"{_amount(ctx.series['total'][t], p.unit)} in {period_label(ctx.periods[t], p.by)} "
-                   f"vs baseline {mean[t]:+.1f} ± {floored[t]:.1f} (z={z[t]:.1f})")
-        yield ctx.alert("goldstein_rising" if rising else "goldstein_falling", t, values[t], mean[t], floored[t],
-                        z[t], message, _keys(rows, "goldstein", descending=rising))
+        message = (
+            f"{ctx.direction} mean Goldstein {'rising' if rising else 'falling'}: {values[t]:+.1f} over "
+            f"{_amount(ctx.series['total'][t], p.unit)} in {period_label(ctx.periods[t], p.by)} "
+            f"vs baseline {mean[t]:+.1f} ± {floored[t]:.1f} (z={z[t]:.1f})"
+        )
+        yield ctx.alert(
+            "goldstein_rising" if rising else "goldstein_falling",
+            int(t),
+            values[t],
+            mean[t],
+            floored[t],
+            z[t],
+            message,
+            _keys(rows, "goldstein", descending=rising),
+        )
 
 
 def _first_conflict(ctx: _Context, contact: np.ndarray) -> Iterable[Alert]:
@@ -296,10 +381,13 @@ def _first_conflict(ctx: _Context, contact: np.ndarray) -> Iterable[Alert]:
     if before < p.first_conflict_after:
         return
     rows = ctx.events[(ctx.events["_period"] == ctx.periods[t]) & (ctx.events["quad_class"] == 4)]
-    message = (f"{ctx.direction} first material conflict: {_amount(conflict[t], p.unit)} in "
-               f"{period_label(ctx.periods[t], p.by)} after {before} {_PLURAL[p.by]} of contact without any")
-    yield ctx.alert("first_material_conflict", t, conflict[t], 0.0, None, None, message,
-                    _keys(rows, "goldstein", descending=False))
+    message = (
+        f"{ctx.direction} first material conflict: {_amount(conflict[t], p.unit)} in "
+        f"{period_label(ctx.periods[t], p.by)} after {before} {_PLURAL[p.by]} of contact without any"
+    )
+    yield ctx.alert(
+        "first_material_conflict", t, conflict[t], 0.0, None, None, message, _keys(rows, "goldstein", descending=False)
+    )
 
 
 def _keys(rows: pd.DataFrame, by: str, descending: bool) -> list[str]:
@@ -321,14 +409,25 @@ def _round(value: float | None) -> float | None:
 def coverage(store: Store) -> tuple[date | None, date | None]:
     """First and last event date of the whole store: the time the data covers."""
     first, last = store.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
-    return (None if pd.isna(first) else pd.Timestamp(first).date(),
-            None if pd.isna(last) else pd.Timestamp(last).date())
+    return (
+        None if pd.isna(first) else pd.Timestamp(first).date(),
+        None if pd.isna(last) else pd.Timestamp(last).date(),
+    )
 
 
-def store_alerts(store: Store, by: Period = "month", baseline: int = 8, z: float = 3.0, *, min_events: int = 3,
-                 actor: str | None = None, dyad: tuple[str, str] | None = None, since: date | None = None,
-                 modalities: Sequence[str] | None = ("asserted",),
-                 weighted: bool = False) -> tuple[list[Alert], pd.DataFrame]:
+def store_alerts(
+    store: Store,
+    by: Period = "month",
+    baseline: int = 8,
+    z: float = 3.0,
+    *,
+    min_events: int = 3,
+    actor: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    since: date | None = None,
+    modalities: Sequence[str] | None = ("asserted",),
+    weighted: bool = False,
+) -> tuple[list[Alert], pd.DataFrame]:
     """Alerts over a store (for one dyad, one actor's dyads, or all), and the events they came from.
 
     Events are read from ``baseline`` periods before ``since`` (not before the
@@ -347,14 +446,27 @@ def store_alerts(store: Store, by: Period = "month", baseline: int = 8, z: float
     if dyad:
         events = store.events(dyad=dyad, since=fetch_from, modalities=modalities)
     elif actor:
-        sides = [store.events(actor=actor, since=fetch_from, modalities=modalities),
-                 store.events(target=actor, since=fetch_from, modalities=modalities)]
+        sides = [
+            store.events(actor=actor, since=fetch_from, modalities=modalities),
+            store.events(target=actor, since=fetch_from, modalities=modalities),
+        ]
         both = pd.concat([s for s in sides if not s.empty] or sides[:1])
         events = both.drop_duplicates("event_key").sort_values(["event_date", "event_key"])
     else:
         events = store.events(since=fetch_from, modalities=modalities)
     events = events.reset_index(drop=True)
-    found = detect_alerts(events, by, baseline, z, min_events=min_events, min_history=min(MIN_HISTORY, baseline),
-                          weighted=weighted, dyads=[dyad] if dyad else None, actor=actor, since=since,
-                          start=fetch_from, end=last)
+    found = detect_alerts(
+        events,
+        by,
+        baseline,
+        z,
+        min_events=min_events,
+        min_history=min(MIN_HISTORY, baseline),
+        weighted=weighted,
+        dyads=[dyad] if dyad else None,
+        actor=actor,
+        since=since,
+        start=fetch_from,
+        end=last,
+    )
     return found, events

@@ -4,24 +4,24 @@ Every command reads the deduplicated events of a store (``--db``, a DuckDB
 file or a ``postgresql://`` URL) through ``Store.events``; by default only
 asserted events, ``--all-modalities`` takes every modality.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from realpolitik.analysis.dates import date_label
-from realpolitik.analysis.names import ActorNames
-
 from realpolitik.analysis.alerts import Alert, coverage, detect_alerts, store_alerts
+from realpolitik.analysis.dates import date_label
 from realpolitik.analysis.dyad import (
     PERIODS,
     QUAD_COLUMNS,
@@ -33,6 +33,7 @@ from realpolitik.analysis.dyad import (
     top_events,
 )
 from realpolitik.analysis.export import FORMATS, write_export, write_sqlite
+from realpolitik.analysis.names import ActorNames
 from realpolitik.cli.args import console, iso_date, output_path, positive, resolve_actors
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, Store
 
@@ -43,21 +44,31 @@ ALERT_EVENTS_SHOWN = 5  # events listed under each alert in the table output
 
 def add_parser(subparsers: Any) -> None:
     """Register ``dyad``, ``alerts``, ``export`` and ``plot`` on the top-level CLI's subparsers."""
-    p = subparsers.add_parser("dyad", help="what A did to B and B to A, period by period",
-                              description="Event counts per QuadClass and mean Goldstein for A → B and B → A, "
-                                          "per week, month or year, and the most-reported events with evidence.")
+    p = subparsers.add_parser(
+        "dyad",
+        help="what A did to B and B to A, period by period",
+        description="Event counts per QuadClass and mean Goldstein for A → B and B → A, "
+        "per week, month or year, and the most-reported events with evidence.",
+    )
     _actors(p)
     _store(p)
     _series_options(p)
     p.add_argument("--top", type=positive, default=10, metavar="N", help="top events to show (default 10)")
     p.add_argument("--nonzero", action="store_true", help="list only the periods with events")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                   help="table (default); csv: the series only; json: series and top events")
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (default); csv: the series only; json: series and top events",
+    )
     p.set_defaults(func=cmd_dyad)
 
-    p = subparsers.add_parser("alerts", help="periods in which a dyad departs from its own recent past",
-                              description="Compare each period of each directed dyad with its trailing baseline "
-                                          "(see README, 'Alerts'); print each alert with the events behind it.")
+    p = subparsers.add_parser(
+        "alerts",
+        help="periods in which a dyad departs from its own recent past",
+        description="Compare each period of each directed dyad with its trailing baseline "
+        "(see README, 'Alerts'); print each alert with the events behind it.",
+    )
     _store(p)
     p.add_argument("--actor", help="only dyads of this actor (a country such as RUS, or a code such as RUSGOV)")
     p.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="only this dyad")
@@ -65,18 +76,28 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--since", type=iso_date, help="report alerts from this date on (baselines use earlier data)")
     p.add_argument("--z", type=float, default=3.0, help="z-score threshold (default 3.0)")
     p.add_argument("--baseline", type=positive, default=8, metavar="N", help="baseline periods (default 8)")
-    p.add_argument("--min-events", type=positive, default=3, metavar="N",
-                   help="events a period needs to alert (default 3)")
+    p.add_argument(
+        "--min-events", type=positive, default=3, metavar="N", help="events a period needs to alert (default 3)"
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_alerts)
 
-    p = subparsers.add_parser("export", help="write stored events as GDELT, ICEWS, PLOVER, Parquet, CSV or SQLite",
-                              description="Write the store's deduplicated events in another event-data format "
-                                          "(columns and blanks: see README, 'Exports'). sqlite copies the store's "
-                                          "tables (the chosen events, their mentions and documents) for Datasette.")
+    p = subparsers.add_parser(
+        "export",
+        help="write stored events as GDELT, ICEWS, PLOVER, Parquet, CSV or SQLite",
+        description="Write the store's deduplicated events in another event-data format "
+        "(columns and blanks: see README, 'Exports'). sqlite copies the store's "
+        "tables (the chosen events, their mentions and documents) for Datasette.",
+    )
     p.add_argument("--format", choices=FORMATS, required=True)
-    p.add_argument("-o", "--output", required=True, metavar="FILE", type=output_path,
-                   help="the file to write; - for standard output (text formats)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        type=output_path,
+        help="the file to write; - for standard output (text formats)",
+    )
     p.add_argument("--header", action="store_true", help="gdelt: write a header line (GDELT ships none)")
     _store(p)
     p.add_argument("--actor", help="source actor")
@@ -92,9 +113,11 @@ def add_parser(subparsers: Any) -> None:
 
     plot = subparsers.add_parser("plot", help="draw charts of stored events")
     kinds = plot.add_subparsers(dest="chart", required=True)
-    p = kinds.add_parser("dyad", help="a dyad's series and alerts as a PNG",
-                         description="Counts per QuadClass and mean Goldstein for A → B and B → A, "
-                                     "with alerts marked.")
+    p = kinds.add_parser(
+        "dyad",
+        help="a dyad's series and alerts as a PNG",
+        description="Counts per QuadClass and mean Goldstein for A → B and B → A, with alerts marked.",
+    )
     _actors(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE.png")
     _store(p)
@@ -109,8 +132,7 @@ def add_parser(subparsers: Any) -> None:
 def cmd_dyad(args: argparse.Namespace) -> int:
     with _open(args.db) as store:
         _resolve(store, args)
-        events = store.events(dyad=(args.a, args.b), since=args.since, until=args.until,
-                              modalities=_modalities(args))
+        events = store.events(dyad=(args.a, args.b), since=args.since, until=args.until, modalities=_modalities(args))
     if args.by == "auto":
         args.by = choose_period(events["event_date"])
     series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)
@@ -118,11 +140,21 @@ def cmd_dyad(args: argparse.Namespace) -> int:
         series = series[series["total"] > 0].reset_index(drop=True)
     top = top_events(events, args.top)
     if args.format == "csv":
-        series.assign(period_start=series["period_start"].dt.date).to_csv(sys.stdout, index=False,
-                                                                         lineterminator="\n")
+        series.assign(period_start=series["period_start"].dt.date).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif args.format == "json":
-        print(json.dumps({"dyad": [args.a, args.b], "by": args.by, "weighted": args.weighted,
-                          "series": _records(series), "top_events": _records(top)}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "dyad": [args.a, args.b],
+                    "by": args.by,
+                    "weighted": args.weighted,
+                    "series": _records(series),
+                    "top_events": _records(top),
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         _print_series(series, args)
         _print_top(top, dyad_events(events, args.a, args.b), f"Top {len(top)} events")
@@ -132,12 +164,26 @@ def cmd_dyad(args: argparse.Namespace) -> int:
 def cmd_alerts(args: argparse.Namespace) -> int:
     with _open(args.db) as store:
         _resolve(store, args)
-        alerts, events = store_alerts(store, args.by, args.baseline, args.z, min_events=args.min_events,
-                                      actor=args.actor, dyad=tuple(args.dyad) if args.dyad else None,
-                                      since=args.since, modalities=_modalities(args), weighted=args.weighted)
+        alerts, events = store_alerts(
+            store,
+            args.by,
+            args.baseline,
+            args.z,
+            min_events=args.min_events,
+            actor=args.actor,
+            dyad=tuple(args.dyad) if args.dyad else None,
+            since=args.since,
+            modalities=_modalities(args),
+            weighted=args.weighted,
+        )
     if args.format == "json":
-        print(json.dumps([{**a.to_dict(), "events": _records(_explained(events, a.event_keys))} for a in alerts],
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [{**a.to_dict(), "events": _records(_explained(events, a.event_keys))} for a in alerts],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     if not alerts:
         stdout.print(f"No alerts ({len(events)} events, z ≥ {args.z}, baseline {args.baseline} {args.by}s).")
@@ -153,9 +199,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     with _open(args.db) as store:
         _resolve(store, args)
-        filters = dict(actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None,
-                       code=args.code, quad_class=args.quad_class, since=args.since, until=args.until,
-                       modalities=_modalities(args), text=args.text)
+        filters = dict(
+            actor=args.actor,
+            target=args.target,
+            dyad=tuple(args.dyad) if args.dyad else None,
+            code=args.code,
+            quad_class=args.quad_class,
+            since=args.since,
+            until=args.until,
+            modalities=_modalities(args),
+            text=args.text,
+        )
         events = store.events(**filters)
         if args.format == "sqlite":
             everything = not any(v for k, v in filters.items() if k != "modalities") and args.all_modalities
@@ -177,8 +231,16 @@ def cmd_plot_dyad(args: argparse.Namespace) -> int:
     if args.by == "auto":
         args.by = choose_period(events["event_date"])
     series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)
-    alerts = detect_alerts(events, args.by, z=args.z, weighted=args.weighted, dyads=[(args.a, args.b)],
-                           since=args.since, start=first, end=last)
+    alerts = detect_alerts(
+        events,
+        args.by,
+        z=args.z,
+        weighted=args.weighted,
+        dyads=[(args.a, args.b)],
+        since=args.since,
+        start=first,
+        end=last,
+    )
     plot_dyad(series, alerts, args.output, title=f"{args.a} ↔ {args.b}, events per {args.by}")
     stderr.print(f"{escape(args.output)}: {len(events)} events, {len(alerts)} alerts")
     return 0
@@ -203,7 +265,8 @@ def _with_provenance(store: Store, events: pd.DataFrame) -> pd.DataFrame:
     """Add the representative mention's document: URL, publisher and ingest time."""
     extra = store.query(
         "SELECT e.event_key, d.url AS source_url, d.meta AS _meta, d.ingested_at AS date_added FROM events e "
-        "JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash")
+        "JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash"
+    )
     extra["publisher"] = [publisher(url, meta) for url, meta in zip(extra["source_url"], extra.pop("_meta"))]
     return events.merge(extra, on="event_key", how="left")
 
@@ -234,12 +297,22 @@ def _print_series(series: pd.DataFrame, args: argparse.Namespace) -> None:
     for direction in dict.fromkeys(series["direction"]):
         rows = series[series["direction"] == direction]
         t = Table(title=f"{direction}: {unit} per {args.by} ({int(rows['total'].sum())} in all)")
-        for col in ("period", "verbal coop", "material coop", "verbal conflict", "material conflict", "total",
-                    "mean Goldstein"):
+        for col in (
+            "period",
+            "verbal coop",
+            "material coop",
+            "verbal conflict",
+            "material conflict",
+            "total",
+            "mean Goldstein",
+        ):
             t.add_column(col, justify="left" if col == "period" else "right")
         for r in rows.to_dict("records"):
-            t.add_row(r["period"], *(str(r[c]) for c in (*QUAD_COLUMNS.values(), "total")),
-                      "" if pd.isna(r["goldstein_mean"]) else f"{r['goldstein_mean']:+.1f}")
+            t.add_row(
+                r["period"],
+                *(str(r[c]) for c in (*QUAD_COLUMNS.values(), "total")),
+                "" if pd.isna(r["goldstein_mean"]) else f"{r['goldstein_mean']:+.1f}",
+            )
         stdout.print(t)
     if series.empty:
         stdout.print(f"No events between {args.a} and {args.b}.")
@@ -256,9 +329,11 @@ def _print_top(top: pd.DataFrame, labelled: pd.DataFrame, title: str) -> None:
     for r in top.to_dict("records"):
         way = direction.get(r["event_key"], f"{r['source']} → {r['target']}")
         mentions = f"{r['num_mentions']} mention" + ("s" if r["num_mentions"] != 1 else "")
-        t.add_row(f"{escape(_day(r['event_date'], r.get('date_precision')))}\n{escape(way)}",
-                  f"{escape(r['code'] + ' ' + (r['event_name'] or ''))}\nGoldstein {r['goldstein']:+.1f}\n{mentions}",
-                  f"{escape(r['evidence'])}  [dim]({r['modality']}, {r['event_key']})[/]")
+        t.add_row(
+            f"{escape(_day(r['event_date'], r.get('date_precision')))}\n{escape(way)}",
+            f"{escape(r['code'] + ' ' + (r['event_name'] or ''))}\nGoldstein {r['goldstein']:+.1f}\n{mentions}",
+            f"{escape(r['evidence'])}  [dim]({r['modality']}, {r['event_key']})[/]",
+        )
     stdout.print(t)
 
 
@@ -266,8 +341,10 @@ def _print_alert(alert: Alert, events: pd.DataFrame) -> None:
     stdout.print(f"[bold]{escape(alert.message)}[/]", highlight=False, soft_wrap=True)
     shown = _explained(events, alert.event_keys[:ALERT_EVENTS_SHOWN])
     for r in shown.to_dict("records"):
-        stdout.print(f"  {_day(r['event_date'], r.get('date_precision'))}  {r['source']} {r['code']} "
-                     f"{r['target'] or '-'}  {escape(r['evidence'])}")
+        stdout.print(
+            f"  {_day(r['event_date'], r.get('date_precision'))}  {r['source']} {r['code']} "
+            f"{r['target'] or '-'}  {escape(r['evidence'])}"
+        )
     if len(alert.event_keys) > len(shown):
         stdout.print(f"  ... and {len(alert.event_keys) - len(shown)} more", highlight=False, soft_wrap=True)
 
@@ -275,8 +352,11 @@ def _print_alert(alert: Alert, events: pd.DataFrame) -> None:
 def _explained(events: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """The events with these keys, in the keys' order, with their marked evidence."""
     rows = events.set_index("event_key", drop=False).loc[list(keys)]
-    return pd.DataFrame({c: rows[c] for c in TOP_COLUMNS if c in rows}).assign(
-        evidence=[mark_evidence(r) for r in rows.to_dict("records")]).reset_index(drop=True)
+    return (
+        pd.DataFrame({c: rows[c] for c in TOP_COLUMNS if c in rows})
+        .assign(evidence=[mark_evidence(r) for r in rows.to_dict("records")])
+        .reset_index(drop=True)
+    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -302,8 +382,12 @@ def _day(value: Any, precision: Any = "day") -> str:
 
 
 def _actors(p: argparse.ArgumentParser) -> None:
-    p.add_argument("a", metavar="A", help="an actor: a name (Russia, \"North Korea\", \"the Kremlin\"), a country "
-                                          "(RUS), a code (RUSGOV) or an IGO (UNO)")
+    p.add_argument(
+        "a",
+        metavar="A",
+        help='an actor: a name (Russia, "North Korea", "the Kremlin"), a country '
+        "(RUS), a code (RUSGOV) or an IGO (UNO)",
+    )
     p.add_argument("b", metavar="B", help="the other actor")
 
 
@@ -313,9 +397,12 @@ def _store(p: argparse.ArgumentParser) -> None:
 
 def _series_options(p: argparse.ArgumentParser, bounded: bool = True) -> None:
     if bounded:
-        p.add_argument("--by", choices=(*PERIODS, "auto"), default="auto",
-                       help="period; auto (default): weeks for up to 26 weeks of events, months for up "
-                            "to 72 months, else years")
+        p.add_argument(
+            "--by",
+            choices=(*PERIODS, "auto"),
+            default="auto",
+            help="period; auto (default): weeks for up to 26 weeks of events, months for up to 72 months, else years",
+        )
     else:
         p.add_argument("--by", choices=PERIODS, default="month", help="period (default month)")
     p.add_argument("--all-modalities", action="store_true", help="all modalities, not only asserted events")
@@ -323,5 +410,3 @@ def _series_options(p: argparse.ArgumentParser, bounded: bool = True) -> None:
     if bounded:
         p.add_argument("--since", type=iso_date, help="first day of the series")
         p.add_argument("--until", type=iso_date, help="last day of the series")
-
-

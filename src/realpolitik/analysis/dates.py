@@ -6,6 +6,7 @@ the API and the dashboard show it as the period: ``2012-09-14``, ``2012-09``, ``
 ``1990s``. Machine formats (JSONL, CSV, Parquet, SQLite) keep the first day and the
 precision in two fields.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

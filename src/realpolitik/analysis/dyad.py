@@ -13,11 +13,13 @@ weighted the same way. Every period between the first and the last is present:
 periods without events have zero counts and a missing (NaN) mean Goldstein,
 since a mean of nothing is not neutral 0.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 import duckdb
 import numpy as np
@@ -31,11 +33,35 @@ PERIODS: tuple[str, ...] = ("week", "month", "year")
 _FREQ = {"week": "W-SUN", "month": "M", "year": "Y"}  # weeks run Monday..Sunday (ISO)
 
 QUAD_COLUMNS: dict[int, str] = {1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict", 4: "material_conflict"}
-SERIES_COLUMNS: tuple[str, ...] = ("direction", "source", "target", "period", "period_start",
-                                   *QUAD_COLUMNS.values(), "total", "goldstein_mean")
-TOP_COLUMNS: tuple[str, ...] = ("event_key", "event_date", "date_precision", "source", "target", "code", "event_name", "quad_class",
-                                "goldstein", "modality", "num_mentions", "num_sources", "trigger_text",
-                                "source_text", "target_text", "sentence_text", "evidence")
+SERIES_COLUMNS: tuple[str, ...] = (
+    "direction",
+    "source",
+    "target",
+    "period",
+    "period_start",
+    *QUAD_COLUMNS.values(),
+    "total",
+    "goldstein_mean",
+)
+TOP_COLUMNS: tuple[str, ...] = (
+    "event_key",
+    "event_date",
+    "date_precision",
+    "source",
+    "target",
+    "code",
+    "event_name",
+    "quad_class",
+    "goldstein",
+    "modality",
+    "num_mentions",
+    "num_sources",
+    "trigger_text",
+    "source_text",
+    "target_text",
+    "sentence_text",
+    "evidence",
+)
 
 
 def events_frame(records: Iterable[Event | dict[str, Any]]) -> pd.DataFrame:
@@ -70,8 +96,9 @@ def actor_mask(events: pd.DataFrame, side: str, query: str) -> pd.Series:
     sides["row_number"] = np.arange(len(sides))
     with _memory().cursor() as con:  # a cursor of one in-memory database: cheap, and private to this call
         con.register("frame", sides)
-        hits = con.execute(f"SELECT COALESCE({clause}, false) AS hit FROM frame ORDER BY row_number",
-                           params).fetchnumpy()["hit"]
+        hits = con.execute(
+            f"SELECT COALESCE({clause}, false) AS hit FROM frame ORDER BY row_number", params
+        ).fetchnumpy()["hit"]
     return pd.Series(np.asarray(hits, dtype=bool), index=events.index)
 
 
@@ -114,8 +141,15 @@ def dyad_events(events: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return out
 
 
-def dyad_series(events: pd.DataFrame, a: str, b: str, by: Period = "month", weighted: bool = False,
-                start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def dyad_series(
+    events: pd.DataFrame,
+    a: str,
+    b: str,
+    by: Period = "month",
+    weighted: bool = False,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
     """Per period and direction: event counts per QuadClass, total and mean Goldstein.
 
     Columns: ``direction``, ``source``, ``target``, ``period`` (label),
@@ -132,8 +166,13 @@ def dyad_series(events: pd.DataFrame, a: str, b: str, by: Period = "month", weig
     return directional_series(pair, directions, periods, by, weighted)
 
 
-def directional_series(pair: pd.DataFrame, directions: Sequence[tuple[str, str, str]], periods: pd.PeriodIndex,
-                       by: Period, weighted: bool = False) -> pd.DataFrame:
+def directional_series(
+    pair: pd.DataFrame,
+    directions: Sequence[tuple[str, str, str]],
+    periods: pd.PeriodIndex,
+    by: Period,
+    weighted: bool = False,
+) -> pd.DataFrame:
     """The series of :func:`dyad_series` for events already labelled with a ``direction``.
 
     ``directions`` lists ``(label, source, target)``; ``periods`` is the
@@ -147,8 +186,11 @@ def directional_series(pair: pd.DataFrame, directions: Sequence[tuple[str, str, 
     parts = []
     for label, source, target in directions:
         rows = frame[frame["direction"] == label]
-        counts = (rows.pivot_table(index="period", columns="quad_class", values="weight", aggfunc="sum")
-                  .reindex(index=periods, columns=list(QUAD_COLUMNS), fill_value=0).fillna(0))
+        counts = (
+            rows.pivot_table(index="period", columns="quad_class", values="weight", aggfunc="sum")
+            .reindex(index=periods, columns=list(QUAD_COLUMNS), fill_value=0)
+            .fillna(0)
+        )
         counts.columns = list(QUAD_COLUMNS.values())
         sums = rows.groupby("period")[["weight", "wg"]].sum().reindex(periods)
         part = counts.astype(int)
@@ -172,10 +214,14 @@ def top_events(events: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     text in ``[brackets]`` and the trigger in ``«guillemets»``.
     """
     ranked = events.assign(
-        _m=_column(events, "num_mentions", 1), _s=_column(events, "num_sources", 1),
-        _g=events["goldstein"].astype(float).abs(), _d=pd.to_datetime(events["event_date"]))
-    ranked = ranked.sort_values(["_m", "_s", "_g", "_d", "event_key"],
-                                ascending=[False, False, False, False, True]).head(n)
+        _m=_column(events, "num_mentions", 1),
+        _s=_column(events, "num_sources", 1),
+        _g=events["goldstein"].astype(float).abs(),
+        _d=pd.to_datetime(events["event_date"]),
+    )
+    ranked = ranked.sort_values(
+        ["_m", "_s", "_g", "_d", "event_key"], ascending=[False, False, False, False, True]
+    ).head(n)
     out = pd.DataFrame({c: ranked[c] if c in ranked else None for c in TOP_COLUMNS if c != "evidence"})
     out["evidence"] = [mark_evidence(r) for r in ranked.to_dict("records")]
     return out.reset_index(drop=True)
@@ -228,8 +274,7 @@ def choose_period(dates: pd.Series) -> Period:
     return "year"
 
 
-def span_periods(dates: pd.Series, by: Period, start: date | None = None,
-                 end: date | None = None) -> pd.PeriodIndex:
+def span_periods(dates: pd.Series, by: Period, start: date | None = None, end: date | None = None) -> pd.PeriodIndex:
     """The continuous periods from the first to the last date (or from ``start`` / to ``end``)."""
     known = to_periods(pd.Series(pd.to_datetime(dates)).dropna(), by)
     first = _period_of(start, by) if start else (known.min() if len(known) else None)

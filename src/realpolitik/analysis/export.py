@@ -39,6 +39,7 @@ how to load each one in pandas with the right dtypes.
   dates (the first day of the period) with ``date_precision`` beside them.
 * **SQLite** (:func:`write_sqlite`): the store's tables for stock Datasette.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,21 +61,62 @@ FORMATS: tuple[str, ...] = ("gdelt", "icews", "plover", "parquet", "csv", "sqlit
 TEXT_FORMATS = ("gdelt", "icews", "plover", "csv")  # the ones that can go to standard output
 _GDELT_TYPE = {"country": 1, "region": 5, "point": 4}  # GDELT ActionGeo_Type; US regions 2, US cities 3
 
-_ACTOR_FIELDS = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
-                 "Type1Code", "Type2Code", "Type3Code")
+_ACTOR_FIELDS = (
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+)
 _GEO_FIELDS = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
 GDELT_COLUMNS: tuple[str, ...] = (
-    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
-    *(f"Actor1{f}" for f in _ACTOR_FIELDS), *(f"Actor2{f}" for f in _ACTOR_FIELDS),
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    *(f"Actor1{f}" for f in _ACTOR_FIELDS),
+    *(f"Actor2{f}" for f in _ACTOR_FIELDS),
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
     *(f"{who}Geo_{f}" for who in ("Actor1", "Actor2", "Action") for f in _GEO_FIELDS),
-    "DATEADDED", "SOURCEURL",
+    "DATEADDED",
+    "SOURCEURL",
 )
 ICEWS_COLUMNS: tuple[str, ...] = (
-    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text", "CAMEO Code",
-    "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID", "Sentence Number", "Publisher",
-    "City", "District", "Province", "Country", "Latitude", "Longitude",
+    "Event ID",
+    "Event Date",
+    "Source Name",
+    "Source Sectors",
+    "Source Country",
+    "Event Text",
+    "CAMEO Code",
+    "Intensity",
+    "Target Name",
+    "Target Sectors",
+    "Target Country",
+    "Story ID",
+    "Sentence Number",
+    "Publisher",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
+    "Longitude",
 )
 _LIST_COLUMNS = ("source_span", "target_span", "trigger_span", "location_span")
 
@@ -98,14 +140,18 @@ def to_gdelt(events: pd.DataFrame) -> pd.DataFrame:
         out[f"Actor{n}KnownGroupCode"] = code.str[3:].where(igo, "")
         out[f"Actor{n}Type1Code"] = _text(events, f"{side}_role").where(~igo, "IGO")
     if "sentence_index" in events:
-        out["IsRootEvent"] = _int_or_blank((events["sentence_index"] == 0).astype(int).where(
-            events["sentence_index"].notna()))
+        out["IsRootEvent"] = _int_or_blank(
+            (events["sentence_index"] == 0).astype(int).where(events["sentence_index"].notna())
+        )
     code = _text(events, "code")
     out["EventCode"], out["EventBaseCode"], out["EventRootCode"] = code, code.str[:3], _text(events, "root_code")
     out["QuadClass"] = _int_or_blank(events["quad_class"])
     out["GoldsteinScale"] = events["goldstein"].astype(float)
-    for column, field in (("NumMentions", "num_mentions"), ("NumSources", "num_sources"),
-                          ("NumArticles", "num_documents")):
+    for column, field in (
+        ("NumMentions", "num_mentions"),
+        ("NumSources", "num_sources"),
+        ("NumArticles", "num_documents"),
+    ):
         out[column] = _int_or_blank(events[field]) if field in events else None
     geo = default_geocoder()
     for n, side in (("1", "source"), ("2", "target")):
@@ -126,8 +172,9 @@ def to_icews(events: pd.DataFrame) -> pd.DataFrame:
     out["Event ID"] = events["event_key"]
     out["Event Date"] = pd.to_datetime(events["event_date"]).dt.strftime("%Y-%m-%d")
     for label, side in (("Source", "source"), ("Target", "target")):
-        out[f"{label} Name"] = _text(events, f"{side}_name").where(_text(events, f"{side}_name") != "",
-                                                                   _text(events, side))
+        out[f"{label} Name"] = _text(events, f"{side}_name").where(
+            _text(events, f"{side}_name") != "", _text(events, side)
+        )
         out[f"{label} Sectors"] = [_sector(c, r) for c, r in zip(_text(events, side), _text(events, f"{side}_role"))]
         out[f"{label} Country"] = _text(events, f"{side}_country").map(lambda c: names.get(c, c))
     out["Event Text"] = _text(events, "event_name")
@@ -151,28 +198,30 @@ def to_plover(events: pd.DataFrame) -> list[dict[str, Any]]:
     records = []
     for row in events.to_dict("records"):
         when = _clean(row.get("event_date"))
-        records.append({
-            "id": row["event_key"],
-            "date": pd.Timestamp(when).date().isoformat() if when is not None else None,
-            "date_precision": _clean(row.get("date_precision")) if when is not None else None,
-            "event_type": _clean(row.get("plover_type")),
-            "mode": _clean(row.get("plover_mode")) or "",
-            "context": [],
-            "source": _plover_actor(row, "source"),
-            "target": _plover_actor(row, "target"),
-            "modality": _clean(row.get("modality")),
-            "cameo_code": _clean(row.get("code")),
-            "goldstein": _clean(row.get("goldstein")),
-            "quad_class": _int(row.get("quad_class")),
-            "num_mentions": _int(row.get("num_mentions")),
-            "text": _clean(row.get("sentence_text")),
-            "trigger": _clean(row.get("trigger_text")),
-            "location": _plover_location(row),
-            "event_id": _clean(row.get("event_id")),
-            "doc_id": _clean(row.get("doc_id")),
-            "sentence_index": _int(row.get("sentence_index")),
-            "doc_date": _iso_day(row.get("doc_date")),
-        })
+        records.append(
+            {
+                "id": row["event_key"],
+                "date": pd.Timestamp(when).date().isoformat() if when is not None else None,
+                "date_precision": _clean(row.get("date_precision")) if when is not None else None,
+                "event_type": _clean(row.get("plover_type")),
+                "mode": _clean(row.get("plover_mode")) or "",
+                "context": [],
+                "source": _plover_actor(row, "source"),
+                "target": _plover_actor(row, "target"),
+                "modality": _clean(row.get("modality")),
+                "cameo_code": _clean(row.get("code")),
+                "goldstein": _clean(row.get("goldstein")),
+                "quad_class": _int(row.get("quad_class")),
+                "num_mentions": _int(row.get("num_mentions")),
+                "text": _clean(row.get("sentence_text")),
+                "trigger": _clean(row.get("trigger_text")),
+                "location": _plover_location(row),
+                "event_id": _clean(row.get("event_id")),
+                "doc_id": _clean(row.get("doc_id")),
+                "sentence_index": _int(row.get("sentence_index")),
+                "doc_date": _iso_day(row.get("doc_date")),
+            }
+        )
     return records
 
 
@@ -185,8 +234,9 @@ def write_export(events: pd.DataFrame, fmt: str, path: str | Path, header: bool 
     the events frame itself.
     """
     if fmt not in FORMATS or fmt == "sqlite":
-        raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS[:-1])} "
-                         "(sqlite: write_sqlite)")
+        raise ValueError(
+            f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS[:-1])} (sqlite: write_sqlite)"
+        )
     if str(path) == "-":
         if fmt not in TEXT_FORMATS:
             raise ValueError(f"{fmt} is a binary format: give a file name with -o")
@@ -241,16 +291,25 @@ def _plover_actor(row: dict[str, Any], side: str) -> dict[str, Any] | None:
     if code is None:
         return None
     country = _clean(row.get(f"{side}_country"))
-    return {"code": code, "name": _clean(row.get(f"{side}_name")) or "", "country": country,
-            "sector": _sector(code, _clean(row.get(f"{side}_role")) or "") or None}
+    return {
+        "code": code,
+        "name": _clean(row.get(f"{side}_name")) or "",
+        "country": country,
+        "sector": _sector(code, _clean(row.get(f"{side}_role")) or "") or None,
+    }
 
 
 def _plover_location(row: dict[str, Any]) -> dict[str, Any] | None:
     if _clean(row.get("location")) is None:
         return None
-    return {"name": _clean(row.get("location")), "country": _clean(row.get("location_country")),
-            "region": _clean(row.get("location_region")), "latitude": _clean(row.get("location_latitude")),
-            "longitude": _clean(row.get("location_longitude")), "precision": _clean(row.get("location_precision"))}
+    return {
+        "name": _clean(row.get("location")),
+        "country": _clean(row.get("location_country")),
+        "region": _clean(row.get("location_region")),
+        "latitude": _clean(row.get("location_latitude")),
+        "longitude": _clean(row.get("location_longitude")),
+        "precision": _clean(row.get("location_precision")),
+    }
 
 
 def _action_geo(events: pd.DataFrame, geo: Geocoder) -> dict[str, list[Any]]:
@@ -278,8 +337,8 @@ def _gdelt_place(row: dict[str, Any], geo: Geocoder) -> tuple[Any, ...]:
     if precision == "point":
         found = geo.resolve(name, [country] if country else [])
         same = found is not None and found.precision == "point" and abs(found.latitude - lat) < 1e-4
-        place = found.name if same else name
-        feature = found.geonameid if same else None
+        place = found.name if same and found is not None else name
+        feature: int | str | None = found.geonameid if same and found is not None else None
         full = ", ".join(p for p in (place, region, geo.country_name(country)) if p)
     elif precision == "region":
         feature = adm1
@@ -293,14 +352,19 @@ def _gdelt_place(row: dict[str, Any], geo: Geocoder) -> tuple[Any, ...]:
 def _actor_geo(events: pd.DataFrame, side: str, geo: Geocoder) -> dict[str, list[Any]]:
     """GDELT Actor*Geo_* columns: the actor's country, at country precision."""
     columns: dict[str, list[Any]] = {f: [] for f in ("Type", "FullName", "CountryCode", "Lat", "Long", "FeatureID")}
-    for country in (events[f"{side}_country"] if f"{side}_country" in events else [None] * len(events)):
+    for country in events[f"{side}_country"] if f"{side}_country" in events else [None] * len(events):
         country = _clean(country)
         point = country_point(country)
         fips = _fips(country)
         known = point is not None
-        for column, value in (("Type", 1 if known else None), ("FullName", geo.country_name(country) if known else ""),
-                              ("CountryCode", fips if known else None), ("Lat", point[0] if known else None),
-                              ("Long", point[1] if known else None), ("FeatureID", fips if known else None)):
+        for column, value in (
+            ("Type", 1 if known else None),
+            ("FullName", geo.country_name(country) if known else ""),
+            ("CountryCode", fips if known else None),
+            ("Lat", point[0] if known and point else None),
+            ("Long", point[1] if known and point else None),
+            ("FeatureID", fips if known else None),
+        ):
             columns[column].append(value)
     return columns
 
@@ -369,8 +433,13 @@ def _json_list(value: Any) -> str | None:
 
 def _plain_lists(events: pd.DataFrame) -> pd.DataFrame:
     """Span columns as lists of two ints or None, so pyarrow sees one list type."""
-    return events.assign(**{c: events[c].map(lambda v: None if (s := as_span(v)) is None else list(s))
-                            for c in _LIST_COLUMNS if c in events})
+    return events.assign(
+        **{
+            c: events[c].map(lambda v: None if (s := as_span(v)) is None else list(s))
+            for c in _LIST_COLUMNS
+            if c in events
+        }
+    )
 
 
 # -- SQLite ---------------------------------------------------------------------------
@@ -383,13 +452,21 @@ _SQLITE_TABLES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str], ...
     "sentences": (("doc_hash", "sentence_index"), (("doc_hash", "documents", "content_hash"),)),
     "mentions": (("mention_id",), (("doc_hash", "documents", "content_hash"),)),
     "events": (("event_key",), (("mention_id", "mentions", "mention_id"),)),
-    "event_mentions": (("mention_id",), (("mention_id", "mentions", "mention_id"),
-                                         ("event_key", "events", "event_key"))),
+    "event_mentions": (
+        ("mention_id",),
+        (("mention_id", "mentions", "mention_id"), ("event_key", "events", "event_key")),
+    ),
     "errors": (("error_key",), ()),
     "store_meta": (("key",), ()),
 }
-_SQLITE_INDEXES = (("mentions", "event_id"), ("mentions", "doc_hash"), ("events", "event_date"),
-                   ("events", "source"), ("events", "target"), ("event_mentions", "event_key"))
+_SQLITE_INDEXES = (
+    ("mentions", "event_id"),
+    ("mentions", "doc_hash"),
+    ("events", "event_date"),
+    ("events", "source"),
+    ("events", "target"),
+    ("event_mentions", "event_key"),
+)
 # A readable list of events for browsing: dates at their precision, names beside codes, the evidence.
 _SQLITE_VIEW = """CREATE VIEW event_list AS SELECT e.event_key,
   CASE e.date_precision WHEN 'year' THEN substr(e.event_date, 1, 4) WHEN 'month' THEN substr(e.event_date, 1, 7)
@@ -422,12 +499,18 @@ def write_sqlite(store: Any, path: str | Path, event_keys: list[str] | None = No
             db.execute("PRAGMA foreign_keys = OFF")
             for table, (key, refs) in _SQLITE_TABLES.items():
                 columns = store.rows(f"SELECT * FROM {table} LIMIT 0")[0]
-                ddl = ", ".join(columns) + f", PRIMARY KEY ({', '.join(key)})" + "".join(
-                    f", FOREIGN KEY ({c}) REFERENCES {t} ({tc})" for c, t, tc in refs)
+                ddl = (
+                    ", ".join(columns)
+                    + f", PRIMARY KEY ({', '.join(key)})"
+                    + "".join(f", FOREIGN KEY ({c}) REFERENCES {t} ({tc})" for c, t, tc in refs)
+                )
                 db.execute(f"CREATE TABLE {table} ({ddl})")
                 marks = ", ".join("?" * len(columns))
-                key_chunks = [None] if event_keys is None else [
-                    event_keys[i:i + SQLITE_KEYS] for i in range(0, len(event_keys), SQLITE_KEYS)] or [[]]
+                key_chunks: list[Any] = (
+                    [None]
+                    if event_keys is None
+                    else [event_keys[i : i + SQLITE_KEYS] for i in range(0, len(event_keys), SQLITE_KEYS)] or [[]]
+                )
                 for keys in key_chunks:  # a document shared by events of two chunks is written once
                     select, params = _sqlite_select(table, keys)
                     for chunk in _sqlite_rows(store, select, params, key):
@@ -450,9 +533,13 @@ def _sqlite_select(table: str, keys: list[str] | None) -> tuple[str, list[Any]]:
     marks = ", ".join("?" * len(keys)) or "NULL"
     in_events = f"SELECT mention_id FROM event_mentions WHERE event_key IN ({marks})"
     docs = f"SELECT doc_hash FROM mentions WHERE mention_id IN ({in_events})"
-    where = {"events": f"event_key IN ({marks})", "event_mentions": f"event_key IN ({marks})",
-             "mentions": f"mention_id IN ({in_events})", "documents": f"content_hash IN ({docs})",
-             "sentences": f"doc_hash IN ({docs})"}[table]
+    where = {
+        "events": f"event_key IN ({marks})",
+        "event_mentions": f"event_key IN ({marks})",
+        "mentions": f"mention_id IN ({in_events})",
+        "documents": f"content_hash IN ({docs})",
+        "sentences": f"doc_hash IN ({docs})",
+    }[table]
     return f"SELECT * FROM {table} WHERE {where}", list(keys)
 
 

@@ -18,12 +18,14 @@ Nations). :class:`ActorNames` turns what a person types into such a code, in thi
 Anything else raises :class:`UnknownActor` with the closest names and codes as
 suggestions (rapidfuzz), so a typo is an error a person can act on, not an empty result.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -31,8 +33,17 @@ from realpolitik.actors.gazetteer import Entry, Gazetteer
 
 SUGGESTIONS = 5
 _MIN_SCORE = 80
-_KIND_ORDER = {"actor": 0, "country": 1, "igo": 2, "capital": 3, "metonym": 3, "ngo": 4, "group": 4, "demonym": 5,
-               "leader": 6}
+_KIND_ORDER = {
+    "actor": 0,
+    "country": 1,
+    "igo": 2,
+    "capital": 3,
+    "metonym": 3,
+    "ngo": 4,
+    "group": 4,
+    "demonym": 5,
+    "leader": 6,
+}
 _CODE = re.compile(r"^[A-Z]{3}(?:[A-Z]{3})*$")
 _NAME_KINDS = ("country", "demonym", "capital", "metonym", "leader", "igo", "ngo", "group", "role")
 
@@ -43,8 +54,11 @@ class UnknownActor(ValueError):
     def __init__(self, query: str, suggestions: Sequence[str]):
         self.query = query
         self.suggestions = list(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else \
-            "; give a country (RUS, Russia), an actor code (RUSGOV) or a name (the Kremlin)"
+        hint = (
+            f"; did you mean {', '.join(self.suggestions)}?"
+            if self.suggestions
+            else "; give a country (RUS, Russia), an actor code (RUSGOV) or a name (the Kremlin)"
+        )
         super().__init__(f"unknown actor {query!r}{hint}")
 
 
@@ -59,7 +73,7 @@ class Resolved:
 
     @property
     def note(self) -> str | None:
-        """"'the Kremlin' is RUSGOV (Russia's government)", or None when the query was the code itself."""
+        """ "'the Kremlin' is RUSGOV (Russia's government)", or None when the query was the code itself."""
         return None if self.how == "code" else f"{self.query!r} is {self.code} ({self.name})"
 
 
@@ -75,8 +89,11 @@ class Suggestion:
 class ActorNames:
     """Resolves actor queries; build one per store view (it holds the store's actor codes and names)."""
 
-    def __init__(self, gazetteer: Gazetteer,
-                 stored: Iterable[tuple[str, str | None]] | Callable[[], Iterable[tuple[str, str | None]]] = ()):
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        stored: Iterable[tuple[str, str | None]] | Callable[[], Iterable[tuple[str, str | None]]] = (),
+    ):
         """`stored`: (code, name) of the store's actors, as ``Store.actors()`` lists them, or a function
         giving them (called once, only when a query is neither a packaged code nor a gazetteer name)."""
         self.gazetteer = gazetteer
@@ -89,6 +106,7 @@ class ActorNames:
     @classmethod
     def of_store(cls, store: Any, gazetteer: Gazetteer | None = None) -> ActorNames:
         """Names for queries over `store` (a :class:`~realpolitik.store.db.Store`), its actors read lazily."""
+
         def stored() -> list[tuple[str, str | None]]:
             frame = store.actors(modalities=None)
             return list(zip(frame["actor"], frame["name"]))
@@ -107,7 +125,7 @@ class ActorNames:
         if self._loaded is None:
             codes: dict[str, str] = {}
             names: dict[str, str] = {}
-            for code, name in (self._source() if callable(self._source) else self._source):
+            for code, name in self._source() if callable(self._source) else self._source:
                 codes[str(code).upper()] = name or code
                 if name:
                     names.setdefault(str(name).lower(), str(code))
@@ -178,7 +196,7 @@ class ActorNames:
         if upper in self._igos or upper in self._roles:
             return True
         if _CODE.match(upper):
-            head, rest = upper[:3], [upper[i:i + 3] for i in range(3, len(upper), 3)]
+            head, rest = upper[:3], [upper[i : i + 3] for i in range(3, len(upper), 3)]
             if (head in self._countries or head in self._roles) and all(r in self._roles for r in rest):
                 return True
         return upper in self._stored if _CODE.match(upper) else False
@@ -196,7 +214,7 @@ class ActorNames:
         if code in self._igos:
             return self._igos[code]
         country = self._countries.get(code[:3])
-        roles = [code[i:i + 3] for i in range(3, len(code), 3)] if country else []
+        roles = [code[i : i + 3] for i in range(3, len(code), 3)] if country else []
         if entry is not None and entry.kind == "leader":
             return f"{entry.name}: {country}'s {'/'.join(roles) or 'actors'}" if country else entry.name
         if country:

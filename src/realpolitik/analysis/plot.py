@@ -6,10 +6,11 @@ axis (−10 … +10). Alerts of that direction are dashed vertical lines at thei
 period, labelled with their kind. Rendering uses matplotlib's Agg backend, so
 no display is needed.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import matplotlib
 
@@ -25,8 +26,10 @@ from realpolitik.analysis.alerts import Alert  # noqa: E402
 from realpolitik.analysis.dyad import QUAD_COLUMNS  # noqa: E402
 
 QUAD_STYLE: dict[str, tuple[str, str]] = {
-    "verbal_coop": ("verbal coop.", "#8fd18f"), "material_coop": ("material coop.", "#1f8a3b"),
-    "verbal_conflict": ("verbal conflict", "#f4a582"), "material_conflict": ("material conflict", "#b2182b"),
+    "verbal_coop": ("verbal coop.", "#8fd18f"),
+    "material_coop": ("material coop.", "#1f8a3b"),
+    "verbal_conflict": ("verbal conflict", "#f4a582"),
+    "material_conflict": ("material conflict", "#b2182b"),
 }
 ALERT_GID = "alert"  # gid of every alert marker and label, so tests and callers can find them
 _MAX_TICKS = 24
@@ -66,8 +69,15 @@ def _panel(ax: plt.Axes, rows: pd.DataFrame, alerts: Sequence[Alert], direction:
     ax.set_title(direction, loc="left", fontsize=10)
     gold = ax.twinx()
     if len(rows):
-        gold.plot(x, rows["goldstein_mean"].astype(float), color="black", marker="o", markersize=3,
-                  linewidth=1.2, label="mean Goldstein")
+        gold.plot(
+            x,
+            rows["goldstein_mean"].astype(float),
+            color="black",
+            marker="o",
+            markersize=3,
+            linewidth=1.2,
+            label="mean Goldstein",
+        )
     gold.set_ylim(-10.5, 10.5)
     gold.axhline(0, color="grey", linewidth=0.5)
     gold.set_ylabel("mean Goldstein")
@@ -77,10 +87,19 @@ def _panel(ax: plt.Axes, rows: pd.DataFrame, alerts: Sequence[Alert], direction:
             continue
         at = where[alert.period]
         ax.axvline(at, color="#5e3c99", linestyle="--", linewidth=1.2, gid=ALERT_GID)
-        ax.annotate(alert.kind.replace("_", " "), xy=(at, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(3, -12), textcoords="offset points", fontsize=7, color="#5e3c99",
-                    rotation=90, va="top", gid=ALERT_GID,
-                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
+        ax.annotate(
+            alert.kind.replace("_", " "),
+            xy=(at, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -12),
+            textcoords="offset points",
+            fontsize=7,
+            color="#5e3c99",
+            rotation=90,
+            va="top",
+            gid=ALERT_GID,
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1},
+        )
     step = max(1, len(rows) // _MAX_TICKS)
     ax.set_xticks(x[::step])
     ax.set_xticklabels(list(rows["period"])[::step] if len(rows) else [], rotation=45, ha="right", fontsize=8)

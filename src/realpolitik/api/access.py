@@ -17,16 +17,17 @@
   with a deadline: past it the request gets a JSON 503 and its work is stopped
   (the running query is interrupted); so is the work of a client that disconnects.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Hashable
+from typing import Any
 
 import anyio
 from fastapi import Request
@@ -111,10 +112,13 @@ class StoreAccess:
             cursor.close()
             self._checkin()
 
+    def _writer_waiting(self) -> bool:
+        return self._gate is not None and self._gate.writer_waiting()
+
     def current_version(self) -> str | None:
         """The version of the open DuckDB connection, if requests may use it now (None: ask :meth:`read`)."""
         with self._cond:
-            if self.postgres or self._shared is None or self._writers or self._gate.writer_waiting():
+            if self.postgres or self._shared is None or self._writers or self._writer_waiting():
                 return None
             return self._version
 
@@ -136,7 +140,7 @@ class StoreAccess:
         deadline = time.monotonic() + self.read_wait
         with self._cond:
             while True:
-                writer = self._writers > 0 or self._gate.writer_waiting()
+                writer = self._writers > 0 or self._writer_waiting()
                 if self._shared is not None and not writer:
                     break
                 if self._shared is not None and self._users == 0:
@@ -152,8 +156,10 @@ class StoreAccess:
                         break
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise StoreBusy(f"{Path(self.url).name} is being written by another process "
-                                    f"(ingest or watch); try again in a few seconds")
+                    raise StoreBusy(
+                        f"{Path(self.url).name} is being written by another process "
+                        f"(ingest or watch); try again in a few seconds"
+                    )
                 self._cond.wait(min(0.05, left))
             self._users += 1
             return self._shared, self._version
@@ -161,7 +167,7 @@ class StoreAccess:
     def _checkin(self) -> None:
         with self._cond:
             self._users -= 1
-            if self._users == 0 and (self._writers or self._gate.writer_waiting()):
+            if self._users == 0 and (self._writers or self._writer_waiting()):
                 self._close_shared()
             self._cond.notify_all()
 
@@ -180,7 +186,7 @@ class StoreAccess:
     def _watch(self) -> None:
         while not self._stop.wait(0.1):
             with self._cond:
-                if self._shared is not None and self._users == 0 and self._gate.writer_waiting():
+                if self._shared is not None and self._users == 0 and self._writer_waiting():
                     self._close_shared()
 
     # -- writing ---------------------------------------------------------------------
@@ -265,8 +271,14 @@ class AnswerCache:
             self._bytes -= len(dropped)
 
 
-async def answer(request: Request, access: StoreAccess, cache: AnswerCache, model: type[BaseModel],
-                 compute: Callable[[View], dict[str, Any]], timeout: float) -> Response:
+async def answer(
+    request: Request,
+    access: StoreAccess,
+    cache: AnswerCache,
+    model: type[BaseModel],
+    compute: Callable[[View], dict[str, Any]],
+    timeout: float,
+) -> Response:
     """Run `compute` for a GET request in a worker thread and answer its result as `model`'s JSON.
 
     Cached per store version; stopped (query interrupted) when the client disconnects or `timeout`
@@ -285,6 +297,7 @@ async def answer(request: Request, access: StoreAccess, cache: AnswerCache, mode
     def work() -> bytes:
         try:
             with access.read() as view:
+
                 def build() -> bytes:
                     running.append(view.store)
                     if cancel.is_set():
@@ -322,8 +335,9 @@ async def answer(request: Request, access: StoreAccess, cache: AnswerCache, mode
     threading.Thread(target=_stop, args=(running, done), name="realpolitik-stop", daemon=True).start()
     if outcome.get("gone"):
         return Response(status_code=499)  # nobody reads it
-    raise RequestTimeout(f"the request took longer than {timeout:g} s and was stopped; narrow it (since, "
-                         "actor, dyad) or try again later")
+    raise RequestTimeout(
+        f"the request took longer than {timeout:g} s and was stopped; narrow it (since, actor, dyad) or try again later"
+    )
 
 
 def _stop(running: list[Store], done: threading.Event) -> None:

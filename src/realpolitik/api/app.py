@@ -20,6 +20,7 @@ DuckDB file takes one writing process; DuckDB and psycopg connections are not
 shared across threads). Coding runs outside that lock, under its own, so a
 long ``POST /api/code`` or ``/api/ingest`` does not hold up queries.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -27,7 +28,7 @@ import ipaddress
 import json
 import math
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
 from functools import lru_cache
@@ -44,26 +45,48 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from realpolitik import __version__
 from realpolitik.analysis.alerts import coverage, store_alerts
 from realpolitik.analysis.dates import date_label
 from realpolitik.analysis.dyad import QUAD_COLUMNS, Period, choose_period, dyad_series, top_events
 from realpolitik.analysis.names import ActorNames, UnknownActor
-from realpolitik.api.access import (READ_WAIT, REQUEST_TIMEOUT, RETRY_AFTER, AnswerCache, RequestTimeout,
-                                    StoreAccess, View, answer, busy_headers)
+from realpolitik.api.access import (
+    READ_WAIT,
+    REQUEST_TIMEOUT,
+    RETRY_AFTER,
+    AnswerCache,
+    RequestTimeout,
+    StoreAccess,
+    View,
+    answer,
+    busy_headers,
+)
 from realpolitik.api.schemas import (
-    ActorPage, AlertPage, CodeIn, CodeOut, Day, DyadOut, Error, EventDetail, EventPage, GraphOut, InfoOut, IngestIn,
-    IngestOut, PlacePage, SuggestOut,
+    ActorPage,
+    AlertPage,
+    CodeIn,
+    CodeOut,
+    Day,
+    DyadOut,
+    Error,
+    EventDetail,
+    EventPage,
+    GraphOut,
+    InfoOut,
+    IngestIn,
+    IngestOut,
+    PlacePage,
+    SuggestOut,
 )
 from realpolitik.geo.geocode import country_point
 from realpolitik.ingest.readers import make_document
 from realpolitik.pipeline import Result, default_pipeline
 from realpolitik.store.db import Store
 from realpolitik.store.errors import StoreError
-from realpolitik import __version__
 from realpolitik.types import Document, DocumentError, Modality
 
 MAX_CODE_CHARS = 100_000  # longest text POST /api/code takes (coding time grows with length)
@@ -71,13 +94,15 @@ MAX_LIMIT = 500
 ALERT_EVENTS = 5  # events listed with each alert
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-                               "form-action 'self'; frame-ancestors 'none'",
+    "form-action 'self'; frame-ancestors 'none'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
 }
 # /docs: Swagger UI from the fastapi-swagger package (no CDN); its page starts the viewer with an inline script.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 SWAGGER = Path(str(files("fastapi_swagger") / "resources"))
 _PIPELINE_LOCK = threading.Lock()  # one spaCy pipeline, shared by every app of the process
 STATIC = Path(str(files("realpolitik.web") / "static"))
@@ -89,15 +114,30 @@ KEY = r"^[0-9a-f]{16}$"
 CODE = r"^([012]|0[1-9][0-9]{0,2}|1[0-9]{1,3}|20[0-9]{0,2})$"  # a CAMEO code or prefix: 0, 07, 073, 0731
 ModalityName = Literal["asserted", "negated", "hypothetical", "future", "denied", "reported", "attempted", "all"]
 
-ActorQuery = Annotated[str | None, Query(pattern=ACTOR, max_length=100, description=(
-    "a name (North Korea, Russian, the Kremlin, Putin, UN), a country (RUS), a code (RUSGOV, IGOUNO) or an IGO "
-    "(UNO); a country matches its roles; an unknown name is a 422 with suggestions"))]
-PairQuery = Annotated[str | None, Query(pattern=PAIR, max_length=201,
-                                        description="two actors, A,B (names or codes): events A→B and B→A")]
-SortQuery = Annotated[Literal["newest", "oldest", "reports"], Query(
-    description="newest first (default), oldest first, or most reported first")]
-BboxQuery = Annotated[str | None, Query(pattern=BBOX, max_length=100, description=(
-    "only events placed inside west,south,east,north (decimal degrees)"))]
+ActorQuery = Annotated[
+    str | None,
+    Query(
+        pattern=ACTOR,
+        max_length=100,
+        description=(
+            "a name (North Korea, Russian, the Kremlin, Putin, UN), a country (RUS), a code (RUSGOV, IGOUNO) or an IGO "
+            "(UNO); a country matches its roles; an unknown name is a 422 with suggestions"
+        ),
+    ),
+]
+PairQuery = Annotated[
+    str | None, Query(pattern=PAIR, max_length=201, description="two actors, A,B (names or codes): events A→B and B→A")
+]
+SortQuery = Annotated[
+    Literal["newest", "oldest", "reports"],
+    Query(description="newest first (default), oldest first, or most reported first"),
+]
+BboxQuery = Annotated[
+    str | None,
+    Query(
+        pattern=BBOX, max_length=100, description=("only events placed inside west,south,east,north (decimal degrees)")
+    ),
+]
 SinceQuery = Annotated[Day | None, Query(description="first event date, inclusive (YYYY-MM-DD)")]
 UntilQuery = Annotated[Day | None, Query(description="last event date, inclusive (YYYY-MM-DD)")]
 ModalityQuery = Annotated[list[ModalityName], Query(description="repeatable; `all` for every modality")]
@@ -107,9 +147,14 @@ ByQuery = Annotated[Period, Query(description="period of the series")]
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": Error}, 404: {"model": Error}, 413: {"model": Error}}
 
 
-def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1_000_000,
-               request_timeout: float = REQUEST_TIMEOUT, read_wait: float = READ_WAIT,
-               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
+def create_app(
+    db: str,
+    ingest_token: str | None = None,
+    max_body_bytes: int = 1_000_000,
+    request_timeout: float = REQUEST_TIMEOUT,
+    read_wait: float = READ_WAIT,
+    allowed_hosts: Iterable[str] | None = None,
+) -> FastAPI:
     """The API and dashboard over the store at `db` (a DuckDB file or a ``postgresql://`` URL).
 
     ``POST /api/ingest`` needs ``Authorization: Bearer <ingest_token>``; with no
@@ -129,11 +174,21 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         yield
         access.close()
 
-    app = FastAPI(title="realpolitik", version=__version__, lifespan=lifespan, responses=ERRORS, docs_url=None,
-                  redoc_url=None, default_response_class=_JSON,
-                  description="Coded political events: who did what to whom, when, with the sentences that say so.")
-    app.add_middleware(_Guard, max_body_bytes=max_body_bytes,
-                       allowed_hosts=None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts))
+    app = FastAPI(
+        title="realpolitik",
+        version=__version__,
+        lifespan=lifespan,
+        responses=ERRORS,
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=_JSON,
+        description="Coded political events: who did what to whom, when, with the sentences that say so.",
+    )
+    app.add_middleware(
+        _Guard,
+        max_body_bytes=max_body_bytes,
+        allowed_hosts=None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts),
+    )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Any, exc: RequestValidationError) -> _JSON:
@@ -155,36 +210,65 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
 
     def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
         if ingest_token is None:
-            raise HTTPException(403, "ingest is disabled: start the server with --ingest-token "
-                                     "or REALPOLITIK_INGEST_TOKEN")
+            raise HTTPException(
+                403, "ingest is disabled: start the server with --ingest-token or REALPOLITIK_INGEST_TOKEN"
+            )
         if credentials is None:
-            raise HTTPException(401, "ingest needs the header Authorization: Bearer <token>",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "ingest needs the header Authorization: Bearer <token>", headers={"WWW-Authenticate": "Bearer"}
+            )
         if not hmac.compare_digest(credentials.credentials.encode(), ingest_token.encode()):
             raise HTTPException(403, "wrong ingest token")
 
     @app.get("/api/events", response_model=EventPage, tags=["events"])
-    async def list_events(request: Request, actor: ActorQuery = None, target: ActorQuery = None, dyad: PairQuery = None,
-                          code: Annotated[str | None, Query(pattern=CODE, description="CAMEO code prefix")] = None,
-                          quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
-                          modality: ModalityQuery = ["asserted"], since: SinceQuery = None, until: UntilQuery = None,
-                          q: Annotated[str | None, Query(min_length=1, max_length=200,
-                                                      description="text in any mention's sentence")] = None,
-                          limit: LimitQuery = 50, offset: OffsetQuery = 0,
-                          require_source: Annotated[bool, Query(description="leave out agentless events (source ---)")]
-                          = False, sort: SortQuery = "newest",
-                          mention: Annotated[str | None, Query(pattern=KEY, description=(
-                              "the event_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
-                              "it belongs to"))] = None,
-                          bbox: BboxQuery = None) -> Response:
+    async def list_events(
+        request: Request,
+        actor: ActorQuery = None,
+        target: ActorQuery = None,
+        dyad: PairQuery = None,
+        code: Annotated[str | None, Query(pattern=CODE, description="CAMEO code prefix")] = None,
+        quad_class: Annotated[int | None, Query(ge=1, le=4)] = None,
+        modality: ModalityQuery = ["asserted"],
+        since: SinceQuery = None,
+        until: UntilQuery = None,
+        q: Annotated[
+            str | None, Query(min_length=1, max_length=200, description="text in any mention's sentence")
+        ] = None,
+        limit: LimitQuery = 50,
+        offset: OffsetQuery = 0,
+        require_source: Annotated[bool, Query(description="leave out agentless events (source ---)")] = False,
+        sort: SortQuery = "newest",
+        mention: Annotated[
+            str | None,
+            Query(
+                pattern=KEY,
+                description=(
+                    "the event_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
+                    "it belongs to"
+                ),
+            ),
+        ] = None,
+        bbox: BboxQuery = None,
+    ) -> Response:
         """Deduplicated events matching every filter, newest first (see `sort`), a page at a time."""
+
         def compute(view: View) -> dict[str, Any]:
             store = view.store
             a, t, pair = _resolved(access.names(view), ("actor", actor), ("target", target), ("dyad", dyad))
             filters: dict[str, Any] = {
-                "actor": a, "target": t, "dyad": pair, "code": code, "quad_class": quad_class,
-                "since": since, "until": until, "modalities": _modalities(modality), "text": q,
-                "require_source": require_source, "mention": mention, "bbox": _bbox(bbox)}
+                "actor": a,
+                "target": t,
+                "dyad": pair,
+                "code": code,
+                "quad_class": quad_class,
+                "since": since,
+                "until": until,
+                "modalities": _modalities(modality),
+                "text": q,
+                "require_source": require_source,
+                "mention": mention,
+                "bbox": _bbox(bbox),
+            }
             frame = store.events(**filters, limit=limit, offset=offset, sort=sort)
             total = store.count_events(**filters)
             return {"total": total, "limit": limit, "offset": offset, "items": _records(frame)}
@@ -192,9 +276,11 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         return await serve(request, EventPage, compute)
 
     @app.get("/api/events/{event_key}", response_model=EventDetail, tags=["events"])
-    async def get_event(request: Request, event_key: Annotated[str, PathParam(pattern=KEY,
-                                                                          description="16 hex digits")]) -> Response:
+    async def get_event(
+        request: Request, event_key: Annotated[str, PathParam(pattern=KEY, description="16 hex digits")]
+    ) -> Response:
         """One event, whatever its modality, with every mention of it and its evidence spans."""
+
         def compute(view: View) -> dict[str, Any]:
             event = view.store.event(event_key)
             if event is None:
@@ -204,20 +290,29 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         return await serve(request, EventDetail, compute)
 
     @app.get("/api/dyad", response_model=DyadOut, tags=["analysis"])
-    async def dyad(request: Request,
-                   a: Annotated[str, Query(pattern=ACTOR, max_length=100, description="an actor: name or code")],
-                   b: Annotated[str, Query(pattern=ACTOR, max_length=100, description="the other actor")],
-                   by: Annotated[Period | Literal["auto"], Query(description=(
-                       "period of the series; auto: weeks for up to 26 weeks of events, months for up to 72, "
-                       "else years"))] = "month",
-                   since: SinceQuery = None, until: UntilQuery = None,
-                   modality: ModalityQuery = ["asserted"], weighted: bool = False,
-                   top: Annotated[int, Query(ge=0, le=100, description="most-reported events to list")] = 10,
-                   nonzero: Annotated[bool, Query(description="only the periods with events")] = False,
-             ) -> Response:
+    async def dyad(
+        request: Request,
+        a: Annotated[str, Query(pattern=ACTOR, max_length=100, description="an actor: name or code")],
+        b: Annotated[str, Query(pattern=ACTOR, max_length=100, description="the other actor")],
+        by: Annotated[
+            Period | Literal["auto"],
+            Query(
+                description=(
+                    "period of the series; auto: weeks for up to 26 weeks of events, months for up to 72, else years"
+                )
+            ),
+        ] = "month",
+        since: SinceQuery = None,
+        until: UntilQuery = None,
+        modality: ModalityQuery = ["asserted"],
+        weighted: bool = False,
+        top: Annotated[int, Query(ge=0, le=100, description="most-reported events to list")] = 10,
+        nonzero: Annotated[bool, Query(description="only the periods with events")] = False,
+    ) -> Response:
         """Per period, what A did to B and B to A (counts per QuadClass, mean Goldstein), and the top events.
 
         `a` and `b` come back as the codes the names were resolved to."""
+
         def compute(view: View) -> dict[str, Any]:
             store = view.store
             code_a, code_b = _resolved(access.names(view), ("a", a), ("b", b))
@@ -230,40 +325,71 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
                 series = series[series["total"] > 0]
             ranked = top_events(events, top)["event_key"] if top else []
             chosen = events.set_index("event_key", drop=False).loc[list(ranked)]
-            return {"a": code_a, "b": code_b, "by": period, "weighted": weighted, "series": _records(series),
-                    "top_events": _records(chosen)}
+            return {
+                "a": code_a,
+                "b": code_b,
+                "by": period,
+                "weighted": weighted,
+                "series": _records(series),
+                "top_events": _records(chosen),
+            }
 
         return await serve(request, DyadOut, compute)
 
     @app.get("/api/alerts", response_model=AlertPage, tags=["analysis"])
-    async def alerts(request: Request, by: ByQuery = "month", z: Annotated[float, Query(gt=0, le=100)] = 3.0,
-                     baseline: Annotated[int, Query(ge=1, le=104, description="baseline periods")] = 8,
-                     min_events: Annotated[int, Query(ge=1, le=100_000)] = 3, actor: ActorQuery = None,
-                     dyad: PairQuery = None, since: Annotated[Day | None, Query(
-                         description="report alerts from this date on (baselines use earlier events)")] = None,
-                     modality: ModalityQuery = ["asserted"], weighted: bool = False,
-                     limit: LimitQuery = 50, offset: OffsetQuery = 0) -> Response:
+    async def alerts(
+        request: Request,
+        by: ByQuery = "month",
+        z: Annotated[float, Query(gt=0, le=100)] = 3.0,
+        baseline: Annotated[int, Query(ge=1, le=104, description="baseline periods")] = 8,
+        min_events: Annotated[int, Query(ge=1, le=100_000)] = 3,
+        actor: ActorQuery = None,
+        dyad: PairQuery = None,
+        since: Annotated[
+            Day | None, Query(description="report alerts from this date on (baselines use earlier events)")
+        ] = None,
+        modality: ModalityQuery = ["asserted"],
+        weighted: bool = False,
+        limit: LimitQuery = 50,
+        offset: OffsetQuery = 0,
+    ) -> Response:
         """Periods in which a directed dyad departs from its own recent past, oldest first."""
+
         def compute(view: View) -> dict[str, Any]:
             who, pair = _resolved(access.names(view), ("actor", actor), ("dyad", dyad))
             if pair:
-                _check_pair(*pair, ("query", "dyad"))
-            found, events = store_alerts(view.store, by, baseline, z, min_events=min_events, actor=who, dyad=pair,
-                                         since=since, modalities=_modalities(modality), weighted=weighted)
-            page = found[offset:offset + limit]
+                _check_pair(pair[0], pair[1], ("query", "dyad"))
+            found, events = store_alerts(
+                view.store,
+                by,
+                baseline,
+                z,
+                min_events=min_events,
+                actor=who,
+                dyad=pair,
+                since=since,
+                modalities=_modalities(modality),
+                weighted=weighted,
+            )
+            page = found[offset : offset + limit]
             by_key = events.set_index("event_key", drop=False)
-            items = [{**alert.to_dict(), "events": _records(by_key.loc[list(alert.event_keys[:ALERT_EVENTS])])}
-                     for alert in page]
+            items = [
+                {**alert.to_dict(), "events": _records(by_key.loc[list(alert.event_keys[:ALERT_EVENTS])])}
+                for alert in page
+            ]
             return {"total": len(found), "limit": limit, "offset": offset, "items": items}
 
         return await serve(request, AlertPage, compute)
 
     @app.get("/api/actors/suggest", response_model=SuggestOut, tags=["actors"])
-    async def suggest(request: Request,
-                      q: Annotated[str, Query(min_length=1, max_length=100, description="what has been typed so far")],
-                      limit: Annotated[int, Query(ge=1, le=50)] = 10) -> Response:
+    async def suggest(
+        request: Request,
+        q: Annotated[str, Query(min_length=1, max_length=100, description="what has been typed so far")],
+        limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    ) -> Response:
         """Autocomplete for actor filters: names and codes starting with (then containing) `q` that resolve
         to an actor of the store ("nor" offers North Korea, Norway); send the label back as the filter."""
+
         def compute(view: View) -> dict[str, Any]:
             names = access.names(view)
             found = names.complete(q, limit, present=list(view.store.actors(modalities=None)["actor"]))
@@ -272,29 +398,45 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         return await serve(request, SuggestOut, compute)
 
     @app.get("/api/actors", response_model=ActorPage, tags=["actors"])
-    async def actors(request: Request, q: Annotated[str | None, Query(min_length=1, max_length=100,
-                                                 description="code prefix or part of the name")] = None,
-                     modality: ModalityQuery = ["asserted"], limit: LimitQuery = 50,
-                     offset: OffsetQuery = 0) -> Response:
+    async def actors(
+        request: Request,
+        q: Annotated[
+            str | None, Query(min_length=1, max_length=100, description="code prefix or part of the name")
+        ] = None,
+        modality: ModalityQuery = ["asserted"],
+        limit: LimitQuery = 50,
+        offset: OffsetQuery = 0,
+    ) -> Response:
         """Every actor of the stored events, most frequent first, with its events as source and target."""
+
         def compute(view: View) -> dict[str, Any]:
             frame = view.store.actors(modalities=_modalities(modality))
             if q:
                 names = frame["name"].fillna("").str.lower()
                 frame = frame[frame["actor"].str.startswith(q.upper()) | names.str.contains(q.lower(), regex=False)]
-            return {"total": len(frame), "limit": limit, "offset": offset,
-                    "items": _records(frame.iloc[offset:offset + limit])}
+            return {
+                "total": len(frame),
+                "limit": limit,
+                "offset": offset,
+                "items": _records(frame.iloc[offset : offset + limit]),
+            }
 
         return await serve(request, ActorPage, compute)
 
     @app.get("/api/graph", response_model=GraphOut, tags=["analysis"])
-    async def graph(request: Request, since: SinceQuery = None, until: UntilQuery = None,
-                    modality: ModalityQuery = ["asserted"],
-                    limit: Annotated[int, Query(ge=1, le=5000)] = 300, offset: OffsetQuery = 0) -> Response:
+    async def graph(
+        request: Request,
+        since: SinceQuery = None,
+        until: UntilQuery = None,
+        modality: ModalityQuery = ["asserted"],
+        limit: Annotated[int, Query(ge=1, le=5000)] = 300,
+        offset: OffsetQuery = 0,
+    ) -> Response:
         """Events between country-level actors (countries and IGOs), per directed pair and QuadClass."""
+
         def compute(view: View) -> dict[str, Any]:
             edges = _edges(_pair_counts(view.store, since, until, _modalities(modality)))
-            page = edges[offset:offset + limit]
+            page = edges[offset : offset + limit]
             involved: dict[str, int] = {}
             for edge in edges:
                 for side in (edge["source"], edge["target"]):
@@ -307,37 +449,59 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
         return await serve(request, GraphOut, compute)
 
     @app.get("/api/places", response_model=PlacePage, tags=["analysis"])
-    async def places(request: Request, since: SinceQuery = None, until: UntilQuery = None,
-                     modality: ModalityQuery = ["asserted"], actor: ActorQuery = None, dyad: PairQuery = None,
-                     limit: Annotated[int, Query(ge=1, le=5000)] = 1000, offset: OffsetQuery = 0) -> Response:
+    async def places(
+        request: Request,
+        since: SinceQuery = None,
+        until: UntilQuery = None,
+        modality: ModalityQuery = ["asserted"],
+        actor: ActorQuery = None,
+        dyad: PairQuery = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+        offset: OffsetQuery = 0,
+    ) -> Response:
         """Where the events happened: one item per geocoded place and QuadClass, busiest first."""
+
         def compute(view: View) -> dict[str, Any]:
             store = view.store
             who, pair = _resolved(access.names(view), ("actor", actor), ("dyad", dyad))
-            where, params = store.event_filter_sql(actor=who, dyad=pair, since=since, until=until,
-                                                   modalities=_modalities(modality))
+            where, params = store.event_filter_sql(
+                actor=who, dyad=pair, since=since, until=until, modalities=_modalities(modality)
+            )
             frame = store.query(
                 "SELECT e.location_latitude AS latitude, e.location_longitude AS longitude, "
                 "MIN(e.location) AS name, MIN(e.location_country) AS country, MIN(e.location_region) AS region, "
                 "MIN(e.location_precision) AS precision, e.quad_class, COUNT(*) AS events FROM events e "
                 f"WHERE {where} AND e.location_latitude IS NOT NULL AND e.location_longitude IS NOT NULL "
                 "GROUP BY e.location_latitude, e.location_longitude, e.quad_class "
-                "ORDER BY events DESC, latitude, longitude, e.quad_class", params)
-            return {"total": len(frame), "limit": limit, "offset": offset,
-                    "items": _records(frame.iloc[offset:offset + limit])}
+                "ORDER BY events DESC, latitude, longitude, e.quad_class",
+                params,
+            )
+            return {
+                "total": len(frame),
+                "limit": limit,
+                "offset": offset,
+                "items": _records(frame.iloc[offset : offset + limit]),
+            }
 
         return await serve(request, PlacePage, compute)
 
     @app.get("/api/info", response_model=InfoOut, tags=["store"])
     async def info(request: Request) -> Response:
         """What the store holds: documents, events, the first and last event date."""
+
         def compute(view: View) -> dict[str, Any]:
             first, last = coverage(view.store)
             documents = int(view.store.query("SELECT COUNT(*) AS n FROM documents")["n"].iloc[0])
             store_name = "PostgreSQL" if access.postgres else Path(access.url).name
-            return {"version": __version__, "store": store_name, "documents": documents,
-                    "events": view.store.count_events(modalities=None), "first_date": first, "last_date": last,
-                    "ingest_enabled": ingest_token is not None}
+            return {
+                "version": __version__,
+                "store": store_name,
+                "documents": documents,
+                "events": view.store.count_events(modalities=None),
+                "first_date": first,
+                "last_date": last,
+                "ingest_enabled": ingest_token is not None,
+            }
 
         return await serve(request, InfoOut, compute)
 
@@ -345,25 +509,30 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
     def code(body: CodeIn) -> dict[str, Any]:
         """Code posted text into events; nothing is stored. Texts over 100,000 characters get 413."""
         if len(body.text) > MAX_CODE_CHARS:
-            raise HTTPException(413, f"text of {len(body.text)} characters: at most {MAX_CODE_CHARS} are coded "
-                                     "at once")
+            raise HTTPException(413, f"text of {len(body.text)} characters: at most {MAX_CODE_CHARS} are coded at once")
         checked = make_document("posted", body.text, "api")  # the reader's checks: empty, not English
         if not body.text.strip() or not isinstance(checked, Document):
             reason = checked.error if isinstance(checked, DocumentError) else "the text is empty"
-            raise RequestValidationError([{"type": "value_error", "loc": ("body", "text"), "input": body.text[:200],
-                                           "msg": reason}])
+            raise RequestValidationError(
+                [{"type": "value_error", "loc": ("body", "text"), "input": body.text[:200], "msg": reason}]
+            )
         with _PIPELINE_LOCK:
             events = default_pipeline().code_text(body.text, body.date, doc_id="posted")
         return {"count": len(events), "events": [_dated(e.to_dict()) for e in events]}
 
-    @app.post("/api/ingest", response_model=IngestOut, tags=["coding"], dependencies=[Depends(require_token)],
-              responses={401: {"model": Error, "description": "no bearer token given"},
-                         403: {"model": Error, "description": "ingest is disabled (no token configured) "
-                                                              "or the token is wrong"}})
+    @app.post(
+        "/api/ingest",
+        response_model=IngestOut,
+        tags=["coding"],
+        dependencies=[Depends(require_token)],
+        responses={
+            401: {"model": Error, "description": "no bearer token given"},
+            403: {"model": Error, "description": "ingest is disabled (no token configured) or the token is wrong"},
+        },
+    )
     def ingest(body: IngestIn) -> dict[str, Any]:
         """Code and store documents (skipping those stored already). Needs the ingest token."""
-        items = [make_document(d.id, d.text, "api", date=d.date, title=d.title, url=d.url)
-                 for d in body.documents]
+        items = [make_document(d.id, d.text, "api", date=d.date, title=d.title, url=d.url) for d in body.documents]
         with access.read() as view:
             fresh = [d for d in items if isinstance(d, Document) and not view.store.has_document(d.content_hash)]
         with _PIPELINE_LOCK:
@@ -379,11 +548,14 @@ def create_app(db: str, ingest_token: str | None = None, max_body_bytes: int = 1
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        page = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="realpolitik API",
-                                   swagger_js_url="/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/swagger/favicon-32x32.png",
-                                   swagger_ui_parameters={"validatorUrl": None})
+        page = get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="realpolitik API",
+            swagger_js_url="/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/swagger/swagger-ui.css",
+            swagger_favicon_url="/swagger/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
         page.headers["content-security-policy"] = DOCS_CSP
         return page
 
@@ -406,16 +578,18 @@ class _Precoded:
             yield self._results[document.content_hash]
 
 
-def _within(since: date | None, until: date | None, first: date | None,
-            last: date | None) -> tuple[date | None, date | None]:
+def _within(
+    since: date | None, until: date | None, first: date | None, last: date | None
+) -> tuple[date | None, date | None]:
     """The asked range cut to the store's first and last event (None: not asked), so series stay bounded."""
     start = max(since, first) if since and first else None
     end = min(until, last) if until and last else None
     return start, end
 
 
-def _pair_counts(store: Store, since: date | None, until: date | None,
-                 modalities: tuple[str, ...] | None) -> pd.DataFrame:
+def _pair_counts(
+    store: Store, since: date | None, until: date | None, modalities: tuple[str, ...] | None
+) -> pd.DataFrame:
     """Events per (source unit, target unit, QuadClass); a unit is an actor's country, or its IGO code."""
     where: list[str] = ["e.target IS NOT NULL"]
     params: list[Any] = []
@@ -432,7 +606,9 @@ def _pair_counts(store: Store, since: date | None, until: date | None,
     return store.query(
         f"SELECT {unit.format('source')} AS source, {unit.format('target')} AS target, e.quad_class, "
         "COUNT(*) AS n, SUM(e.goldstein) AS goldstein FROM events e "
-        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3", params)
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3",
+        params,
+    )
 
 
 def _edges(counts: pd.DataFrame) -> list[dict[str, Any]]:
@@ -443,9 +619,16 @@ def _edges(counts: pd.DataFrame) -> list[dict[str, Any]]:
             continue  # no country known for a side (a bare COP), or a domestic pair
         if row.quad_class not in QUAD_COLUMNS:
             continue
-        edge = edges.setdefault((row.source, row.target), {"source": row.source, "target": row.target,
-                                                           **dict.fromkeys(QUAD_COLUMNS.values(), 0),
-                                                           "total": 0, "_goldstein": 0.0})
+        edge = edges.setdefault(
+            (row.source, row.target),
+            {
+                "source": row.source,
+                "target": row.target,
+                **dict.fromkeys(QUAD_COLUMNS.values(), 0),
+                "total": 0,
+                "_goldstein": 0.0,
+            },
+        )
         edge[QUAD_COLUMNS[int(row.quad_class)]] += int(row.n)
         edge["total"] += int(row.n)
         edge["_goldstein"] += 0.0 if pd.isna(row.goldstein) else float(row.goldstein)
@@ -479,8 +662,9 @@ def _resolved(names: ActorNames, *given: tuple[str, str | None]) -> list[Any]:
             else:
                 out.append(names.resolve(value).code)
         except UnknownActor as exc:
-            raise RequestValidationError([{"type": "value_error", "loc": ("query", parameter), "input": value,
-                                           "msg": str(exc)}]) from None
+            raise RequestValidationError(
+                [{"type": "value_error", "loc": ("query", parameter), "input": value, "msg": str(exc)}]
+            ) from None
     return out
 
 
@@ -492,8 +676,16 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:  # "1.2.3" or "." pass the pattern
         west = south = east = north = math.nan
     if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
-        raise RequestValidationError([{"type": "value_error", "loc": ("query", "bbox"), "input": value,
-                                       "msg": "expected west,south,east,north in degrees, south <= north"}])
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("query", "bbox"),
+                    "input": value,
+                    "msg": "expected west,south,east,north in degrees, south <= north",
+                }
+            ]
+        )
     return west, south, east, north
 
 
@@ -510,7 +702,7 @@ def _dated(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _modalities(chosen: list[str]) -> tuple[str, ...] | None:
+def _modalities(chosen: Sequence[str]) -> tuple[str, ...] | None:
     """None (every modality) when `all` is chosen, else the chosen ones; asserted when none."""
     if "all" in chosen:
         return None
@@ -527,8 +719,9 @@ def _pair(value: str | None) -> tuple[str, str] | None:
 
 def _check_pair(a: str, b: str, loc: tuple[str, str]) -> None:
     if a.strip().upper() == b.strip().upper():
-        raise RequestValidationError([{"type": "value_error", "loc": loc, "input": f"{a},{b}",
-                                       "msg": "a dyad needs two different actors"}])
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": loc, "input": f"{a},{b}", "msg": "a dyad needs two different actors"}]
+        )
 
 
 # -- responses --------------------------------------------------------------------------------------
@@ -562,8 +755,9 @@ class _JSON(JSONResponse):
     """A JSON response that can always be encoded: lone surrogates are written as ``\\uXXXX`` escapes."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
-                          separators=(",", ":")).encode("utf-8", "backslashreplace")
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode(
+            "utf-8", "backslashreplace"
+        )
 
 
 class _Guard:
@@ -593,23 +787,26 @@ class _Guard:
             if started:
                 raise
             await _JSON({"detail": "internal server error: the server's log says more"}, 500)(
-                scope, receive, tracked_send)
+                scope, receive, tracked_send
+            )
             raise  # for the server's log; the client has its answer
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope["headers"])
         host = _host_name(headers.get(b"host", b"").decode("latin-1"))
         if self.allowed_hosts is not None and host not in self.allowed_hosts and not _is_address(host):
-            message = (f"Host {host!r} is not a name of this server (start it with --allowed-host {host} if it is)"
-                       if host else "the request has no Host header")
+            message = (
+                f"Host {host!r} is not a name of this server (start it with --allowed-host {host} if it is)"
+                if host
+                else "the request has no Host header"
+            )
             await _JSON({"detail": message}, 400)(scope, receive, send)
             return
         too_large = f"request body over {self.max_body_bytes} bytes"
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
             status = 413 if declared.isdigit() else 400
-            await _JSON({"detail": too_large if status == 413 else "bad Content-Length"}, status)(
-                scope, receive, send)
+            await _JSON({"detail": too_large if status == 413 else "bad Content-Length"}, status)(scope, receive, send)
             return
         received = 0
 
@@ -628,9 +825,14 @@ class _Guard:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []), *(
-                    (name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()
-                    if name.encode() not in present)]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *(
+                        (name.encode(), value.encode())
+                        for name, value in SECURITY_HEADERS.items()
+                        if name.encode() not in present
+                    ),
+                ]
             await send(message)
 
         return send_with_headers
@@ -640,7 +842,7 @@ def _host_name(host: str) -> str:
     """The name in a Host header, without its port and IPv6 brackets, lower case."""
     host = host.strip().lower()
     if host.startswith("["):
-        return host[1:host.find("]")] if "]" in host else host
+        return host[1 : host.find("]")] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 

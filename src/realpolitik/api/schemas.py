@@ -5,6 +5,7 @@ precision (``date_precision``): ``2012-09-14``, ``2012-09``, ``1950``, ``1990s``
 travel as ``[start, end]`` character offsets into the record's own ``sentence_text``
 (half-open, like Python slices).
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,14 @@ class Error(BaseModel):
     detail: str
 
 
-EventDate = Annotated[str | None, Field(description=(
-    "the event's date at its precision: 2012-09-14 (day), 2012-09 (month), 1950 (year), 1990s (decade)"))]
+EventDate = Annotated[
+    str | None,
+    Field(
+        description=(
+            "the event's date at its precision: 2012-09-14 (day), 2012-09 (month), 1950 (year), 1990s (decade)"
+        )
+    ),
+]
 Precision = Annotated[str | None, Field(description="day | month | year | decade; null when undated")]
 
 
@@ -272,8 +279,10 @@ class PlacePage(BaseModel):
 class Suggestion(BaseModel):
     label: str = Field(description="the name to show, and to send back as an actor filter")
     code: str = Field(description="the actor code it resolves to")
-    kind: str = Field(description="country, demonym, capital, metonym, leader, igo, ngo, group, or actor "
-                                  "(a name an actor of the store carries)")
+    kind: str = Field(
+        description="country, demonym, capital, metonym, leader, igo, ngo, group, or actor "
+        "(a name an actor of the store carries)"
+    )
 
 
 class SuggestOut(BaseModel):

@@ -1,4 +1,5 @@
 """Argument types shared by every ``realpolitik`` subcommand."""
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,12 @@ def output_path(value: str) -> str:
     return value
 
 
-def resolve_actors(names: ActorNames, args: argparse.Namespace, err: Console,
-                   fields: tuple[str, ...] = ("actor", "target", "dyad", "a", "b")) -> None:
+def resolve_actors(
+    names: ActorNames,
+    args: argparse.Namespace,
+    err: Console,
+    fields: tuple[str, ...] = ("actor", "target", "dyad", "a", "b"),
+) -> None:
     """Replace actor names in `args` (``--actor``, ``--target``, ``--dyad A B``, positional A B) by their codes.
 
     Each translated name is noted on `err` ("'North Korea' is PRK (North Korea)"); an unknown

@@ -1,4 +1,5 @@
 """The ``realpolitik`` command line."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,9 +8,10 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO
 
 from rich.markup import escape
 from rich.progress import (
@@ -49,13 +51,26 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--date", type=iso_date, help="publication date for documents that have none")
     code.add_argument("-o", "--output", type=output_path, help="write records to this file (- for standard output)")
     code.add_argument("--asserted-only", action="store_true", help="keep only asserted events")
-    code.add_argument("--require-source", action="store_true",
-                      help="leave out agentless events (a material event whose doer the text does not name)")
+    code.add_argument(
+        "--require-source",
+        action="store_true",
+        help="leave out agentless events (a material event whose doer the text does not name)",
+    )
     code.add_argument("--workers", type=positive, default=1, help="processes to use (default 1)")
-    code.add_argument("--gazetteer", action="append", default=[], metavar="YAML",
-                      help="extra actor entries (YAML, same schema as the packaged files); repeatable")
-    code.add_argument("--lexicon", action="append", default=[], metavar="YAML",
-                      help="extra event triggers (YAML, same schema as triggers.yaml); repeatable")
+    code.add_argument(
+        "--gazetteer",
+        action="append",
+        default=[],
+        metavar="YAML",
+        help="extra actor entries (YAML, same schema as the packaged files); repeatable",
+    )
+    code.add_argument(
+        "--lexicon",
+        action="append",
+        default=[],
+        metavar="YAML",
+        help="extra event triggers (YAML, same schema as triggers.yaml); repeatable",
+    )
     code.add_argument("--errors", metavar="FILE", help="also write per-document errors as JSONL here")
     code.set_defaults(func=cmd_code)
 
@@ -135,8 +150,9 @@ def cmd_code(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _split_errors(items: Iterable[Document | DocumentError], errors: list[DocumentError],
-                  err_file: IO[str] | None) -> Iterator[Document]:
+def _split_errors(
+    items: Iterable[Document | DocumentError], errors: list[DocumentError], err_file: IO[str] | None
+) -> Iterator[Document]:
     for item in items:
         if isinstance(item, DocumentError):
             _report(item, errors, err_file)
@@ -154,8 +170,15 @@ def _report(error: DocumentError, errors: list[DocumentError], err_file: IO[str]
 
 def _progress(paths: Sequence[str]) -> Progress:
     many = len(paths) > 1 or any(Path(p).is_dir() or Path(p).suffix in (".jsonl", ".ndjson") for p in paths)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=stderr, transient=True, disable=not many or not stderr.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=not many or not stderr.is_terminal,
+    )
 
 
 class RecordWriter:

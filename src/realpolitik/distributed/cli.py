@@ -4,6 +4,7 @@
 on a cluster and loads the result; ``ingest --from-parquet DIR`` loads a
 dataset coded earlier. The ingest command itself lives in :mod:`realpolitik.store.cli`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,16 +22,29 @@ stderr = console(stderr=True)
 
 def add_engine_options(ingest: argparse.ArgumentParser) -> None:
     """Add ``--engine``, ``--scheduler``, ``--parquet-dir`` and ``--from-parquet`` to the ingest parser."""
-    ingest.add_argument("--engine", choices=("local", "dask"), default="local",
-                        help="local: --workers processes on this machine (default); dask: a Dask cluster")
-    ingest.add_argument("--scheduler", metavar="ADDRESS",
-                        help="--engine dask: the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
-                             "cluster of --workers processes)")
-    ingest.add_argument("--parquet-dir", metavar="DIR",
-                        help="--engine dask: keep the coded Parquet dataset in DIR (new or empty), for "
-                             "`ingest --from-parquet DIR` into other stores")
-    ingest.add_argument("--from-parquet", metavar="DIR",
-                        help="store a Parquet dataset written by --engine dask --parquet-dir, instead of PATHS")
+    ingest.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: --workers processes on this machine (default); dask: a Dask cluster",
+    )
+    ingest.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="--engine dask: the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
+        "cluster of --workers processes)",
+    )
+    ingest.add_argument(
+        "--parquet-dir",
+        metavar="DIR",
+        help="--engine dask: keep the coded Parquet dataset in DIR (new or empty), for "
+        "`ingest --from-parquet DIR` into other stores",
+    )
+    ingest.add_argument(
+        "--from-parquet",
+        metavar="DIR",
+        help="store a Parquet dataset written by --engine dask --parquet-dir, instead of PATHS",
+    )
 
 
 def check_engine_options(args: argparse.Namespace) -> None:
@@ -40,8 +54,11 @@ def check_engine_options(args: argparse.Namespace) -> None:
         _fail("give PATHS to code, or --from-parquet DIR to load, not both")
     if args.from_parquet and args.engine == "dask":
         _fail("--from-parquet loads coded data: it takes no --engine")
-    dask_only = [flag for flag, value in (("--scheduler", args.scheduler), ("--parquet-dir", args.parquet_dir))
-                 if value is not None]
+    dask_only = [
+        flag
+        for flag, value in (("--scheduler", args.scheduler), ("--parquet-dir", args.parquet_dir))
+        if value is not None
+    ]
     if dask_only and args.engine != "dask":
         _fail(f"{' and '.join(dask_only)} {'work' if len(dask_only) > 1 else 'works'} only with --engine dask")
 
@@ -57,15 +74,26 @@ def ingest_with_engine(store: Store, args: argparse.Namespace, progress: Progres
 
     def coded(manifest: ParquetManifest) -> None:
         if args.verbose:
-            stderr.print(f"coded partition {manifest.partitions}: {manifest.documents} items so far, "
-                         f"{manifest.errors} errors", highlight=False)
+            stderr.print(
+                f"coded partition {manifest.partitions}: {manifest.documents} items so far, {manifest.errors} errors",
+                highlight=False,
+            )
 
     try:
         if args.from_parquet:
             return load_parquet(store, args.from_parquet, progress)
-        return ingest_with_dask(store, args.paths, args.scheduler, args.parquet_dir, workers=args.workers,
-                                default_date=args.date, gazetteer_files=args.gazetteer,
-                                lexicon_files=args.lexicon, coded=coded, progress=progress)
+        return ingest_with_dask(
+            store,
+            args.paths,
+            args.scheduler,
+            args.parquet_dir,
+            workers=args.workers,
+            default_date=args.date,
+            gazetteer_files=args.gazetteer,
+            lexicon_files=args.lexicon,
+            coded=coded,
+            progress=progress,
+        )
     except (ValueError, ClusterError) as exc:
         _fail(str(exc))
 

@@ -27,6 +27,7 @@ sentences and events and hands them to :meth:`Store.ingest` in input order, so
 the store does what it does for a single-process run (same rows, same
 dedup, same skips by content hash, idempotent) without coding anything.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,31 +62,84 @@ MANIFEST = "manifest.json"
 TABLES = ("documents", "sentences", "mentions")
 _MESSAGE_CHARS = 300  # longest cluster error message kept in an error row
 
-DOCUMENT_SCHEMA = pa.schema([
-    ("seq", pa.int64()), ("doc_id", pa.string()), ("source", pa.string()), ("url", pa.string()),
-    ("title", pa.string()), ("doc_date", pa.date32()), ("text", pa.string()), ("meta", pa.string()),
-    ("content_hash", pa.string()), ("error", pa.string())])
-SENTENCE_SCHEMA = pa.schema([
-    ("seq", pa.int64()), ("sentence_index", pa.int32()), ("text", pa.string()), ("start_char", pa.int64()),
-    ("sentence_date", pa.date32()), ("date_source", pa.string()), ("date_text", pa.string())])
-_ACTOR_FIELDS = [(f"{side}_{part}", pa.string()) for side in ("source", "target")
-                 for part in ("country", "role", "igo", "name")]
-_SPAN_FIELDS = [(f"{span}_{end}", pa.int64()) for span in ("trigger", "source", "target", "location")
-                for end in ("start", "end")]
-MENTION_SCHEMA = pa.schema([
-    ("seq", pa.int64()), ("doc_id", pa.string()), ("sentence_index", pa.int32()), ("sentence_text", pa.string()),
-    ("has_target", pa.bool_()), *_ACTOR_FIELDS, ("code", pa.string()), ("root_code", pa.string()),
-    ("event_name", pa.string()), ("goldstein", pa.float64()), ("quad_class", pa.int32()),
-    ("plover_type", pa.string()), ("plover_mode", pa.string()), ("modality", pa.string()),
-    ("modality_cue", pa.string()), ("trigger_text", pa.string()), ("source_text", pa.string()),
-    ("target_text", pa.string()), *_SPAN_FIELDS, ("event_date", pa.date32()), ("date_source", pa.string()),
-    ("date_text", pa.string()), ("date_precision", pa.string()), ("doc_date", pa.date32()), ("location", pa.string()),
-    ("location_country", pa.string()), ("location_latitude", pa.float64()), ("location_longitude", pa.float64()),
-    ("location_region", pa.string()), ("location_precision", pa.string()), ("confidence", pa.float64()),
-    ("source_country_reason", pa.string()), ("target_country_reason", pa.string())])
+DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("seq", pa.int64()),
+        ("doc_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("doc_date", pa.date32()),
+        ("text", pa.string()),
+        ("meta", pa.string()),
+        ("content_hash", pa.string()),
+        ("error", pa.string()),
+    ]
+)
+SENTENCE_SCHEMA = pa.schema(
+    [
+        ("seq", pa.int64()),
+        ("sentence_index", pa.int32()),
+        ("text", pa.string()),
+        ("start_char", pa.int64()),
+        ("sentence_date", pa.date32()),
+        ("date_source", pa.string()),
+        ("date_text", pa.string()),
+    ]
+)
+_ACTOR_FIELDS = [
+    (f"{side}_{part}", pa.string()) for side in ("source", "target") for part in ("country", "role", "igo", "name")
+]
+_SPAN_FIELDS = [
+    (f"{span}_{end}", pa.int64()) for span in ("trigger", "source", "target", "location") for end in ("start", "end")
+]
+MENTION_SCHEMA = pa.schema(
+    [
+        ("seq", pa.int64()),
+        ("doc_id", pa.string()),
+        ("sentence_index", pa.int32()),
+        ("sentence_text", pa.string()),
+        ("has_target", pa.bool_()),
+        *_ACTOR_FIELDS,
+        ("code", pa.string()),
+        ("root_code", pa.string()),
+        ("event_name", pa.string()),
+        ("goldstein", pa.float64()),
+        ("quad_class", pa.int32()),
+        ("plover_type", pa.string()),
+        ("plover_mode", pa.string()),
+        ("modality", pa.string()),
+        ("modality_cue", pa.string()),
+        ("trigger_text", pa.string()),
+        ("source_text", pa.string()),
+        ("target_text", pa.string()),
+        *_SPAN_FIELDS,
+        ("event_date", pa.date32()),
+        ("date_source", pa.string()),
+        ("date_text", pa.string()),
+        ("date_precision", pa.string()),
+        ("doc_date", pa.date32()),
+        ("location", pa.string()),
+        ("location_country", pa.string()),
+        ("location_latitude", pa.float64()),
+        ("location_longitude", pa.float64()),
+        ("location_region", pa.string()),
+        ("location_precision", pa.string()),
+        ("confidence", pa.float64()),
+        ("source_country_reason", pa.string()),
+        ("target_country_reason", pa.string()),
+    ]
+)
 # Event fields carried as they are (the rest are built from several columns: actors, spans, modality)
-_PLAIN_FIELDS = ("date_precision", "location_latitude", "location_longitude", "location_region",
-                 "location_precision", "source_country_reason", "target_country_reason")
+_PLAIN_FIELDS = (
+    "date_precision",
+    "location_latitude",
+    "location_longitude",
+    "location_region",
+    "location_precision",
+    "source_country_reason",
+    "target_country_reason",
+)
 SCHEMAS = dict(zip(TABLES, (DOCUMENT_SCHEMA, SENTENCE_SCHEMA, MENTION_SCHEMA)))
 
 
@@ -105,8 +159,11 @@ class ParquetManifest:
     skipped: int = 0  # items left out before coding because the store held them already
 
     def save(self) -> None:
-        record = {"format": FORMAT_VERSION, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                  **{k: v for k, v in asdict(self).items() if k != "directory"}}
+        record = {
+            "format": FORMAT_VERSION,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            **{k: v for k, v in asdict(self).items() if k != "directory"},
+        }
         (self.directory / MANIFEST).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
@@ -118,8 +175,9 @@ class ParquetManifest:
         except FileNotFoundError:
             raise ValueError(f"{directory}: no {MANIFEST}; not a finished realpolitik Parquet dataset") from None
         if record.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{directory}: Parquet format {record.get('format')!r}, this realpolitik reads "
-                             f"{FORMAT_VERSION}")
+            raise ValueError(
+                f"{directory}: Parquet format {record.get('format')!r}, this realpolitik reads {FORMAT_VERSION}"
+            )
         return cls(directory, **{k: record[k] for k in ("partitions", "documents", "errors", "events", "skipped")})
 
 
@@ -131,16 +189,19 @@ class CodingSpec:
     lexicon: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def from_files(cls, gazetteer_files: Sequence[str | Path] = (),
-                   lexicon_files: Sequence[str | Path] = ()) -> CodingSpec:
+    def from_files(
+        cls, gazetteer_files: Sequence[str | Path] = (), lexicon_files: Sequence[str | Path] = ()
+    ) -> CodingSpec:
         """Read the files, and check them here (ValueError naming the file) rather than on every worker."""
         from realpolitik.actors.gazetteer import Gazetteer
         from realpolitik.events.lexicon import Lexicon
 
         Gazetteer.load(gazetteer_files)
         Lexicon.load(lexicon_files)
-        return cls(tuple((Path(p).name, Path(p).read_text(encoding="utf-8")) for p in gazetteer_files),
-                   tuple((Path(p).name, Path(p).read_text(encoding="utf-8")) for p in lexicon_files))
+        return cls(
+            tuple((Path(p).name, Path(p).read_text(encoding="utf-8")) for p in gazetteer_files),
+            tuple((Path(p).name, Path(p).read_text(encoding="utf-8")) for p in lexicon_files),
+        )
 
     def build(self) -> Pipeline:
         from realpolitik.pipeline import Pipeline, default_pipeline
@@ -148,23 +209,33 @@ class CodingSpec:
         if not self.gazetteer and not self.lexicon:
             return default_pipeline()
         with tempfile.TemporaryDirectory(prefix="realpolitik-") as tmp:
+
             def write(kind: str, files: tuple[tuple[str, str], ...]) -> list[Path]:
                 paths = [Path(tmp, kind, f"{n}-{name}") for n, (name, _) in enumerate(files)]
                 for path, (_, text) in zip(paths, files):
                     path.parent.mkdir(exist_ok=True)
                     path.write_text(text, encoding="utf-8")
                 return paths
+
             return Pipeline(write("gazetteer", self.gazetteer), write("lexicon", self.lexicon))
 
 
 # -- coding ---------------------------------------------------------------------------------
 
 
-def code_to_parquet(paths: Sequence[str | Path], out_dir: str | Path, scheduler: str | None = None,
-                    partition_docs: int = PARTITION_DOCS, *, workers: int | None = None,
-                    default_date: date | None = None, gazetteer_files: Sequence[str | Path] = (),
-                    lexicon_files: Sequence[str | Path] = (), skip: Callable[[str], bool] | None = None,
-                    progress: Callable[[ParquetManifest], None] | None = None) -> ParquetManifest:
+def code_to_parquet(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    scheduler: str | None = None,
+    partition_docs: int = PARTITION_DOCS,
+    *,
+    workers: int | None = None,
+    default_date: date | None = None,
+    gazetteer_files: Sequence[str | Path] = (),
+    lexicon_files: Sequence[str | Path] = (),
+    skip: Callable[[str], bool] | None = None,
+    progress: Callable[[ParquetManifest], None] | None = None,
+) -> ParquetManifest:
     """Code the files under `paths` on a Dask cluster into a Parquet dataset in `out_dir` (new or empty).
 
     `scheduler` is a scheduler address (``tcp://host:8786``); without one a
@@ -173,16 +244,29 @@ def code_to_parquet(paths: Sequence[str | Path], out_dir: str | Path, scheduler:
     """
     from realpolitik.ingest.readers import read_paths
 
-    return code_items_to_parquet(read_paths(paths, default_date=default_date), out_dir, scheduler, partition_docs,
-                                 workers=workers, spec=CodingSpec.from_files(gazetteer_files, lexicon_files),
-                                 skip=skip, progress=progress)
+    return code_items_to_parquet(
+        read_paths(paths, default_date=default_date),
+        out_dir,
+        scheduler,
+        partition_docs,
+        workers=workers,
+        spec=CodingSpec.from_files(gazetteer_files, lexicon_files),
+        skip=skip,
+        progress=progress,
+    )
 
 
-def code_items_to_parquet(items: Iterable[Document | DocumentError], out_dir: str | Path,
-                          scheduler: str | None = None, partition_docs: int = PARTITION_DOCS, *,
-                          workers: int | None = None, spec: CodingSpec = CodingSpec(),
-                          skip: Callable[[str], bool] | None = None,
-                          progress: Callable[[ParquetManifest], None] | None = None) -> ParquetManifest:
+def code_items_to_parquet(
+    items: Iterable[Document | DocumentError],
+    out_dir: str | Path,
+    scheduler: str | None = None,
+    partition_docs: int = PARTITION_DOCS,
+    *,
+    workers: int | None = None,
+    spec: CodingSpec = CodingSpec(),
+    skip: Callable[[str], bool] | None = None,
+    progress: Callable[[ParquetManifest], None] | None = None,
+) -> ParquetManifest:
     """Like :func:`code_to_parquet`, for documents and read errors already in hand."""
     manifest = ParquetManifest(_empty_directory(out_dir))
     with dask_client(scheduler, workers) as client:
@@ -219,10 +303,17 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     if scheduler is None:
         # On one machine a dead worker means the document killed it (memory, native crash): give up on the
         # task at once and isolate the culprit, rather than let the scheduler retry it on other workers.
-        with (dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-              LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR) as cluster,
-              Client(cluster) as client):
+        with (
+            dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+            LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
         return
     try:
@@ -256,8 +347,9 @@ def code_partition(items: list[Document | DocumentError], first_seq: int, spec: 
             try:
                 tables = _result_tables(seq, result)
             except Exception as exc:  # noqa: BLE001 - one document, not the partition
-                tables = _error_tables(seq, DocumentError(source=item.source or item.id, doc_id=item.id,
-                                                          error=_failure(exc)))
+                tables = _error_tables(
+                    seq, DocumentError(source=item.source or item.id, doc_id=item.id, error=_failure(exc))
+                )
         for name in TABLES:
             parts[name].append(tables[name])
     return {name: pa.concat_tables(parts[name]) if parts[name] else SCHEMAS[name].empty_table() for name in TABLES}
@@ -276,8 +368,9 @@ def _worker_pipeline(spec: CodingSpec) -> Pipeline:
         return _cached[1]
 
 
-def _partitions(items: Iterable[Document | DocumentError], size: int, skip: Callable[[str], bool] | None,
-                manifest: ParquetManifest) -> Iterator[list[Document | DocumentError]]:
+def _partitions(
+    items: Iterable[Document | DocumentError], size: int, skip: Callable[[str], bool] | None, manifest: ParquetManifest
+) -> Iterator[list[Document | DocumentError]]:
     """Items in lists of at most `size` items and PARTITION_CHARS characters, stored ones left out."""
     batch: list[Document | DocumentError] = []
     chars = 0
@@ -326,8 +419,9 @@ def _first_done(in_flight: dict[Future, Any]) -> Future:
     return next(iter(done))
 
 
-def _one_by_one(client: Client, batch: list[Document | DocumentError], first_seq: int,
-                spec: CodingSpec) -> dict[str, pa.Table]:
+def _one_by_one(
+    client: Client, batch: list[Document | DocumentError], first_seq: int, spec: CodingSpec
+) -> dict[str, pa.Table]:
     """Code a failed partition again one item at a time, so the item that kills its worker takes no other along.
 
     An item whose own task fails becomes an error row.
@@ -339,9 +433,14 @@ def _one_by_one(client: Client, batch: list[Document | DocumentError], first_seq
         except _WorkerDied:
             source = item.source if isinstance(item, DocumentError) else item.source or item.id
             doc_id = item.doc_id if isinstance(item, DocumentError) else item.id
-            tables = _error_tables(seq, DocumentError(
-                source=source, doc_id=doc_id,
-                error="a Dask worker died while coding this document (out of memory, or a crash in native code)"))
+            tables = _error_tables(
+                seq,
+                DocumentError(
+                    source=source,
+                    doc_id=doc_id,
+                    error="a Dask worker died while coding this document (out of memory, or a crash in native code)",
+                ),
+            )
         for name in TABLES:
             parts[name].append(tables[name])
     return {name: pa.concat_tables(parts[name]) for name in TABLES}
@@ -378,64 +477,133 @@ def _failure(exc: BaseException) -> str:
 
 def _error_tables(seq: int, error: DocumentError) -> dict[str, pa.Table]:
     row = {"seq": seq, "doc_id": error.doc_id, "source": error.source, "error": error.error}
-    return {"documents": pa.Table.from_pylist([row], DOCUMENT_SCHEMA),
-            "sentences": SENTENCE_SCHEMA.empty_table(), "mentions": MENTION_SCHEMA.empty_table()}
+    return {
+        "documents": pa.Table.from_pylist([row], DOCUMENT_SCHEMA),
+        "sentences": SENTENCE_SCHEMA.empty_table(),
+        "mentions": MENTION_SCHEMA.empty_table(),
+    }
 
 
 def _result_tables(seq: int, result: Result) -> dict[str, pa.Table]:
     """One coded document as Arrow rows (raises when a value cannot be stored, e.g. invalid Unicode)."""
     doc = result.document
     meta = json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str) if doc.meta else None
-    document = {"seq": seq, "doc_id": doc.id, "source": doc.source, "url": doc.url, "title": doc.title,
-                "doc_date": doc.date, "text": doc.text, "meta": meta, "content_hash": doc.content_hash,
-                "error": result.error.error if result.error else None}
-    sentences = [{"seq": seq, "sentence_index": s.index, "text": s.text, "start_char": s.start,
-                  "sentence_date": s.date, "date_source": s.date_source, "date_text": s.date_text}
-                 for s in result.sentences]
-    return {"documents": pa.Table.from_pylist([document], DOCUMENT_SCHEMA),
-            "sentences": pa.Table.from_pylist(sentences, SENTENCE_SCHEMA),
-            "mentions": pa.Table.from_pylist([_event_row(seq, e) for e in result.events], MENTION_SCHEMA)}
+    document = {
+        "seq": seq,
+        "doc_id": doc.id,
+        "source": doc.source,
+        "url": doc.url,
+        "title": doc.title,
+        "doc_date": doc.date,
+        "text": doc.text,
+        "meta": meta,
+        "content_hash": doc.content_hash,
+        "error": result.error.error if result.error else None,
+    }
+    sentences = [
+        {
+            "seq": seq,
+            "sentence_index": s.index,
+            "text": s.text,
+            "start_char": s.start,
+            "sentence_date": s.date,
+            "date_source": s.date_source,
+            "date_text": s.date_text,
+        }
+        for s in result.sentences
+    ]
+    return {
+        "documents": pa.Table.from_pylist([document], DOCUMENT_SCHEMA),
+        "sentences": pa.Table.from_pylist(sentences, SENTENCE_SCHEMA),
+        "mentions": pa.Table.from_pylist([_event_row(seq, e) for e in result.events], MENTION_SCHEMA),
+    }
 
 
 def _event_row(seq: int, e: Event) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "seq": seq, "doc_id": e.doc_id, "sentence_index": e.sentence_index, "sentence_text": e.sentence_text,
-        "has_target": e.target is not None, "code": e.code, "root_code": e.root_code, "event_name": e.event_name,
-        "goldstein": e.goldstein, "quad_class": e.quad_class, "plover_type": e.plover_type,
-        "plover_mode": e.plover_mode, "modality": e.modality.value, "modality_cue": e.modality_cue,
-        "trigger_text": e.trigger_text, "source_text": e.source_text, "target_text": e.target_text,
-        "event_date": e.event_date, "date_source": e.date_source, "date_text": e.date_text, "doc_date": e.doc_date,
-        "location": e.location, "location_country": e.location_country, "confidence": e.confidence,
-        **{f: getattr(e, f) for f in _PLAIN_FIELDS}}
+        "seq": seq,
+        "doc_id": e.doc_id,
+        "sentence_index": e.sentence_index,
+        "sentence_text": e.sentence_text,
+        "has_target": e.target is not None,
+        "code": e.code,
+        "root_code": e.root_code,
+        "event_name": e.event_name,
+        "goldstein": e.goldstein,
+        "quad_class": e.quad_class,
+        "plover_type": e.plover_type,
+        "plover_mode": e.plover_mode,
+        "modality": e.modality.value,
+        "modality_cue": e.modality_cue,
+        "trigger_text": e.trigger_text,
+        "source_text": e.source_text,
+        "target_text": e.target_text,
+        "event_date": e.event_date,
+        "date_source": e.date_source,
+        "date_text": e.date_text,
+        "doc_date": e.doc_date,
+        "location": e.location,
+        "location_country": e.location_country,
+        "confidence": e.confidence,
+        **{f: getattr(e, f) for f in _PLAIN_FIELDS},
+    }
     for side, actor in (("source", e.source), ("target", e.target)):
         for part in ("country", "role", "igo", "name"):
             row[f"{side}_{part}"] = getattr(actor, part) if actor else None
-    for name, span in (("trigger", e.trigger_span), ("source", e.source_span), ("target", e.target_span),
-                       ("location", e.location_span)):
+    for name, span in (
+        ("trigger", e.trigger_span),
+        ("source", e.source_span),
+        ("target", e.target_span),
+        ("location", e.location_span),
+    ):
         row[f"{name}_start"], row[f"{name}_end"] = span if span else (None, None)
     return row
 
 
 def _event(row: dict[str, Any]) -> Event:
     def actor(side: str) -> Actor:
-        return Actor(country=row[f"{side}_country"], role=row[f"{side}_role"], igo=row[f"{side}_igo"],
-                     name=row[f"{side}_name"] or "")
+        return Actor(
+            country=row[f"{side}_country"],
+            role=row[f"{side}_role"],
+            igo=row[f"{side}_igo"],
+            name=row[f"{side}_name"] or "",
+        )
 
     def span(name: str) -> tuple[int, int] | None:
         start = row[f"{name}_start"]
         return None if start is None else (start, row[f"{name}_end"])
 
     return Event(
-        doc_id=row["doc_id"], sentence_index=row["sentence_index"], sentence_text=row["sentence_text"],
-        source=actor("source"), target=actor("target") if row["has_target"] else None, code=row["code"],
-        root_code=row["root_code"], event_name=row["event_name"], goldstein=row["goldstein"],
-        quad_class=row["quad_class"], plover_type=row["plover_type"], plover_mode=row["plover_mode"],
-        modality=Modality(row["modality"]), trigger_text=row["trigger_text"], trigger_span=span("trigger"),
-        source_text=row["source_text"], source_span=span("source"), target_text=row["target_text"],
-        target_span=span("target"), event_date=row["event_date"], date_source=row["date_source"],
-        date_text=row["date_text"], doc_date=row["doc_date"], location=row["location"],
-        location_country=row["location_country"], location_span=span("location"),
-        modality_cue=row["modality_cue"], confidence=row["confidence"], **{f: row[f] for f in _PLAIN_FIELDS})
+        doc_id=row["doc_id"],
+        sentence_index=row["sentence_index"],
+        sentence_text=row["sentence_text"],
+        source=actor("source"),
+        target=actor("target") if row["has_target"] else None,
+        code=row["code"],
+        root_code=row["root_code"],
+        event_name=row["event_name"],
+        goldstein=row["goldstein"],
+        quad_class=row["quad_class"],
+        plover_type=row["plover_type"],
+        plover_mode=row["plover_mode"],
+        modality=Modality(row["modality"]),
+        trigger_text=row["trigger_text"],
+        trigger_span=(row["trigger_start"], row["trigger_end"]),  # every event has its trigger
+        source_text=row["source_text"],
+        source_span=span("source"),
+        target_text=row["target_text"],
+        target_span=span("target"),
+        event_date=row["event_date"],
+        date_source=row["date_source"],
+        date_text=row["date_text"],
+        doc_date=row["doc_date"],
+        location=row["location"],
+        location_country=row["location_country"],
+        location_span=span("location"),
+        modality_cue=row["modality_cue"],
+        confidence=row["confidence"],
+        **{f: row[f] for f in _PLAIN_FIELDS},
+    )
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -477,9 +645,17 @@ def read_parquet(manifest: ParquetManifest) -> Iterator[Document | DocumentError
         tables = {t: pq.read_table(manifest.directory / t / name, schema=SCHEMAS[t]).to_pylist() for t in TABLES}
         sentences: dict[int, list[Sentence]] = {}
         for s in tables["sentences"]:
-            sentences.setdefault(s["seq"], []).append(Sentence(
-                doc_id="", index=s["sentence_index"], text=s["text"], start=s["start_char"], date=s["sentence_date"],
-                date_source=s["date_source"], date_text=s["date_text"]))
+            sentences.setdefault(s["seq"], []).append(
+                Sentence(
+                    doc_id="",
+                    index=s["sentence_index"],
+                    text=s["text"],
+                    start=s["start_char"],
+                    date=s["sentence_date"],
+                    date_source=s["date_source"],
+                    date_text=s["date_text"],
+                )
+            )
         events: dict[int, list[Event]] = {}
         for m in tables["mentions"]:
             events.setdefault(m["seq"], []).append(_event(m))
@@ -492,22 +668,42 @@ def _item(row: dict[str, Any], sentences: list[Sentence], events: list[Event]) -
         return DocumentError(source=row["source"], error=row["error"], doc_id=row["doc_id"])
     for sentence in sentences:
         sentence.doc_id = row["doc_id"]
-    error = (DocumentError(source=row["source"] or row["doc_id"], doc_id=row["doc_id"], error=row["error"])
-             if row["error"] else None)
-    return _Coded(id=row["doc_id"], text=row["text"], date=row["doc_date"], title=row["title"], url=row["url"],
-                  source=row["source"], meta=json.loads(row["meta"]) if row["meta"] else {},
-                  sentences=sorted(sentences, key=lambda s: s.index), events=events, coding_error=error)
+    error = (
+        DocumentError(source=row["source"] or row["doc_id"], doc_id=row["doc_id"], error=row["error"])
+        if row["error"]
+        else None
+    )
+    return _Coded(
+        id=row["doc_id"],
+        text=row["text"],
+        date=row["doc_date"],
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        meta=json.loads(row["meta"]) if row["meta"] else {},
+        sentences=sorted(sentences, key=lambda s: s.index),
+        events=events,
+        coding_error=error,
+    )
 
 
 # -- code and load ----------------------------------------------------------------------------
 
 
-def ingest_with_dask(store: Store, paths: Sequence[str | Path], scheduler: str | None = None,
-                     parquet_dir: str | Path | None = None, *, workers: int | None = None,
-                     partition_docs: int = PARTITION_DOCS, default_date: date | None = None,
-                     gazetteer_files: Sequence[str | Path] = (), lexicon_files: Sequence[str | Path] = (),
-                     coded: Callable[[ParquetManifest], None] | None = None,
-                     progress: Progress | None = None) -> IngestStats:
+def ingest_with_dask(
+    store: Store,
+    paths: Sequence[str | Path],
+    scheduler: str | None = None,
+    parquet_dir: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    partition_docs: int = PARTITION_DOCS,
+    default_date: date | None = None,
+    gazetteer_files: Sequence[str | Path] = (),
+    lexicon_files: Sequence[str | Path] = (),
+    coded: Callable[[ParquetManifest], None] | None = None,
+    progress: Progress | None = None,
+) -> IngestStats:
     """``realpolitik ingest --engine dask``: code what the store lacks on the cluster, then load it.
 
     The Parquet dataset is kept in `parquet_dir` when given (for ``ingest
@@ -515,9 +711,18 @@ def ingest_with_dask(store: Store, paths: Sequence[str | Path], scheduler: str |
     `coded` is called after each partition, `progress` for each item loaded.
     """
     with tempfile.TemporaryDirectory(prefix="realpolitik-parquet-") as tmp:
-        manifest = code_to_parquet(paths, parquet_dir or tmp, scheduler, partition_docs, workers=workers,
-                                   default_date=default_date, gazetteer_files=gazetteer_files,
-                                   lexicon_files=lexicon_files, skip=store.has_document, progress=coded)
+        manifest = code_to_parquet(
+            paths,
+            parquet_dir or tmp,
+            scheduler,
+            partition_docs,
+            workers=workers,
+            default_date=default_date,
+            gazetteer_files=gazetteer_files,
+            lexicon_files=lexicon_files,
+            skip=store.has_document,
+            progress=coded,
+        )
         stats = load_parquet(store, manifest.directory, progress)
     stats.skipped_existing += manifest.skipped
     return stats

@@ -11,11 +11,13 @@
   root (paired one to one, trigger overlap and actor agreement first), at country and
   country + role level; modality and date agreement on the same pairs.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import permutations
-from typing import Any, Callable, Hashable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from realpolitik.evaluation.gold import GoldEvent, GoldSentence
 from realpolitik.evaluation.score import PRF
@@ -58,13 +60,21 @@ def krippendorff_alpha(units: Sequence[Sequence[V]], distance: Callable[[V, V], 
 
 def _pair(a: Sequence[GoldEvent], b: Sequence[GoldEvent]) -> list[tuple[GoldEvent, GoldEvent]]:
     """Same-root events of two passes, one to one, most alike first."""
+
     def likeness(x: GoldEvent, y: GoldEvent) -> tuple[int, ...]:
         trigger = x.trigger_span[0] < y.trigger_span[1] and y.trigger_span[0] < x.trigger_span[1]
-        return (int(trigger), int(x.code == y.code), int(x.source.code == y.source.code),
-                int((x.target.code if x.target else None) == (y.target.code if y.target else None)))
+        return (
+            int(trigger),
+            int(x.code == y.code),
+            int(x.source.code == y.source.code),
+            int((x.target.code if x.target else None) == (y.target.code if y.target else None)),
+        )
 
-    cands = sorted(((likeness(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b) if x.root == y.root),
-                   key=lambda c: c[0], reverse=True)
+    cands = sorted(
+        ((likeness(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b) if x.root == y.root),
+        key=lambda c: c[0],
+        reverse=True,
+    )
     used_a: set[int] = set()
     used_b: set[int] = set()
     out = []
@@ -85,8 +95,7 @@ def agreement(first: Mapping[str, GoldSentence], second: Mapping[str, GoldSenten
     ids = [i for i in first if i in second]
     if not ids:
         raise ValueError("the two passes share no sentence")
-    root_sets = [[frozenset(e.root for e in first[i].events), frozenset(e.root for e in second[i].events)]
-                 for i in ids]
+    root_sets = [[frozenset(e.root for e in first[i].events), frozenset(e.root for e in second[i].events)] for i in ids]
     has_event = [[bool(first[i].events), bool(second[i].events)] for i in ids]
     levels = {"root": PRF(), "code": PRF()}
     pairs = 0
@@ -113,7 +122,8 @@ def agreement(first: Mapping[str, GoldSentence], second: Mapping[str, GoldSenten
         "alpha_has_event_nominal": krippendorff_alpha(has_event, nominal_distance),
         "f1_second_vs_first": {k: v.to_dict() for k, v in levels.items()},
         "same_root_pairs": pairs,
-        "on_same_root_pairs": {k: {"agree": hits[k], "rate": hits[k] / pairs if pairs else 0.0}
-                               for k in ("code", "source_country", "source_full", "target_country",
-                                         "target_full", "modality", "date")},
+        "on_same_root_pairs": {
+            k: {"agree": hits[k], "rate": hits[k] / pairs if pairs else 0.0}
+            for k in ("code", "source_country", "source_full", "target_country", "target_full", "modality", "date")
+        },
     }

@@ -8,16 +8,18 @@ each event goes back to the record holding the first character of its trigger.
 For the realpolitik gold (``data/gold/``), each article is rebuilt exactly from its
 records' offsets and coded whole, and scored by :mod:`realpolitik.evaluation.gold_score`.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from rich.progress import (
     BarColumn,
@@ -58,20 +60,29 @@ stderr = console(stderr=True)
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register the ``evaluate`` subcommand on the top-level CLI's subparsers."""
     p = subparsers.add_parser(
-        "evaluate", help="score the coder against a gold-standard JSONL file",
+        "evaluate",
+        help="score the coder against a gold-standard JSONL file",
         description="Code the records of a gold-standard JSONL file and print precision, recall and F1 "
-                    "of event types, actor agreement, false positives and a confusion table. Events of "
-                    "every modality except negated and denied are scored (gold coders code 'would' and "
-                    "'about to' events too); --asserted-only scores asserted events only.")
+        "of event types, actor agreement, false positives and a confusion table. Events of "
+        "every modality except negated and denied are scored (gold coders code 'would' and "
+        "'about to' events too); --asserted-only scores asserted events only.",
+    )
     p.add_argument("gold", help="gold JSONL: records {id, date, text, expected: [...], scheme, ...}")
-    p.add_argument("--scheme", choices=(*SCHEMES, GOLD_SCHEME),
-                   help="how to read 'expected' (default: from the first record's 'scheme' field)")
+    p.add_argument(
+        "--scheme",
+        choices=(*SCHEMES, GOLD_SCHEME),
+        help="how to read 'expected' (default: from the first record's 'scheme' field)",
+    )
     p.add_argument("--limit", type=positive, metavar="N", help="score only the first N records")
-    p.add_argument("--asserted-only", action="store_true",
-                   help="score only asserted events (default: all but negated and denied)")
+    p.add_argument(
+        "--asserted-only", action="store_true", help="score only asserted events (default: all but negated and denied)"
+    )
     p.add_argument("--json", metavar="OUT", help="also write every number as JSON here")
-    p.add_argument("--filter", choices=("real",),
-                   help="'real': keep only records without fictional actors (uses_fictional_actors false)")
+    p.add_argument(
+        "--filter",
+        choices=("real",),
+        help="'real': keep only records without fictional actors (uses_fictional_actors false)",
+    )
     p.set_defaults(func=cmd_evaluate)
     return p
 
@@ -103,8 +114,7 @@ class Gold:
     read: int = 0
 
 
-def read_gold(path: str | Path, scheme: str | None = None, limit: int | None = None,
-              real_only: bool = False) -> Gold:
+def read_gold(path: str | Path, scheme: str | None = None, limit: int | None = None, real_only: bool = False) -> Gold:
     """Parse a gold JSONL file; ValueError if the scheme is neither given nor detectable."""
     legacy = load_legacy_codes()
     gold: Gold | None = None
@@ -122,8 +132,10 @@ def read_gold(path: str | Path, scheme: str | None = None, limit: int | None = N
             if gold is None:
                 found = scheme or detect_scheme(raw)
                 if found is None:
-                    raise ValueError(f"{path}: cannot tell the scheme from {raw.get('scheme')!r}; "
-                                     f"pass --scheme ({'|'.join(SCHEMES)})")
+                    raise ValueError(
+                        f"{path}: cannot tell the scheme from {raw.get('scheme')!r}; "
+                        f"pass --scheme ({'|'.join(SCHEMES)})"
+                    )
                 gold = Gold(found)
             if real_only and raw.get("uses_fictional_actors"):
                 gold.filtered += 1
@@ -202,8 +214,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     failed = n_events = n_scored = 0
     docs = list(documents(gold))
     pipeline = Pipeline()
-    with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=stderr, transient=True) as progress:
+    with Progress(
+        TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True
+    ) as progress:
         task = progress.add_task("coding", total=len(docs))
         for (doc, records, starts), result in zip(docs, pipeline.run(d for d, _, _ in docs)):
             progress.advance(task)
@@ -211,8 +224,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 failed += 1
                 stderr.print(f"[yellow]failed[/] {doc.id}: {result.error.error}", highlight=False)
             n_events += len(result.events)
-            kept = [e for e in result.events  # IPE rules look at modality themselves
-                    if gold.scheme == "ipe" or counted(e, args.asserted_only)]
+            kept = [
+                e
+                for e in result.events  # IPE rules look at modality themselves
+                if gold.scheme == "ipe" or counted(e, args.asserted_only)
+            ]
             n_scored += len(kept)
             for record, events in zip(records, events_by_record(kept, result.sentences, starts)):
                 per_record[id(record)] = events
@@ -221,23 +237,37 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     scores: EventScores | IpeScores
     if gold.scheme == "ipe":
         rules = load_ipe_rules()
-        scores = score_ipe([(r, rules.labels(per_record[id(r)], args.asserted_only)) for r in gold.records],
-                           list(rules.classes))
+        scores = score_ipe(
+            [(r, rules.labels(per_record[id(r)], args.asserted_only)) for r in gold.records], list(rules.classes)
+        )
     else:
-        scores = score_events([(r, predicted_items(per_record[id(r)], gold.scheme)) for r in gold.records],
-                              gold.scheme)
-    counts = {"records_read": gold.read, "filtered_out": gold.filtered, "records_scored": len(gold.records),
-              "skipped": dict(gold.skipped), "documents": len(docs), "documents_failed": failed,
-              "events_coded": n_events, "events_scored": n_scored}
+        scores = score_events([(r, predicted_items(per_record[id(r)], gold.scheme)) for r in gold.records], gold.scheme)
+    counts = {
+        "records_read": gold.read,
+        "filtered_out": gold.filtered,
+        "records_scored": len(gold.records),
+        "skipped": dict(gold.skipped),
+        "documents": len(docs),
+        "documents_failed": failed,
+        "events_coded": n_events,
+        "events_scored": n_scored,
+    }
     _print_summary(args, gold, counts, seconds)
     if isinstance(scores, IpeScores):
         _print_ipe(scores)
     else:
         _print_events(scores)
     if args.json:
-        report = {"gold": str(args.gold), "scheme": gold.scheme, "filter": args.filter,
-                  "asserted_only": args.asserted_only, "limit": args.limit, "seconds": round(seconds, 1),
-                  "counts": counts, "scores": scores.to_dict()}
+        report = {
+            "gold": str(args.gold),
+            "scheme": gold.scheme,
+            "filter": args.filter,
+            "asserted_only": args.asserted_only,
+            "limit": args.limit,
+            "seconds": round(seconds, 1),
+            "counts": counts,
+            "scores": scores.to_dict(),
+        }
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 
@@ -252,13 +282,14 @@ def _evaluate_gold(args: argparse.Namespace) -> int:
         stderr.print(f"[red]error:[/] {args.gold}: {exc}", highlight=False, markup=False)
         return 2
     if args.limit is not None:
-        sentences = sentences[:args.limit]
+        sentences = sentences[: args.limit]
     articles = article_documents(sentences)
     started = time.monotonic()
     scored: list[tuple[GoldSentence, list[Predicted]]] = []
     failed = n_events = 0
-    with Progress(TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=stderr, transient=True) as progress:
+    with Progress(
+        TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True
+    ) as progress:
         task = progress.add_task("coding", total=len(articles))
         for (doc, records), result in zip(articles, Pipeline().run(d for d, _ in articles)):
             progress.advance(task)
@@ -271,19 +302,34 @@ def _evaluate_gold(args: argparse.Namespace) -> int:
                 scored.append((record, [Predicted(e, result.sentences[e.sentence_index].start) for e in events]))
     seconds = time.monotonic() - started
     scores = score_gold(scored, args.asserted_only)
-    counts = {"records_scored": len(sentences), "articles": len(articles), "articles_failed": failed,
-              "events_coded": n_events, "events_expected": sum(len(s.events) for s in sentences)}
+    counts = {
+        "records_scored": len(sentences),
+        "articles": len(articles),
+        "articles_failed": failed,
+        "events_coded": n_events,
+        "events_expected": sum(len(s.events) for s in sentences),
+    }
     t = Table(title=f"evaluate {args.gold} (realpolitik gold)", show_header=False)
-    for row in (("sentences scored", str(len(sentences))), ("articles coded", f"{len(articles)} ({failed} failed)"),
-                ("events expected / coded", f"{counts['events_expected']} / {n_events}"),
-                ("modalities scored", "asserted only" if args.asserted_only else "all but negated and denied"),
-                ("time", f"{seconds:.1f} s")):
+    for row in (
+        ("sentences scored", str(len(sentences))),
+        ("articles coded", f"{len(articles)} ({failed} failed)"),
+        ("events expected / coded", f"{counts['events_expected']} / {n_events}"),
+        ("modalities scored", "asserted only" if args.asserted_only else "all but negated and denied"),
+        ("time", f"{seconds:.1f} s"),
+    ):
         t.add_row(*row)
     stdout.print(t)
     _print_gold(scores)
     if args.json:
-        report = {"gold": str(args.gold), "scheme": GOLD_SCHEME, "asserted_only": args.asserted_only,
-                  "limit": args.limit, "seconds": round(seconds, 1), "counts": counts, "scores": scores.to_dict()}
+        report = {
+            "gold": str(args.gold),
+            "scheme": GOLD_SCHEME,
+            "asserted_only": args.asserted_only,
+            "limit": args.limit,
+            "seconds": round(seconds, 1),
+            "counts": counts,
+            "scores": scores.to_dict(),
+        }
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 
@@ -298,14 +344,16 @@ def _pct(x: float) -> str:
 def _print_summary(args: argparse.Namespace, gold: Gold, counts: dict[str, Any], seconds: float) -> None:
     t = Table(title=f"evaluate {args.gold} ({gold.scheme})", show_header=False)
     skipped = ", ".join(f"{n} {why}" for why, n in gold.skipped.most_common()) or "0"
-    rows = [("records read", str(counts["records_read"])),
-            ("left out by --filter real", str(gold.filtered)) if args.filter else None,
-            ("skipped", skipped),
-            ("records scored", str(counts["records_scored"])),
-            ("documents coded", f"{counts['documents']} ({counts['documents_failed']} failed)"),
-            ("events coded (scored)", f"{counts['events_coded']} ({counts['events_scored']})"),
-            ("modalities scored", "asserted only" if args.asserted_only else "all but negated and denied"),
-            ("time", f"{seconds:.1f} s")]
+    rows = [
+        ("records read", str(counts["records_read"])),
+        ("left out by --filter real", str(gold.filtered)) if args.filter else None,
+        ("skipped", skipped),
+        ("records scored", str(counts["records_scored"])),
+        ("documents coded", f"{counts['documents']} ({counts['documents_failed']} failed)"),
+        ("events coded (scored)", f"{counts['events_coded']} ({counts['events_scored']})"),
+        ("modalities scored", "asserted only" if args.asserted_only else "all but negated and denied"),
+        ("time", f"{seconds:.1f} s"),
+    ]
     for row in rows:
         if row:
             t.add_row(*row)
@@ -317,8 +365,9 @@ def _print_events(s: EventScores) -> None:
     for col in ("level", "P %", "R %", "F1 %", "TP", "predicted", "expected"):
         t.add_column(col, justify="left" if col == "level" else "right")
     for level, prf in s.levels.items():
-        t.add_row(level, _pct(prf.precision), _pct(prf.recall), _pct(prf.f1), str(prf.tp), str(prf.n_pred),
-                  str(prf.n_gold))
+        t.add_row(
+            level, _pct(prf.precision), _pct(prf.recall), _pct(prf.f1), str(prf.tp), str(prf.n_pred), str(prf.n_gold)
+        )
     stdout.print(t)
 
     t = Table(title=f"Actor match: {s.pairs} pairs matched at {s.pair_level} level")
@@ -328,16 +377,20 @@ def _print_events(s: EventScores) -> None:
         t.add_row(who, _pct(s.actor_rate(f"{who}_country")), _pct(s.actor_rate(f"{who}_full")))
     stdout.print(t)
 
-    stdout.print(f"Records expecting no events: {s.no_event_records}; with a prediction: "
-                 f"{s.no_event_records_with_predictions} ({_pct(s.false_positive_rate)} %), "
-                 f"{s.no_event_false_positives} false-positive events", highlight=False)
+    stdout.print(
+        f"Records expecting no events: {s.no_event_records}; with a prediction: "
+        f"{s.no_event_records_with_predictions} ({_pct(s.false_positive_rate)} %), "
+        f"{s.no_event_false_positives} false-positive events",
+        highlight=False,
+    )
 
     t = Table(title=f"Per {s.pair_level}")
     for col in (s.pair_level, "expected", "predicted", "TP", "P %", "R %", "F1 %"):
         t.add_column(col, justify="left" if col == s.pair_level else "right")
     for name, prf in sorted(s.per_type.items(), key=lambda kv: (-kv[1].n_gold, -kv[1].n_pred, kv[0])):
-        t.add_row(name, str(prf.n_gold), str(prf.n_pred), str(prf.tp), _pct(prf.precision), _pct(prf.recall),
-                  _pct(prf.f1))
+        t.add_row(
+            name, str(prf.n_gold), str(prf.n_pred), str(prf.tp), _pct(prf.precision), _pct(prf.recall), _pct(prf.f1)
+        )
     stdout.print(t)
 
     rows: dict[str, Counter[str]] = {}
@@ -348,8 +401,9 @@ def _print_events(s: EventScores) -> None:
         t.add_column(col, justify="left" if col in ("expected", "most often predicted instead") else "right")
     for exp, preds in sorted(rows.items(), key=lambda kv: -sum(kv[1].values()))[:CONFUSION_ROWS]:
         wrong = [(p, n) for p, n in preds.most_common() if p not in (exp, NONE)][:3]
-        t.add_row(exp, str(sum(preds.values())), str(preds[exp]), str(preds[NONE]),
-                  ", ".join(f"{p} {n}" for p, n in wrong))
+        t.add_row(
+            exp, str(sum(preds.values())), str(preds[exp]), str(preds[NONE]), ", ".join(f"{p} {n}" for p, n in wrong)
+        )
     stdout.print(t)
 
 
@@ -359,14 +413,25 @@ def _print_ipe(s: IpeScores) -> None:
         t.add_column(col, justify="left" if col == "class" else "right")
     for name, c in s.classes.items():
         prf = s.class_scores(name)
-        t.add_row(name, str(c["tp"] + c["fn"]), str(c["tp"] + c["fp"]), str(c["tp"]), str(c["fp"]), str(c["fn"]),
-                  _pct(prf["precision"]), _pct(prf["recall"]), _pct(prf["f1"]))
+        t.add_row(
+            name,
+            str(c["tp"] + c["fn"]),
+            str(c["tp"] + c["fp"]),
+            str(c["tp"]),
+            str(c["fp"]),
+            str(c["fn"]),
+            _pct(prf["precision"]),
+            _pct(prf["recall"]),
+            _pct(prf["f1"]),
+        )
     micro = s.micro
     t.add_row("micro", "", "", "", "", "", _pct(micro["precision"]), _pct(micro["recall"]), _pct(micro["f1"]))
     stdout.print(t)
-    stdout.print(f"Macro F1: {_pct(s.macro_f1)} %. Sentences with no class: {s.no_label_records}; "
-                 f"given a class: {s.no_label_with_predictions} ({_pct(s.false_positive_rate)} %)",
-                 highlight=False)
+    stdout.print(
+        f"Macro F1: {_pct(s.macro_f1)} %. Sentences with no class: {s.no_label_records}; "
+        f"given a class: {s.no_label_with_predictions} ({_pct(s.false_positive_rate)} %)",
+        highlight=False,
+    )
 
 
 def _print_gold(s: GoldScores) -> None:
@@ -374,8 +439,9 @@ def _print_gold(s: GoldScores) -> None:
     for col in ("level", "P %", "R %", "F1 %", "TP", "predicted", "expected"):
         t.add_column(col, justify="left" if col == "level" else "right")
     for level, prf in s.levels.items():
-        t.add_row(level, _pct(prf.precision), _pct(prf.recall), _pct(prf.f1), str(prf.tp), str(prf.n_pred),
-                  str(prf.n_gold))
+        t.add_row(
+            level, _pct(prf.precision), _pct(prf.recall), _pct(prf.f1), str(prf.tp), str(prf.n_pred), str(prf.n_gold)
+        )
     stdout.print(t)
     t = Table(title=f"Actors on {s.pairs} root-matched pairs")
     for col in ("actor", "country %", "country + role %", "country, span %", "country + role, span %"):
@@ -383,14 +449,18 @@ def _print_gold(s: GoldScores) -> None:
     for who in ("source", "target"):
         t.add_row(who, *(_pct(s.rate(f"{who}_{m}")) for m in ("country", "full", "country_span", "full_span")))
     stdout.print(t)
-    stdout.print(f"Modality accuracy: {_pct(s.modality_accuracy)} % of {s.modality_pairs} pairs. "
-                 f"Date accuracy at the gold's precision: {_pct(s.date_accuracy)} % of {s.pairs} pairs. "
-                 f"No-event sentences: {s.no_event_sentences}, given an event: {s.no_event_with_predictions} "
-                 f"({_pct(s.false_positive_rate)} %).", highlight=False)
+    stdout.print(
+        f"Modality accuracy: {_pct(s.modality_accuracy)} % of {s.modality_pairs} pairs. "
+        f"Date accuracy at the gold's precision: {_pct(s.date_accuracy)} % of {s.pairs} pairs. "
+        f"No-event sentences: {s.no_event_sentences}, given an event: {s.no_event_with_predictions} "
+        f"({_pct(s.false_positive_rate)} %).",
+        highlight=False,
+    )
     t = Table(title="Per root")
     for col in ("root", "expected", "predicted", "TP", "P %", "R %", "F1 %"):
         t.add_column(col, justify="left" if col == "root" else "right")
     for name, prf in sorted(s.per_root.items(), key=lambda kv: (-kv[1].n_gold, -kv[1].n_pred, kv[0])):
-        t.add_row(name, str(prf.n_gold), str(prf.n_pred), str(prf.tp), _pct(prf.precision), _pct(prf.recall),
-                  _pct(prf.f1))
+        t.add_row(
+            name, str(prf.n_gold), str(prf.n_pred), str(prf.tp), _pct(prf.precision), _pct(prf.recall), _pct(prf.f1)
+        )
     stdout.print(t)

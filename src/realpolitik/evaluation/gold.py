@@ -21,15 +21,17 @@ The annotation guidelines are ``docs/annotation.md``.
 :func:`load_gold` validates every record and raises :class:`GoldError` naming
 the file and line of each bad one.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.events import codebook
@@ -38,8 +40,12 @@ from realpolitik.types import Document, Modality
 SCHEME = "realpolitik"
 MODALITIES = frozenset(m.value for m in Modality)
 KINDS = frozenset({"headline", "body", "heading", "caption"})
-PRECISIONS = {"day": re.compile(r"\d{4}-\d\d-\d\d"), "month": re.compile(r"\d{4}-\d\d"),
-              "year": re.compile(r"\d{4}"), "decade": re.compile(r"\d{3}0s")}
+PRECISIONS = {
+    "day": re.compile(r"\d{4}-\d\d-\d\d"),
+    "month": re.compile(r"\d{4}-\d\d"),
+    "year": re.compile(r"\d{4}"),
+    "decade": re.compile(r"\d{3}0s"),
+}
 _ACTOR = re.compile(r"(---|[A-Z]{3})([A-Z0-9]{3})?")
 CONTEXT_COUNTRIES = frozenset({"WST"})  # "the West" (CAMEO)
 
@@ -214,17 +220,31 @@ def parse_event(raw: Any, sentence: str) -> GoldEvent:
         raise ValueError("trigger_text is missing")
     source = _actor(raw, "source", sentence)
     assert source is not None
-    return GoldEvent(code=code, source=source, target=_actor(raw, "target", sentence), trigger_text=trigger,
-                     trigger_span=_check_span(raw.get("trigger_span"), trigger, sentence, "trigger"),
-                     modality=modality, date=parse_date(raw.get("date"), raw.get("date_precision")))
+    return GoldEvent(
+        code=code,
+        source=source,
+        target=_actor(raw, "target", sentence),
+        trigger_text=trigger,
+        trigger_span=_check_span(raw.get("trigger_span"), trigger, sentence, "trigger"),
+        modality=modality,
+        date=parse_date(raw.get("date"), raw.get("date_precision")),
+    )
 
 
 def parse_sentence(raw: Any) -> GoldSentence:
     """One gold record; ValueError says what is wrong."""
     if not isinstance(raw, dict):
         raise ValueError("a record must be a JSON object")
-    for key, kind in (("id", str), ("article_id", str), ("text", str), ("sep", str),
-                      ("sentence_index", int), ("start", int), ("end", int), ("expected", list)):
+    for key, kind in (
+        ("id", str),
+        ("article_id", str),
+        ("text", str),
+        ("sep", str),
+        ("sentence_index", int),
+        ("start", int),
+        ("end", int),
+        ("expected", list),
+    ):
         if not isinstance(raw.get(key), kind):
             raise ValueError(f"'{key}' must be a {kind.__name__}")
     text = raw["text"]
@@ -247,9 +267,19 @@ def parse_sentence(raw: Any) -> GoldSentence:
             events.append(parse_event(e, text))
         except ValueError as exc:
             raise ValueError(f"event {n}: {exc}") from None
-    return GoldSentence(id=raw["id"], article_id=raw["article_id"], sentence_index=raw["sentence_index"],
-                        start=raw["start"], end=raw["end"], sep=raw["sep"], kind=kind, date=day, text=text,
-                        events=events, raw=raw)
+    return GoldSentence(
+        id=raw["id"],
+        article_id=raw["article_id"],
+        sentence_index=raw["sentence_index"],
+        start=raw["start"],
+        end=raw["end"],
+        sep=raw["sep"],
+        kind=kind,
+        date=day,
+        text=text,
+        events=events,
+        raw=raw,
+    )
 
 
 def load_gold(path: str | Path) -> list[GoldSentence]:
@@ -295,8 +325,9 @@ def _article_problems(sentences: Iterable[GoldSentence]) -> list[tuple[GoldSente
                 break
             offset += len(s.sep)
             if s.start != offset:
-                problems.append((s, f"start {s.start} does not follow the article's previous sentence "
-                                    f"(expected {offset})"))
+                problems.append(
+                    (s, f"start {s.start} does not follow the article's previous sentence (expected {offset})")
+                )
                 break
             offset = s.end
             if s.date != records[0].date:

@@ -17,18 +17,28 @@ Each gold sentence is compared with the events whose trigger starts inside it:
   1950, a "1990s" by any day in the decade.
 * **false-positive rate**: the share of no-event sentences that got a scored event.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from realpolitik.evaluation.gold import GoldActor, GoldEvent, GoldSentence
 from realpolitik.evaluation.score import PRF, ActorKey, actor_key, counted
 from realpolitik.types import Actor, Event, Modality
 
-ACTOR_MEASURES = ("source_country", "source_full", "source_country_span", "source_full_span",
-                  "target_country", "target_full", "target_country_span", "target_full_span")
+ACTOR_MEASURES = (
+    "source_country",
+    "source_full",
+    "source_country_span",
+    "source_full_span",
+    "target_country",
+    "target_full",
+    "target_country_span",
+    "target_full_span",
+)
 
 
 @dataclass(frozen=True)
@@ -87,15 +97,24 @@ class Pair:
 def _agreement(g: GoldEvent, p: Predicted, offset: int) -> tuple[int, ...]:
     trigger = _overlap(_shift(g.trigger_span, offset), p.span("trigger"))
     marks = Pair(g, p, offset).actor_marks()
-    return (int(g.root == p.event.root_code), int(trigger), int(g.code == p.event.code),
-            marks["source_full"] + marks["target_full"], marks["source_country"] + marks["target_country"])
+    return (
+        int(g.root == p.event.root_code),
+        int(trigger),
+        int(g.code == p.event.code),
+        marks["source_full"] + marks["target_full"],
+        marks["source_country"] + marks["target_country"],
+    )
 
 
-def pair_events(gold: Sequence[GoldEvent], pred: Sequence[Predicted], offset: int,
-                same_root: bool = True) -> list[Pair]:
+def pair_events(
+    gold: Sequence[GoldEvent], pred: Sequence[Predicted], offset: int, same_root: bool = True
+) -> list[Pair]:
     """One-to-one pairs, best agreement first; with ``same_root`` only events of one root pair."""
-    candidates = sorted(((_agreement(g, p, offset), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)),
-                        key=lambda c: c[0], reverse=True)
+    candidates = sorted(
+        ((_agreement(g, p, offset), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)),
+        key=lambda c: c[0],
+        reverse=True,
+    )
     used_g: set[int] = set()
     used_p: set[int] = set()
     pairs = []
@@ -162,16 +181,31 @@ class GoldScores:
             "levels": {k: v.to_dict() for k, v in self.levels.items()},
             "per_root": {k: v.to_dict() for k, v in sorted(self.per_root.items())},
             "by_kind": {k: v.to_dict() for k, v in sorted(self.by_kind.items())},
-            "actors": {"pair_level": "root", "pairs": self.pairs,
-                       **{m: {"matches": self.actor_hits[m], "rate": self.rate(m)} for m in ACTOR_MEASURES}},
-            "modality": {"pairs": self.modality_pairs, "correct": self.modality_hits,
-                         "accuracy": self.modality_accuracy, "confusion": confusion},
-            "date": {"pairs": self.pairs, "correct": self.date_hits, "accuracy": self.date_accuracy,
-                     "by_precision": {k: {"correct": h, "pairs": n, "accuracy": h / n if n else 0.0}
-                                      for k, (h, n) in sorted(self.date_by_precision.items())}},
-            "no_event_sentences": {"sentences": self.no_event_sentences,
-                                   "with_predictions": self.no_event_with_predictions,
-                                   "false_positive_rate": self.false_positive_rate},
+            "actors": {
+                "pair_level": "root",
+                "pairs": self.pairs,
+                **{m: {"matches": self.actor_hits[m], "rate": self.rate(m)} for m in ACTOR_MEASURES},
+            },
+            "modality": {
+                "pairs": self.modality_pairs,
+                "correct": self.modality_hits,
+                "accuracy": self.modality_accuracy,
+                "confusion": confusion,
+            },
+            "date": {
+                "pairs": self.pairs,
+                "correct": self.date_hits,
+                "accuracy": self.date_accuracy,
+                "by_precision": {
+                    k: {"correct": h, "pairs": n, "accuracy": h / n if n else 0.0}
+                    for k, (h, n) in sorted(self.date_by_precision.items())
+                },
+            },
+            "no_event_sentences": {
+                "sentences": self.no_event_sentences,
+                "with_predictions": self.no_event_with_predictions,
+                "false_positive_rate": self.false_positive_rate,
+            },
         }
 
 
@@ -211,5 +245,18 @@ def score_gold(scored: Sequence[tuple[GoldSentence, list[Predicted]]], asserted_
         if not sentence.events:
             no_ev += 1
             no_ev_pred += bool(pred)
-    return GoldScores(levels, per_root, n_pairs, hits, mod_pairs, mod_hits, mod_confusion, date_hits,
-                      date_by_precision, no_ev, no_ev_pred, len(scored), by_kind)
+    return GoldScores(
+        levels,
+        per_root,
+        n_pairs,
+        hits,
+        mod_pairs,
+        mod_hits,
+        mod_confusion,
+        date_hits,
+        date_by_precision,
+        no_ev,
+        no_ev_pred,
+        len(scored),
+        by_kind,
+    )

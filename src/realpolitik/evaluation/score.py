@@ -24,6 +24,7 @@ countries (an expected IGO matches any IGO), at full level country and role.
 Records flagged invalid or skip, and PETRARCH records whose expected codes are
 not CAMEO codes (its validation-only 903, 1717, ...), are skipped, with a reason.
 """
+
 from __future__ import annotations
 
 import re
@@ -181,18 +182,26 @@ def parse_record(raw: Mapping[str, Any], scheme: str, legacy: Mapping[str, str])
         if bad and record.skip is None:
             record.skip = "non-CAMEO event codes"
         if not bad:
-            record.events = [Item(cameo_levels(str(e["code"])),
-                                  (parse_actor_code(str(e.get("source") or "---"), legacy),),
-                                  (parse_actor_code(str(e.get("target") or "---"), legacy),))
-                             for e in expected]
+            record.events = [
+                Item(
+                    cameo_levels(str(e["code"])),
+                    (parse_actor_code(str(e.get("source") or "---"), legacy),),
+                    (parse_actor_code(str(e.get("target") or "---"), legacy),),
+                )
+                for e in expected
+            ]
     else:
         types = [PLOVER_V08_RENAMES.get(str(e["code"]), str(e["code"])) for e in expected]
         if any(t not in PLOVER_TYPES for t in types) and record.skip is None:
             record.skip = "unknown PLOVER type"
-        record.events = [Item({"type": t},
-                              tuple(_plover_actor(a, legacy) for a in e.get("source_actors") or []) or (NO_ACTOR,),
-                              tuple(_plover_actor(a, legacy) for a in e.get("target_actors") or []) or (NO_ACTOR,))
-                         for t, e in zip(types, expected)]
+        record.events = [
+            Item(
+                {"type": t},
+                tuple(_plover_actor(a, legacy) for a in e.get("source_actors") or []) or (NO_ACTOR,),
+                tuple(_plover_actor(a, legacy) for a in e.get("target_actors") or []) or (NO_ACTOR,),
+            )
+            for t, e in zip(types, expected)
+        ]
     return record
 
 
@@ -212,8 +221,9 @@ def predicted_items(events: Iterable[Event], scheme: str) -> list[Item]:
     For ``plover``, events of one type from the same trigger merge into one item.
     """
     if scheme == "cameo":
-        return [Item(cameo_levels(e.code), (actor_key(e.source),), (actor_key(e.target),), e.confidence)
-                for e in events]
+        return [
+            Item(cameo_levels(e.code), (actor_key(e.source),), (actor_key(e.target),), e.confidence) for e in events
+        ]
     merged: dict[tuple[int, tuple[int, int], str], Item] = {}
     codes: dict[tuple[int, tuple[int, int], str], set[str]] = {}
     for e in events:
@@ -262,8 +272,14 @@ class PRF:
         self.n_gold += sum(gold.values())
 
     def to_dict(self) -> dict[str, float | int]:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "tp": self.tp, "predicted": self.n_pred, "expected": self.n_gold}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "tp": self.tp,
+            "predicted": self.n_pred,
+            "expected": self.n_gold,
+        }
 
 
 ACTOR_MEASURES = ("source_country", "target_country", "source_full", "target_full", "dyad_country", "dyad_full")
@@ -305,26 +321,36 @@ class EventScores:
             "records_scored": self.records,
             "levels": {k: v.to_dict() for k, v in self.levels.items()},
             "per_type": {k: v.to_dict() for k, v in sorted(self.per_type.items())},
-            "actors": {"pair_level": self.pair_level, "pairs": self.pairs,
-                       **{m: {"matches": self.actor_hits[m], "rate": self.actor_rate(m)} for m in ACTOR_MEASURES}},
-            "no_event_records": {"records": self.no_event_records,
-                                 "with_predictions": self.no_event_records_with_predictions,
-                                 "false_positive_events": self.no_event_false_positives,
-                                 "false_positive_rate": self.false_positive_rate},
+            "actors": {
+                "pair_level": self.pair_level,
+                "pairs": self.pairs,
+                **{m: {"matches": self.actor_hits[m], "rate": self.actor_rate(m)} for m in ACTOR_MEASURES},
+            },
+            "no_event_records": {
+                "records": self.no_event_records,
+                "with_predictions": self.no_event_records_with_predictions,
+                "false_positive_events": self.no_event_false_positives,
+                "false_positive_rate": self.false_positive_rate,
+            },
             "confusion": confusion,
         }
 
 
 def _pair(gold: list[Item], pred: list[Item]) -> list[tuple[Item, Item]]:
     """Greedy one-to-one pairing of same-type events, best actor agreement first."""
+
     def agreement(g: Item, p: Item) -> tuple[int, int, float]:
         full = _any(g.sources, p.sources, ActorKey.matches_full) + _any(g.targets, p.targets, ActorKey.matches_full)
-        country = (_any(g.sources, p.sources, ActorKey.matches_country)
-                   + _any(g.targets, p.targets, ActorKey.matches_country))
+        country = _any(g.sources, p.sources, ActorKey.matches_country) + _any(
+            g.targets, p.targets, ActorKey.matches_country
+        )
         return full, country, p.confidence
 
-    candidates = sorted(((agreement(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)),
-                        key=lambda c: c[0], reverse=True)
+    candidates = sorted(
+        ((agreement(g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)),
+        key=lambda c: c[0],
+        reverse=True,
+    )
     used_g: set[int] = set()
     used_p: set[int] = set()
     pairs = []
@@ -358,10 +384,12 @@ def score_events(scored: Sequence[tuple[GoldRecord, list[Item]]], scheme: str) -
             same = [p for p in pred if p.labels[pair_level] == t]
             for g, p in _pair([g for g in record.events if g.labels[pair_level] == t], same):
                 n_pairs += 1
-                marks = {"source_country": _any(g.sources, p.sources, ActorKey.matches_country),
-                         "target_country": _any(g.targets, p.targets, ActorKey.matches_country),
-                         "source_full": _any(g.sources, p.sources, ActorKey.matches_full),
-                         "target_full": _any(g.targets, p.targets, ActorKey.matches_full)}
+                marks = {
+                    "source_country": _any(g.sources, p.sources, ActorKey.matches_country),
+                    "target_country": _any(g.targets, p.targets, ActorKey.matches_country),
+                    "source_full": _any(g.sources, p.sources, ActorKey.matches_full),
+                    "target_full": _any(g.targets, p.targets, ActorKey.matches_full),
+                }
                 marks["dyad_country"] = marks["source_country"] & marks["target_country"]
                 marks["dyad_full"] = marks["source_full"] & marks["target_full"]
                 for m, v in marks.items():
@@ -409,8 +437,10 @@ class IpeRules:
             elif isinstance(codes, list) and all(isinstance(c, str) and c.isdigit() for c in codes):
                 prefixes = tuple(codes)
             else:
-                raise ValueError(f"ipe rules: class {name}: 'codes' must be 'all' or a list of "
-                                 f"CAMEO code prefixes as strings, got {codes!r}")
+                raise ValueError(
+                    f"ipe rules: class {name}: 'codes' must be 'all' or a list of "
+                    f"CAMEO code prefixes as strings, got {codes!r}"
+                )
             try:
                 modalities = frozenset(Modality(m) for m in spec.get("modalities") or [])
             except ValueError as exc:
@@ -467,11 +497,16 @@ class IpeScores:
         return self.no_label_with_predictions / n if n else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"classes": {n: {**c, **self.class_scores(n)} for n, c in self.classes.items()},
-                "micro": self.micro, "macro_f1": self.macro_f1,
-                "no_label_records": {"records": self.no_label_records,
-                                     "with_predictions": self.no_label_with_predictions,
-                                     "false_positive_rate": self.false_positive_rate}}
+        return {
+            "classes": {n: {**c, **self.class_scores(n)} for n, c in self.classes.items()},
+            "micro": self.micro,
+            "macro_f1": self.macro_f1,
+            "no_label_records": {
+                "records": self.no_label_records,
+                "with_predictions": self.no_label_with_predictions,
+                "false_positive_rate": self.false_positive_rate,
+            },
+        }
 
 
 def score_ipe(scored: Sequence[tuple[GoldRecord, set[str]]], class_names: Sequence[str]) -> IpeScores:
@@ -488,8 +523,9 @@ def score_ipe(scored: Sequence[tuple[GoldRecord, set[str]]], class_names: Sequen
     return IpeScores(classes, empty, empty_pred)
 
 
-def events_by_record(events: Iterable[Event], sentences: Sequence[Sentence],
-                     record_starts: Sequence[int]) -> list[list[Event]]:
+def events_by_record(
+    events: Iterable[Event], sentences: Sequence[Sentence], record_starts: Sequence[int]
+) -> list[list[Event]]:
     """Split a document's events among the records it was built from.
 
     ``record_starts`` are the ascending offsets where each record's text begins in

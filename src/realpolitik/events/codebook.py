@@ -38,6 +38,7 @@ Judgement calls (PLOVER drops CAMEO 01 and 02 but every row needs a type):
   0813/0814 to RETREAT with a mode the manual does not have).
 * Following the conversion table: 1712 and 175 are ASSAULT, 191 and 192 COERCE.
 """
+
 from __future__ import annotations
 
 import csv
@@ -52,12 +53,26 @@ from realpolitik.datafiles import data_file
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-PLOVER_TYPES: frozenset[str] = frozenset({
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE",  # verbal cooperation
-    "COOPERATE", "AID", "RETREAT",  # material cooperation
-    "DEMAND", "ACCUSE", "REJECT", "THREATEN",  # verbal conflict
-    "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",  # material conflict
-})
+PLOVER_TYPES: frozenset[str] = frozenset(
+    {
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",  # verbal cooperation
+        "COOPERATE",
+        "AID",
+        "RETREAT",  # material cooperation
+        "DEMAND",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",  # verbal conflict
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",  # material conflict
+    }
+)
 
 _COLUMNS = ["code", "name", "goldstein", "quad_class", "plover_type", "plover_mode"]
 
@@ -85,10 +100,12 @@ class CameoCode:
 
 
 def _check_syntax(code: str) -> None:
-    if not (isinstance(code, str) and 2 <= len(code) <= 4 and code.isascii() and code.isdigit()
-            and 1 <= int(code[:2]) <= 20):
-        raise ValueError(f"not a CAMEO event code: {code!r} (expected 2-4 digits as a string "
-                         f"with a root of 01-20, e.g. '0871')")
+    if not (
+        isinstance(code, str) and 2 <= len(code) <= 4 and code.isascii() and code.isdigit() and 1 <= int(code[:2]) <= 20
+    ):
+        raise ValueError(
+            f"not a CAMEO event code: {code!r} (expected 2-4 digits as a string with a root of 01-20, e.g. '0871')"
+        )
 
 
 def _parse_row(fields: list[str], where: str) -> CameoCode:
@@ -120,8 +137,7 @@ def _parse_row(fields: list[str], where: str) -> CameoCode:
 
 def _read_codebook(source: Path | Traversable) -> dict[str, CameoCode]:
     """Parse and validate a codebook TSV; ValueError names the first bad row."""
-    reader = csv.reader(io.StringIO(source.read_text(encoding="utf-8")),
-                        delimiter="\t", quoting=csv.QUOTE_NONE)
+    reader = csv.reader(io.StringIO(source.read_text(encoding="utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
     if header != _COLUMNS:
         raise ValueError(f"{source.name}: header must be {_COLUMNS}, got {header}")
@@ -138,8 +154,10 @@ def _read_codebook(source: Path | Traversable) -> dict[str, CameoCode]:
             raise ValueError(f"{source.name}: code {entry.code!r} has no parent row {entry.parent!r}")
         root = codes.get(entry.root)
         if root is not None and root.quad_class != entry.quad_class:
-            raise ValueError(f"{source.name}: code {entry.code!r} has quad_class {entry.quad_class}, "
-                             f"its root {entry.root!r} has {root.quad_class}")
+            raise ValueError(
+                f"{source.name}: code {entry.code!r} has quad_class {entry.quad_class}, "
+                f"its root {entry.root!r} has {root.quad_class}"
+            )
     return codes
 
 
@@ -153,8 +171,9 @@ def lookup(code: str) -> CameoCode:
     try:
         return _codebook()[code]
     except KeyError:
-        raise KeyError(f"unknown CAMEO event code {code!r}; codes are strings with "
-                       f"leading zeros, e.g. '01', '010', '0871'") from None
+        raise KeyError(
+            f"unknown CAMEO event code {code!r}; codes are strings with leading zeros, e.g. '01', '010', '0871'"
+        ) from None
 
 
 def all_codes() -> list[CameoCode]:

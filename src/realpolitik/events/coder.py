@@ -27,11 +27,12 @@ a verbal event (an appeal, a threat, a promise) is not asserted. Which words pla
 which part (prepositions, light verbs, object-control verbs, symmetric codes) is
 data: :mod:`realpolitik.events.rules`.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import replace
-from typing import Collection, Iterable
 
 from spacy.tokens import Span, Token
 
@@ -49,8 +50,12 @@ from realpolitik.types import Actor, Document, Event, Mention, Modality, Sentenc
 
 # Roots of verbal events whose complement is not itself asserted:
 # "urged Iran to halt" (02, 10), "threatened to invade" (13) -> hypothetical; "promised to withdraw" (03) -> future.
-EMBEDDING_MODALITY = {"02": Modality.HYPOTHETICAL, "10": Modality.HYPOTHETICAL,
-                      "13": Modality.HYPOTHETICAL, "03": Modality.FUTURE}
+EMBEDDING_MODALITY = {
+    "02": Modality.HYPOTHETICAL,
+    "10": Modality.HYPOTHETICAL,
+    "13": Modality.HYPOTHETICAL,
+    "03": Modality.FUTURE,
+}
 _PLACE_KINDS = ("capital", "city", "place")
 _ADDRESSED_ROOTS = ("01", "02", "03", "05", "10", "11", "12", "13")  # verbal events aimed at a government
 _CONTEXT_REASONS = ("dateline", "article")
@@ -81,8 +86,9 @@ class EventCoder:
         consumed = {obj.i for tok, trig, obj in triggers if obj is not None}
         events: list[Event] = []
         verbal: dict[int, Trigger] = {tok.i: trig for tok, trig, _ in triggers}
-        folds = find_folds(((tok, trig.code) for tok, trig, _ in triggers if tok.i not in consumed),
-                           self.lexicon.constructions)
+        folds = find_folds(
+            ((tok, trig.code) for tok, trig, _ in triggers if tok.i not in consumed), self.lexicon.constructions
+        )
         governors = {f.governor.i for f in folds.values() if f.governor is not None}
         bare = bare_demands(sent, set(verbal), self.lexicon.constructions)
         for fold in bare:
@@ -104,15 +110,21 @@ class EventCoder:
             else:
                 sources, targets = args.verb_roles(tok, trig)
             quad = codebook.lookup(trig.code).quad_class
-            if (not sources and targets and quad in self.rules.agentless_quad_classes and tok.pos_ != "NOUN"
-                    and not _pronoun_subject(tok)):
+            if (
+                not sources
+                and targets
+                and quad in self.rules.agentless_quad_classes
+                and tok.pos_ != "NOUN"
+                and not _pronoun_subject(tok)
+            ):
                 sources = [_agentless(tok)]  # "three civilians were killed in a car bombing"
             if _purpose_of_same_event(tok, trig, verbal):
                 continue  # "telephoned Kozyrev to discuss ...": the call is the consultation
             if not sources:
                 continue
-            targets = [t for t in targets if t.actor.role not in trig.not_target_roles
-                       and not _own_forces(t, sources, sent)]
+            targets = [
+                t for t in targets if t.actor.role not in trig.not_target_roles and not _own_forces(t, sources, sent)
+            ]
             if not targets and trig.code.startswith(self.rules.location_target_roots):
                 targets = self._place_target(tok, sentence)  # "lifted a curfew in Montenegro"
             if trig.requires_target and not targets:
@@ -120,8 +132,18 @@ class EventCoder:
             modality, cue = detect_modality(tok, self.lexicon.modality)
             modality, cue = _embedding_modality(tok, verbal, modality, cue)
             if trig.code == _PLAIN_STATEMENT and tok.pos_ in ("VERB", "AUX"):
-                said = self._statements(sentence, document, tok, trig, sources, targets, by_token, modality, cue,
-                                        coded=set(verbal) - {tok.i})
+                said = self._statements(
+                    sentence,
+                    document,
+                    tok,
+                    trig,
+                    sources,
+                    targets,
+                    by_token,
+                    modality,
+                    cue,
+                    coded=set(verbal) - {tok.i},
+                )
                 if said:  # "Pyne said the new leadership was a poor choice": criticism, not a plain statement
                     events += said
                     continue
@@ -129,8 +151,11 @@ class EventCoder:
             for src, tgt in self._pairs(trig, sources, targets, modality):
                 events.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
                 if trig.reverse_code and tgt is not None:  # "visited" -> the host hosts
-                    events.append(self._event(sentence, document, tok, trig, trig.reverse_code,
-                                              tgt, src, modality, cue, reverse=True))
+                    events.append(
+                        self._event(
+                            sentence, document, tok, trig, trig.reverse_code, tgt, src, modality, cue, reverse=True
+                        )
+                    )
         events = _without_restated_statements(events, reporters, sent)
         # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
         # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
@@ -139,8 +164,9 @@ class EventCoder:
             unique.setdefault(event.event_id, event)
         return list(unique.values())
 
-    def _folded(self, sentence: Sentence, document: Document, args: _Arguments, fold: Fold,
-                trig: Trigger) -> list[Event]:
+    def _folded(
+        self, sentence: Sentence, document: Document, args: _Arguments, fold: Fold, trig: Trigger
+    ) -> list[Event]:
         """The one event of a construction: the family's code, the governor's source and modality.
 
         "Iran threatened to cut off electricity to Nakhichevan" -> Iran 1311 Azerbaijan;
@@ -155,8 +181,11 @@ class EventCoder:
         if fold.family.target == "addressee":
             targets = args.addressee(fold) or act_targets
         else:
-            targets = act_targets or (args.verb_roles(fold.governor, trig)[1] if fold.governor is not None
-                                      and fold.governor.pos_ in ("VERB", "AUX") else [])
+            targets = act_targets or (
+                args.verb_roles(fold.governor, trig)[1]
+                if fold.governor is not None and fold.governor.pos_ in ("VERB", "AUX")
+                else []
+            )
         if not sources:
             return []
         targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
@@ -171,17 +200,29 @@ class EventCoder:
             modality, cue = Modality.ASSERTED, None
         folded = replace(trig, code=fold.code, reverse_code=None)
         extent = (min(fold.cue.i, act.i), max(fold.cue.i, act.i))
-        events = [self._event(sentence, document, act, folded, fold.code, src, tgt, modality, cue, extent=extent)
-                  for src, tgt in self._pairs(folded, sources, targets, modality, each_other=self.rules.symmetric(trig.code))]
+        events = [
+            self._event(sentence, document, act, folded, fold.code, src, tgt, modality, cue, extent=extent)
+            for src, tgt in self._pairs(folded, sources, targets, modality, each_other=self.rules.symmetric(trig.code))
+        ]
         if document.date and sentence.date and sentence.date > document.date:
             # "Putin will visit North Korea next year": the intent is stated now; the date is the visit's
             for e in events:
                 e.event_date, e.date_source, e.date_text, e.date_precision = document.date, "document", None, "day"
         return events
 
-    def _statements(self, sentence: Sentence, document: Document, tok: Token, trig: Trigger,
-                    sources: list[Mention], targets: list[Mention], by_token: ByToken, modality: Modality,
-                    cue: str | None, coded: Collection[int] = ()) -> list[Event]:
+    def _statements(
+        self,
+        sentence: Sentence,
+        document: Document,
+        tok: Token,
+        trig: Trigger,
+        sources: list[Mention],
+        targets: list[Mention],
+        by_token: ByToken,
+        modality: Modality,
+        cue: str | None,
+        coded: Collection[int] = (),
+    ) -> list[Event]:
         """A plain statement whose content criticises, praises or forecasts, as that event (events/statements.py)."""
         out = []
         for src in sources:
@@ -199,16 +240,34 @@ class EventCoder:
         out = []
         sent: Span = sentence.span
         for tok in sent:
-            phrase = next((p for p in self.rules.attribution_phrases
-                           if " ".join(t.lower_ for t in tok.doc[tok.i:tok.i + len(p.split())]) == p), None)
+            phrase = next(
+                (
+                    p
+                    for p in self.rules.attribution_phrases
+                    if " ".join(t.lower_ for t in tok.doc[tok.i : tok.i + len(p.split())]) == p
+                ),
+                None,
+            )
             if phrase is None:
                 continue
             last = tok.doc[tok.i + len(phrase.split()) - 1]
             sources = [m for c in last.children if c.dep_ == "pobj" for m in args.inside(c)]
             entry = Trigger(lemma=tok.lower_, pos="VERB", code=_PLAIN_STATEMENT)
             for src in sources:
-                out.append(self._event(sentence, document, tok, entry, _PLAIN_STATEMENT, src, None,
-                                       Modality.ASSERTED, None, extent=(tok.i, last.i)))
+                out.append(
+                    self._event(
+                        sentence,
+                        document,
+                        tok,
+                        entry,
+                        _PLAIN_STATEMENT,
+                        src,
+                        None,
+                        Modality.ASSERTED,
+                        None,
+                        extent=(tok.i, last.i),
+                    )
+                )
         return out
 
     def _place_target(self, tok: Token, sentence: Sentence) -> list[Mention]:
@@ -218,21 +277,38 @@ class EventCoder:
         if place is None or not place.country:
             return []
         start, end = place.span
-        return [Mention(start=start, end=end, text=sentence.text[start:end], kind="place",
-                        actor=Actor(country=place.country, name=place.name), confidence=0.6,
-                        country_reason="name")]
+        return [
+            Mention(
+                start=start,
+                end=end,
+                text=sentence.text[start:end],
+                kind="place",
+                actor=Actor(country=place.country, name=place.name),
+                confidence=0.6,
+                country_reason="name",
+            )
+        ]
 
-    def _unfolded(self, sentence: Sentence, document: Document, args: _Arguments, act: Token,
-                  trig: Trigger) -> list[Event]:
+    def _unfolded(
+        self, sentence: Sentence, document: Document, args: _Arguments, act: Token, trig: Trigger
+    ) -> list[Event]:
         """The action coded on its own, with the modality its context gives it."""
         sources, targets = args.noun_roles(act, trig) if act.pos_ == "NOUN" else args.verb_roles(act, trig)
         targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
         modality, cue = detect_modality(act, self.lexicon.modality)
-        return [self._event(sentence, document, act, trig, trig.code, src, tgt, modality, cue)
-                for src, tgt in self._pairs(trig, sources, targets, modality)]
+        return [
+            self._event(sentence, document, act, trig, trig.code, src, tgt, modality, cue)
+            for src, tgt in self._pairs(trig, sources, targets, modality)
+        ]
 
-    def _pairs(self, trig: Trigger, sources: list[Mention], targets: list[Mention], modality: Modality,
-               each_other: bool = False) -> list[tuple[Mention, Mention | None]]:
+    def _pairs(
+        self,
+        trig: Trigger,
+        sources: list[Mention],
+        targets: list[Mention],
+        modality: Modality,
+        each_other: bool = False,
+    ) -> list[tuple[Mention, Mention | None]]:
         """(source, target) pairs: every source with every target not itself and not its own place.
 
         Symmetric codes add the reverse pair, and with several sources and no target pair
@@ -261,10 +337,13 @@ class EventCoder:
         if verb.pos_ not in ("VERB", "AUX") or not trig.code.startswith(self.rules.weapon_roots):
             return trig
         doers = [c for c in verb.children if c.dep_ in self.rules.subject_deps]
-        doers += [g for c in verb.children if c.dep_ in self.rules.passive_source_deps
-                  for g in c.children if g.dep_ == "pobj"]
-        code = next((self.rules.weapon_codes[d.lemma_.lower()] for d in doers
-                     if d.lemma_.lower() in self.rules.weapon_codes), None)
+        doers += [
+            g for c in verb.children if c.dep_ in self.rules.passive_source_deps for g in c.children if g.dep_ == "pobj"
+        ]
+        code = next(
+            (self.rules.weapon_codes[d.lemma_.lower()] for d in doers if d.lemma_.lower() in self.rules.weapon_codes),
+            None,
+        )
         return replace(trig, code=code, reverse_code=None) if code else trig
 
     def _triggers(self, sent: Span) -> list[tuple[Token, Trigger, Token | None]]:
@@ -285,8 +364,9 @@ class EventCoder:
                     continue
                 obj = next((o for o in objects if o.lemma_.lower() in trig.objects), None)
                 if codebook.lookup(trig.code).quad_class >= 3 and any(  # "called off a strike" is literal
-                        self._figurative(o) for o in ([obj] if obj is not None else
-                                                      [c for c in tok.children if c.dep_ == "dobj"])):
+                    self._figurative(o)
+                    for o in ([obj] if obj is not None else [c for c in tok.children if c.dep_ == "dobj"])
+                ):
                     continue  # "launched a sales offensive", "fought a war of words"
                 found.append((tok, trig, obj))
             elif tok.pos_ == "NOUN":
@@ -301,14 +381,26 @@ class EventCoder:
         if noun.pos_ != "NOUN" or not self.lexicon.noun_entries(noun.lemma_.lower()):
             return False
         sense = _noun_trigger(self.lexicon, noun)
-        return sense is None or (sense.specificity > 0 and sense.code[:2] != "19"
-                                 and noun.lemma_.lower() in self.rules.force_nouns)
+        return sense is None or (
+            sense.specificity > 0 and sense.code[:2] != "19" and noun.lemma_.lower() in self.rules.force_nouns
+        )
 
     # -- record -----------------------------------------------------------------
 
-    def _event(self, sentence: Sentence, document: Document, tok: Token, trig: Trigger, code: str,
-               src: Mention, tgt: Mention | None, modality: Modality, cue: str | None,
-               reverse: bool = False, extent: tuple[int, int] | None = None) -> Event:
+    def _event(
+        self,
+        sentence: Sentence,
+        document: Document,
+        tok: Token,
+        trig: Trigger,
+        code: str,
+        src: Mention,
+        tgt: Mention | None,
+        modality: Modality,
+        cue: str | None,
+        reverse: bool = False,
+        extent: tuple[int, int] | None = None,
+    ) -> Event:
         """The event record; `reverse` when the source is the trigger's grammatical target (a host);
         `extent` (first, last token index) when the trigger spans words ("threatened to cut off")."""
         entry = codebook.lookup(code)
@@ -323,29 +415,51 @@ class EventCoder:
         if place is not None and place.country:  # "19 civilians in Beit Hanoun" are of the place's country
             src, tgt = _placed(src, place.country), _placed(tgt, place.country) if tgt else None
         agentless = src.kind == "agentless"
-        when = sentence.time.for_trigger(tok, statement=entry.root == "01") if sentence.time is not None else ResolvedDate(
-            sentence.date, sentence.date_source, sentence.date_text, sentence.date_precision or "none")
+        when = (
+            sentence.time.for_trigger(tok, statement=entry.root == "01")
+            if sentence.time is not None
+            else ResolvedDate(
+                sentence.date, sentence.date_source, sentence.date_text, sentence.date_precision or "none"
+            )
+        )
         source_actor = _as_actor(src, is_source=not reverse, root=entry.root)
         if src.tenure is not None and sentence.time is not None:  # "Stalin" in a 2019 story acted in office
-            dated = within_tenure(when, (src.tenure[0] or src.tenure[1], src.tenure[1]), sentence.time.narrative,
-                                  document.date)
+            dated = within_tenure(
+                when, (src.tenure[0] or src.tenure[1], src.tenure[1]), sentence.time.narrative, document.date
+            )
             if dated.source == "tenure":
                 when, source_actor = dated, replace(source_actor, role=src.tenure[2])
         return Event(
-            doc_id=document.id, sentence_index=sentence.index, sentence_text=sentence.text,
+            doc_id=document.id,
+            sentence_index=sentence.index,
+            sentence_text=sentence.text,
             source=source_actor,
             target=_as_actor(tgt, is_source=False, root=entry.root) if tgt else None,
-            code=entry.code, root_code=entry.root, event_name=entry.name, goldstein=entry.goldstein,
-            quad_class=entry.quad_class, plover_type=entry.plover_type, plover_mode=entry.plover_mode,
-            modality=modality, modality_cue=cue,
-            trigger_text=sentence.text[t_start:t_end], trigger_span=(t_start, t_end),
-            source_text=None if agentless else src.text, source_span=None if agentless else src.span,
-            source_country_reason=src.country_reason, target_country_reason=tgt.country_reason if tgt else None,
-            target_text=tgt.text if tgt else None, target_span=tgt.span if tgt else None,
-            event_date=when.date, date_source=when.source, date_text=when.text,
-            date_precision=when.granularity if when.date else None, date_end=when.end,
+            code=entry.code,
+            root_code=entry.root,
+            event_name=entry.name,
+            goldstein=entry.goldstein,
+            quad_class=entry.quad_class,
+            plover_type=entry.plover_type,
+            plover_mode=entry.plover_mode,
+            modality=modality,
+            modality_cue=cue,
+            trigger_text=sentence.text[t_start:t_end],
+            trigger_span=(t_start, t_end),
+            source_text=None if agentless else src.text,
+            source_span=None if agentless else src.span,
+            source_country_reason=src.country_reason,
+            target_country_reason=tgt.country_reason if tgt else None,
+            target_text=tgt.text if tgt else None,
+            target_span=tgt.span if tgt else None,
+            event_date=when.date,
+            date_source=when.source,
+            date_text=when.text,
+            date_precision=when.granularity if when.date else None,
+            date_end=when.end,
             doc_date=document.date,
-            location=place.name if place else None, location_country=place.country if place else None,
+            location=place.name if place else None,
+            location_country=place.country if place else None,
             location_span=place.span if place else None,
             confidence=_confidence(trig, src, tgt, modality),
         )
@@ -369,8 +483,11 @@ class _Arguments:
             if _reduced_relative(verb):  # "two Americans accused of spying": the noun is the target
                 targets += self.with_conjuncts(verb.head) or self.inside(verb.head, skip=verb)
             targets += self.of_children(verb, self.rules.passive_target_deps)
-            if (not targets and verb.dep_ == "xcomp"
-                    and not any(c.dep_ in self.rules.passive_target_deps for c in verb.children)):
+            if (
+                not targets
+                and verb.dep_ == "xcomp"
+                and not any(c.dep_ in self.rules.passive_target_deps for c in verb.children)
+            ):
                 # raised: "X is said to have been captured", "Turkey wants to be invited"
                 targets += self.of_children(verb.head, self.rules.subject_deps + self.rules.passive_target_deps)
             if not sources:  # "killed in police firing": the actor of the event noun that caused it
@@ -442,8 +559,12 @@ class _Arguments:
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
             for pobj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "NOUN"):
                 if _noun_trigger(self.lexicon, pobj):
-                    return [m for c in pobj.children if c.dep_ in self.rules.noun_source_deps
-                            for m in self.with_conjuncts(c)]
+                    return [
+                        m
+                        for c in pobj.children
+                        if c.dep_ in self.rules.noun_source_deps
+                        for m in self.with_conjuncts(c)
+                    ]
                 # "police firing" parsed as the noun "police" with the verb "firing" attached
                 if any(c.dep_ == "acl" and self.lexicon.match_noun(c.lower_) for c in pobj.children):
                     return self.with_conjuncts(pobj)
@@ -455,10 +576,17 @@ class _Arguments:
         start = verb.idx - sent.start_char
         found = self.ctx.default_country() if self.ctx else None
         country, reason = found if found else (None, None)
-        return Mention(start=start, end=start + len(verb.text), text=verb.text,
-                       actor=Actor(country=country, role=role, name=f"{role} (implicit)"), kind="implicit",
-                       token_start=verb.i - sent.start, token_end=verb.i - sent.start + 1, confidence=0.5,
-                       country_reason=reason)
+        return Mention(
+            start=start,
+            end=start + len(verb.text),
+            text=verb.text,
+            actor=Actor(country=country, role=role, name=f"{role} (implicit)"),
+            kind="implicit",
+            token_start=verb.i - sent.start,
+            token_end=verb.i - sent.start + 1,
+            confidence=0.5,
+            country_reason=reason,
+        )
 
     def addressee(self, fold: Fold) -> list[Mention]:
         """Who is asked or told to act: "urged Iran", "called on Iran", "demanded that Iran ...", "Sudan must"."""
@@ -474,24 +602,34 @@ class _Arguments:
 
     def complement_subjects(self, verb: Token) -> list[Mention]:
         """Subjects of a verb's clausal complements: "demanded that the US cancel ..." -> the US."""
-        return [m for c in verb.children if c.dep_ in ("ccomp", "xcomp")
-                for m in self.of_children(c, self.rules.subject_deps + self.rules.passive_target_deps)]
+        return [
+            m
+            for c in verb.children
+            if c.dep_ in ("ccomp", "xcomp")
+            for m in self.of_children(c, self.rules.subject_deps + self.rules.passive_target_deps)
+        ]
 
     # -- nouns ------------------------------------------------------------------
 
     def noun_roles(self, noun: Token, trig: Trigger) -> tuple[list[Mention], list[Mention]]:
         governor = noun.head
-        if (noun.dep_ == "dobj" and governor.pos_ in ("VERB", "AUX")
-                and governor.lemma_.lower() in self.rules.receiving_verbs):
+        if (
+            noun.dep_ == "dobj"
+            and governor.pos_ in ("VERB", "AUX")
+            and governor.lemma_.lower() in self.rules.receiving_verbs
+        ):
             givers = self.prep_actors(noun, ("of", "from"))  # "has the support of Argentina"
             if givers:
                 return givers, self.subject(governor)
-        sources = [m for c in noun.children if c.dep_ in self.rules.noun_source_deps
-                   for m in self.with_conjuncts(c)]
+        sources = [m for c in noun.children if c.dep_ in self.rules.noun_source_deps for m in self.with_conjuncts(c)]
         if not sources:
             sources = self.of_children(noun, ("prep",), through_prep=True, preps=("by",))
-        if (not sources and noun.dep_ in ("dobj", "attr", "nsubjpass") and governor.pos_ in ("VERB", "AUX")
-                and governor.lemma_.lower() in self.rules.light_verbs):
+        if (
+            not sources
+            and noun.dep_ in ("dobj", "attr", "nsubjpass")
+            and governor.pos_ in ("VERB", "AUX")
+            and governor.lemma_.lower() in self.rules.light_verbs
+        ):
             sources = self.subject(governor)
         targets = self.prep_actors(noun, trig.target_preps or self.rules.noun_target_preps)
         if not sources:  # "the meeting between Bush and Blair", "a battle between tribesmen and al-Qaeda"
@@ -524,8 +662,11 @@ class _Arguments:
         for child in tok.children:
             if child.dep_ in _CLAUSE_DEPS or child is skip:
                 continue
-            if (child.dep_ == "prep" and child.lower_ in self.rules.locative_preps
-                    and child.lower_ not in self.rules.default_target_preps):
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in self.rules.locative_preps
+                and child.lower_ not in self.rules.default_target_preps
+            ):
                 continue  # "a defence pact in Pyongyang": a place, not an actor of the event
             inner = self.inside(child)
             if any(_named(m) for m in inner):  # "artillery shells at Seoul": Seoul, not the artillery
@@ -533,8 +674,9 @@ class _Arguments:
             fallback = fallback or inner
         return fallback
 
-    def of_children(self, tok: Token, deps: tuple[str, ...], through_prep: bool = False,
-                    preps: tuple[str, ...] = ()) -> list[Mention]:
+    def of_children(
+        self, tok: Token, deps: tuple[str, ...], through_prep: bool = False, preps: tuple[str, ...] = ()
+    ) -> list[Mention]:
         found: list[Mention] = []
         for c in tok.children:
             if c.dep_ not in deps or (preps and c.lower_ not in preps):
@@ -560,9 +702,12 @@ class _Arguments:
 def _particle(verb: Token) -> str | None:
     """The verb's particle: "write off"; also "pulled out of", where spaCy makes "out" a bare preposition."""
     for c in verb.children:
-        if c.dep_ == "prt" or (c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ in ("out", "off", "up", "down",
-                                                                                       "back", "away")
-                               and not any(g.dep_ == "pobj" for g in c.children)):
+        if c.dep_ == "prt" or (
+            c.dep_ == "prep"
+            and c.i == verb.i + 1
+            and c.lower_ in ("out", "off", "up", "down", "back", "away")
+            and not any(g.dep_ == "pobj" for g in c.children)
+        ):
             return c.lower_
     return None
 
@@ -576,8 +721,10 @@ def _reduced_relative(verb: Token) -> bool:
     if verb.dep_ != "acl" or verb.head.pos_ not in ("NOUN", "PROPN", "PRON"):
         return False
     # the tagger sometimes calls the participle a past tense ("journalists abducted/VBD in Syria")
-    return verb.tag_ == "VBN" or (verb.tag_ == "VBD" and not any(
-        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "dobj") for c in verb.children))
+    return verb.tag_ == "VBN" or (
+        verb.tag_ == "VBD"
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "dobj") for c in verb.children)
+    )
 
 
 def _objects(verb: Token) -> Iterable[Token]:
@@ -588,8 +735,9 @@ def _objects(verb: Token) -> Iterable[Token]:
             yield from c.conjuncts
             yield from (g for g in c.children if g.dep_ == "compound")  # "aid deliveries", "arms shipments"
             # "amounts of debt", "a series of attacks": the noun after "of" counts as well
-            yield from (g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
-                        for g in p.children if g.dep_ == "pobj")
+            yield from (
+                g for p in c.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"
+            )
         elif c.dep_ in ("prep", "agent"):
             yield from (g for g in c.children if g.dep_ == "pobj")
     if verb.dep_ == "amod":  # "breaking sanctions"
@@ -609,8 +757,11 @@ def _without_restated_statements(events: list[Event], reporters: set[int], sent:
         return events
     starts = {sent[i - sent.start].idx - sent.start_char for i in reporters}
     speaking = {e.source.country or e.source.code for e in events if e.root_code in _FOLDED_ROOTS}
-    return [e for e in events if not (e.root_code == "01" and e.trigger_span[0] in starts
-                                      and (e.source.country or e.source.code) in speaking)]
+    return [
+        e
+        for e in events
+        if not (e.root_code == "01" and e.trigger_span[0] in starts and (e.source.country or e.source.code) in speaking)
+    ]
 
 
 def _pronoun_subject(verb: Token) -> bool:
@@ -632,8 +783,13 @@ def _carrier(tok: Token, rules: CodingRules) -> Token:
 def _noun_trigger(lexicon: Lexicon, noun: Token) -> Trigger | None:
     """The lexicon entry for an event noun, given its modifiers ("hunger strike") and "of" object."""
     modifiers = [c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
-    objects = [g.lemma_.lower() for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
-               for g in p.children if g.dep_ == "pobj"]
+    objects = [
+        g.lemma_.lower()
+        for p in noun.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
     return lexicon.match_noun(noun.lemma_.lower(), modifiers, objects)
 
 
@@ -647,13 +803,17 @@ def _background(tok: Token, rules: CodingRules) -> bool:
     """
     if tok.dep_ == "amod" and tok.tag_ == "VBN" and tok.i < tok.head.i:
         return True
-    if (tok.pos_ == "NOUN" and tok.dep_ == "nsubj" and tok.head.dep_ == "advcl"
-            and any(c.dep_ == "mark" and c.lower_ in rules.background_preps for c in tok.head.children)):
+    if (
+        tok.pos_ == "NOUN"
+        and tok.dep_ == "nsubj"
+        and tok.head.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in rules.background_preps for c in tok.head.children)
+    ):
         return True  # "since the protests began": the clause names a time
     if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or tok.head.dep_ != "prep":
         return False
     prep = tok.head
-    phrase = " ".join(t.lower_ for t in tok.doc[max(prep.i - 2, tok.sent.start):prep.i + 1])
+    phrase = " ".join(t.lower_ for t in tok.doc[max(prep.i - 2, tok.sent.start) : prep.i + 1])
     return prep.lower_ in rules.background_preps or any(phrase.endswith(p) for p in rules.background_phrases)
 
 
@@ -692,8 +852,9 @@ def _as_actor(m: Mention, is_source: bool, root: str) -> Actor:
     return m.actor
 
 
-def _embedding_modality(tok: Token, verbal: dict[int, Trigger], modality: Modality,
-                        cue: str | None) -> tuple[Modality, str | None]:
+def _embedding_modality(
+    tok: Token, verbal: dict[int, Trigger], modality: Modality, cue: str | None
+) -> tuple[Modality, str | None]:
     if modality is not Modality.ASSERTED:
         return modality, cue
     gov = tok.head
@@ -709,8 +870,16 @@ def _embedding_modality(tok: Token, verbal: dict[int, Trigger], modality: Modali
 def _agentless(verb: Token) -> Mention:
     sent = verb.sent
     start = verb.idx - sent.start_char
-    return Mention(start=start, end=start, text="", actor=Actor(name="unknown"), kind="agentless",
-                   token_start=verb.i - sent.start, token_end=verb.i - sent.start, confidence=0.3)
+    return Mention(
+        start=start,
+        end=start,
+        text="",
+        actor=Actor(name="unknown"),
+        kind="agentless",
+        token_start=verb.i - sent.start,
+        token_end=verb.i - sent.start,
+        confidence=0.3,
+    )
 
 
 def _placed(m: Mention, country: str) -> Mention:
@@ -722,12 +891,13 @@ def _placed(m: Mention, country: str) -> Mention:
 
 
 def _own_forces(target: Mention, sources: list[Mention], sent: Span) -> bool:
-    """"Syria will withdraw its troops": the source's own forces are what it moves, not a target."""
+    """ "Syria will withdraw its troops": the source's own forces are what it moves, not a target."""
     if target.actor.role != "MIL" or target.token_end <= target.token_start:
         return False
-    head = sent[target.token_start:target.token_end].root
-    return (any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children)
-            and any(s.actor.country == target.actor.country and s.actor.role != "MIL" for s in sources))
+    head = sent[target.token_start : target.token_end].root
+    return any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children) and any(
+        s.actor.country == target.actor.country and s.actor.role != "MIL" for s in sources
+    )
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:

@@ -12,11 +12,13 @@ The families, their governing words and the code mappings are data
 (``data/constructions.yaml``, its header documents the schema), extendable with a
 ``constructions:`` section in a ``--lexicon`` file.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from spacy.tokens import Token
 
@@ -103,8 +105,11 @@ class Constructions:
                         merged[key] = value
                     else:
                         raise ValueError(f"{where}: unknown field {key!r}")
-        return cls(tuple(_family(n, spec, f"families.{n}") for n, spec in families.items()), frozenset(reporting),
-                   frozenset(carriers))
+        return cls(
+            tuple(_family(n, spec, f"families.{n}") for n, spec in families.items()),
+            frozenset(reporting),
+            frozenset(carriers),
+        )
 
     def family_of_governor(self, governor: Token, quad: int) -> Family | None:
         """The family a governing word sets up for an action of this QuadClass."""
@@ -131,10 +136,18 @@ def _family(name: str, spec: Mapping[str, Any], where: str) -> Family:
     target = spec.get("target")
     if target not in TARGETS:
         raise ValueError(f"{where}: target must be one of {', '.join(TARGETS)}")
-    return Family(name=name, default=default, governors=frozenset(spec["governors"]),
-                  auxiliaries=frozenset(spec["auxiliaries"]), reported_auxiliaries=frozenset(spec["reported_auxiliaries"]),
-                  negated_auxiliaries=frozenset(spec["negated_auxiliaries"]), acts=ACT_TYPES[acts], target=target,
-                  fold_unmapped=bool(spec.get("fold_unmapped", False)), mapping=dict(spec["map"]))
+    return Family(
+        name=name,
+        default=default,
+        governors=frozenset(spec["governors"]),
+        auxiliaries=frozenset(spec["auxiliaries"]),
+        reported_auxiliaries=frozenset(spec["reported_auxiliaries"]),
+        negated_auxiliaries=frozenset(spec["negated_auxiliaries"]),
+        acts=ACT_TYPES[acts],
+        target=target,
+        fold_unmapped=bool(spec.get("fold_unmapped", False)),
+        mapping=dict(spec["map"]),
+    )
 
 
 def _words(value: Any, where: str) -> list[str]:
@@ -153,7 +166,7 @@ def _mapping(value: Any, where: str) -> dict[str, str]:
 
 
 def _keys(governor: Token) -> set[str]:
-    """"threaten", "be willing" (is willing to), "rule out" (ruled out), "call" ..."""
+    """ "threaten", "be willing" (is willing to), "rule out" (ruled out), "call" ..."""
     lemma = governor.lemma_.lower()
     keys = {lemma, governor.lower_}
     for c in governor.children:
@@ -188,8 +201,11 @@ def _governed(tok: Token, code: str, quad: int, constructions: Constructions) ->
     governor = None
     if tok.dep_ in _COMPLEMENT_DEPS or (tok.pos_ == "NOUN" and tok.dep_ in _NOUN_OBJECT_DEPS):
         governor = tok.head
-        if (tok.pos_ == "NOUN" and governor.lemma_.lower() in constructions.carriers
-                and governor.dep_ in _COMPLEMENT_DEPS):
+        if (
+            tok.pos_ == "NOUN"
+            and governor.lemma_.lower() in constructions.carriers
+            and governor.dep_ in _COMPLEMENT_DEPS
+        ):
             governor = governor.head  # "promised to continue military aid": the aid is promised
     elif tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in ("for", "to", "on", "upon"):
         governor = tok.head.head  # "called for the release", "agreed to a ceasefire", "agreed upon a pact"
@@ -224,8 +240,12 @@ def _auxiliary(tok: Token, code: str, quad: int, constructions: Constructions) -
 
 def _headline_infinitive(tok: Token) -> bool:
     """A headline's "X to VERB" ("Russia to withdraw troops from Georgia"): the news of a plan."""
-    return (tok.dep_ == "ROOT" and tok.tag_ == "VB" and any(c.dep_ == "nsubj" for c in tok.children)
-            and any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children))
+    return (
+        tok.dep_ == "ROOT"
+        and tok.tag_ == "VB"
+        and any(c.dep_ == "nsubj" for c in tok.children)
+        and any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children)
+    )
 
 
 def bare_demands(sentence: Iterable[Token], taken: set[int], constructions: Constructions) -> list[Fold]:
@@ -240,8 +260,10 @@ def bare_demands(sentence: Iterable[Token], taken: set[int], constructions: Cons
         aux = next((c for c in tok.children if c.dep_ == "aux" and c.tag_ == "MD"), None)
         if aux is None or any(c.dep_ == "neg" for c in tok.children):
             continue
-        family = next((f for f in constructions.families if f.target == "addressee"
-                       and aux.lower_ in f.reported_auxiliaries), None)
+        family = next(
+            (f for f in constructions.families if f.target == "addressee" and aux.lower_ in f.reported_auxiliaries),
+            None,
+        )
         if family is not None:
             found.append(Fold(family, family.default, tok, None, aux, tok.head))
     return found

@@ -5,14 +5,16 @@ any user YAML files with the same schema, which add entries. A verb entry may
 require a phrasal-verb particle ("write off") and/or one of a set of object
 lemmas ("sign" only an agreement); the most specific matching entry wins.
 """
+
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.events import codebook
@@ -24,9 +26,24 @@ from realpolitik.events.rules import CodingRules, package_rules
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-_FIELDS = frozenset({"verb", "noun", "code", "particle", "object", "modifier", "target_prep",
-                     "reverse_code", "passive_only", "not_object", "not_modifier", "requires_target",
-                     "not_target_roles", "note"})
+_FIELDS = frozenset(
+    {
+        "verb",
+        "noun",
+        "code",
+        "particle",
+        "object",
+        "modifier",
+        "target_prep",
+        "reverse_code",
+        "passive_only",
+        "not_object",
+        "not_modifier",
+        "requires_target",
+        "not_target_roles",
+        "note",
+    }
+)
 _VERB_ONLY = ("particle", "passive_only")
 _TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules", "constructions", "modality"})
 _Section = tuple[str, dict[str, Any]]  # (file name, the section)
@@ -65,13 +82,19 @@ class Trigger:
 class Lexicon:
     """Verb and noun triggers, indexed for lookup by lemma."""
 
-    def __init__(self, triggers: Iterable[Trigger], lemma_fixes: dict[str, str] | None = None,
-                 rules: CodingRules | None = None, constructions: Constructions | None = None,
-                 modality: ModalityCues | None = None):
+    def __init__(
+        self,
+        triggers: Iterable[Trigger],
+        lemma_fixes: dict[str, str] | None = None,
+        rules: CodingRules | None = None,
+        constructions: Constructions | None = None,
+        modality: ModalityCues | None = None,
+    ):
         self.rules = rules if rules is not None else CodingRules.build([package_rules()])
         self.modality = modality if modality is not None else default_modality()
-        self.constructions = (constructions if constructions is not None
-                              else Constructions.build([package_constructions()]))
+        self.constructions = (
+            constructions if constructions is not None else Constructions.build([package_constructions()])
+        )
         self._verbs: dict[tuple[str, str | None], list[Trigger]] = defaultdict(list)
         self._nouns: dict[str, list[Trigger]] = defaultdict(list)
         self._all: list[Trigger] = []
@@ -84,7 +107,7 @@ class Lexicon:
                 self._nouns[trig.lemma].append(trig)
 
     @classmethod
-    def load(cls, extra: Sequence[str | Path] = ()) -> "Lexicon":
+    def load(cls, extra: Sequence[str | Path] = ()) -> Lexicon:
         """The package lexicon plus entries from the user YAML files in ``extra``.
 
         Raises ValueError (naming the file and entry) on a malformed entry, a code
@@ -97,7 +120,7 @@ class Lexicon:
         return cls._from_files([*_package_files(), *user])
 
     @classmethod
-    def _from_files(cls, parsed: list[_ParsedFile]) -> "Lexicon":
+    def _from_files(cls, parsed: list[_ParsedFile]) -> Lexicon:
         triggers: list[Trigger] = []
         fixes: dict[str, str] = {}
         seen: dict[tuple[Any, ...], str] = {}
@@ -119,8 +142,7 @@ class Lexicon:
                 seen[key] = where
                 triggers.append(trig)
         cues = ModalityCues.build([_package_modality(), *modality_sections]) if modality_sections else None
-        return cls(triggers, fixes, CodingRules.build(rule_sections), Constructions.build(construction_sections),
-                   cues)
+        return cls(triggers, fixes, CodingRules.build(rule_sections), Constructions.build(construction_sections), cues)
 
     def verb_candidates(self, lemma: str, particle: str | None) -> list[Trigger]:
         """Entries for a verb lemma (+ particle), most specific first.
@@ -145,8 +167,9 @@ class Lexicon:
         """
         return _best(self.verb_candidates(lemma, particle), [o.lower() for o in object_lemmas], [])
 
-    def match_noun(self, lemma: str, modifier_lemmas: Iterable[str] = (),
-                   object_lemmas: Iterable[str] = ()) -> Trigger | None:
+    def match_noun(
+        self, lemma: str, modifier_lemmas: Iterable[str] = (), object_lemmas: Iterable[str] = ()
+    ) -> Trigger | None:
         """The best entry for an event noun ("invasion", "hunger strike"), or None.
 
         `modifier_lemmas` are its compound and adjective modifiers, `object_lemmas` the
@@ -273,12 +296,21 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
         raise ValueError(f"{where}: 'not_target_roles' must be a list of role codes such as MED")
     if not isinstance(raw.get("note", ""), str):
         raise ValueError(f"{where}: 'note' must be text")
-    return Trigger(lemma=lemma, pos=pos, code=code, particle=particle, objects=frozenset(objects),
-                   modifiers=frozenset(modifiers), target_preps=tuple(_words(raw, "target_prep", where)),
-                   reverse_code=reverse, passive_only=raw.get("passive_only", False),
-                   not_objects=frozenset(_words(raw, "not_object", where)),
-                   not_modifiers=frozenset(_words(raw, "not_modifier", where)),
-                   requires_target=raw.get("requires_target", False), not_target_roles=frozenset(roles))
+    return Trigger(
+        lemma=lemma,
+        pos=pos,
+        code=code,
+        particle=particle,
+        objects=frozenset(objects),
+        modifiers=frozenset(modifiers),
+        target_preps=tuple(_words(raw, "target_prep", where)),
+        reverse_code=reverse,
+        passive_only=raw.get("passive_only", False),
+        not_objects=frozenset(_words(raw, "not_object", where)),
+        not_modifiers=frozenset(_words(raw, "not_modifier", where)),
+        requires_target=raw.get("requires_target", False),
+        not_target_roles=frozenset(roles),
+    )
 
 
 def _code(value: Any, field: str, where: str) -> str:

@@ -35,19 +35,27 @@ arrested 20 people"); of "claim"/"allege"/"report" it is REPORTED, as is any
 governors apply to ``xcomp``/``acl``/preposition links only, so "the problem is
 that ..." is not FUTURE.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from spacy.tokens import Span, Token
 
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.types import Modality
 
-PRECEDENCE: tuple[Modality, ...] = (Modality.DENIED, Modality.NEGATED, Modality.HYPOTHETICAL,
-                                    Modality.ATTEMPTED, Modality.FUTURE, Modality.REPORTED)
+PRECEDENCE: tuple[Modality, ...] = (
+    Modality.DENIED,
+    Modality.NEGATED,
+    Modality.HYPOTHETICAL,
+    Modality.ATTEMPTED,
+    Modality.FUTURE,
+    Modality.REPORTED,
+)
 
 Cue = tuple[Modality, str]
 
@@ -84,7 +92,6 @@ class ModalityCues:
     time_words: frozenset[str]
     question_words: frozenset[str]
     attempt_nouns: frozenset[str]
-
 
     @classmethod
     def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]]) -> ModalityCues:
@@ -181,6 +188,7 @@ def _note(found: dict[Modality, str], cues: Iterable[Cue]) -> None:
 
 # --- walking up -------------------------------------------------------------
 
+
 def _step_up(tok: Token, cues: ModalityCues) -> tuple[Token, bool, list[Cue]] | None:
     """The next token on the governing chain, whether it shares tok's clause, and the link's cues."""
     head, dep = tok.head, tok.dep_
@@ -193,20 +201,29 @@ def _step_up(tok: Token, cues: ModalityCues) -> tuple[Token, bool, list[Cue]] | 
     if dep in ("xcomp", "ccomp"):
         links = _governed(_governor_keys(head), cues, future=dep == "xcomp")
         if dep == "ccomp":
-            links += [(Modality.REPORTED, s.text) for s in head.children
-                      if s.dep_ in _SUBJECTS and s.lemma_.lower() in cues.claim_nouns]
+            links += [
+                (Modality.REPORTED, s.text)
+                for s in head.children
+                if s.dep_ in _SUBJECTS and s.lemma_.lower() in cues.claim_nouns
+            ]
         return head, dep == "xcomp" or _non_finite(tok), links
     if dep == "acl" and head.pos_ in _NOUNS:  # "claims that its troops crossed", "a plan to invade"
         links = _governed(_governor_keys(head), cues, future=True)
         if links:  # "had no plan to intervene": the plan's negation holds for what is planned
-            links += [(Modality.NEGATED, c.text) for c in head.children
-                      if c.dep_ == "det" and c.lower_ in cues.negative_determiners]
+            links += [
+                (Modality.NEGATED, c.text)
+                for c in head.children
+                if c.dep_ == "det" and c.lower_ in cues.negative_determiners
+            ]
         return (head, False, links) if links else None
     if dep in ("advcl", "acomp", "oprd") or (dep == "advmod" and tok.pos_ in ("ADV", "ADJ")):
         return head, dep != "advcl" or _non_finite(tok), []
     if dep == "conj":
-        nor = [(Modality.NEGATED, c.text) for c in head.children
-               if c.dep_ == "cc" and c.lower_ in cues.negative_conjunctions]
+        nor = [
+            (Modality.NEGATED, c.text)
+            for c in head.children
+            if c.dep_ == "cc" and c.lower_ in cues.negative_conjunctions
+        ]
         return head, not _own_clause(tok, cues), nor
     if dep == "amod" and tok.tag_.startswith("VB") and head.pos_ in _NOUNS:
         return head, True, []  # misparsed gerund: "denies [breaking] sanctions"
@@ -222,8 +239,11 @@ def _noun_to_verb(noun: Token, verb: Token, cues: ModalityCues) -> tuple[Token, 
     links: list[Cue] = []
     if noun.dep_ != "nsubj":
         keys = _governor_keys(verb)
-        links = [(m, cue) for m, cue in _governed(keys, cues, future=False)
-                 if m in (Modality.DENIED, Modality.NEGATED, Modality.ATTEMPTED)]
+        links = [
+            (m, cue)
+            for m, cue in _governed(keys, cues, future=False)
+            if m in (Modality.DENIED, Modality.NEGATED, Modality.ATTEMPTED)
+        ]
         if noun.lemma_.lower() in cues.claim_nouns and verb.lemma_.lower() in cues.dismissal_verbs:
             links.append((Modality.DENIED, verb.text))
     if verb.lemma_.lower() in cues.support_verbs:
@@ -259,7 +279,8 @@ def _governed(keys: dict[str, str], cues: ModalityCues, future: bool) -> list[Cu
 def _non_finite(tok: Token) -> bool:
     """True for a verb with no tense, subject or auxiliary of its own ("to halt", "killing")."""
     return tok.tag_ not in _FINITE_TAGS and not any(
-        c.dep_ in _SUBJECTS or (c.dep_ in _AUX and c.tag_ != "TO") for c in tok.children)
+        c.dep_ in _SUBJECTS or (c.dep_ in _AUX and c.tag_ != "TO") for c in tok.children
+    )
 
 
 def _own_clause(tok: Token, cues: ModalityCues) -> bool:
@@ -280,6 +301,7 @@ def _own_clause(tok: Token, cues: ModalityCues) -> bool:
 
 # --- cues on one token ------------------------------------------------------
 
+
 def _clause_cues(tok: Token, cues: ModalityCues) -> Iterator[Cue]:
     """Cues that hold only for the token's own clause."""
     for c in tok.children:
@@ -291,8 +313,11 @@ def _clause_cues(tok: Token, cues: ModalityCues) -> Iterator[Cue]:
         elif dep in ("neg", "preconj") and low in cues.negators:
             yield Modality.NEGATED, c.text
         elif dep == "advmod":  # "no longer"
-            yield from ((Modality.NEGATED, f"{n.text} {c.text}") for n in c.children
-                        if n.dep_ == "neg" and n.lower_ in cues.negators)
+            yield from (
+                (Modality.NEGATED, f"{n.text} {c.text}")
+                for n in c.children
+                if n.dep_ == "neg" and n.lower_ in cues.negators
+            )
         elif dep == "det" and tok.pos_ in _NOUNS and low in cues.negative_determiners:
             yield Modality.NEGATED, c.text
         elif dep == "amod" and tok.pos_ in _NOUNS:
@@ -300,8 +325,11 @@ def _clause_cues(tok: Token, cues: ModalityCues) -> Iterator[Cue]:
         if dep in _ARGUMENTS:
             if low in cues.negative_pronouns:
                 yield Modality.NEGATED, c.text
-            yield from ((Modality.NEGATED, d.text) for d in c.children
-                        if d.dep_ in ("det", "preconj") and d.lower_ in cues.negative_determiners)
+            yield from (
+                (Modality.NEGATED, d.text)
+                for d in c.children
+                if d.dep_ in ("det", "preconj") and d.lower_ in cues.negative_determiners
+            )
         time = _future_time(c, cues)
         if time:
             yield Modality.FUTURE, time
@@ -338,7 +366,7 @@ def _future_time(tok: Token, cues: ModalityCues) -> str | None:
     for noun in nouns:
         mod = next((m for m in noun.children if m.dep_ in ("amod", "det") and m.lower_ in cues.time_modifiers), None)
         if mod is not None and noun.lower_ in cues.time_units:
-            return " ".join(t.text for t in noun.doc[mod.i:noun.i + 1])
+            return " ".join(t.text for t in noun.doc[mod.i : noun.i + 1])
     return None
 
 
@@ -349,7 +377,7 @@ def _conditional_marker(tok: Token, cues: ModalityCues) -> str | None:
     found even when the parser attaches "in case"/"as long" elsewhere.
     """
     start = tok.left_edge.i
-    intro = list(tok.doc[max(tok.sent.start, start - 4):start])
+    intro = list(tok.doc[max(tok.sent.start, start - 4) : start])
     intro += [c for c in tok.children if c.dep_ == "mark"]
     for marker in cues.conditional_markers:
         n = marker.count(" ") + 1
@@ -377,5 +405,4 @@ def _is_question(sent: Span, cues: ModalityCues) -> bool:
     subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
     if subject is None:
         return False
-    return (root.pos_ == "AUX" and root.i < subject.i) or any(
-        c.dep_ in _AUX and c.i < subject.i for c in root.children)
+    return (root.pos_ == "AUX" and root.i < subject.i) or any(c.dep_ in _AUX and c.i < subject.i for c in root.children)

@@ -7,27 +7,42 @@ subject to an event noun or their object to an embedded verb; which events go bo
 which passive events have an implicit doer. The Python of :mod:`realpolitik.events.coder`
 is the generic machinery; the words are here.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.events import codebook
 
 _DEP_LISTS = ("subject_deps", "passive_source_deps", "passive_target_deps", "object_deps", "noun_source_deps")
-_WORD_LISTS = ("default_target_preps", "noun_target_preps", "participant_preps", "locative_preps", "light_verbs", "object_control",
-               "background_preps", "noun_carriers", "force_nouns", "receiving_verbs")
+_WORD_LISTS = (
+    "default_target_preps",
+    "noun_target_preps",
+    "participant_preps",
+    "locative_preps",
+    "light_verbs",
+    "object_control",
+    "background_preps",
+    "noun_carriers",
+    "force_nouns",
+    "receiving_verbs",
+)
 _PHRASE_LISTS = ("background_phrases", "attribution_phrases")
 _CODE_LISTS = ("symmetric_codes", "addressed_codes", "location_target_roots", "weapon_roots")
 # The dependency labels of the English parser (ClearNLP style, as spaCy's en_core_web models use).
-DEPENDENCY_LABELS = frozenset("""ROOT acl acomp advcl advmod agent amod appos attr aux auxpass case cc ccomp compound conj
+DEPENDENCY_LABELS = frozenset(
+    """ROOT acl acomp advcl advmod agent amod appos attr aux auxpass case cc ccomp compound conj
     csubj csubjpass dative dep det dobj expl intj mark meta neg nmod npadvmod nsubj nsubjpass nummod oprd parataxis pcomp
-    pobj poss preconj predet prep prt punct quantmod relcl xcomp""".split())
+    pobj poss preconj predet prep prt punct quantmod relcl xcomp""".split()
+)
 _ACTOR_LISTS = ("implicit_actors", "implicit_noun_actors")
-KEYS = frozenset({*_DEP_LISTS, *_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, *_ACTOR_LISTS, "agentless_quad_classes",
-                  "weapon_codes"})
+KEYS = frozenset(
+    {*_DEP_LISTS, *_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, *_ACTOR_LISTS, "agentless_quad_classes", "weapon_codes"}
+)
 
 
 @dataclass(frozen=True)
@@ -87,26 +102,29 @@ class CodingRules:
                     _check(key, item, where)
                 merged[key].extend(value)
         deps = {k: tuple(dict.fromkeys(merged[k])) for k in _DEP_LISTS}
-        return cls(**deps, default_target_preps=tuple(dict.fromkeys(merged["default_target_preps"])),
-                   noun_target_preps=tuple(dict.fromkeys(merged["noun_target_preps"])),
-                   participant_preps=tuple(dict.fromkeys(merged["participant_preps"])),
-                   locative_preps=frozenset(merged["locative_preps"]),
-                   light_verbs=frozenset(merged["light_verbs"]),
-                   object_control=frozenset(merged["object_control"]),
-                   background_preps=frozenset(merged["background_preps"]),
-                   noun_carriers=frozenset(merged["noun_carriers"]),
-                   force_nouns=frozenset(merged["force_nouns"]),
-                   receiving_verbs=frozenset(merged["receiving_verbs"]),
-                   background_phrases=tuple(dict.fromkeys(merged["background_phrases"])),
-                   attribution_phrases=tuple(dict.fromkeys(merged["attribution_phrases"])),
-                   symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
-                   implicit_actors=_by_prefix(merged["implicit_actors"]),
-                   implicit_noun_actors=_by_prefix(merged["implicit_noun_actors"]),
-                   addressed_codes=tuple(dict.fromkeys(merged["addressed_codes"])),
-                   location_target_roots=tuple(dict.fromkeys(merged["location_target_roots"])),
-                   weapon_roots=tuple(dict.fromkeys(merged["weapon_roots"])),
-                   weapon_codes={w: i["code"] for i in merged["weapon_codes"] for w in i["weapons"]},
-                   agentless_quad_classes=frozenset(merged["agentless_quad_classes"]))
+        return cls(
+            **deps,
+            default_target_preps=tuple(dict.fromkeys(merged["default_target_preps"])),
+            noun_target_preps=tuple(dict.fromkeys(merged["noun_target_preps"])),
+            participant_preps=tuple(dict.fromkeys(merged["participant_preps"])),
+            locative_preps=frozenset(merged["locative_preps"]),
+            light_verbs=frozenset(merged["light_verbs"]),
+            object_control=frozenset(merged["object_control"]),
+            background_preps=frozenset(merged["background_preps"]),
+            noun_carriers=frozenset(merged["noun_carriers"]),
+            force_nouns=frozenset(merged["force_nouns"]),
+            receiving_verbs=frozenset(merged["receiving_verbs"]),
+            background_phrases=tuple(dict.fromkeys(merged["background_phrases"])),
+            attribution_phrases=tuple(dict.fromkeys(merged["attribution_phrases"])),
+            symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
+            implicit_actors=_by_prefix(merged["implicit_actors"]),
+            implicit_noun_actors=_by_prefix(merged["implicit_noun_actors"]),
+            addressed_codes=tuple(dict.fromkeys(merged["addressed_codes"])),
+            location_target_roots=tuple(dict.fromkeys(merged["location_target_roots"])),
+            weapon_roots=tuple(dict.fromkeys(merged["weapon_roots"])),
+            weapon_codes={w: i["code"] for i in merged["weapon_codes"] for w in i["weapons"]},
+            agentless_quad_classes=frozenset(merged["agentless_quad_classes"]),
+        )
 
 
 def _by_prefix(items: list[dict[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -117,7 +135,9 @@ def _by_prefix(items: list[dict[str, str]]) -> tuple[tuple[str, str], ...]:
 def _check(key: str, item: Any, where: str) -> None:
     if key in _DEP_LISTS:
         if not (isinstance(item, str) and item in DEPENDENCY_LABELS):
-            raise ValueError(f"{where}: {item!r} is not a dependency label of the parser ({', '.join(sorted(DEPENDENCY_LABELS))})")
+            raise ValueError(
+                f"{where}: {item!r} is not a dependency label of the parser ({', '.join(sorted(DEPENDENCY_LABELS))})"
+            )
     elif key in _WORD_LISTS:
         if not (isinstance(item, str) and item and item == item.lower() and " " not in item):
             raise ValueError(f"{where}: {item!r} is not a single lower-case word")
@@ -128,13 +148,24 @@ def _check(key: str, item: Any, where: str) -> None:
         if not (isinstance(item, str) and (codebook.is_valid(item) or codebook.is_valid(item[:2]))):
             raise ValueError(f"{where}: {item!r} is not a quoted CAMEO code or prefix")
     elif key in _ACTOR_LISTS:
-        if not (isinstance(item, dict) and set(item) == {"code", "role"} and isinstance(item["code"], str)
-                and (codebook.is_valid(item["code"]) or codebook.is_valid(item["code"][:2])) and isinstance(item["role"], str) and len(item["role"]) == 3):
+        if not (
+            isinstance(item, dict)
+            and set(item) == {"code", "role"}
+            and isinstance(item["code"], str)
+            and (codebook.is_valid(item["code"]) or codebook.is_valid(item["code"][:2]))
+            and isinstance(item["role"], str)
+            and len(item["role"]) == 3
+        ):
             raise ValueError(f"{where}: {item!r} must be {{code: <CAMEO code>, role: <role code>}}")
     elif key == "weapon_codes":
-        if not (isinstance(item, dict) and set(item) == {"weapons", "code"} and isinstance(item["code"], str)
-                and codebook.is_valid(item["code"]) and isinstance(item["weapons"], list)
-                and all(isinstance(w, str) and w == w.lower() and " " not in w for w in item["weapons"])):
+        if not (
+            isinstance(item, dict)
+            and set(item) == {"weapons", "code"}
+            and isinstance(item["code"], str)
+            and codebook.is_valid(item["code"])
+            and isinstance(item["weapons"], list)
+            and all(isinstance(w, str) and w == w.lower() and " " not in w for w in item["weapons"])
+        ):
             raise ValueError(f"{where}: {item!r} must be {{weapons: [<lower-case lemma>, ...], code: <CAMEO code>}}")
     elif not (isinstance(item, int) and 1 <= item <= 4):
         raise ValueError(f"{where}: {item!r} is not a QuadClass (1-4)")

@@ -9,11 +9,12 @@ turns the statement into criticism (111), praise (051), a pessimistic (012) or a
 optimistic (013) comment. Criticism and
 praise need an actor in the content to be about, which becomes the target.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Collection, Iterable
 
 from spacy.tokens import Token
 
@@ -37,7 +38,8 @@ class StatementCues:
         """Whether the verb says what its object is: "called the plan a mistake", "described it as illegal"
         (also parsed as a clause: "considered [the intrusion an act of provocation]")."""
         return verb.lemma_.lower() in self.naming_verbs and (
-            bool(_naming_predicate(verb)) or any(c.dep_ == "ccomp" for c in verb.children))
+            bool(_naming_predicate(verb)) or any(c.dep_ == "ccomp" for c in verb.children)
+        )
 
     @classmethod
     def from_data(cls, data: dict[str, object], name: str = "statements.yaml") -> StatementCues:
@@ -104,8 +106,13 @@ def predicate(tokens: list[Token]) -> list[Token]:
     return sorted(set(found), key=lambda t: t.i)
 
 
-def classify(trigger: Token, cues: StatementCues, actors_at: Callable[[Token], list[Mention]],
-             speaker: Mention, coded: Collection[int] = ()) -> tuple[str, Mention | None] | None:
+def classify(
+    trigger: Token,
+    cues: StatementCues,
+    actors_at: Callable[[Token], list[Mention]],
+    speaker: Mention,
+    coded: Collection[int] = (),
+) -> tuple[str, Mention | None] | None:
     """(CAMEO code, target mention or None) for a statement whose content evaluates, else None.
 
     ``coded`` holds the token indices of triggers coded as events of their own: "Portugal will
@@ -133,11 +140,12 @@ def _categories(tokens: Iterable[Token], cues: StatementCues) -> set[str]:
         for category, words in cues.words.items():
             if lemmas[i] in words or tok.lower_ in words:
                 negated = any(child.dep_ == "neg" for word in (tok, tok.head) for child in word.children) or (
-                    i > 0 and lemmas[i - 1] in ("not", "no", "never"))
+                    i > 0 and lemmas[i - 1] in ("not", "no", "never")
+                )
                 found.add("critical" if negated and category == "approving" else category)
     for category, phrases in cues.phrases.items():
         for phrase in phrases:
             n = len(phrase)
-            if any(tuple(lemmas[i:i + n]) == phrase for i in range(len(lemmas) - n + 1)):
+            if any(tuple(lemmas[i : i + n]) == phrase for i in range(len(lemmas) - n + 1)):
                 found.add(category)
     return found

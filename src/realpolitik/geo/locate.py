@@ -8,10 +8,11 @@ anywhere in the sentence ("In Kabul, officials said three soldiers were killed")
 Places that are the event's own source or target are not its location. Turning the name
 into coordinates is the next stage's work (:mod:`realpolitik.geo.geocode`).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from spacy.tokens import Token
 

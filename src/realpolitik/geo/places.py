@@ -8,6 +8,7 @@ name. The geocoder (:mod:`realpolitik.geo.geocode`) also asks it for the other n
 large cities ("Kiev", "Bombay", "New York" for New York City), for every city of a
 first-level region, and for a city's GeoNames id.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,8 +55,15 @@ class CityIndex:
             country = iso3.get(raw["countrycode"])
             if not country:
                 continue
-            city = City(raw["name"], country, str(raw.get("admin1code") or ""), float(raw["latitude"]),
-                        float(raw["longitude"]), int(raw.get("population") or 0), int(raw.get("geonameid") or 0))
+            city = City(
+                raw["name"],
+                country,
+                str(raw.get("admin1code") or ""),
+                float(raw["latitude"]),
+                float(raw["longitude"]),
+                int(raw.get("population") or 0),
+                int(raw.get("geonameid") or 0),
+            )
             key = fold(raw["name"])
             self._by_name.setdefault(key, []).append(city)
             self._by_region.setdefault((country, city.admin1), []).append(city)

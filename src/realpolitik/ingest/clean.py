@@ -14,6 +14,7 @@ same content hash from a file, a feed or the API:
   without blank lines (text extracted from HTML), every line is a paragraph, except a
   line the next one continues in lower case.
 """
+
 from __future__ import annotations
 
 import re

@@ -17,6 +17,7 @@ that is not well-formed XML but complete (an undefined ``&nbsp;`` entity, a
 stray ``&``) is read by feedparser's lenient parser; one that stops before
 its closing tag is rejected whole, so no half-read item is ever stored.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -52,8 +53,12 @@ _TAIL_BYTES = 4_096  # where the closing tag is looked for
 _READ_BYTES = 65_536
 
 
-def read_feed(location: str, default_date: date | None = None, timeout: float = FETCH_TIMEOUT_SECONDS,
-              max_bytes: int = MAX_FEED_BYTES) -> Iterator[Document | DocumentError]:
+def read_feed(
+    location: str,
+    default_date: date | None = None,
+    timeout: float = FETCH_TIMEOUT_SECONDS,
+    max_bytes: int = MAX_FEED_BYTES,
+) -> Iterator[Document | DocumentError]:
     """Every item of the feed at `location` (an http(s) URL or a file path), or the errors; never raises.
 
     Items without a date get `default_date`.
@@ -66,8 +71,12 @@ def read_feed(location: str, default_date: date | None = None, timeout: float = 
     yield from parse_feed(data, location, default_date)
 
 
-def read_feeds(locations: Sequence[str], default_date: date | None = None, timeout: float = FETCH_TIMEOUT_SECONDS,
-               max_bytes: int = MAX_FEED_BYTES) -> Iterator[tuple[str, Document | DocumentError]]:
+def read_feeds(
+    locations: Sequence[str],
+    default_date: date | None = None,
+    timeout: float = FETCH_TIMEOUT_SECONDS,
+    max_bytes: int = MAX_FEED_BYTES,
+) -> Iterator[tuple[str, Document | DocumentError]]:
     """(feed, item) for every item of every feed, feed by feed in the order given; never raises.
 
     The feeds are fetched at the same time (up to ``FETCH_THREADS`` at once), each within
@@ -77,8 +86,10 @@ def read_feeds(locations: Sequence[str], default_date: date | None = None, timeo
     if not locations:
         return
     with ThreadPoolExecutor(max_workers=min(FETCH_THREADS, len(locations))) as pool:
-        jobs = [pool.submit(lambda loc: list(read_feed(loc, default_date, timeout, max_bytes)), location)
-                for location in locations]
+        jobs = [
+            pool.submit(lambda loc: list(read_feed(loc, default_date, timeout, max_bytes)), location)
+            for location in locations
+        ]
         for location, job in zip(locations, jobs):
             for item in job.result():
                 yield location, item
@@ -101,6 +112,7 @@ def fetch(location: str, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int 
 
 def _download(url: str, deadline: float, timeout: float, max_bytes: int) -> bytes:
     """At most `max_bytes` + 1 bytes of `url`, every read waiting only for the time left before `deadline`."""
+
     def left() -> float:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -153,8 +165,9 @@ def parse_feed(data: bytes, source: str, default_date: date | None = None) -> It
         try:
             yield entry_document(entry, source, default_date)
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the feed
-            yield DocumentError(source=source, doc_id=entry_id(entry),
-                                error=f"unreadable feed item: {type(exc).__name__}: {exc}")
+            yield DocumentError(
+                source=source, doc_id=entry_id(entry), error=f"unreadable feed item: {type(exc).__name__}: {exc}"
+            )
 
 
 def entry_document(entry: Any, source: str, default_date: date | None = None) -> Document | DocumentError:
@@ -163,8 +176,14 @@ def entry_document(entry: Any, source: str, default_date: date | None = None) ->
     text = _entry_text(entry)
     title = _clean(entry.get("title"))
     link = str(entry.get("link") or "").strip()
-    return make_document(doc_id, text or title or "", source, date=entry_date(entry) or default_date,
-                     title=title, url=link if link.lower().startswith(_URL_PREFIXES) else None)
+    return make_document(
+        doc_id,
+        text or title or "",
+        source,
+        date=entry_date(entry) or default_date,
+        title=title,
+        url=link if link.lower().startswith(_URL_PREFIXES) else None,
+    )
 
 
 def entry_id(entry: Any) -> str:
@@ -229,8 +248,10 @@ def _feed_problem(parsed: Any, data: bytes) -> str | None:
     """Why the parsed bytes are not a usable feed, or None."""
     if parsed.get("version"):
         if parsed.get("bozo") and not _CLOSING_TAG.search(data[-_TAIL_BYTES:]):
-            return (f"malformed feed: {_exception_text(parsed, data)}; it stops before its closing tag "
-                    f"(cut off?), nothing read")
+            return (
+                f"malformed feed: {_exception_text(parsed, data)}; it stops before its closing tag "
+                f"(cut off?), nothing read"
+            )
         return None
     head = _text_head(data)
     if not head.strip():

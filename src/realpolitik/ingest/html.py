@@ -12,6 +12,7 @@ libxml2, under both, stops reading a page nested 256 elements deep and drops the
 below ``FLAT_BELOW`` levels turned into line breaks and spaces, and its whole body read by the
 lxml walk, so its text is kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,18 +26,53 @@ from lxml import etree
 from realpolitik.ingest.clean import remove_boilerplate
 
 # Elements that never hold article text in the lxml fallback.
-_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
-              "form", "button", "select", "iframe", "svg", "figure")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "iframe",
+    "svg",
+    "figure",
+)
 # Elements that end a line of text in the lxml fallback.
-_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-               "pre", "tr", "td", "th", "section", "article", "main", "dd", "dt")
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "td",
+    "th",
+    "section",
+    "article",
+    "main",
+    "dd",
+    "dt",
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _METADATA_FIELDS = ("title", "url", "author", "sitename", "description")
 _CODE_ELEMENTS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|$)", re.S | re.I)
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)(?:\s[^<>]*)?>")
-_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-                        "source", "track", "wbr"})
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
 FLAT_BELOW = 100  # nesting level from which a too-deep page's elements are flattened
 
 
@@ -52,9 +88,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
         html = _flatten(html)
         return remove_boilerplate(_fallback_text(html)), _metadata(trafilatura.extract_metadata(html))
     extracted = trafilatura.bare_extraction(
-        html, favor_precision=True, include_comments=False, include_tables=False,
-        with_metadata=True)
-    text = remove_boilerplate(extracted.text or "") if extracted else ""
+        html, favor_precision=True, include_comments=False, include_tables=False, with_metadata=True
+    )
+    text = remove_boilerplate(getattr(extracted, "text", None) or "") if extracted else ""  # a trafilatura Document
     if not text:
         text = remove_boilerplate(_fallback_text(html))
         if not extracted:
@@ -86,7 +122,7 @@ def _flatten(html: str) -> str:
             continue
         depth = max(depth - 1, 0) if closing else depth + 1
         if depth + (1 if closing else 0) > FLAT_BELOW:
-            out.append(html[cursor:tag.start()])
+            out.append(html[cursor : tag.start()])
             out.append("\n" if name in _BLOCK_TAGS else " ")
             cursor = tag.end()
     out.append(html[cursor:])

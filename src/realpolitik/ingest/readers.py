@@ -4,6 +4,7 @@ A bad item (binary, empty, undecodable, too large, not English, unreadable)
 becomes a :class:`DocumentError` with a reason a person can act on, and the
 batch goes on: no reader raises for bad input.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -33,8 +34,10 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
 # Files a directory walk does not read, by kind, with what to do about them.
 UNSUPPORTED: dict[str, tuple[frozenset[str], str]] = {
     "PDF": (frozenset({".pdf"}), "extract their text first (pdftotext)"),
-    "image": (frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".svg", ".heic"}),
-              "images hold no text to code"),
+    "image": (
+        frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".svg", ".heic"}),
+        "images hold no text to code",
+    ),
     "word-processor": (frozenset({".doc", ".docx", ".odt", ".rtf", ".pages"}), "save them as text or HTML first"),
     "spreadsheet": (frozenset({".xls", ".xlsx", ".ods", ".csv", ".tsv"}), "put each article in a line of a JSONL file"),
     "archive": (frozenset({".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar"}), "unpack them first"),
@@ -50,14 +53,19 @@ _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])  # C0 controls except \t 
 _MAX_NON_ASCII_SHARE = 0.3  # of the non-space characters of Western (cp1252) text
 _MIN_TEXTLIKE_SHARE = 0.85  # letters, digits, punctuation, spaces in a guessed decoding
 _MIN_UTF16_ZERO_SHARE = 0.5  # of the high (or low) bytes: UTF-16 without a byte-order mark
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _ISO_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:$|[T ])")
 _HTML_START = ("<!doctype html", "<html")
 # A UTF-8 lead byte then a continuation byte, both read as cp1252: "Ã©", "â€™", "Â£".
-_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf\u2010-\u203a\u20ac\u0152\u0153\u0160\u0161"
-                       "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2122]")
+_MOJIBAKE = re.compile(
+    "[ÃÂâ][\u0080-\u00bf\u2010-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2122]"
+)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))  # removed from texts (see make_document)
 _JSONL_RESERVED = ("id", "date", "text", "title", "url")
 
@@ -65,7 +73,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 # The commonest English function words: a quarter of running English text, rare elsewhere.
 _ENGLISH_FUNCTION_WORDS = frozenset(
     "the of and to in a is that for on was with as by at from it his her their its said has have had "
-    "were be been are not this which who will would an or but after".split())
+    "were be been are not this which who will would an or but after".split()
+)
 
 DetectorFactory.seed = 0  # langdetect is random without a seed
 
@@ -74,14 +83,15 @@ def _cp1252_for_invalid_utf8(error: UnicodeError) -> tuple[str, int]:
     """Codec error handler: decode the bytes that are not valid UTF-8 as cp1252."""
     if not isinstance(error, UnicodeDecodeError):
         raise error
-    return error.object[error.start:error.end].decode("cp1252"), error.end
+    return error.object[error.start : error.end].decode("cp1252"), error.end
 
 
 codecs.register_error("realpolitik-cp1252", _cp1252_for_invalid_utf8)
 
 
-def read_paths(paths: Sequence[str | Path], default_date: date | None = None,
-               max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Document | DocumentError]:
+def read_paths(
+    paths: Sequence[str | Path], default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> Iterator[Document | DocumentError]:
     """Every document under ``paths``, or an error for each item that cannot be read.
 
     Directories are walked recursively in sorted order, skipping hidden entries
@@ -95,14 +105,14 @@ def read_paths(paths: Sequence[str | Path], default_date: date | None = None,
                 if isinstance(item, DocumentError):
                     yield item
                 else:
-                    yield from _read_file(item, item.relative_to(root).as_posix(),
-                                          default_date, max_bytes)
+                    yield from _read_file(item, item.relative_to(root).as_posix(), default_date, max_bytes)
         else:
             yield from _read_file(root, root.name, default_date, max_bytes)
 
 
-def read_jsonl(path: Path, default_date: date | None = None,
-               max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Document | DocumentError]:
+def read_jsonl(
+    path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> Iterator[Document | DocumentError]:
     """One document per line of a JSONL file, read in constant memory.
 
     Each line is an object with ``text`` and optionally ``id`` (default
@@ -143,8 +153,9 @@ def read_jsonl(path: Path, default_date: date | None = None,
                 yield _jsonl_document(line, path, lineno, default_date)
 
 
-def read_text(path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES,
-              doc_id: str | None = None) -> Document | DocumentError:
+def read_text(
+    path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES, doc_id: str | None = None
+) -> Document | DocumentError:
     """A plain text file as one document (read as HTML if its content is an HTML page)."""
     path = Path(path)
     doc_id = doc_id or path.name
@@ -157,8 +168,9 @@ def read_text(path: Path, default_date: date | None = None, max_bytes: int = MAX
     return make_document(doc_id, text, str(path), date=default_date)
 
 
-def read_html(path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES,
-              doc_id: str | None = None) -> Document | DocumentError:
+def read_html(
+    path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES, doc_id: str | None = None
+) -> Document | DocumentError:
     """The main text of an HTML page as one document, dated from the page when it says."""
     path = Path(path)
     doc_id = doc_id or path.name
@@ -182,8 +194,9 @@ def decode_bytes(data: bytes) -> str:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise ValueError(f"cannot decode: invalid {encoding} after its byte-order mark "
-                                 f"({exc.reason} at byte {exc.start})") from None
+                raise ValueError(
+                    f"cannot decode: invalid {encoding} after its byte-order mark ({exc.reason} at byte {exc.start})"
+                ) from None
     utf16 = _bomless_utf16(data)
     if utf16 is not None:
         return utf16
@@ -212,8 +225,12 @@ def _walk(root: Path) -> list[Path | DocumentError]:
     def on_error(exc: OSError) -> None:
         where = Path(exc.filename or root)
         key = where.relative_to(root).parts if where.is_relative_to(root) else ()
-        found.append((key, DocumentError(source=str(where), error=f"cannot read directory: "
-                                         f"{(exc.strerror or str(exc)).lower()}")))
+        found.append(
+            (
+                key,
+                DocumentError(source=str(where), error=f"cannot read directory: {(exc.strerror or str(exc)).lower()}"),
+            )
+        )
 
     skipped: dict[str, list[str]] = {}  # kind of file -> suffixes met
     for folder, dirnames, filenames in os.walk(root, onerror=on_error):
@@ -229,8 +246,10 @@ def _walk(root: Path) -> list[Path | DocumentError]:
                 kind = next((k for k, (suffixes, _) in UNSUPPORTED.items() if suffix in suffixes), "other")
                 skipped.setdefault(kind, []).append(suffix)
     found.sort(key=lambda pair: pair[0])
-    return [item for _, item in found] + [DocumentError(source=str(root), error=_skipped_message(kind, suffixes))
-                                          for kind, suffixes in sorted(skipped.items())]
+    return [item for _, item in found] + [
+        DocumentError(source=str(root), error=_skipped_message(kind, suffixes))
+        for kind, suffixes in sorted(skipped.items())
+    ]
 
 
 def _skipped_message(kind: str, suffixes: list[str]) -> str:
@@ -242,8 +261,9 @@ def _skipped_message(kind: str, suffixes: list[str]) -> str:
     return f"{n:,} file{'s' * (n != 1)} of other types ({shown}) not read: only .txt, .md, .html and .jsonl are"
 
 
-def _read_file(path: Path, doc_id: str, default_date: date | None,
-               max_bytes: int) -> Iterator[Document | DocumentError]:
+def _read_file(
+    path: Path, doc_id: str, default_date: date | None, max_bytes: int
+) -> Iterator[Document | DocumentError]:
     """The documents of one file, by its extension; never raises."""
     suffix = path.suffix.lower()
     try:
@@ -254,8 +274,7 @@ def _read_file(path: Path, doc_id: str, default_date: date | None,
         else:
             yield read_text(path, default_date, max_bytes, doc_id=doc_id)
     except Exception as exc:  # a bug in a parser must not end the batch
-        yield DocumentError(source=str(path), error=f"unexpected error: {type(exc).__name__}: {exc}",
-                            doc_id=doc_id)
+        yield DocumentError(source=str(path), error=f"unexpected error: {type(exc).__name__}: {exc}", doc_id=doc_id)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -282,15 +301,13 @@ def _rest_of_line_size(handle: Any) -> int:
     return skipped
 
 
-def _jsonl_document(line: bytes, path: Path, lineno: int,
-                    default_date: date | None) -> Document | DocumentError:
+def _jsonl_document(line: bytes, path: Path, lineno: int, default_date: date | None) -> Document | DocumentError:
     """The document on one JSONL line, or the reason it cannot be read."""
     source = f"{path}:{lineno}"
     try:
         record = json.loads(decode_bytes(line).strip())
     except json.JSONDecodeError as exc:
-        return DocumentError(source=source,
-                             error=f"invalid JSON: {exc.msg.removesuffix(' at')} (column {exc.colno})")
+        return DocumentError(source=source, error=f"invalid JSON: {exc.msg.removesuffix(' at')} (column {exc.colno})")
     except RecursionError:
         return DocumentError(source=source, error="invalid JSON: nested too deeply")
     except ValueError as exc:
@@ -303,25 +320,37 @@ def _jsonl_document(line: bytes, path: Path, lineno: int,
     if "text" not in record:
         return DocumentError(source=source, error="missing 'text' field", doc_id=doc_id)
     if not isinstance(text, str):
-        return DocumentError(source=source, doc_id=doc_id,
-                             error=f"'text' must be a string, got {type(text).__name__}")
+        return DocumentError(source=source, doc_id=doc_id, error=f"'text' must be a string, got {type(text).__name__}")
     try:
         doc_date = _parse_date(record.get("date")) or default_date
     except ValueError as exc:
         return DocumentError(source=source, error=str(exc), doc_id=doc_id)
     meta = {key: value for key, value in record.items() if key not in _JSONL_RESERVED}
-    return make_document(doc_id, text, source, date=doc_date, title=_optional_str(record.get("title")),
-                     url=_optional_str(record.get("url")), meta=meta)
+    return make_document(
+        doc_id,
+        text,
+        source,
+        date=doc_date,
+        title=_optional_str(record.get("title")),
+        url=_optional_str(record.get("url")),
+        meta=meta,
+    )
 
 
-def _html_document(html: str, path: Path, doc_id: str,
-                   default_date: date | None) -> Document | DocumentError:
+def _html_document(html: str, path: Path, doc_id: str, default_date: date | None) -> Document | DocumentError:
     """A document from the main text of an HTML page."""
     text, meta = html_to_text(html)
     if not text:
         return DocumentError(source=str(path), error="no main text found in HTML", doc_id=doc_id)
-    return make_document(doc_id, text, str(path), date=meta.pop("date", None) or default_date,
-                     title=meta.pop("title", None), url=meta.pop("url", None), meta=meta)
+    return make_document(
+        doc_id,
+        text,
+        str(path),
+        date=meta.pop("date", None) or default_date,
+        title=meta.pop("title", None),
+        url=meta.pop("url", None),
+        meta=meta,
+    )
 
 
 def make_document(doc_id: str, text: str, source: str, **fields: Any) -> Document | DocumentError:

@@ -19,16 +19,17 @@ The store is opened for each poll and closed after it, so other commands can
 read it between polls. Ctrl-C stops the watch cleanly: a document is stored
 whole or not at all, and an interrupted poll is simply repeated.
 """
+
 from __future__ import annotations
 
 import argparse
 import re
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -74,9 +75,16 @@ class PollResult:
     events: pd.DataFrame  # the store's events the alerts were computed from
 
 
-def poll(store: Store, feeds: Sequence[str], coder: Callable[[], Pipeline], *,
-         by: str = "month", z: float = 3.0, today: date | None = None,
-         progress: Callable[[str, str, IngestStats], None] | None = None) -> PollResult:
+def poll(
+    store: Store,
+    feeds: Sequence[str],
+    coder: Callable[[], Pipeline],
+    *,
+    by: str = "month",
+    z: float = 3.0,
+    today: date | None = None,
+    progress: Callable[[str, str, IngestStats], None] | None = None,
+) -> PollResult:
     """Read the feeds, store the items the store has not seen, and find the alerts it has not printed.
 
     `coder` builds the pipeline; it is called only when there is something
@@ -139,8 +147,10 @@ def format_alert(alert: Alert, events: pd.DataFrame) -> str:
         if key in rows.index:
             row = rows.loc[key]
             day = date_label(row["event_date"], row.get("date_precision")) or ""
-            lines.append(f"  {day} {row['source']} {row['code']} {row['target'] or '-'}  "
-                         f"{' '.join(str(row['sentence_text']).split())}")
+            lines.append(
+                f"  {day} {row['source']} {row['code']} {row['target'] or '-'}  "
+                f"{' '.join(str(row['sentence_text']).split())}"
+            )
     if len(alert.event_keys) > EVIDENCE_SHOWN:
         lines.append(f"  ... and {len(alert.event_keys) - EVIDENCE_SHOWN} more")
     return "\n".join(lines)
@@ -152,17 +162,22 @@ def format_alert(alert: Alert, events: pd.DataFrame) -> str:
 def add_parser(subparsers: Any) -> None:
     """Register ``watch`` on the top-level CLI's subparsers."""
     p = subparsers.add_parser(
-        "watch", help="poll RSS/Atom feeds, store new items once, print alerts as they arise",
+        "watch",
+        help="poll RSS/Atom feeds, store new items once, print alerts as they arise",
         description="Poll RSS or Atom feeds (URLs or files) every --every, code and store the items not seen "
-                    "before, and print the alerts (see `realpolitik alerts`) that are new since the last poll. "
-                    "Items without a date are dated the day they are first seen. Ctrl-C stops.")
+        "before, and print the alerts (see `realpolitik alerts`) that are new since the last poll. "
+        "Items without a date are dated the day they are first seen. Ctrl-C stops.",
+    )
     p.add_argument("feeds", nargs="+", metavar="FEED_URL_OR_FILE", help="RSS or Atom feed: http(s) URL or file")
-    p.add_argument("--every", default=DEFAULT_EVERY, type=_interval,
-                   help=f"time between polls: 30s, 15m, 1h (default {DEFAULT_EVERY})")
+    p.add_argument(
+        "--every",
+        default=DEFAULT_EVERY,
+        type=_interval,
+        help=f"time between polls: 30s, 15m, 1h (default {DEFAULT_EVERY})",
+    )
     p.add_argument("--once", action="store_true", help="poll once and exit (for cron jobs and tests)")
     p.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
-    p.add_argument("--by", choices=("week", "month", "year"), default="month",
-                   help="alert period (default month)")
+    p.add_argument("--by", choices=("week", "month", "year"), default="month", help="alert period (default month)")
     p.add_argument("--z", type=float, default=3.0, help="alert z-score threshold (default 3.0)")
     p.add_argument("--gazetteer", action="append", default=[], metavar="YAML", help="extra actors; repeatable")
     p.add_argument("--lexicon", action="append", default=[], metavar="YAML", help="extra triggers; repeatable")
@@ -205,15 +220,19 @@ def cmd_watch(args: argparse.Namespace) -> int:
         return 0
 
 
-def _poll_and_print(args: argparse.Namespace, coder: Callable[[], Pipeline],
-                    report: Callable[[str, str, IngestStats], None]) -> int:
+def _poll_and_print(
+    args: argparse.Namespace, coder: Callable[[], Pipeline], report: Callable[[str, str, IngestStats], None]
+) -> int:
     with Store.open(args.db) as store:
         result = poll(store, args.feeds, coder, by=args.by, z=args.z, progress=report)
     for alert in result.new_alerts:
         print(format_alert(alert, result.events), flush=True)
     s = result.stats
-    stderr.print(f"{datetime.now():%Y-%m-%d %H:%M:%S} polled {len(args.feeds)} feed(s): {result.items} items, "
-                 f"{result.new_items} new; {s.new_documents} stored ({s.events} event mentions), "
-                 f"{s.skipped_existing} already stored, {s.errors} errors; {len(result.new_alerts)} new alerts",
-                 highlight=False, soft_wrap=True)
+    stderr.print(
+        f"{datetime.now():%Y-%m-%d %H:%M:%S} polled {len(args.feeds)} feed(s): {result.items} items, "
+        f"{result.new_items} new; {s.new_documents} stored ({s.events} event mentions), "
+        f"{s.skipped_existing} already stored, {s.errors} errors; {len(result.new_alerts)} new alerts",
+        highlight=False,
+        soft_wrap=True,
+    )
     return 1 if s.errors else 0

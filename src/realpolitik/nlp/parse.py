@@ -1,10 +1,12 @@
 """The NLP stage: spaCy parsing with the pinned, pip-installed English model."""
+
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -36,7 +38,7 @@ class RunSafeTokenizer:
     stretch is tokenized exactly as spaCy does, so ordinary text gets the same tokens.
     """
 
-    def __init__(self, tokenizer: Callable[[str], Doc]):
+    def __init__(self, tokenizer: Any):  # a spaCy Tokenizer (its type says only Callable[[str], Doc])
         self.tokenizer = tokenizer
         self.vocab = tokenizer.vocab
 
@@ -47,9 +49,9 @@ class RunSafeTokenizer:
         spaces: list[bool] = []
         cursor = 0
         for run in _LONG_RUN.finditer(text):
-            self._add(text[cursor:run.start()], words, spaces)
+            self._add(text[cursor : run.start()], words, spaces)
             for start in range(run.start(), run.end(), LONG_RUN):
-                piece = text[start:min(start + LONG_RUN, run.end())]
+                piece = text[start : min(start + LONG_RUN, run.end())]
                 if any(c.isalnum() for c in piece):
                     self._add(piece, words, spaces)
                 else:  # nothing but symbols: one token, not hundreds for the parser to read

@@ -1,4 +1,5 @@
 """The event store: coded documents and cross-story deduplicated events in DuckDB or PostgreSQL."""
+
 from realpolitik.store.db import DEFAULT_DB, IngestStats, Store, actor_filter
 from realpolitik.store.dedup import WINDOW_DAYS
 

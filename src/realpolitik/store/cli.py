@@ -4,6 +4,7 @@ Every command takes ``--db`` (a DuckDB file, default ``realpolitik.duckdb``,
 or a ``postgresql://`` URL). Queries show asserted events only unless
 ``--all-modalities`` is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,10 +23,13 @@ from rich.table import Table
 
 from realpolitik.analysis.dates import date_label
 from realpolitik.analysis.names import ActorNames
-
 from realpolitik.cli.args import console, iso_date, positive, resolve_actors
-from realpolitik.distributed.cli import (add_engine_options, check_engine_options, ingest_with_engine,
-                                         uses_engine_options)
+from realpolitik.distributed.cli import (
+    add_engine_options,
+    check_engine_options,
+    ingest_with_engine,
+    uses_engine_options,
+)
 from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, SORTS, IngestStats, Store
 
 stdout = console()
@@ -38,54 +42,77 @@ _MIN_EVIDENCE_WIDTH = 15  # evidence sentences fill the rest of the line; narrow
 def add_parser(subparsers: Any) -> None:
     """Register ``ingest``, ``events`` and ``actors`` on the top-level CLI's subparsers."""
     ingest = subparsers.add_parser(
-        "ingest", help="code files into the event store (documents already stored are skipped)",
+        "ingest",
+        help="code files into the event store (documents already stored are skipped)",
         description="Read, code and store documents with their sentences, event mentions and deduplicated "
-                    "events. Safe to re-run or to kill: each document is stored whole or not at all.")
+        "events. Safe to re-run or to kill: each document is stored whole or not at all.",
+    )
     ingest.add_argument("paths", nargs="*", help="files or directories (.txt, .html, .jsonl)")
     _db_option(ingest)
     ingest.add_argument("--date", type=iso_date, help="publication date for documents that have none")
     ingest.add_argument("--workers", type=positive, default=1, help="coding processes (default 1)")
-    ingest.add_argument("--gazetteer", action="append", default=[], metavar="YAML",
-                        help="extra actor entries (YAML); repeatable")
-    ingest.add_argument("--lexicon", action="append", default=[], metavar="YAML",
-                        help="extra event triggers (YAML); repeatable")
-    ingest.add_argument("-v", "--verbose", action="store_true",
-                        help="print a line for every document stored or skipped")
+    ingest.add_argument(
+        "--gazetteer", action="append", default=[], metavar="YAML", help="extra actor entries (YAML); repeatable"
+    )
+    ingest.add_argument(
+        "--lexicon", action="append", default=[], metavar="YAML", help="extra event triggers (YAML); repeatable"
+    )
+    ingest.add_argument(
+        "-v", "--verbose", action="store_true", help="print a line for every document stored or skipped"
+    )
     add_engine_options(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     events = subparsers.add_parser(
-        "events", help="list deduplicated events from the store",
+        "events",
+        help="list deduplicated events from the store",
         description="List the store's deduplicated events, newest first, with how many mentions, documents and "
-                    "sources report each, and the evidence sentence of one of them. Actors are names "
-                    "(\"North Korea\", Russian, \"the Kremlin\") or codes (RUS, RUSGOV, IGOUNO, UNO).")
+        "sources report each, and the evidence sentence of one of them. Actors are names "
+        '("North Korea", Russian, "the Kremlin") or codes (RUS, RUSGOV, IGOUNO, UNO).',
+    )
     _db_option(events)
-    events.add_argument("--actor", help="source actor: a name (Russia, \"the Kremlin\"), a country (RUS), a code "
-                                        "or code prefix (RUSGOV, IGOUNO, UNO)")
+    events.add_argument(
+        "--actor",
+        help='source actor: a name (Russia, "the Kremlin"), a country (RUS), a code '
+        "or code prefix (RUSGOV, IGOUNO, UNO)",
+    )
     events.add_argument("--target", help="target actor, given like --actor")
     events.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="events between A and B, both directions")
-    events.add_argument("--mention", metavar="EVENT_ID",
-                        help="the stored event a coded mention (the event_id of `realpolitik code`) belongs to")
-    events.add_argument("--sort", choices=SORTS, default="newest",
-                        help="newest first (default), oldest first, or most reported first")
+    events.add_argument(
+        "--mention",
+        metavar="EVENT_ID",
+        help="the stored event a coded mention (the event_id of `realpolitik code`) belongs to",
+    )
+    events.add_argument(
+        "--sort", choices=SORTS, default="newest", help="newest first (default), oldest first, or most reported first"
+    )
     events.add_argument("--code", help="CAMEO code prefix: 07 matches 07x")
-    events.add_argument("--quad-class", type=int, choices=(1, 2, 3, 4),
-                        help="1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
+    events.add_argument(
+        "--quad-class",
+        type=int,
+        choices=(1, 2, 3, 4),
+        help="1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict",
+    )
     events.add_argument("--since", type=iso_date, help="first event date (YYYY-MM-DD), inclusive")
     events.add_argument("--until", type=iso_date, help="last event date (YYYY-MM-DD), inclusive")
     events.add_argument("--text", help="only events with a mention sentence containing this (any case)")
     events.add_argument("--limit", type=positive, default=50, help="at most this many events (default 50)")
     events.add_argument("--offset", type=int, default=0, help="skip this many events first")
     events.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
-    events.add_argument("--require-source", action="store_true",
-                        help="leave out agentless events (source ---: no doer named in the text)")
+    events.add_argument(
+        "--require-source",
+        action="store_true",
+        help="leave out agentless events (source ---: no doer named in the text)",
+    )
     _modality_option(events)
     events.set_defaults(func=cmd_events)
 
     actors = subparsers.add_parser(
-        "actors", help="list the actors of the stored events with their counts",
+        "actors",
+        help="list the actors of the stored events with their counts",
         description="List every actor of the store's deduplicated events, most frequent first, with its "
-                    "commonest name and its events as source and as target.")
+        "commonest name and its events as source and as target.",
+    )
     _db_option(actors)
     actors.add_argument("--limit", type=positive, default=50, help="at most this many actors (default 50)")
     _modality_option(actors)
@@ -93,25 +120,37 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=DEFAULT_DB,
-                        help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
 
 
 def _modality_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--all-modalities", action="store_true",
-                        help="include negated, hypothetical, future, denied and reported events")
+    parser.add_argument(
+        "--all-modalities",
+        action="store_true",
+        help="include negated, hypothetical, future, denied and reported events",
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from realpolitik.ingest.readers import read_paths
 
     check_engine_options(args)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                        console=stderr, transient=True, disable=not stderr.is_terminal)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    )
 
     def report(kind: str, label: str, stats: IngestStats) -> None:
-        progress.update(task, advance=1, description=f"ingesting: {stats.new_documents} new, "
-                        f"{stats.skipped_existing} already stored, {stats.errors} errors")
+        progress.update(
+            task,
+            advance=1,
+            description=f"ingesting: {stats.new_documents} new, "
+            f"{stats.skipped_existing} already stored, {stats.errors} errors",
+        )
         if kind == "error":
             stderr.print(f"[yellow]failed[/] {escape(label)}")
         elif args.verbose:
@@ -122,11 +161,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if uses_engine_options(args):
             stats = ingest_with_engine(store, args, report)
         else:
-            stats = store.ingest(read_paths(args.paths, default_date=args.date), workers=args.workers,
-                                 gazetteer_files=args.gazetteer, lexicon_files=args.lexicon, progress=report)
+            stats = store.ingest(
+                read_paths(args.paths, default_date=args.date),
+                workers=args.workers,
+                gazetteer_files=args.gazetteer,
+                lexicon_files=args.lexicon,
+                progress=report,
+            )
         total = store.count_events(modalities=None)
-    stderr.print(f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
-                 f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store")
+    stderr.print(
+        f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
+        f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store"
+    )
     return 1 if stats.errors else 0
 
 
@@ -137,10 +183,18 @@ def cmd_events(args: argparse.Namespace) -> int:
     with store:
         resolve_actors(ActorNames.of_store(store), args, stderr)
         filters: dict[str, Any] = dict(
-            actor=args.actor, target=args.target, dyad=tuple(args.dyad) if args.dyad else None, code=args.code,
-            quad_class=args.quad_class, since=args.since, until=args.until,
-            modalities=None if args.all_modalities else ("asserted",), text=args.text,
-            require_source=args.require_source, mention=args.mention)
+            actor=args.actor,
+            target=args.target,
+            dyad=tuple(args.dyad) if args.dyad else None,
+            code=args.code,
+            quad_class=args.quad_class,
+            since=args.since,
+            until=args.until,
+            modalities=None if args.all_modalities else ("asserted",),
+            text=args.text,
+            require_source=args.require_source,
+            mention=args.mention,
+        )
         frame = store.events(**filters, limit=args.limit, offset=args.offset, sort=args.sort)
         total = store.count_events(**filters)
     records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
@@ -163,8 +217,15 @@ def cmd_actors(args: argparse.Namespace) -> int:
         frame = store.actors(modalities=None if args.all_modalities else ("asserted",))
     table = Table("actor", "name", "country", "role", "as source", "as target", "total")
     for row in frame.head(args.limit).itertuples(index=False):
-        table.add_row(escape(row.actor), escape(row.name or ""), row.country or "", row.role or "",
-                      str(row.as_source), str(row.as_target), str(row.total))
+        table.add_row(
+            escape(row.actor),
+            escape(row.name or ""),
+            row.country or "",
+            row.role or "",
+            str(row.as_source),
+            str(row.as_target),
+            str(row.total),
+        )
     stdout.print(table)
     stderr.print(f"{min(args.limit, len(frame))} of {len(frame)} actors")
     return 0
@@ -181,9 +242,20 @@ def _open_existing(db: str) -> Store | None:
 def _events_table(records: list[dict[str, Any]], show_modality: bool, width: int) -> Table:
     """One line per event; the event name and evidence sentence are cut to fit `width` characters."""
     names = ["date", "source", "code", "target", "mentions", "sources", *(["modality"] * show_modality)]
-    rows = [[date_label(r["event_date"], r["date_precision"]) or "undated", r["source"], r["code"], r["target"] or "-", str(r["num_mentions"]),
-             str(r["num_sources"]), *([r["modality"]] * show_modality), r["event_name"] or "",
-             " ".join((r["sentence_text"] or "").split())] for r in records]
+    rows = [
+        [
+            date_label(r["event_date"], r["date_precision"]) or "undated",
+            r["source"],
+            r["code"],
+            r["target"] or "-",
+            str(r["num_mentions"]),
+            str(r["num_sources"]),
+            *([r["modality"]] * show_modality),
+            r["event_name"] or "",
+            " ".join((r["sentence_text"] or "").split()),
+        ]
+        for r in records
+    ]
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
     free = width - sum(widths) - 2 * (len(names) + 1)  # two spaces between columns
     name_width = min(max([5] + [len(row[len(names)]) for row in rows]), _EVENT_NAME_WIDTH, max(10, free))
@@ -193,7 +265,7 @@ def _events_table(records: list[dict[str, Any]], show_modality: bool, width: int
         if column_width >= (_MIN_EVIDENCE_WIDTH if name == "evidence" else 1):
             table.add_column(name, width=column_width, no_wrap=True, overflow="ellipsis")
     for row in rows:
-        table.add_row(*(escape(cell) for cell in row[:len(table.columns)]))
+        table.add_row(*(escape(cell) for cell in row[: len(table.columns)]))
     return table
 
 

@@ -18,6 +18,7 @@ and each batch hold a transaction-scoped advisory lock, so batches are
 written one after another, each seeing every batch committed before it, and
 the database ends as one sequential run over the same documents would leave it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,12 +26,13 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -55,43 +57,182 @@ DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 KEPT_MENTIONS = 50_000  # clustering rows an ingest keeps between batches (about 1 KB each) before starting afresh
 SPANS = ("source", "target", "trigger", "location")
 
-DOCUMENT_COLUMNS = ("content_hash", "doc_id", "source", "site", "doc_date", "title", "url", "text", "meta",
-                    "ingested_at")
+DOCUMENT_COLUMNS = (
+    "content_hash",
+    "doc_id",
+    "source",
+    "site",
+    "doc_date",
+    "title",
+    "url",
+    "text",
+    "meta",
+    "ingested_at",
+)
 SENTENCE_COLUMNS = ("doc_hash", "sentence_index", "text", "start_char", "sentence_date", "date_source", "date_text")
 MENTION_COLUMNS = (
-    "mention_id", "doc_hash", "group_key", "event_id", "doc_id", "site", "sentence_index", "sentence_text",
-    "source", "source_country", "source_role", "source_name", "source_text", "source_start", "source_end",
-    "target", "target_country", "target_role", "target_name", "target_text", "target_start", "target_end",
-    "code", "root_code", "event_name", "goldstein", "quad_class", "plover_type", "plover_mode",
-    "modality", "modality_cue", "trigger_text", "trigger_start", "trigger_end", "event_date", "date_source",
-    "date_text", "date_precision", "doc_date", "location", "location_country", "location_latitude",
-    "location_longitude", "location_region", "location_precision", "location_start", "location_end", "confidence",
-    "source_country_reason", "target_country_reason")
-_PLACE_FIELDS = ("location", "location_country", "location_latitude", "location_longitude", "location_region",
-                 "location_precision")
+    "mention_id",
+    "doc_hash",
+    "group_key",
+    "event_id",
+    "doc_id",
+    "site",
+    "sentence_index",
+    "sentence_text",
+    "source",
+    "source_country",
+    "source_role",
+    "source_name",
+    "source_text",
+    "source_start",
+    "source_end",
+    "target",
+    "target_country",
+    "target_role",
+    "target_name",
+    "target_text",
+    "target_start",
+    "target_end",
+    "code",
+    "root_code",
+    "event_name",
+    "goldstein",
+    "quad_class",
+    "plover_type",
+    "plover_mode",
+    "modality",
+    "modality_cue",
+    "trigger_text",
+    "trigger_start",
+    "trigger_end",
+    "event_date",
+    "date_source",
+    "date_text",
+    "date_precision",
+    "doc_date",
+    "location",
+    "location_country",
+    "location_latitude",
+    "location_longitude",
+    "location_region",
+    "location_precision",
+    "location_start",
+    "location_end",
+    "confidence",
+    "source_country_reason",
+    "target_country_reason",
+)
+_PLACE_FIELDS = (
+    "location",
+    "location_country",
+    "location_latitude",
+    "location_longitude",
+    "location_region",
+    "location_precision",
+)
 EVENT_COLUMNS = (
-    "event_key", "group_key", "source", "source_country", "source_role", "target", "target_country",
-    "target_role", "code", "root_code", "event_name", "goldstein", "quad_class", "plover_type", "plover_mode",
-    "modality", "event_date", "last_date", "date_precision", *_PLACE_FIELDS, "num_mentions", "num_sources",
-    "num_documents", "confidence", "mention_id")
+    "event_key",
+    "group_key",
+    "source",
+    "source_country",
+    "source_role",
+    "target",
+    "target_country",
+    "target_role",
+    "code",
+    "root_code",
+    "event_name",
+    "goldstein",
+    "quad_class",
+    "plover_type",
+    "plover_mode",
+    "modality",
+    "event_date",
+    "last_date",
+    "date_precision",
+    *_PLACE_FIELDS,
+    "num_mentions",
+    "num_sources",
+    "num_documents",
+    "confidence",
+    "mention_id",
+)
 # What ``Store.events`` returns, in order (a contract for the analysis code). The columns after doc_id
 # come from the representative mention (its sentence, date expression, modality cue, document date).
 EVENT_FRAME_COLUMNS = (
-    "event_key", "event_date", "date_precision", "source", "source_country", "source_role", "source_name",
-    "target", "target_country", "target_role", "target_name", "code", "root_code", "event_name", "goldstein",
-    "quad_class", "plover_type", "plover_mode", "modality", "num_mentions", "num_sources", "num_documents",
-    "confidence", "sentence_text", "source_text", "target_text", "trigger_text", "source_span", "target_span",
-    "trigger_span", "doc_id", *_PLACE_FIELDS, "location_span", "event_id", "sentence_index", "date_source",
-    "date_text", "modality_cue", "doc_date", "source_country_reason", "target_country_reason")
+    "event_key",
+    "event_date",
+    "date_precision",
+    "source",
+    "source_country",
+    "source_role",
+    "source_name",
+    "target",
+    "target_country",
+    "target_role",
+    "target_name",
+    "code",
+    "root_code",
+    "event_name",
+    "goldstein",
+    "quad_class",
+    "plover_type",
+    "plover_mode",
+    "modality",
+    "num_mentions",
+    "num_sources",
+    "num_documents",
+    "confidence",
+    "sentence_text",
+    "source_text",
+    "target_text",
+    "trigger_text",
+    "source_span",
+    "target_span",
+    "trigger_span",
+    "doc_id",
+    *_PLACE_FIELDS,
+    "location_span",
+    "event_id",
+    "sentence_index",
+    "date_source",
+    "date_text",
+    "modality_cue",
+    "doc_date",
+    "source_country_reason",
+    "target_country_reason",
+)
 ACTOR_FRAME_COLUMNS = ("actor", "country", "role", "name", "as_source", "as_target", "total")
 # Representative-mention fields an event row copies (dedup.Row keys beyond the clustering ones).
-_REPRESENTATIVE_FIELDS = ("source", "source_country", "source_role", "target", "target_country", "target_role",
-                          "root_code", "event_name", "goldstein", "quad_class", "plover_type", "plover_mode",
-                          "modality", *_PLACE_FIELDS, "date_precision")
+_REPRESENTATIVE_FIELDS = (
+    "source",
+    "source_country",
+    "source_role",
+    "target",
+    "target_country",
+    "target_role",
+    "root_code",
+    "event_name",
+    "goldstein",
+    "quad_class",
+    "plover_type",
+    "plover_mode",
+    "modality",
+    *_PLACE_FIELDS,
+    "date_precision",
+)
 DATE_PRECISIONS = ("day", "month", "year", "decade")  # finest first
 # What reclustering reads of a stored mention
-_CLUSTER_FIELDS = ("mention_id", "group_key", "doc_hash", "site", "event_date", "code", "confidence",
-                   *_REPRESENTATIVE_FIELDS)
+_CLUSTER_FIELDS = (
+    "mention_id",
+    "group_key",
+    "doc_hash",
+    "site",
+    "event_date",
+    "code",
+    "confidence",
+    *_REPRESENTATIVE_FIELDS,
+)
 
 Progress = Callable[[str, str, "IngestStats"], None]  # (kind: stored|skipped|error, label, running totals)
 
@@ -135,17 +276,21 @@ def check_target(url: str | Path) -> None:
         return
     path = Path(url)
     if path.is_dir():
-        raise NotAStoreError(f"store: {text} is a directory, not a store: give --db a file name "
-                             f"(such as {path / DEFAULT_DB}) or a postgresql:// URL")
+        raise NotAStoreError(
+            f"store: {text} is a directory, not a store: give --db a file name "
+            f"(such as {path / DEFAULT_DB}) or a postgresql:// URL"
+        )
     if not path.exists():
         return
     with open(path, "rb") as handle:
         head = handle.read(12)
     if head[8:12] != DUCKDB_MAGIC:
         kind = "an empty file" if not head else f"a {path.suffix} file" if path.suffix else "another kind of file"
-        raise NotAStoreError(f"store: {text} is not a DuckDB database ({kind}); it was left untouched. "
-                             f"Give --db a new file name (such as {DEFAULT_DB}), an existing store "
-                             "or a postgresql:// URL")
+        raise NotAStoreError(
+            f"store: {text} is not a DuckDB database ({kind}); it was left untouched. "
+            f"Give --db a new file name (such as {DEFAULT_DB}), an existing store "
+            "or a postgresql:// URL"
+        )
 
 
 def normalise_source(source: str) -> str:
@@ -180,9 +325,11 @@ _KEYS = "(SELECT unnest(?::TEXT[]) AS key) k"
 
 
 SORTS = ("oldest", "newest", "reports")
-_ORDER = {"oldest": "e.event_date NULLS LAST, e.event_key",
-          "newest": "e.event_date DESC NULLS LAST, e.event_key",
-          "reports": "e.num_mentions DESC, e.event_date DESC NULLS LAST, e.event_key"}
+_ORDER = {
+    "oldest": "e.event_date NULLS LAST, e.event_key",
+    "newest": "e.event_date DESC NULLS LAST, e.event_key",
+    "reports": "e.num_mentions DESC, e.event_date DESC NULLS LAST, e.event_key",
+}
 UNKNOWN_ACTOR = "---"  # the source of agentless events ("three civilians were killed")
 
 
@@ -225,11 +372,13 @@ class _Connection:
             self._conn = conn
         elif self.postgres:
             import psycopg
+
             self._conn = psycopg.connect(str(url), autocommit=True, connect_timeout=10)
             if read_only:
                 self._conn.execute("SET default_transaction_read_only = on")
         else:
             import duckdb
+
             # DuckDB caches up to 80 % of RAM by default; the store's working set is small
             self._conn = duckdb.connect(str(url), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
 
@@ -302,8 +451,13 @@ class Store:
         self._gate: WriterGate | None = None
 
     @classmethod
-    def open(cls, url: str | Path = DEFAULT_DB, window_days: int | None = None, read_only: bool = False,
-             wait: float = LOCK_WAIT_SECONDS) -> Store:
+    def open(
+        cls,
+        url: str | Path = DEFAULT_DB,
+        window_days: int | None = None,
+        read_only: bool = False,
+        wait: float = LOCK_WAIT_SECONDS,
+    ) -> Store:
         """Open or create a store: a DuckDB file path, or a ``postgresql://`` URL.
 
         `read_only` opens an existing store for queries only: it never changes the
@@ -317,12 +471,15 @@ class Store:
         check_target(url)
         postgres = str(url).startswith(POSTGRES_PREFIXES)
         if not postgres and not Path(url).parent.is_dir():
-            raise StoreMissing(f"{Path(url).parent}: no such folder; create it, or give --db a file in an "
-                               "existing folder")
+            raise StoreMissing(
+                f"{Path(url).parent}: no such folder; create it, or give --db a file in an existing folder"
+            )
         gate = None if postgres or read_only else WriterGate(url)
         if gate is not None and not gate.acquire(wait):
-            raise StoreBusy(f"{url} is being written by another process; run this again when it has finished "
-                            "(a DuckDB file takes one writer at a time)")
+            raise StoreBusy(
+                f"{url} is being written by another process; run this again when it has finished "
+                "(a DuckDB file takes one writer at a time)"
+            )
         try:
             db = _connect(url, read_only, time.monotonic() + wait)
             try:
@@ -341,12 +498,13 @@ class Store:
         store._gate = gate
         if meta["schema_version"] != schema.SCHEMA_VERSION:
             store.close()
-            raise ValueError(f"{url}: store schema version {meta['schema_version']}, "
-                             f"this realpolitik reads version {schema.SCHEMA_VERSION}")
+            raise ValueError(
+                f"{url}: store schema version {meta['schema_version']}, "
+                f"this realpolitik reads version {schema.SCHEMA_VERSION}"
+            )
         if window_days is not None and window_days != store.window_days:
             store.close()
-            raise ValueError(f"{url}: store was built with a {store.window_days}-day dedup window, "
-                             f"not {window_days}")
+            raise ValueError(f"{url}: store was built with a {store.window_days}-day dedup window, not {window_days}")
         return store
 
     def close(self) -> None:
@@ -376,9 +534,15 @@ class Store:
 
     # -- writing ----------------------------------------------------------------
 
-    def ingest(self, items: Iterable[Document | DocumentError], pipeline: Coder | None = None,
-               workers: int = 1, gazetteer_files: Sequence[str | Path] = (),
-               lexicon_files: Sequence[str | Path] = (), progress: Progress | None = None) -> IngestStats:
+    def ingest(
+        self,
+        items: Iterable[Document | DocumentError],
+        pipeline: Coder | None = None,
+        workers: int = 1,
+        gazetteer_files: Sequence[str | Path] = (),
+        lexicon_files: Sequence[str | Path] = (),
+        progress: Progress | None = None,
+    ) -> IngestStats:
         """Code and store documents; idempotent. Read errors and coding errors go to the errors table.
 
         Documents already stored (by content hash) are skipped before coding.
@@ -424,8 +588,11 @@ class Store:
         documents = fresh()
         first = next(documents, None)
         if first is not None:
-            results = (pipeline.run(chain([first], documents)) if pipeline is not None
-                       else run_parallel(chain([first], documents), workers, gazetteer_files, lexicon_files))
+            results = (
+                pipeline.run(chain([first], documents))
+                if pipeline is not None
+                else run_parallel(chain([first], documents), workers, gazetteer_files, lexicon_files)
+            )
             for result in results:
                 if result.error:
                     batch.errors.append(result.error)
@@ -487,12 +654,23 @@ class Store:
                     continue
                 site = site_of(doc)
                 rows = {row["mention_id"]: row for row in (_mention_row(doc_hash, site, e) for e in result.events)}
-                documents.append([
-                    doc_hash, doc.id, doc.source, site, doc.date, doc.title, doc.url, doc.text,
-                    json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str) if doc.meta else None,
-                    _now()])
-                sentences += [(doc_hash, s.index, s.text, s.start, s.date, s.date_source, s.date_text)
-                              for s in result.sentences]
+                documents.append(
+                    [
+                        doc_hash,
+                        doc.id,
+                        doc.source,
+                        site,
+                        doc.date,
+                        doc.title,
+                        doc.url,
+                        doc.text,
+                        json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str) if doc.meta else None,
+                        _now(),
+                    ]
+                )
+                sentences += [
+                    (doc_hash, s.index, s.text, s.start, s.date, s.date_source, s.date_text) for s in result.sentences
+                ]
                 mentions.update(rows)
                 done.append(("stored", f"{doc.id} ({len(rows)} event mentions)", len(rows)))
             self._db.insert("documents", DOCUMENT_COLUMNS, documents)
@@ -507,15 +685,21 @@ class Store:
 
     def _stored(self, hashes: Sequence[str]) -> set[str]:
         """Which of these content hashes are stored."""
-        return {h for (h,) in self._db.fetch(
-            f"SELECT d.content_hash FROM {_KEYS} JOIN documents d ON d.content_hash = k.key", [list(hashes)])[1]}
+        return {
+            h
+            for (h,) in self._db.fetch(
+                f"SELECT d.content_hash FROM {_KEYS} JOIN documents d ON d.content_hash = k.key", [list(hashes)]
+            )[1]
+        }
 
     def _record_error(self, error: DocumentError) -> None:
         source = normalise_source(error.source)
         key = _hash(f"{source}|{error.doc_id or ''}|{error.error}")
-        self._db.execute("INSERT INTO errors (error_key, source, doc_id, error, seen_at) VALUES (?, ?, ?, ?, ?) "
-                         "ON CONFLICT (error_key) DO NOTHING",
-                         [key, source, error.doc_id, error.error, _now()])
+        self._db.execute(
+            "INSERT INTO errors (error_key, source, doc_id, error, seen_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (error_key) DO NOTHING",
+            [key, source, error.doc_id, error.error, _now()],
+        )
 
     def _recluster(self, new: list[dict[str, Any]], stored: _StoredClusters) -> None:
         """Replace the clusters the new mentions can join by their groups' clusters recomputed.
@@ -533,9 +717,12 @@ class Store:
         for row in new:
             if row["event_date"] is not None:
                 dates.setdefault(row["group_key"], []).append(row["event_date"])
-        touched = [(group, key) for group, spans in stored.spans(sorted(dates)).items()
-                   for key, (first, last) in spans.items()
-                   if first <= max(dates[group]) + window and last >= min(dates[group]) - window]
+        touched = [
+            (group, key)
+            for group, spans in stored.spans(sorted(dates)).items()
+            for key, (first, last) in spans.items()
+            if first <= max(dates[group]) + window and last >= min(dates[group]) - window
+        ]
         stale = [key for _, key in touched]
         old = {row["mention_id"]: key for key, rows in stored.members(stale).items() for row in rows}
         rows = {row["mention_id"]: {f: row[f] for f in _CLUSTER_FIELDS} for row in new}
@@ -555,15 +742,26 @@ class Store:
         self._db.insert("event_mentions", ("mention_id", "event_key"), [(m, links[m]) for m in moved])
         stored.replace(touched, clusters, rows)
 
-
     # -- reading ----------------------------------------------------------------
 
-    def events(self, actor: str | None = None, target: str | None = None, dyad: tuple[str, str] | None = None,
-               code: str | None = None, quad_class: int | None = None, since: date | None = None,
-               until: date | None = None, modalities: Sequence[str] | None = ("asserted",),
-               text: str | None = None, limit: int | None = None, offset: int = 0,
-               require_source: bool = False, mention: str | None = None,
-               bbox: tuple[float, float, float, float] | None = None, sort: str = "oldest") -> pd.DataFrame:
+    def events(
+        self,
+        actor: str | None = None,
+        target: str | None = None,
+        dyad: tuple[str, str] | None = None,
+        code: str | None = None,
+        quad_class: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        modalities: Sequence[str] | None = ("asserted",),
+        text: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        require_source: bool = False,
+        mention: str | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        sort: str = "oldest",
+    ) -> pd.DataFrame:
         """Deduplicated events matching every filter given (columns: ``EVENT_FRAME_COLUMNS``).
 
         `actor` / `target` match the source / target by :func:`actor_filter`;
@@ -575,22 +773,33 @@ class Store:
         `bbox` (west, south, east, north) keeps events placed inside it.
         `sort` is one of :data:`SORTS`: oldest first (the default), newest first, or most reported first.
         """
-        where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text,
-                                       require_source, mention, bbox)
+        where, params = _event_filters(
+            actor, target, dyad, code, quad_class, since, until, modalities, text, require_source, mention, bbox
+        )
         frame = pd.DataFrame(self._event_records(where, params, limit, offset, sort), columns=EVENT_FRAME_COLUMNS)
         for column in ("event_date", "doc_date"):
             frame[column] = pd.to_datetime(frame[column])
         return frame
 
-    def count_events(self, actor: str | None = None, target: str | None = None,
-                     dyad: tuple[str, str] | None = None, code: str | None = None, quad_class: int | None = None,
-                     since: date | None = None, until: date | None = None,
-                     modalities: Sequence[str] | None = ("asserted",), text: str | None = None,
-                     require_source: bool = False, mention: str | None = None,
-                     bbox: tuple[float, float, float, float] | None = None) -> int:
+    def count_events(
+        self,
+        actor: str | None = None,
+        target: str | None = None,
+        dyad: tuple[str, str] | None = None,
+        code: str | None = None,
+        quad_class: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        modalities: Sequence[str] | None = ("asserted",),
+        text: str | None = None,
+        require_source: bool = False,
+        mention: str | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> int:
         """How many events ``events`` would return with these filters and no limit."""
-        where, params = _event_filters(actor, target, dyad, code, quad_class, since, until, modalities, text,
-                                       require_source, mention, bbox)
+        where, params = _event_filters(
+            actor, target, dyad, code, quad_class, since, until, modalities, text, require_source, mention, bbox
+        )
         return int(self._db.fetch(f"SELECT COUNT(*) FROM events e WHERE {where}", params)[1][0][0])
 
     def event_filter_sql(self, **filters: Any) -> tuple[str, list[Any]]:
@@ -610,9 +819,12 @@ class Store:
             f"SELECT {fields}, d.source AS doc_source, d.url, d.title "
             "FROM event_mentions em JOIN mentions m ON m.mention_id = em.mention_id "
             "JOIN documents d ON d.content_hash = m.doc_hash WHERE em.event_key = ? "
-            "ORDER BY m.event_date NULLS LAST, m.mention_id", [event_key])
-        frame = pd.DataFrame([_with_spans(dict(zip(columns, row))) for row in rows],
-                             columns=list(_with_spans(dict.fromkeys(columns))))
+            "ORDER BY m.event_date NULLS LAST, m.mention_id",
+            [event_key],
+        )
+        frame = pd.DataFrame(
+            [_with_spans(dict(zip(columns, row))) for row in rows], columns=list(_with_spans(dict.fromkeys(columns)))
+        )
         frame["event_date"] = pd.to_datetime(frame["event_date"])
         return frame
 
@@ -622,9 +834,11 @@ class Store:
         The unknown source of agentless events (``---``) is not an actor and is left out.
         """
         where, params = _event_filters(modalities=modalities, require_source=True)
-        sides = ("SELECT e.{side} AS actor, e.{side}_country AS country, e.{side}_role AS role, "
-                 "m.{side}_name AS name, {src} AS as_source, {tgt} AS as_target FROM events e "
-                 "JOIN mentions m ON m.mention_id = e.mention_id WHERE e.{side} IS NOT NULL AND " + where)
+        sides = (
+            "SELECT e.{side} AS actor, e.{side}_country AS country, e.{side}_role AS role, "
+            "m.{side}_name AS name, {src} AS as_source, {tgt} AS as_target FROM events e "
+            "JOIN mentions m ON m.mention_id = e.mention_id WHERE e.{side} IS NOT NULL AND " + where
+        )
         columns, rows = self._db.fetch(
             f"WITH sides AS ({sides.format(side='source', src=1, tgt=0)} "
             f"UNION ALL {sides.format(side='target', src=0, tgt=1)}), "
@@ -633,7 +847,9 @@ class Store:
             "SELECT s.actor, MAX(s.country) AS country, MAX(s.role) AS role, n.name, "
             "SUM(s.as_source) AS as_source, SUM(s.as_target) AS as_target, COUNT(*) AS total "
             "FROM sides s JOIN names n ON n.actor = s.actor AND n.name_rank = 1 "
-            "GROUP BY s.actor, n.name ORDER BY total DESC, s.actor", params * 2)
+            "GROUP BY s.actor, n.name ORDER BY total DESC, s.actor",
+            params * 2,
+        )
         frame = pd.DataFrame(rows, columns=columns)
         for column in ("as_source", "as_target", "total"):
             frame[column] = frame[column].astype("int64")
@@ -648,8 +864,9 @@ class Store:
         """Like :meth:`query`, as column names and plain Python rows (no pandas dtype guessing)."""
         return self._db.fetch(sql, params)
 
-    def _event_records(self, where: str, params: list[Any], limit: int | None = None,
-                       offset: int = 0, sort: str = "oldest") -> list[dict[str, Any]]:
+    def _event_records(
+        self, where: str, params: list[Any], limit: int | None = None, offset: int = 0, sort: str = "oldest"
+    ) -> list[dict[str, Any]]:
         """Rows of ``events e`` joined to their representative mention, as dicts keyed by EVENT_FRAME_COLUMNS."""
         spans = ", ".join(f"m.{s}_start, m.{s}_end" for s in SPANS)
         places = ", ".join(f"e.{f}" for f in _PLACE_FIELDS)
@@ -663,7 +880,9 @@ class Store:
             f"m.trigger_text, {spans}, m.doc_id, {places}, m.event_id, m.sentence_index, m.date_source, "
             "m.date_text, m.modality_cue, m.doc_date, m.source_country_reason, m.target_country_reason "
             "FROM events e JOIN mentions m ON m.mention_id = e.mention_id "
-            f"WHERE {where} ORDER BY {_ORDER[sort]}{page}", params + page_params)
+            f"WHERE {where} ORDER BY {_ORDER[sort]}{page}",
+            params + page_params,
+        )
         records = [_with_spans(dict(zip(columns, row))) for row in rows]
         return [{c: r[c] for c in EVENT_FRAME_COLUMNS} for r in records]
 
@@ -681,8 +900,10 @@ def _connect(url: str | Path, read_only: bool, deadline: float) -> _Connection:
                     if not isinstance(store_error(exc, str(url)), StoreBusy) or time.monotonic() >= deadline:
                         raise
             elif time.monotonic() >= deadline:
-                raise StoreBusy(f"{url} is being written by another process; run this again when it has "
-                                "finished (a DuckDB file takes no readers while it is written)")
+                raise StoreBusy(
+                    f"{url} is being written by another process; run this again when it has "
+                    "finished (a DuckDB file takes no readers while it is written)"
+                )
             time.sleep(0.05)
     finally:
         if readers is not None:
@@ -696,9 +917,10 @@ def _prepare(db: _Connection, read_only: bool, window_days: int | None) -> dict[
             return dict(db.fetch("SELECT key, value FROM store_meta")[1])
         except Exception as exc:
             if "store_meta" in str(exc):
-                raise StoreDamaged(f"{store_name(db.url)} is not a realpolitik store (no store_meta table); "
-                                   "give --db a store `realpolitik ingest` wrote, or fill this one with it first"
-                                   ) from None
+                raise StoreDamaged(
+                    f"{store_name(db.url)} is not a realpolitik store (no store_meta table); "
+                    "give --db a store `realpolitik ingest` wrote, or fill this one with it first"
+                ) from None
             raise
     with db.transaction():
         db.lock_writers()  # concurrent openers of a new PostgreSQL database would race to create it
@@ -706,18 +928,28 @@ def _prepare(db: _Connection, read_only: bool, window_days: int | None) -> dict[
             db.execute(statement)
         meta = dict(db.fetch("SELECT key, value FROM store_meta")[1])
         if not meta:
-            meta = {"schema_version": schema.SCHEMA_VERSION,
-                    "window_days": str(window_days if window_days is not None else WINDOW_DAYS)}
+            meta = {
+                "schema_version": schema.SCHEMA_VERSION,
+                "window_days": str(window_days if window_days is not None else WINDOW_DAYS),
+            }
             db.insert("store_meta", ("key", "value"), sorted(meta.items()))
     return meta
 
 
-def _event_filters(actor: str | None = None, target: str | None = None, dyad: tuple[str, str] | None = None,
-                   code: str | None = None, quad_class: int | None = None, since: date | None = None,
-                   until: date | None = None, modalities: Sequence[str] | None = ("asserted",),
-                   text: str | None = None, require_source: bool = False,
-                   mention: str | None = None,
-                   bbox: tuple[float, float, float, float] | None = None) -> tuple[str, list[Any]]:
+def _event_filters(
+    actor: str | None = None,
+    target: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    code: str | None = None,
+    quad_class: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    modalities: Sequence[str] | None = ("asserted",),
+    text: str | None = None,
+    require_source: bool = False,
+    mention: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> tuple[str, list[Any]]:
     """A WHERE clause over ``events e`` (and its parameters) for the filters of ``Store.events``."""
     clauses: list[str] = ["1 = 1"]
     params: list[Any] = []
@@ -747,8 +979,11 @@ def _event_filters(actor: str | None = None, target: str | None = None, dyad: tu
     if require_source:
         add("e.source <> ?", [UNKNOWN_ACTOR])
     if text:
-        add("EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
-            "WHERE em.event_key = e.event_key AND strpos(lower(t.sentence_text), ?) > 0)", [text.lower()])
+        add(
+            "EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
+            "WHERE em.event_key = e.event_key AND strpos(lower(t.sentence_text), ?) > 0)",
+            [text.lower()],
+        )
     if bbox:
         west, south, east, north = bbox
         add("e.location_latitude BETWEEN ? AND ?", [south, north])
@@ -757,8 +992,11 @@ def _event_filters(actor: str | None = None, target: str | None = None, dyad: tu
         else:  # a box across the antimeridian
             add("(e.location_longitude >= ? OR e.location_longitude <= ?)", [west, east])
     if mention:
-        add("EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
-            "WHERE em.event_key = e.event_key AND t.event_id = ?)", [mention])
+        add(
+            "EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
+            "WHERE em.event_key = e.event_key AND t.event_id = ?)",
+            [mention],
+        )
     return " AND ".join(clauses), params
 
 
@@ -768,19 +1006,33 @@ def _mention_row(doc_hash: str, site: str, event: Event) -> dict[str, Any]:
     for name in SPANS:
         span = row.pop(f"{name}_span")
         row[f"{name}_start"], row[f"{name}_end"] = span if span else (None, None)
-    row.update(mention_id=_hash(f"{doc_hash}|{event.event_id}"), doc_hash=doc_hash, site=site,
-               group_key=group_key(row["source"], row["target"], row["root_code"], row["modality"]),
-               event_date=event.event_date, doc_date=event.doc_date)
+    row.update(
+        mention_id=_hash(f"{doc_hash}|{event.event_id}"),
+        doc_hash=doc_hash,
+        site=site,
+        group_key=group_key(row["source"], row["target"], row["root_code"], row["modality"]),
+        event_date=event.event_date,
+        doc_date=event.doc_date,
+    )
     return row
 
 
 def _event_row(group: str, c: Cluster, members: dict[str, dict[str, Any]]) -> list[Any]:
     rep = c.representative
-    values = {**{f: rep[f] for f in _REPRESENTATIVE_FIELDS}, "event_key": c.event_key, "group_key": group,
-              "code": c.code, "event_date": c.first_date, "last_date": c.last_date,
-              "date_precision": _first_date_precision(c, members),
-              "num_mentions": len(c.mention_ids), "num_sources": c.num_sources,
-              "num_documents": c.num_documents, "confidence": c.confidence, "mention_id": rep["mention_id"]}
+    values = {
+        **{f: rep[f] for f in _REPRESENTATIVE_FIELDS},
+        "event_key": c.event_key,
+        "group_key": group,
+        "code": c.code,
+        "event_date": c.first_date,
+        "last_date": c.last_date,
+        "date_precision": _first_date_precision(c, members),
+        "num_mentions": len(c.mention_ids),
+        "num_sources": c.num_sources,
+        "num_documents": c.num_documents,
+        "confidence": c.confidence,
+        "mention_id": rep["mention_id"],
+    }
     return [values[column] for column in EVENT_COLUMNS]
 
 
@@ -840,8 +1092,10 @@ class _StoredClusters:
         self._spans.update((g, {}) for g in missing)
         if missing:
             for group, key, first, last in self._db.fetch(
-                    f"SELECT e.group_key, e.event_key, e.event_date, e.last_date FROM {_KEYS} "
-                    "JOIN events e ON e.group_key = k.key WHERE e.event_date IS NOT NULL", [missing])[1]:
+                f"SELECT e.group_key, e.event_key, e.event_date, e.last_date FROM {_KEYS} "
+                "JOIN events e ON e.group_key = k.key WHERE e.event_date IS NOT NULL",
+                [missing],
+            )[1]:
                 self._spans[group][key] = (first, last)
         return {g: self._spans[g] for g in groups}
 
@@ -853,14 +1107,17 @@ class _StoredClusters:
             fields = ", ".join(f"m.{f}" for f in _CLUSTER_FIELDS)
             columns, rows = self._db.fetch(
                 f"SELECT em.event_key, {fields} FROM {_KEYS} JOIN event_mentions em ON em.event_key = k.key "
-                "JOIN mentions m ON m.mention_id = em.mention_id", [missing])
+                "JOIN mentions m ON m.mention_id = em.mention_id",
+                [missing],
+            )
             for row in rows:
                 self._members[row[0]].append(dict(zip(columns[1:], row[1:])))
             self._kept += len(rows)
         return {k: self._members[k] for k in keys}
 
-    def replace(self, stale: Sequence[tuple[str, str]], clusters: Sequence[tuple[str, Cluster]],
-                rows: dict[str, dict[str, Any]]) -> None:
+    def replace(
+        self, stale: Sequence[tuple[str, str]], clusters: Sequence[tuple[str, Cluster]], rows: dict[str, dict[str, Any]]
+    ) -> None:
         """Note what a write changed: the stale (group, event key) clusters gone, the new ones in."""
         for group, key in stale:
             self._kept -= len(self._members.pop(key, ()))

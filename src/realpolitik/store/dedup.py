@@ -13,14 +13,16 @@ event is chosen by a total order (see :func:`summarize`). The event key is a
 hash of the group and the cluster's first date, so it is stable as long as no
 earlier report joins the cluster.
 """
+
 from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 WINDOW_DAYS = 3  # the largest gap, in days, between consecutive reports of one event
 
@@ -50,7 +52,7 @@ def group_key(source: str, target: str | None, root_code: str, modality: str) ->
 def event_key(group: str, first_date: date | None, doc_hash: str | None = None) -> str:
     """Stable id of a cluster: its group plus first date (plus the document for undated clusters)."""
     anchor = first_date.isoformat() if first_date else f"undated:{doc_hash}"
-    return hashlib.sha1(f"{group}|{anchor}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(f"{group}|{anchor}".encode()).hexdigest()[:16]
 
 
 def chains(dates: Sequence[date], window: int = WINDOW_DAYS) -> list[tuple[date, date]]:
@@ -87,8 +89,10 @@ def summarize(key: str, rows: Sequence[Row]) -> Cluster:
     """
     counts = Counter(r["code"] for r in rows)
     code = min(counts, key=lambda c: (-counts[c], c))
-    representative = min((r for r in rows if r["code"] == code),
-                         key=lambda r: (-(r["confidence"] or 0.0), r["event_date"] or date.max, r["mention_id"]))
+    representative = min(
+        (r for r in rows if r["code"] == code),
+        key=lambda r: (-(r["confidence"] or 0.0), r["event_date"] or date.max, r["mention_id"]),
+    )
     dates = [r["event_date"] for r in rows if r["event_date"] is not None]
     return Cluster(
         event_key=key,

@@ -5,6 +5,7 @@ into a :class:`StoreError` (or None when it is no storage problem, a bug), so
 the command line prints one line and exits with the status of its kind, and
 the API answers 503. Passwords in PostgreSQL URLs are never repeated.
 """
+
 from __future__ import annotations
 
 import errno
@@ -69,33 +70,60 @@ def store_error(exc: BaseException, url: str | None = None) -> StoreError | None
             # (the last: this process has the file open read-only, as `serve` does, and steps aside soon)
             pid = _LOCK_PID.search(text)
             by = f" (process {pid.group(1)})" if pid else ""
-            return StoreBusy(f"{where} is being written by another process{by}; run this again when it has "
-                             "finished (a DuckDB file takes one writer at a time, and no readers while it writes)")
+            return StoreBusy(
+                f"{where} is being written by another process{by}; run this again when it has "
+                "finished (a DuckDB file takes one writer at a time, and no readers while it writes)"
+            )
         if code == errno.ENOSPC or "no space left" in low:
-            return StoreFull(f"{where}: the disk is full; nothing was stored past the last whole document. "
-                             "Free some space and run the same command again")
-        if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "read-only file system" in low \
-                or "permission denied" in low or "read-only mode" in low and "does not exist" not in low:
-            return StoreReadOnly(f"{where} cannot be written (read-only file or medium, or no permission); "
-                                 "it can still be queried and served: ingest into a writable copy instead")
-        if "not a valid duckdb database" in low or "corrupt" in low or "checksum" in low \
-                or "serialization error" in low or "invalid database" in low:
-            return StoreDamaged(f"{where} is not a realpolitik store or is damaged (it was left untouched); "
-                                "restore it from a copy, or give --db a new file and ingest again")
+            return StoreFull(
+                f"{where}: the disk is full; nothing was stored past the last whole document. "
+                "Free some space and run the same command again"
+            )
+        if (
+            code in (errno.EROFS, errno.EACCES, errno.EPERM)
+            or "read-only file system" in low
+            or "permission denied" in low
+            or "read-only mode" in low
+            and "does not exist" not in low
+        ):
+            return StoreReadOnly(
+                f"{where} cannot be written (read-only file or medium, or no permission); "
+                "it can still be queried and served: ingest into a writable copy instead"
+            )
+        if (
+            "not a valid duckdb database" in low
+            or "corrupt" in low
+            or "checksum" in low
+            or "serialization error" in low
+            or "invalid database" in low
+        ):
+            return StoreDamaged(
+                f"{where} is not a realpolitik store or is damaged (it was left untouched); "
+                "restore it from a copy, or give --db a new file and ingest again"
+            )
         if code == errno.ENOENT or "does not exist" in low or "no such file" in low:
-            return StoreMissing(f"{where} does not exist: check the path, or create the store with "
-                                "`realpolitik ingest PATH --db FILE`")
+            return StoreMissing(
+                f"{where} does not exist: check the path, or create the store with `realpolitik ingest PATH --db FILE`"
+            )
         if module in ("duckdb", "_duckdb"):
             return StoreError(f"{where}: {_first_line(exc)}")
         return None
     if module in ("psycopg", "psycopg_pool"):
         server = store_name(url) if url else "the PostgreSQL server"
         if type(exc).__name__ in ("OperationalError", "ProgrammingError", "InterfaceError") and (
-                "connection" in low or "dsn" in low or "conninfo" in low or "url" in low or "spaces" in low
-                or "password" in low or "database" in low):
+            "connection" in low
+            or "dsn" in low
+            or "conninfo" in low
+            or "url" in low
+            or "spaces" in low
+            or "password" in low
+            or "database" in low
+        ):
             reason = _first_line(exc).removeprefix("connection failed: ")
-            return StoreUnreachable(f"cannot connect to {server}: {reason}; check the URL "
-                                    "(postgresql://USER@HOST:PORT/DATABASE) and that the server is running")
+            return StoreUnreachable(
+                f"cannot connect to {server}: {reason}; check the URL "
+                "(postgresql://USER@HOST:PORT/DATABASE) and that the server is running"
+            )
         if "read-only" in low:
             return StoreReadOnly(f"{server} is read-only for this user: it can be queried, not written")
         if "no space left" in low or "disk full" in low:

@@ -9,6 +9,7 @@ held they close the connection and answer "busy" (the API's 503 with
 Retry-After) until the writer is done. Where ``fcntl`` does not exist
 (Windows) there is no gate and DuckDB's own lock alone decides.
 """
+
 from __future__ import annotations
 
 import os

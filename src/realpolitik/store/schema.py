@@ -18,6 +18,7 @@ the place of its representative mention.
 Stores made before a column existed get it on opening (:data:`ADDED_COLUMNS`,
 ``ALTER TABLE ... ADD COLUMN IF NOT EXISTS``, NULL in old rows).
 """
+
 from __future__ import annotations
 
 SCHEMA_VERSION = "1"
@@ -173,19 +174,37 @@ DROPPED_INDEXES = ("mentions_group", "mentions_doc", "events_group")
 
 # Columns added after the tables were first released: (table, column, type).
 ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    *(("mentions", c, t) for c, t in (
-        ("date_precision", "TEXT"), ("location_latitude", "DOUBLE PRECISION"),
-        ("location_longitude", "DOUBLE PRECISION"), ("location_region", "TEXT"), ("location_precision", "TEXT"),
-        ("source_country_reason", "TEXT"), ("target_country_reason", "TEXT"))),
-    *(("events", c, t) for c, t in (
-        ("date_precision", "TEXT"), ("location", "TEXT"), ("location_country", "TEXT"),
-        ("location_latitude", "DOUBLE PRECISION"), ("location_longitude", "DOUBLE PRECISION"),
-        ("location_region", "TEXT"), ("location_precision", "TEXT"))),
+    *(
+        ("mentions", c, t)
+        for c, t in (
+            ("date_precision", "TEXT"),
+            ("location_latitude", "DOUBLE PRECISION"),
+            ("location_longitude", "DOUBLE PRECISION"),
+            ("location_region", "TEXT"),
+            ("location_precision", "TEXT"),
+            ("source_country_reason", "TEXT"),
+            ("target_country_reason", "TEXT"),
+        )
+    ),
+    *(
+        ("events", c, t)
+        for c, t in (
+            ("date_precision", "TEXT"),
+            ("location", "TEXT"),
+            ("location_country", "TEXT"),
+            ("location_latitude", "DOUBLE PRECISION"),
+            ("location_longitude", "DOUBLE PRECISION"),
+            ("location_region", "TEXT"),
+            ("location_precision", "TEXT"),
+        )
+    ),
 )
 
 
 def statements() -> list[str]:
     """The DDL as separate statements (each engine runs them one by one), then the added columns."""
-    return [s.strip() for s in DDL.split(";") if s.strip()] + [
-        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}" for table, column, kind in ADDED_COLUMNS] + [
-        f"DROP INDEX IF EXISTS {index}" for index in DROPPED_INDEXES]
+    return (
+        [s.strip() for s in DDL.split(";") if s.strip()]
+        + [f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}" for table, column, kind in ADDED_COLUMNS]
+        + [f"DROP INDEX IF EXISTS {index}" for index in DROPPED_INDEXES]
+    )

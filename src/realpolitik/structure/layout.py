@@ -13,13 +13,15 @@ It never changes the length of the text: what it removes becomes spaces, so ever
 (of a block, a sentence, a span) still points into the document's own text. Patterns and
 word lists are data (``data/layout.yaml``).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 from realpolitik.datafiles import data_file, read_yaml
 
@@ -132,8 +134,18 @@ class LayoutRules:
         )
 
 
-_LIST_KEYS = frozenset({"datelines", "tag_prefixes", "title_words", "markup", "headings", "inline_boilerplate",
-                        "split_demonym_suffixes", "headline_function_words"})
+_LIST_KEYS = frozenset(
+    {
+        "datelines",
+        "tag_prefixes",
+        "title_words",
+        "markup",
+        "headings",
+        "inline_boilerplate",
+        "split_demonym_suffixes",
+        "headline_function_words",
+    }
+)
 
 
 def _compile(pattern: Any, name: str, key: str) -> re.Pattern[str]:
@@ -253,7 +265,7 @@ def _following_lines(text: str, lines: list[tuple[int, int]]) -> list[str]:
     following = ""
     for n in range(len(lines) - 1, -1, -1):
         out[n] = following
-        line = text[lines[n][0]:lines[n][1]]
+        line = text[lines[n][0] : lines[n][1]]
         if line.strip():
             following = line.lstrip()
     return out

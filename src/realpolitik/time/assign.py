@@ -21,10 +21,11 @@
 
 Otherwise an event has the story's (publication) date.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import datetime as dt
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -84,8 +85,9 @@ class SentenceTime:
         return self.story
 
 
-def within_tenure(resolved: ResolvedDate, tenure: tuple[date, date | None], narrative: ResolvedDate | None,
-                  doc_date: date | None) -> ResolvedDate:
+def within_tenure(
+    resolved: ResolvedDate, tenure: tuple[date, date | None], narrative: ResolvedDate | None, doc_date: date | None
+) -> ResolvedDate:
     """An undated event of a leader out of office by the story date, dated inside the tenure (rule 3)."""
     start, end = tenure
     if resolved.source not in ("document", "none") or end is None or (doc_date is not None and end >= doc_date):
@@ -132,8 +134,9 @@ def _tense(verb: Token) -> str | None:
     return None
 
 
-def sentence_time(sentence: Span, doc_date: date | None, narrative: NarrativeTime,
-                  tenure: Tenure | None = None) -> tuple[ResolvedDate, SentenceTime]:
+def sentence_time(
+    sentence: Span, doc_date: date | None, narrative: NarrativeTime, tenure: Tenure | None = None
+) -> tuple[ResolvedDate, SentenceTime]:
     """The sentence's main date (for its record and its leaders) and the dates its events draw on.
 
     Call once per sentence in reading order; it advances `narrative`.
@@ -145,8 +148,11 @@ def sentence_time(sentence: Span, doc_date: date | None, narrative: NarrativeTim
     main = next((e.resolved for e in expressions if e.anchor == sentence.root.i), None)
     if main is None:
         main = resolve_sentence_date(sentence, doc_date)
-    story = (ResolvedDate(doc_date, "document", None, "day") if doc_date is not None
-             else ResolvedDate(None, "none", None, "none"))
+    story = (
+        ResolvedDate(doc_date, "document", None, "day")
+        if doc_date is not None
+        else ResolvedDate(None, "none", None, "none")
+    )
     time = SentenceTime(expressions, narrative.date, story)
     narrative.read(sentence, main, doc_date)
     return main, time

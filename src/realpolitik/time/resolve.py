@@ -37,14 +37,15 @@ date when the caller has one (narrative time, :mod:`realpolitik.time.assign`).
 (its anchor: the verb or noun the expression modifies), so each event can take the date of
 its own clause; :func:`resolve_sentence_date` gives the main clause's date.
 """
+
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Callable
 
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
@@ -55,8 +56,20 @@ from realpolitik.nlp.parse import sentence_entities
 MIN_YEAR = 1800
 FUTURE_YEARS = 100  # how far ahead an explicitly future expression may point
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_ALT = "|".join(m.capitalize() for m in _MONTHS)
 _WEEKDAY_ALT = "|".join(_WEEKDAYS)
@@ -76,14 +89,18 @@ _FIND_FREE = re.compile(
       | \b(?:the\s+following|the\s+next|the\s+previous|the\s+preceding|that|the\s+same|later\s+that|earlier\s+that)
            \s+(?:year|month|spring|summer|autumn|fall|winter)\b
       | \b(?:\w+|a\s+few)\s+(?:years?|months?|decades?)\s+(?:later|earlier)\b
-    )""", re.I | re.X)
+    )""",
+    re.I | re.X,
+)
 # Years and month names count only after a temporal preposition: "in 1949", "in May".
 _FIND_PREP = re.compile(
     rf"""\b(?P<prep>(?i:in|on|since|during)\s+)(?P<expr>(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:
         (?:1[89]|20)\d\ds?
       | (?:{_MONTH_ALT})\b(?:\s+\d{{1,2}}\b)?(?:,?\s+\d{{4}})?
       | \d{{1,2}}\s+(?:{_MONTH_ALT})(?:\s+\d{{4}})?
-    ))(?![\d,])""", re.X)
+    ))(?![\d,])""",
+    re.X,
+)
 
 _NON_POINT = re.compile(
     r"""-(?:year|month|week|day|hour)s?\b                      # "two-year term", "10-year-old"
@@ -92,35 +109,66 @@ _NON_POINT = re.compile(
       | \b(?:following|previous|prior|same|that|past)\b         # "the next day", "the past year"
       | \bthe\s+(?:last|next|coming)\b
       | ^(?:a|an|one|\d+)\s+(?:year|month|week|day|decade)$     # "for a year"
-    """, re.X)
+    """,
+    re.X,
+)
 _PLURAL_UNIT = re.compile(r"\b(?:years|months|weeks|days|hours|decades|centuries)\b")
 _IN_OFFSET = re.compile(r"^in\s+(?:\w+|a\s+few)\s+(?:days|weeks|months|years)$")  # "in two weeks"
 _MODIFIER = re.compile(
     r"^(?:the\s+)?(?:(?:early|mid|late|end|beginning|start|middle|spring|summer|autumn|fall|winter)"
-    r"(?:\s+of\s+(?:the\s+)?|\s*-\s*|\s+))+(?=\S)")
+    r"(?:\s+of\s+(?:the\s+)?|\s*-\s*|\s+))+(?=\S)"
+)
 _YEAR = re.compile(r"^(?:the\s+year\s+)?(\d{4})$")
 _DECADE = re.compile(r"^(?:the\s+)?(\d{3}0)s$")
 _SHORT_DECADE = re.compile(r"^(?:the\s+)?'(\d)0s$")
-_DAY_WORDS = {"yesterday": -1, "last night": -1, "today": 0, "tonight": 0, "this morning": 0,
-              "this afternoon": 0, "this evening": 0, "tomorrow": 1}
+_DAY_WORDS = {
+    "yesterday": -1,
+    "last night": -1,
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "tomorrow": 1,
+}
 _PERIOD = re.compile(r"^(last|this|next|earlier this|later this)\s+(week|month|year)$")
 _WEEKDAY = re.compile(rf"^(?:(last|this|next)\s+)?({_WEEKDAY_ALT})(?:\s+(?:morning|afternoon|evening|night))?$")
 _PARSER_GATE = re.compile(
-    r"\b(?:" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|"
-    + _WEEKDAY_ALT + r"|ago|now)\b")
+    r"\b(?:" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|" + _WEEKDAY_ALT + r"|ago|now)\b"
+)
 _FUTURE_WORDS = re.compile(r"\b(?:next|tomorrow|coming|later|from\s+now)\b|^in\s")
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30, "a few": 3, "several": 3}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twenty": 20,
+    "thirty": 30,
+    "a few": 3,
+    "several": 3,
+}
 _DECADES_AGO = re.compile(r"^(\w+|a few) decades? ago$")
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 # Expressions of the story's own time: resolved against a context date, never the publication date.
 _RELATIVE = re.compile(
     r"""^(?:(?P<step>the\s+following|the\s+next|the\s+previous|the\s+preceding|that|the\s+same|later\s+that|
                      earlier\s+that)\s+(?P<unit>year|month|spring|summer|autumn|fall|winter)
-          |(?P<n>\w+|a\s+few)\s+(?P<nunit>years?|months?|decades?)\s+(?P<dir>later|earlier|before|after))$""", re.X)
+          |(?P<n>\w+|a\s+few)\s+(?P<nunit>years?|months?|decades?)\s+(?P<dir>later|earlier|before|after))$""",
+    re.X,
+)
 _RANGE = re.compile(r"\b(?i:from|between)\s+((?:1[89]|20)\d\d)\s+(?i:to|and|until|till|through)\s+((?:1[89]|20)\d\d)\b")
-_UNDER = re.compile(r"\b(?i:under)\s+(?:(?:President|Premier|Prime\s+Minister|Chairman|King|Queen|Emperor|General|Marshal)\s+)?"
-                    r"((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)")
+_UNDER = re.compile(
+    r"\b(?i:under)\s+(?:(?:President|Premier|Prime\s+Minister|Chairman|King|Queen|Emperor|General|Marshal)\s+)?"
+    r"((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)"
+)
 
 
 @dataclass(frozen=True)
@@ -175,13 +223,17 @@ def periods() -> tuple[re.Pattern[str], dict[str, Period]]:
         for name in period.names:
             table[name.lower()] = period
     names = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
-    pattern = re.compile(rf"\b(?P<prep>during|in|since|after|before|throughout|at\s+the\s+end\s+of|by)\s+"
-                         rf"(?:the\s+)?(?P<name>{names})\b", re.I)
+    pattern = re.compile(
+        rf"\b(?P<prep>during|in|since|after|before|throughout|at\s+the\s+end\s+of|by)\s+"
+        rf"(?:the\s+)?(?P<name>{names})\b",
+        re.I,
+    )
     return pattern, table
 
 
-def date_expressions(sentence: Span, doc_date: date | None, context: date | None = None,
-                     tenure: Tenure | None = None) -> list[DateExpression]:
+def date_expressions(
+    sentence: Span, doc_date: date | None, context: date | None = None, tenure: Tenure | None = None
+) -> list[DateExpression]:
     """Every date expression of the sentence that resolves, with the token it dates, in reading order.
 
     Unlike :func:`resolve_sentence_date` this keeps dates inside relative clauses and
@@ -216,7 +268,8 @@ def _relative(expr: str, context: date) -> tuple[date, str] | None:
         return None
     if m["unit"]:
         step = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1}.get(
-            " ".join(m["step"].split()), 0)
+            " ".join(m["step"].split()), 0
+        )
         unit = m["unit"]
         if unit == "year":
             return date(context.year + step, 1, 1), "year"
@@ -245,8 +298,9 @@ def _stretches(sentence: Span, doc_date: date | None, tenure: Tenure | None) -> 
     def add(m_start: int, m_end: int, start: date, end: date, label: str) -> None:
         span = doc.char_span(base + m_start, base + m_end, alignment_mode="expand")
         if span is not None:
-            out.append(DateExpression(ResolvedDate(start, "sentence", label, "year", end), _anchor(span),
-                                      base + m_start))
+            out.append(
+                DateExpression(ResolvedDate(start, "sentence", label, "year", end), _anchor(span), base + m_start)
+            )
 
     for m in _RANGE.finditer(text):
         first, last = int(m[1]), int(m[2])
@@ -272,8 +326,12 @@ def _anchor(span: Span) -> int:
     head = tok.head
     if head.dep_ == "prep" or head.pos_ == "ADP":  # "in 1950": the word the preposition hangs on
         head = head.head
-    if (tok.dep_ in ("compound", "amod", "det", "nmod") and head.pos_ in ("NOUN", "PROPN")
-            and head.dep_ in ("nsubj", "nsubjpass", "dobj") and span.end <= head.i):
+    if (
+        tok.dep_ in ("compound", "amod", "det", "nmod")
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.dep_ in ("nsubj", "nsubjpass", "dobj")
+        and span.end <= head.i
+    ):
         head = head.head  # "That spring police arrested ...": misparsed as a noun's modifier, it dates the verb
     return head.i if head.i != tok.i else tok.i
 
@@ -307,10 +365,13 @@ def _candidates(sentence: Span, keep_background: bool = False) -> list[_Candidat
             continue
         before = doc[ent.start - 1] if ent.start > sentence.start else None
         prep = before.lower_ if before is not None and before.lower_ in _TEMPORAL_PREPS else None
-        if (prep is None and ent.root.dep_ in _NOUN_MODIFIER_DEPS
-                and not (_attached_to_root(ent, sentence) and re.search(r"\d{4}", ent.text))):
+        if (
+            prep is None
+            and ent.root.dep_ in _NOUN_MODIFIER_DEPS
+            and not (_attached_to_root(ent, sentence) and re.search(r"\d{4}", ent.text))
+        ):
             continue  # "the 2010 World Cup", "the Sept. 11 attacks"; keeps "in the 2016 election"
-        text = doc[ent.start - 1:ent.end].text if prep else ent.text
+        text = doc[ent.start - 1 : ent.end].text if prep else ent.text
         found.append(_Candidate(ent, text, prep, True))
     taken = [(e.start_char, e.end_char) for e in ents if e.label_ != "TIME"]
     for pattern in (_FIND_FREE, _FIND_PREP):
@@ -324,8 +385,7 @@ def _candidates(sentence: Span, keep_background: bool = False) -> list[_Candidat
             taken.append((start, end))
             prep = m.group("prep").strip().lower() if m.group("prep") else None
             found.append(_Candidate(core, m.group(0).strip(), prep, False))
-    found = [c for c in found if not ((not keep_background and _in_background(c.core, sentence))
-                                      or _is_count(c.core))]
+    found = [c for c in found if not ((not keep_background and _in_background(c.core, sentence)) or _is_count(c.core))]
     return sorted(found, key=lambda c: c.core.start_char)
 
 
@@ -438,8 +498,7 @@ def _weekday(which: str | None, weekday: int, ref: date, future: bool) -> date:
 @lru_cache(maxsize=4096)
 def _dateparser(expr: str, ref: date | None, future: bool) -> tuple[date, str] | None:
     """dateparser for month names, explicit days and "N units ago"; None for anything it would guess at."""
-    settings: dict[str, object] = {"PREFER_DATES_FROM": "future" if future else "past",
-                                   "PREFER_DAY_OF_MONTH": "first"}
+    settings: dict[str, object] = {"PREFER_DATES_FROM": "future" if future else "past", "PREFER_DAY_OF_MONTH": "first"}
     if ref is not None:
         settings["RELATIVE_BASE"] = datetime(ref.year, ref.month, ref.day)
     if not re.search(r"[a-z]", expr):
