@@ -222,7 +222,7 @@ class EntityActors:
             end, earlier = hit
             actor = earlier.actor
             found.append(
-                _span_mention(
+                span_mention(
                     sent,
                     sent[i:end],
                     actor,
@@ -314,7 +314,7 @@ class EntityActors:
         if not cities:
             return None
         actor = Actor(country=cities[0].country, name=ent.text)
-        return _span_mention(sent, ent, actor, "city", 0.7, "name")
+        return span_mention(sent, ent, actor, "city", 0.7, "name")
 
     def former(self, doc: Any, start: int) -> bool:
         """ "former President Carter", "the late Stalin": a word just before says the office is over."""
@@ -331,13 +331,16 @@ class EntityActors:
         ctx: DocumentContext,
         keys: list[str],
     ) -> Mention:
-        mention = _span_mention(sent, span, actor, kind, confidence, reason)
+        mention = span_mention(sent, span, actor, kind, confidence, reason)
         if keys:
             ctx.remember_person(mention, keys)
         return mention
 
 
-def _span_mention(sent: Span, span: Span, actor: Actor, kind: str, confidence: float, reason: str | None) -> Mention:
+def span_mention(
+    sent: Span, span: Span, actor: Actor, kind: str, confidence: float, reason: str | None = None
+) -> Mention:
+    """The mention of `actor` at `span`, with offsets into the sentence `sent`."""
     return Mention(
         start=span.start_char - sent.start_char,
         end=span.end_char - sent.start_char,

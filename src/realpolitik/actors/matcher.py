@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from realpolitik.actors.context import DocumentContext
-from realpolitik.actors.entities import EntityActors, EntityTable, RoleHit
+from realpolitik.actors.entities import EntityActors, EntityTable, RoleHit, span_mention
 from realpolitik.actors.gazetteer import Entry, Gazetteer
 from realpolitik.actors.referents import Referents, ReferentTable
 from realpolitik.geo.places import CityIndex
@@ -295,7 +295,7 @@ class ActorMatcher:
                 tenure = (entry.start or end, end, entry.role or "GOV")
         actor = Actor(country=entry.country, role=role, igo=entry.igo, name=entry.name)
         span = doc[hit.start : hit.end]
-        mention = _mention(sent, span, actor, entry.kind, confidence)
+        mention = span_mention(sent, span, actor, entry.kind, confidence)
         mention.tenure = tenure
         return mention
 
@@ -331,7 +331,7 @@ class ActorMatcher:
                 continue
             if not owners:
                 actor = Actor(country=None, role=role, name=hit.entries[0].name)
-                out.append(_mention(sent, doc[hit.start : hit.end], actor, "role", 0.8))
+                out.append(span_mention(sent, doc[hit.start : hit.end], actor, "role", 0.8))
                 continue
             for m in owners:
                 used.add(id(m))
@@ -346,7 +346,7 @@ class ActorMatcher:
                     actor = m.actor
                 start = min(m.token_start + sent.start, hit.start)
                 end = max(m.token_end + sent.start, hit.end)
-                out.append(_mention(sent, doc[start:end], actor, "role", m.confidence))
+                out.append(span_mention(sent, doc[start:end], actor, "role", m.confidence))
         out.extend(m for m in names if id(m) not in used)
         out.sort(key=lambda m: (m.start, m.end))
         return out
@@ -421,16 +421,3 @@ def _modifying_names(head: Token, by_token: dict[int, Mention], hit: _Hit) -> li
     if prev >= 0 and prev in by_token and by_token[prev].kind in ("country", "demonym", "capital", "igo"):
         add(by_token[prev])
     return found
-
-
-def _mention(sent: Span, span: Span, actor: Actor, kind: str, confidence: float) -> Mention:
-    return Mention(
-        start=span.start_char - sent.start_char,
-        end=span.end_char - sent.start_char,
-        text=span.text,
-        actor=actor,
-        kind=kind,
-        token_start=span.start - sent.start,
-        token_end=span.end - sent.start,
-        confidence=confidence,
-    )
