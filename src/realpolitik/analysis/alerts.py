@@ -408,11 +408,7 @@ def _round(value: float | None) -> float | None:
 
 def coverage(store: Store) -> tuple[date | None, date | None]:
     """First and last event date of the whole store: the time the data covers."""
-    first, last = store.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
-    return (
-        None if pd.isna(first) else pd.Timestamp(first).date(),
-        None if pd.isna(last) else pd.Timestamp(last).date(),
-    )
+    return store.date_range()
 
 
 def store_alerts(

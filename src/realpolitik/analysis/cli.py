@@ -263,10 +263,7 @@ def _resolve(store: Store, args: argparse.Namespace) -> None:
 
 def _with_provenance(store: Store, events: pd.DataFrame) -> pd.DataFrame:
     """Add the representative mention's document: URL, publisher and ingest time."""
-    extra = store.query(
-        "SELECT e.event_key, d.url AS source_url, d.meta AS _meta, d.ingested_at AS date_added FROM events e "
-        "JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash"
-    )
+    extra = store.provenance().rename(columns={"meta": "_meta"})
     extra["publisher"] = [publisher(url, meta) for url, meta in zip(extra["source_url"], extra.pop("_meta"))]
     return events.merge(extra, on="event_key", how="left")
 

@@ -464,18 +464,7 @@ def create_app(
         def compute(view: View) -> dict[str, Any]:
             store = view.store
             who, pair = _resolved(access.names(view), ("actor", actor), ("dyad", dyad))
-            where, params = store.event_filter_sql(
-                actor=who, dyad=pair, since=since, until=until, modalities=_modalities(modality)
-            )
-            frame = store.query(
-                "SELECT e.location_latitude AS latitude, e.location_longitude AS longitude, "
-                "MIN(e.location) AS name, MIN(e.location_country) AS country, MIN(e.location_region) AS region, "
-                "MIN(e.location_precision) AS precision, e.quad_class, COUNT(*) AS events FROM events e "
-                f"WHERE {where} AND e.location_latitude IS NOT NULL AND e.location_longitude IS NOT NULL "
-                "GROUP BY e.location_latitude, e.location_longitude, e.quad_class "
-                "ORDER BY events DESC, latitude, longitude, e.quad_class",
-                params,
-            )
+            frame = store.places(actor=who, dyad=pair, since=since, until=until, modalities=_modalities(modality))
             return {
                 "total": len(frame),
                 "limit": limit,
@@ -491,7 +480,7 @@ def create_app(
 
         def compute(view: View) -> dict[str, Any]:
             first, last = coverage(view.store)
-            documents = int(view.store.query("SELECT COUNT(*) AS n FROM documents")["n"].iloc[0])
+            documents = view.store.document_count()
             store_name = "PostgreSQL" if access.postgres else Path(access.url).name
             return {
                 "version": __version__,
@@ -591,24 +580,7 @@ def _pair_counts(
     store: Store, since: date | None, until: date | None, modalities: tuple[str, ...] | None
 ) -> pd.DataFrame:
     """Events per (source unit, target unit, QuadClass); a unit is an actor's country, or its IGO code."""
-    where: list[str] = ["e.target IS NOT NULL"]
-    params: list[Any] = []
-    if since:
-        where.append("e.event_date >= ?")
-        params.append(since)
-    if until:
-        where.append("e.event_date <= ?")
-        params.append(until)
-    if modalities is not None:
-        where.append(f"e.modality IN ({', '.join('?' * len(modalities))})")
-        params.extend(modalities)
-    unit = "CASE WHEN starts_with(e.{0}, 'IGO') THEN e.{0} ELSE e.{0}_country END"
-    return store.query(
-        f"SELECT {unit.format('source')} AS source, {unit.format('target')} AS target, e.quad_class, "
-        "COUNT(*) AS n, SUM(e.goldstein) AS goldstein FROM events e "
-        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3",
-        params,
-    )
+    return store.unit_pair_counts(since, until, modalities)
 
 
 def _edges(counts: pd.DataFrame) -> list[dict[str, Any]]:

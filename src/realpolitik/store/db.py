@@ -802,11 +802,6 @@ class Store:
         )
         return int(self._db.fetch(f"SELECT COUNT(*) FROM events e WHERE {where}", params)[1][0][0])
 
-    def event_filter_sql(self, **filters: Any) -> tuple[str, list[Any]]:
-        """The WHERE clause over ``events e`` (and its parameters) that ``events`` uses for these filters,
-        for aggregate queries of one's own through :meth:`query`."""
-        return _event_filters(**filters)
-
     def event(self, event_key: str) -> dict[str, Any] | None:
         """One event as a dict (the columns of ``events``; event_date a date), whatever its modality."""
         records = self._event_records("e.event_key = ?", [event_key])
@@ -854,6 +849,52 @@ class Store:
         for column in ("as_source", "as_target", "total"):
             frame[column] = frame[column].astype("int64")
         return frame
+
+    def document_count(self) -> int:
+        """How many documents the store holds."""
+        return int(self._db.fetch("SELECT COUNT(*) FROM documents")[1][0][0])
+
+    def date_range(self) -> tuple[date | None, date | None]:
+        """First and last event date of the whole store: the time the data covers."""
+        first, last = self.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
+        return (
+            None if pd.isna(first) else pd.Timestamp(first).date(),
+            None if pd.isna(last) else pd.Timestamp(last).date(),
+        )
+
+    def places(self, **filters: Any) -> pd.DataFrame:
+        """Geocoded places of the events these filters select: one row per place and QuadClass, busiest first."""
+        where, params = _event_filters(**filters)
+        return self.query(
+            "SELECT e.location_latitude AS latitude, e.location_longitude AS longitude, "
+            "MIN(e.location) AS name, MIN(e.location_country) AS country, MIN(e.location_region) AS region, "
+            "MIN(e.location_precision) AS precision, e.quad_class, COUNT(*) AS events FROM events e "
+            f"WHERE {where} AND e.location_latitude IS NOT NULL AND e.location_longitude IS NOT NULL "
+            "GROUP BY e.location_latitude, e.location_longitude, e.quad_class "
+            "ORDER BY events DESC, latitude, longitude, e.quad_class",
+            params,
+        )
+
+    def unit_pair_counts(
+        self, since: date | None = None, until: date | None = None, modalities: Sequence[str] | None = ("asserted",)
+    ) -> pd.DataFrame:
+        """Events with a target per (source unit, target unit, QuadClass), with their Goldstein sum;
+        a unit is an actor's country, or its IGO code."""
+        where, params = _event_filters(since=since, until=until, modalities=modalities)
+        unit = "CASE WHEN starts_with(e.{0}, 'IGO') THEN e.{0} ELSE e.{0}_country END"
+        return self.query(
+            f"SELECT {unit.format('source')} AS source, {unit.format('target')} AS target, e.quad_class, "
+            "COUNT(*) AS n, SUM(e.goldstein) AS goldstein FROM events e "
+            f"WHERE e.target IS NOT NULL AND {where} GROUP BY 1, 2, 3",
+            params,
+        )
+
+    def provenance(self) -> pd.DataFrame:
+        """Each event's representative document: event_key, source_url, meta, date_added (ingest time)."""
+        return self.query(
+            "SELECT e.event_key, d.url AS source_url, d.meta AS meta, d.ingested_at AS date_added FROM events e "
+            "JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash"
+        )
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Any SQL over the store's tables (``?`` placeholders on both engines) as a DataFrame."""
