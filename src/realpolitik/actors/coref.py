@@ -87,7 +87,7 @@ class PronounResolver:
                 continue
             start = tok.idx - sent.start_char
             earlier = [c for c in current if c.mention.end <= start]
-            found = _nearest(pron, [earlier] + self.history[-WINDOW:][::-1], tok.dep_.startswith("nsubj"))
+            found = _nearest(pron, [earlier, *self._recent()], tok.dep_.startswith("nsubj"))
             if found is None:
                 continue
             resolved.append(
@@ -106,6 +106,10 @@ class PronounResolver:
         del self.history[:-WINDOW]  # only the last WINDOW sentences are looked at
         return resolved
 
+    def _recent(self) -> list[list[_Candidate]]:
+        """The mentions of the last ``WINDOW`` sentences, newest first (``history`` keeps no more)."""
+        return self.history[::-1]
+
     def _own(self, sent: Span, m: Mention, mentions: list[Mention]) -> Mention:
         """A country-less role noun with a possessive pronoun takes the pronoun's country:
         "Bosnian Serbs said their forces had completed their withdrawal" (the Serbs' forces)."""
@@ -117,7 +121,7 @@ class PronounResolver:
             return m
         pron = _POSSESSIVES[poss.lower_]
         earlier = [_classify(sent, x) for x in mentions if x.end <= poss.idx - sent.start_char and x is not m]
-        found = _nearest(pron, [earlier] + self.history[::-1][:WINDOW], subject=True)
+        found = _nearest(pron, [earlier, *self._recent()], subject=True)
         if found is None or not found.actor.country:
             return m
         return replace(
@@ -132,7 +136,7 @@ class PronounResolver:
         if m.kind != "role" or m.actor.country or m.actor.igo:
             return m
         earlier = [x for x in mentions if x.end <= m.start]
-        for cands in [earlier] + [[c.mention for c in h] for h in self.history[-WINDOW:][::-1]]:
+        for cands in [earlier] + [[c.mention for c in h] for h in self._recent()]:
             for c in reversed(cands):
                 if c.actor.role == m.actor.role and c.actor.country:
                     actor = replace(m.actor, country=c.actor.country)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.events import codebook
 from realpolitik.events.constructions import Constructions, package_constructions
-from realpolitik.events.modality import ModalityCues
+from realpolitik.events.modality import ModalityCues, package_modality
 from realpolitik.events.modality import default_cues as default_modality
 from realpolitik.events.rules import CodingRules, package_rules
 
@@ -141,7 +141,7 @@ class Lexicon:
                     raise ValueError(f"{where}: duplicates the entry at {seen[key]}")
                 seen[key] = where
                 triggers.append(trig)
-        cues = ModalityCues.build([_package_modality(), *modality_sections]) if modality_sections else None
+        cues = ModalityCues.build([package_modality(), *modality_sections]) if modality_sections else None
         return cls(triggers, fixes, CodingRules.build(rule_sections), Constructions.build(construction_sections), cues)
 
     def verb_candidates(self, lemma: str, particle: str | None) -> list[Trigger]:
@@ -252,13 +252,8 @@ def _parse_file(name: str, data: dict[str, Any]) -> _ParsedFile:
         Constructions.build([package_constructions(), constructions])  # validate now, naming this file
     modality = (name, data["modality"]) if "modality" in data else None
     if modality is not None:
-        ModalityCues.build([_package_modality(), modality])  # validate now, naming this file
+        ModalityCues.build([package_modality(), modality])  # validate now, naming this file
     return entries, fixes, rules, constructions, modality
-
-
-def _package_modality() -> _Section:
-    resource = data_file("events", "modality.yaml")
-    return str(resource), read_yaml(resource)
 
 
 def _parse_entry(raw: Any, where: str) -> Trigger:

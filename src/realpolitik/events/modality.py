@@ -121,10 +121,16 @@ def _merge(into: dict[str, Any], section: Mapping[str, Any], name: str, where: s
 
 
 @lru_cache(maxsize=1)
+def package_modality() -> tuple[str, Mapping[str, Any]]:
+    """(file name, contents) of the packaged ``data/modality.yaml``, read once."""
+    resource = data_file("events", "modality.yaml")
+    return str(resource), read_yaml(resource)
+
+
+@lru_cache(maxsize=1)
 def default_cues() -> ModalityCues:
     """The packaged cue words."""
-    resource = data_file("events", "modality.yaml")
-    return ModalityCues.build([(str(resource), read_yaml(resource))])
+    return ModalityCues.build([package_modality()])
 
 
 def _cues_from(raw: dict[str, Any]) -> ModalityCues:
