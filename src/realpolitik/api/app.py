@@ -85,7 +85,6 @@ from realpolitik.api.schemas import (
 from realpolitik.geo.geocode import country_point
 from realpolitik.ingest.readers import make_document
 from realpolitik.pipeline import Result, default_pipeline
-from realpolitik.store.db import Store
 from realpolitik.store.errors import StoreError
 from realpolitik.types import Document, DocumentError, Modality
 
@@ -435,7 +434,7 @@ def create_app(
         """Events between country-level actors (countries and IGOs), per directed pair and QuadClass."""
 
         def compute(view: View) -> dict[str, Any]:
-            edges = _edges(_pair_counts(view.store, since, until, _modalities(modality)))
+            edges = _edges(view.store.unit_pair_counts(since, until, _modalities(modality)))
             page = edges[offset : offset + limit]
             involved: dict[str, int] = {}
             for edge in edges:
@@ -574,13 +573,6 @@ def _within(
     start = max(since, first) if since and first else None
     end = min(until, last) if until and last else None
     return start, end
-
-
-def _pair_counts(
-    store: Store, since: date | None, until: date | None, modalities: tuple[str, ...] | None
-) -> pd.DataFrame:
-    """Events per (source unit, target unit, QuadClass); a unit is an actor's country, or its IGO code."""
-    return store.unit_pair_counts(since, until, modalities)
 
 
 def _edges(counts: pd.DataFrame) -> list[dict[str, Any]]:
