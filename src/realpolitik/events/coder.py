@@ -213,7 +213,7 @@ class EventCoder:
             if modality not in (Modality.FUTURE, Modality.ASSERTED):
                 return self._unfolded(sentence, document, args, act, trig)  # "it is likely that X will attack"
             modality, cue = Modality.ASSERTED, None
-        folded = replace(trig, code=fold.code, reverse_code=None)
+        folded = replace(trig, code=fold.code, reverse_code=None, plover=None)
         extent = (min(fold.cue.i, act.i), max(fold.cue.i, act.i))
         events = [
             self._event(sentence, document, act, folded, fold.code, src, tgt, modality, cue, extent=extent)
@@ -245,7 +245,7 @@ class EventCoder:
             if found is None:
                 return []
             code, about = found
-            specific = replace(trig, code=code)
+            specific = replace(trig, code=code, plover=None)
             tgt = about or next(iter(targets), None)
             out.append(self._event(sentence, document, tok, specific, code, src, tgt, modality, cue))
         return out
@@ -361,7 +361,7 @@ class EventCoder:
             (self.rules.weapon_codes[d.lemma_.lower()] for d in doers if d.lemma_.lower() in self.rules.weapon_codes),
             None,
         )
-        return replace(trig, code=code, reverse_code=None) if code else trig
+        return replace(trig, code=code, reverse_code=None, plover=None) if code else trig
 
     def _triggers(self, sent: Span) -> list[tuple[Token, Trigger, Token | None]]:
         """(trigger token, lexicon entry, the object noun the entry required or None)."""
@@ -457,8 +457,8 @@ class EventCoder:
             event_name=entry.name,
             goldstein=entry.goldstein,
             quad_class=entry.quad_class,
-            plover_type=entry.plover_type,
-            plover_mode=entry.plover_mode,
+            plover_type=trig.plover if trig.plover and code == trig.code else entry.plover_type,
+            plover_mode=None if trig.plover and code == trig.code else entry.plover_mode,
             modality=modality,
             modality_cue=cue,
             trigger_text=sentence.text[t_start:t_end],
@@ -564,6 +564,9 @@ class _Arguments:
         if verb.dep_ in ("conj", "advcl", "amod") and head.pos_ in ("VERB", "AUX", "NOUN"):
             if head.pos_ == "NOUN":  # "breaking sanctions" -> whoever governs the phrase
                 return self.subject(head.head, depth + 1) if head.head.i != head.i else []
+            if verb.dep_ == "conj" and _is_passive(head) and _active(verb):
+                # "the minister was indicted and resigned": who was indicted resigned
+                return self.of_children(head, self.rules.passive_target_deps) or self.subject(head, depth + 1)
             return self.subject(head, depth + 1)
         if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             # "Iran has the capacity to strike", "Russia had no plan to intervene": who has the capacity
@@ -776,6 +779,12 @@ def _particle(verb: Token) -> str | None:
 
 def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _active(verb: Token) -> bool:
+    """An active verb form: not passive, and no bare participle sharing a passive auxiliary ("was arrested
+    and released")."""
+    return not _is_passive(verb) and (verb.tag_ != "VBN" or any(c.dep_ == "aux" for c in verb.children))
 
 
 def _reduced_relative(verb: Token) -> bool:
