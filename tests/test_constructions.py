@@ -361,6 +361,10 @@ def test_what_a_demand_offer_or_refusal_is_about_is_not_coded_on_its_own(pipelin
     assert {e.code for e in events(pipeline, text)} == kept, coded(pipeline, text)
 
 
+def test_a_plan_no_event_speaks_of_keeps_its_own_modality(pipeline):
+    assert ("RUS", "190", "SYR", "negated") in coded(pipeline, "Russia had no plan to intervene in Syria.")
+
+
 def test_an_asserted_fact_inside_a_demand_stays(pipeline):
     found = {e.code for e in events(pipeline, "Russia demanded the release of the sailors whom Ukraine arrested.")}
     assert "173" in found, found

@@ -863,16 +863,21 @@ def _without_content(events: list[Event], sent: Span, rules: CodingRules) -> lis
     what an offer, appeal or demand noun names ("rejected a US offer to host a summit"). Only
     events that are not asserted go: a background fact inside the clause stays."""
     content: set[int] = set()
+    triggers: set[int] = set()
     for e in events:
+        trigger = [t for t in sent if e.trigger_span[0] <= t.idx - sent.start_char < e.trigger_span[1]]
+        triggers.update(t.i for t in trigger)
         if not e.code.startswith(rules.content_roots):
             continue
-        trigger = [t for t in sent if e.trigger_span[0] <= t.idx - sent.start_char < e.trigger_span[1]]
         inside = {t.i for t in trigger}
         for t in trigger:
             for c in t.children:
                 if c.i not in inside and c.dep_ in rules.content_deps:
                     content.update(x.i for x in c.subtree)
     for noun in (t for t in sent if t.pos_ == "NOUN" and t.lemma_.lower() in rules.content_nouns):
+        governor = noun.head.head if noun.head.dep_ == "prep" else noun.head
+        if noun.i not in triggers and governor.i not in triggers:
+            continue  # "had no plan to intervene": no event says anything of the plan; it stays negated
         for c in noun.children:  # "rejected a US offer to host a summit", "an appeal for deploying troops"
             clauses = (
                 [c] if c.dep_ == "acl" else [g for g in c.children if g.dep_ == "pcomp"] if c.dep_ == "prep" else []
