@@ -82,7 +82,7 @@ from realpolitik.api.schemas import (
     PlacePage,
     SuggestOut,
 )
-from realpolitik.geo.geocode import country_point
+from realpolitik.geo.geocode import default_tables
 from realpolitik.ingest.readers import make_document
 from realpolitik.pipeline import Result, default_pipeline
 from realpolitik.store.errors import StoreError
@@ -655,7 +655,7 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
 
 def _point(unit: str) -> dict[str, float | None]:
     """A graph node's place on the map: its country's point (None for IGOs)."""
-    point = country_point(unit)
+    point = default_tables().country_point(unit)
     return {"latitude": point[0], "longitude": point[1]} if point else {"latitude": None, "longitude": None}
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from rich.markup import escape
 
-from realpolitik.cli.args import console
+from realpolitik.cli.args import console, data_files
 
 if TYPE_CHECKING:
     from realpolitik.store.db import IngestStats, Progress, Store
@@ -89,8 +89,7 @@ def ingest_with_engine(store: Store, args: argparse.Namespace, progress: Progres
             args.parquet_dir,
             workers=args.workers,
             default_date=args.date,
-            gazetteer_files=args.gazetteer,
-            lexicon_files=args.lexicon,
+            files=data_files(args),
             coded=coded,
             progress=progress,
         )

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from realpolitik.analysis.dates import date_label
 from realpolitik.analysis.names import ActorNames
-from realpolitik.cli.args import console, iso_date, positive, resolve_actors
+from realpolitik.cli.args import add_data_options, console, iso_date, load_config, positive, resolve_actors
 from realpolitik.distributed.cli import (
     add_engine_options,
     check_engine_options,
@@ -51,12 +51,7 @@ def add_parser(subparsers: Any) -> None:
     _db_option(ingest)
     ingest.add_argument("--date", type=iso_date, help="publication date for documents that have none")
     ingest.add_argument("--workers", type=positive, default=1, help="coding processes (default 1)")
-    ingest.add_argument(
-        "--gazetteer", action="append", default=[], metavar="YAML", help="extra actor entries (YAML); repeatable"
-    )
-    ingest.add_argument(
-        "--lexicon", action="append", default=[], metavar="YAML", help="extra event triggers (YAML); repeatable"
-    )
+    add_data_options(ingest)
     ingest.add_argument(
         "-v", "--verbose", action="store_true", help="print a line for every document stored or skipped"
     )
@@ -161,11 +156,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if uses_engine_options(args):
             stats = ingest_with_engine(store, args, report)
         else:
+            config = load_config(args, stderr)
             stats = store.ingest(
-                read_paths(args.paths, default_date=args.date),
+                read_paths(args.paths, args.date, boilerplate=config.boilerplate),
                 workers=args.workers,
-                gazetteer_files=args.gazetteer,
-                lexicon_files=args.lexicon,
+                config=config,
                 progress=report,
             )
         total = store.count_events(modalities=None)

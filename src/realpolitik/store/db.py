@@ -44,6 +44,7 @@ from realpolitik.store.gate import ReaderCheck, WriterGate
 from realpolitik.types import Document, DocumentError, Event
 
 if TYPE_CHECKING:
+    from realpolitik.config import Config
     from realpolitik.pipeline import Coder, Result
 
 DEFAULT_DB = "realpolitik.duckdb"
@@ -539,15 +540,14 @@ class Store:
         items: Iterable[Document | DocumentError],
         pipeline: Coder | None = None,
         workers: int = 1,
-        gazetteer_files: Sequence[str | Path] = (),
-        lexicon_files: Sequence[str | Path] = (),
+        config: Config | None = None,
         progress: Progress | None = None,
     ) -> IngestStats:
         """Code and store documents; idempotent. Read errors and coding errors go to the errors table.
 
         Documents already stored (by content hash) are skipped before coding.
         Coding uses `pipeline` when given, else ``run_parallel`` over `workers`
-        processes (built only if there is something new to code). Results are
+        processes with the language data of `config` (built only if there is something new to code). Results are
         written in batches (:data:`WRITE_BATCH_DOCS` documents or
         :data:`WRITE_BATCH_SECONDS` of coding, whichever comes first), each
         batch in one transaction; `progress` hears of each item once its batch is committed.
@@ -591,7 +591,7 @@ class Store:
             results = (
                 pipeline.run(chain([first], documents))
                 if pipeline is not None
-                else run_parallel(chain([first], documents), workers, gazetteer_files, lexicon_files)
+                else run_parallel(chain([first], documents), workers, config)
             )
             for result in results:
                 if result.error:
