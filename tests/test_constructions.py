@@ -324,3 +324,61 @@ def test_conjoined_sources_of_a_planned_meeting_meet_each_other(pipeline):
     found = {(s, c, t) for s, c, t, _ in coded(pipeline, "Iran and the United States will meet in Oman next week.")}
     assert found == {("IRN", "036", "USA"), ("USA", "036", "IRN")}
     assert {(s, t) for s, c, t, _ in coded(pipeline, "Iran refused to meet the Americans.")} == {("IRN", "USA")}
+
+
+def test_a_triggers_plover_type_overrides_its_codes():
+    # CAMEO codes a resignation as acceding to demands for a change in leadership (0831);
+    # PLOVER counts leaving office as a retreat
+    resigned = [e for e in Pipeline().code_text("The prime minister resigned on Sunday.", date=DAY) if e.code == "0831"]
+    assert [(e.plover_type, e.plover_mode) for e in resigned] == [("RETREAT", None)]
+
+
+def test_an_apology_is_support_in_plover(pipeline):
+    assert {(e.code, e.plover_type) for e in events(pipeline, "Argentina apologized to Brazil for the incident.")} == {
+        ("055", "SUPPORT")
+    }
+
+
+def test_undertaking_a_mission_is_the_mission_not_a_pledge(pipeline):
+    mission = coded(pipeline, "The Arab League chief undertook a mediation mission between Syria and Jordan.")
+    assert {code for _, code, _, _ in mission} == {"045"}
+    assert ("SYR", "0356", "LBN", "asserted") in coded(pipeline, "Syria undertook to withdraw its troops from Lebanon.")
+
+
+def test_the_patient_of_a_passive_does_the_active_verb_conjoined_to_it(pipeline):
+    assert ("GOV", "0831", None, "asserted") in coded(pipeline, "The prime minister was indicted and has resigned.")
+    # a bare participle shares the passive: the men did not release anyone
+    assert not [e for e in events(pipeline, "Five men were arrested and released on bail.") if e.source.role == "CVL"]
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # the demanded refusal is the demand's content
+        ("Greece demanded that its partners refuse to recognize Macedonia.", {"100"}),
+        # a demand noun's clause: the severing is what was demanded, and it was rejected
+        ("South Korea has rejected North Korea's demand to sever its alliance with Washington.", {"124"}),
+        ("Arafat rejected a US offer to host a summit to hammer out an agreement.", {"127"}),
+        # what the forces must do to allow supplies through is asked, not done
+        ("The Red Cross said US forces must ensure security to allow supplies to reach the needy.", {"100"}),
+    ],
+)
+def test_what_a_demand_offer_or_refusal_is_about_is_not_coded_on_its_own(pipeline, text, kept):
+    assert {e.code for e in events(pipeline, text)} == kept, coded(pipeline, text)
+
+
+def test_an_asserted_fact_inside_a_demand_stays(pipeline):
+    found = {e.code for e in events(pipeline, "Russia demanded the release of the sailors whom Ukraine arrested.")}
+    assert "173" in found, found
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Putin called Erdogan on Tuesday to discuss the grain deal.", "041"),  # a telephone call
+        ("Iran called on the United States to lift the sanctions.", "0254"),  # an appeal
+        ("The EU called for a ceasefire in Gaza.", "0256"),
+    ],
+)
+def test_calling_an_actor_is_a_telephone_call_calling_on_one_an_appeal(pipeline, text, code):
+    assert {e.code for e in events(pipeline, text) if e.root_code in ("02", "04")} == {code}, coded(pipeline, text)

@@ -188,6 +188,7 @@ class EventCoder:
                     events += said
                     continue
             trig = self._by_weapon(tok, trig)  # "an Israeli shell killed 19 civilians": artillery fire
+            trig = self._by_actor_object(tok, trig, by_token)  # "Obama called McCain": a telephone call
             for src, tgt in self._pairs(trig, sources, targets, modality):
                 events.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
                 if trig.reverse_code and tgt is not None:  # "visited" -> the host hosts
@@ -197,6 +198,7 @@ class EventCoder:
                         )
                     )
         events = _without_restated_statements(events, reporters, sent)
+        events = _without_content(events, sent, self.rules)
         # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
         # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
         unique: dict[str, Event] = {}
@@ -244,7 +246,7 @@ class EventCoder:
             if modality not in (Modality.FUTURE, Modality.ASSERTED):
                 return self._unfolded(sentence, document, args, act, trig)  # "it is likely that X will attack"
             modality, cue = Modality.ASSERTED, None
-        folded = replace(trig, code=fold.code, reverse_code=None)
+        folded = replace(trig, code=fold.code, reverse_code=None, plover=None)
         extent = (min(fold.cue.i, act.i), max(fold.cue.i, act.i))
         events = [
             self._event(sentence, document, act, folded, fold.code, src, tgt, modality, cue, extent=extent)
@@ -276,7 +278,7 @@ class EventCoder:
             if found is None:
                 return []
             code, about = found
-            specific = replace(trig, code=code)
+            specific = replace(trig, code=code, plover=None)
             tgt = about or next(iter(targets), None)
             out.append(self._event(sentence, document, tok, specific, code, src, tgt, modality, cue))
         return out
@@ -392,7 +394,22 @@ class EventCoder:
             (self.rules.weapon_codes[d.lemma_.lower()] for d in doers if d.lemma_.lower() in self.rules.weapon_codes),
             None,
         )
-        return replace(trig, code=code, reverse_code=None) if code else trig
+        return replace(trig, code=code, reverse_code=None, plover=None) if code else trig
+
+    def _by_actor_object(self, verb: Token, trig: Trigger, by_token: ByToken) -> Trigger:
+        """The entry's `actor_object_code` when an actor is the verb's bare object: no complement and
+        none of the trigger's target prepositions ("called McCain", not "called on Iran to" or "called X a liar")."""
+        if trig.actor_object_code is None or verb.pos_ not in ("VERB", "AUX"):
+            return trig
+        kids = list(verb.children)
+        if any(c.dep_ in ("xcomp", "ccomp", "oprd") for c in kids) or any(
+            c.dep_ == "prep" and c.lower_ in trig.target_preps and any(by_token.get(g.i) for g in c.subtree)
+            for c in kids
+        ):
+            return trig
+        if not any(c.dep_ == "dobj" and by_token.get(c.i) for c in kids):
+            return trig
+        return replace(trig, code=trig.actor_object_code, actor_object_code=None, plover=None)
 
     def _triggers(self, sent: Span) -> list[tuple[Token, Trigger, Token | None]]:
         """(trigger token, lexicon entry, the object noun the entry required or None)."""
@@ -488,8 +505,8 @@ class EventCoder:
             event_name=entry.name,
             goldstein=entry.goldstein,
             quad_class=entry.quad_class,
-            plover_type=entry.plover_type,
-            plover_mode=entry.plover_mode,
+            plover_type=trig.plover if trig.plover and code == trig.code else entry.plover_type,
+            plover_mode=None if trig.plover and code == trig.code else entry.plover_mode,
             modality=modality,
             modality_cue=cue,
             trigger_text=sentence.text[t_start:t_end],
@@ -595,6 +612,9 @@ class _Arguments:
         if verb.dep_ in ("conj", "advcl", "amod") and head.pos_ in ("VERB", "AUX", "NOUN"):
             if head.pos_ == "NOUN":  # "breaking sanctions" -> whoever governs the phrase
                 return self.subject(head.head, depth + 1) if head.head.i != head.i else []
+            if verb.dep_ == "conj" and _is_passive(head) and _active(verb):
+                # "the minister was indicted and resigned": who was indicted resigned
+                return self.of_children(head, self.rules.passive_target_deps) or self.subject(head, depth + 1)
             return self.subject(head, depth + 1)
         if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             # "Iran has the capacity to strike", "Russia had no plan to intervene": who has the capacity
@@ -809,6 +829,12 @@ def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
+def _active(verb: Token) -> bool:
+    """An active verb form: not passive, and no bare participle sharing a passive auxiliary ("was arrested
+    and released")."""
+    return not _is_passive(verb) and (verb.tag_ != "VBN" or any(c.dep_ == "aux" for c in verb.children))
+
+
 def _reduced_relative(verb: Token) -> bool:
     """A passive participle modifying a noun: "priests kidnapped in Nigeria", "clubbers arrested at a party"."""
     if verb.dep_ != "acl" or verb.head.pos_ not in ("NOUN", "PROPN", "PRON"):
@@ -855,6 +881,35 @@ def _without_restated_statements(events: list[Event], reporters: set[int], sent:
         for e in events
         if not (e.root_code == "01" and e.trigger_span[0] in starts and (e.source.country or e.source.code) in speaking)
     ]
+
+
+def _without_content(events: list[Event], sent: Span, rules: CodingRules) -> list[Event]:
+    """Drop what a demand, appeal, threat, intent or refusal is about: the action it demands,
+    threatens, promises or refuses is not an event of its own ("Greece demanded that its partners
+    refuse to recognize Macedonia" is Greece's demand, not also a refusal by the partners), nor is
+    what an offer, appeal or demand noun names ("rejected a US offer to host a summit"). Only
+    events that are not asserted go: a background fact inside the clause stays."""
+    content: set[int] = set()
+    for e in events:
+        if not e.code.startswith(rules.content_roots):
+            continue
+        trigger = [t for t in sent if e.trigger_span[0] <= t.idx - sent.start_char < e.trigger_span[1]]
+        inside = {t.i for t in trigger}
+        for t in trigger:
+            for c in t.children:
+                if c.i not in inside and c.dep_ in rules.content_deps:
+                    content.update(x.i for x in c.subtree)
+    for noun in (t for t in sent if t.pos_ == "NOUN" and t.lemma_.lower() in rules.content_nouns):
+        for c in noun.children:  # "rejected a US offer to host a summit", "an appeal for deploying troops"
+            clauses = (
+                [c] if c.dep_ == "acl" else [g for g in c.children if g.dep_ == "pcomp"] if c.dep_ == "prep" else []
+            )
+            for clause in clauses:
+                content.update(x.i for x in clause.subtree)
+    if not content:
+        return events
+    starts = {t.idx - sent.start_char: t.i for t in sent}
+    return [e for e in events if e.modality is Modality.ASSERTED or starts.get(e.trigger_span[0]) not in content]
 
 
 def _pronoun_subject(verb: Token) -> bool:
@@ -915,7 +970,9 @@ def _purpose_of_same_event(tok: Token, trig: Trigger, verbal: dict[int, Trigger]
     if tok.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return False
     governor = verbal.get(tok.head.i)
-    return governor is not None and governor.code[:2] == trig.code[:2]
+    if governor is None:
+        return False
+    return trig.code[:2] in (governor.code[:2], (governor.actor_object_code or "")[:2])  # "called X to discuss"
 
 
 def _named(m: Mention) -> bool:

@@ -44,6 +44,8 @@ _FIELDS = frozenset(
         "not_modifier",
         "requires_target",
         "not_target_roles",
+        "plover",
+        "actor_object_code",
         "note",
     }
 )
@@ -71,6 +73,8 @@ class Trigger:
     not_modifiers: frozenset[str] = frozenset()  # "a sales offensive", "a charm offensive"
     requires_target: bool = False  # "arrived" is a visit only with a host or counterpart
     not_target_roles: frozenset[str] = frozenset()  # "spoke to reporters" is no consultation
+    plover: str | None = None  # the PLOVER type where it is not the code's: "resigned" is 0831 but RETREAT
+    actor_object_code: str | None = None  # the code when an actor is the bare object: "called McCain" is 041
 
     @property
     def specificity(self) -> int:
@@ -301,6 +305,12 @@ def _parse_entry(raw: Any, where: str, codebook: Codebook) -> Trigger:
         raise ValueError(f"{where}: 'not_target_roles' must be a list of role codes such as MED")
     if not isinstance(raw.get("note", ""), str):
         raise ValueError(f"{where}: 'note' must be text")
+    actor_object = _code(raw["actor_object_code"], "actor_object_code", where) if "actor_object_code" in raw else None
+    if actor_object is not None and pos != "VERB":
+        raise ValueError(f"{where}: 'actor_object_code' applies to verbs only")
+    plover = raw.get("plover")
+    if plover is not None and plover not in codebook.PLOVER_TYPES:
+        raise ValueError(f"{where}: 'plover' must be a PLOVER event type ({', '.join(sorted(codebook.PLOVER_TYPES))})")
     return Trigger(
         lemma=lemma,
         pos=pos,
@@ -315,6 +325,8 @@ def _parse_entry(raw: Any, where: str, codebook: Codebook) -> Trigger:
         not_modifiers=frozenset(_words(raw, "not_modifier", where)),
         requires_target=raw.get("requires_target", False),
         not_target_roles=frozenset(roles),
+        plover=plover,
+        actor_object_code=actor_object,
     )
 
 

@@ -9,7 +9,7 @@ Spans are stored as ``*_start`` / ``*_end`` integer pairs. ``mentions.site`` cop
 its document's site (the outlet, for counting sources). ``mentions.group_key``
 is the dedup group ``source|target|root_code|modality`` (see :mod:`.dedup`);
 ``feed_items`` are the entries each watched feed lists (by entry id or link), and
-``watch_alerts`` the alerts ``watch`` has printed (see :mod:`realpolitik.ingest.watch`).
+``watch_alerts`` the alerts ``watch`` has printed (see :mod:`realpolitik.jobs.watch`).
 ``events.event_date`` / ``events.last_date`` are the first and last mention
 dates of the cluster (both NULL for an undated cluster), ``events.date_precision``
 the precision of its first date (day, month, year, decade) and ``events.location*``

@@ -58,7 +58,7 @@ _KEYS = ("version", "patterns")
 
 @lru_cache(maxsize=1)
 def _package() -> tuple[str, dict[str, Any]]:
-    resource = data_file("ingest", "boilerplate.yaml")
+    resource = data_file("readers", "boilerplate.yaml")
     return str(resource), read_yaml(resource, _KEYS)
 
 
