@@ -382,3 +382,8 @@ def test_an_asserted_fact_inside_a_demand_stays(pipeline):
 )
 def test_calling_an_actor_is_a_telephone_call_calling_on_one_an_appeal(pipeline, text, code):
     assert {e.code for e in events(pipeline, text) if e.root_code in ("02", "04")} == {code}, coded(pipeline, text)
+
+
+def test_who_receives_a_sentence_is_the_target_of_the_court(pipeline):
+    text = "Hissen Habre, the former President of Chad, has received a death sentence for plotting a coup."
+    assert ("TCDJUD", "116", "TCDELI", "asserted") in coded(pipeline, text)

@@ -730,6 +730,10 @@ class _Arguments:
             givers = self.prep_actors(noun, ("of", "from"))  # "has the support of Argentina"
             if givers:
                 return givers, self.subject(governor)
+            receivers = self.subject(governor)  # "Habre received a death sentence": he is its target
+            role = self.rules.implicit_role(trig.code, noun=True)
+            if receivers and role is not None:
+                return [self.implicit_actor(noun, role)], receivers
         sources = [m for c in noun.children if c.dep_ in self.rules.noun_source_deps for m in self.with_conjuncts(c)]
         if not sources:
             sources = self.of_children(noun, ("prep",), through_prep=True, preps=("by",))
