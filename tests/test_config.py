@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from realpolitik.config import Config, DataFiles, default_config
-from realpolitik.distributed.dask_engine import CodingSpec
-from realpolitik.ingest.clean import Boilerplate
-from realpolitik.ingest.readers import read_paths
-from realpolitik.pipeline import Pipeline, default_pipeline, run_parallel
+from realpolitik.jobs.dask_engine import CodingSpec
+from realpolitik.jobs.pool import run_parallel
+from realpolitik.pipeline import Pipeline, default_pipeline
+from realpolitik.readers.clean import Boilerplate
+from realpolitik.readers.files import read_paths
 from realpolitik.types import Document
 
 CONDEMN = "Russia condemned the attack on the embassy."

@@ -32,7 +32,7 @@ from realpolitik.events.codebook import Codebook
 from realpolitik.events.lexicon import Lexicon
 from realpolitik.events.modality import ModalityCues
 from realpolitik.geo.geocode import GeoTables, default_tables
-from realpolitik.ingest.clean import Boilerplate
+from realpolitik.readers.clean import Boilerplate
 from realpolitik.structure.layout import LayoutRules
 from realpolitik.time.resolve import Periods, default_periods
 

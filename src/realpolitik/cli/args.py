@@ -19,7 +19,7 @@ _DATA_OPTIONS = {
     "gazetteer": ("YAML", "extra or changed actors (the schema of actors/data/*.yaml)"),
     "lexicon": ("YAML", "extra event triggers, rules, constructions and modality cues (the schema of triggers.yaml)"),
     "codebook": ("TSV", "changed or extra CAMEO codes (the header of events/data/cameo.tsv)"),
-    "boilerplate": ("YAML", "extra boilerplate lines to drop (the schema of ingest/data/boilerplate.yaml)"),
+    "boilerplate": ("YAML", "extra boilerplate lines to drop (the schema of readers/data/boilerplate.yaml)"),
     "layout": ("YAML", "extra structure rules (the schema of structure/data/layout.yaml)"),
     "entities": ("YAML", "extra entity words (the schema of actors/data/entities.yaml)"),
     "referents": ("YAML", "extra referent phrases (the schema of actors/data/referents.yaml)"),

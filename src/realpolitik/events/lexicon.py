@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.events.codebook import Codebook, default_codebook
+from realpolitik.events.codebook import PLOVER_TYPES, Codebook, default_codebook
 from realpolitik.events.constructions import Constructions, package_constructions
 from realpolitik.events.modality import ModalityCues, package_modality
 from realpolitik.events.rules import CodingRules, package_rules
@@ -305,12 +305,14 @@ def _parse_entry(raw: Any, where: str, codebook: Codebook) -> Trigger:
         raise ValueError(f"{where}: 'not_target_roles' must be a list of role codes such as MED")
     if not isinstance(raw.get("note", ""), str):
         raise ValueError(f"{where}: 'note' must be text")
-    actor_object = _code(raw["actor_object_code"], "actor_object_code", where) if "actor_object_code" in raw else None
+    actor_object = (
+        _code(raw["actor_object_code"], "actor_object_code", where, codebook) if "actor_object_code" in raw else None
+    )
     if actor_object is not None and pos != "VERB":
         raise ValueError(f"{where}: 'actor_object_code' applies to verbs only")
     plover = raw.get("plover")
-    if plover is not None and plover not in codebook.PLOVER_TYPES:
-        raise ValueError(f"{where}: 'plover' must be a PLOVER event type ({', '.join(sorted(codebook.PLOVER_TYPES))})")
+    if plover is not None and plover not in PLOVER_TYPES:
+        raise ValueError(f"{where}: 'plover' must be a PLOVER event type ({', '.join(sorted(PLOVER_TYPES))})")
     return Trigger(
         lemma=lemma,
         pos=pos,
