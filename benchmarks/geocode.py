@@ -24,7 +24,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from realpolitik.geo.geocode import Geocoder  # noqa: E402
+from realpolitik.actors.gazetteer import Gazetteer  # noqa: E402
+from realpolitik.geo.geocode import Geocoder, default_tables  # noqa: E402
 from realpolitik.geo.places import CityIndex  # noqa: E402
 from realpolitik.pipeline import Pipeline  # noqa: E402
 from realpolitik.types import Document  # noqa: E402
@@ -57,7 +58,7 @@ def main() -> int:
     city_seconds = time.perf_counter() - started
     city_mb = tracemalloc.get_traced_memory()[0] / 2**20
     started = time.perf_counter()
-    geocoder = Geocoder(cities=cities)
+    geocoder = Geocoder(Gazetteer.load(), cities, default_tables())  # the packaged gazetteer and tables
     geocoder_seconds = time.perf_counter() - started
     total_mb = tracemalloc.get_traced_memory()[0] / 2**20
     tracemalloc.stop()

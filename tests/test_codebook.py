@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from realpolitik.events import codebook
-from realpolitik.events.codebook import CameoCode, all_codes, is_valid, lookup, root_code
+from realpolitik.events.codebook import CameoCode, default_codebook, root_code
 
 ROOTS = [f"{n:02d}" for n in range(1, 21)]
 PLOVER_08_TYPES = {
@@ -40,7 +40,7 @@ def gdelt_quad(root: str) -> int:
 
 
 def test_counts_and_roots() -> None:
-    codes = all_codes()
+    codes = list(default_codebook())
     assert len(codes) >= 280
     assert [c.code for c in codes if len(c.code) == 2] == ROOTS
     assert len({c.code for c in codes}) == len(codes)
@@ -75,7 +75,7 @@ def test_known_codes_at_every_level() -> None:
         "196",
         "2042",
     ]:
-        assert is_valid(code), code
+        assert default_codebook().is_valid(code), code
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_known_codes_at_every_level() -> None:
     ],
 )
 def test_well_known_values(code: str, goldstein: float, quad: int, plover_type: str, mode: str | None) -> None:
-    entry = lookup(code)
+    entry = default_codebook().lookup(code)
     assert (entry.goldstein, entry.quad_class, entry.plover_type, entry.plover_mode) == (
         goldstein,
         quad,
@@ -124,34 +124,34 @@ def test_well_known_values(code: str, goldstein: float, quad: int, plover_type: 
 
 
 def test_names() -> None:
-    assert lookup("0871").name == "Declare truce, ceasefire"
-    assert lookup("19").name == "Fight"
-    assert lookup("173").name == "Arrest, detain, or charge with legal action"
+    assert default_codebook().lookup("0871").name == "Declare truce, ceasefire"
+    assert default_codebook().lookup("19").name == "Fight"
+    assert default_codebook().lookup("173").name == "Arrest, detain, or charge with legal action"
 
 
 def test_subcode_without_own_weight_takes_parents() -> None:
-    assert lookup("106").goldstein == lookup("10").goldstein == -5.0
-    assert lookup("1662").goldstein == lookup("166").goldstein == -7.0
+    assert default_codebook().lookup("106").goldstein == default_codebook().lookup("10").goldstein == -5.0
+    assert default_codebook().lookup("1662").goldstein == default_codebook().lookup("166").goldstein == -7.0
 
 
 def test_hierarchy() -> None:
-    entry = lookup("0871")
-    assert entry.parent == "087" and is_valid(entry.parent)
-    assert lookup("087").parent == "08" and lookup("08").parent is None
+    entry = default_codebook().lookup("0871")
+    assert entry.parent == "087" and default_codebook().is_valid(entry.parent)
+    assert default_codebook().lookup("087").parent == "08" and default_codebook().lookup("08").parent is None
     seen: set[str] = set()
-    for c in all_codes():
+    for c in list(default_codebook()):
         assert c.root == c.code[:2] == root_code(c.code)
         assert c.parent is None or c.parent in seen, f"{c.code} listed before its parent"
         seen.add(c.code)
 
 
 def test_quad_class_follows_root() -> None:
-    for c in all_codes():
+    for c in list(default_codebook()):
         assert c.quad_class == gdelt_quad(c.root), c.code
 
 
 def test_goldstein_sign_by_quad() -> None:
-    for c in all_codes():
+    for c in list(default_codebook()):
         assert -10.0 <= c.goldstein <= 10.0
         if c.quad_class == 2:
             assert c.goldstein > 0, c.code
@@ -161,9 +161,9 @@ def test_goldstein_sign_by_quad() -> None:
 
 def test_plover_vocabulary() -> None:
     assert codebook.PLOVER_TYPES == PLOVER_08_TYPES
-    assert {c.plover_type for c in all_codes()} - {None} == PLOVER_08_TYPES
-    assert {c.code for c in all_codes() if c.plover_type is None} == {"01", "010", "014"}
-    assert all(c.plover_mode is None or c.plover_mode.strip() == c.plover_mode != "" for c in all_codes())
+    assert {c.plover_type for c in list(default_codebook())} - {None} == PLOVER_08_TYPES
+    assert {c.code for c in list(default_codebook()) if c.plover_type is None} == {"01", "010", "014"}
+    assert all(c.plover_mode is None or c.plover_mode.strip() == c.plover_mode != "" for c in list(default_codebook()))
 
 
 # --- the API ----------------------------------------------------------------
@@ -171,15 +171,25 @@ def test_plover_vocabulary() -> None:
 
 def test_lookup_unknown_code() -> None:
     with pytest.raises(KeyError, match="871"):
-        lookup("871")
+        default_codebook().lookup("871")
     with pytest.raises(KeyError, match="unknown CAMEO event code"):
-        lookup("21")
+        default_codebook().lookup("21")
 
 
 def test_is_valid() -> None:
-    assert is_valid("01") and is_valid("010") and is_valid("0871")
-    assert not is_valid("1") and not is_valid("871") and not is_valid("99")
-    assert not is_valid("0875") and not is_valid("") and not is_valid(871)  # type: ignore[arg-type]
+    assert (
+        default_codebook().is_valid("01") and default_codebook().is_valid("010") and default_codebook().is_valid("0871")
+    )
+    assert (
+        not default_codebook().is_valid("1")
+        and not default_codebook().is_valid("871")
+        and not default_codebook().is_valid("99")
+    )
+    assert (
+        not default_codebook().is_valid("0875")
+        and not default_codebook().is_valid("")
+        and not default_codebook().is_valid(871)
+    )  # type: ignore[arg-type]
 
 
 def test_root_code() -> None:
@@ -192,8 +202,8 @@ def test_root_code() -> None:
 
 
 def test_loaded_once() -> None:
-    assert lookup("057") is lookup("057")
-    assert isinstance(all_codes()[0], CameoCode)
+    assert default_codebook().lookup("057") is default_codebook().lookup("057")
+    assert isinstance(list(default_codebook())[0], CameoCode)
 
 
 # --- validation on load -----------------------------------------------------
@@ -216,7 +226,7 @@ def replace_row(code: str, new: str) -> str:
 
 def test_shipped_table_reloads_from_path(tmp_path: Path) -> None:
     codes = codebook._read_codebook(write(tmp_path, SHIPPED))
-    assert list(codes) == [c.code for c in all_codes()]
+    assert list(codes) == [c.code for c in list(default_codebook())]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 
+from realpolitik.config import Config, DataFiles
+from realpolitik.events.codebook import default_codebook
 from realpolitik.events.constructions import Constructions, package_constructions
 from realpolitik.pipeline import Pipeline
 from realpolitik.types import Event
@@ -98,19 +100,23 @@ def test_a_statement_reporting_someone_elses_act_stays(pipeline):
 def test_user_lexicon_can_add_a_governor(tmp_path):
     extra = tmp_path / "mine.yaml"
     extra.write_text("constructions:\n  families:\n    threat:\n      governors: [menace]\n", encoding="utf-8")
-    pipe = Pipeline(lexicon_files=[extra])
-    threat = next(f for f in pipe.lexicon.constructions.families if f.name == "threat")
+    pipe = Pipeline(Config.load(DataFiles(lexicon=[extra])))
+    threat = next(f for f in pipe.config.lexicon.constructions.families if f.name == "threat")
     assert "menace" in threat.governors and "threaten" in threat.governors
 
 
 def test_constructions_are_validated():
     name, data = package_constructions()
     with pytest.raises(ValueError, match="not a CAMEO code"):
-        Constructions.build([(name, data), ("bad.yaml", {"families": {"threat": {"default": "999"}}})])
+        Constructions.build(
+            [(name, data), ("bad.yaml", {"families": {"threat": {"default": "999"}}})], default_codebook()
+        )
     with pytest.raises(ValueError, match="map a quoted code prefix"):
-        Constructions.build([(name, data), ("bad.yaml", {"families": {"threat": {"map": {"19": "9999"}}}})])
+        Constructions.build(
+            [(name, data), ("bad.yaml", {"families": {"threat": {"map": {"19": "9999"}}}})], default_codebook()
+        )
     with pytest.raises(ValueError, match="unknown constructions key"):
-        Constructions.build([("bad.yaml", {"familes": {}})])
+        Constructions.build([("bad.yaml", {"familes": {}})], default_codebook())
 
 
 # -- sense constraints and multiword triggers ------------------------------------------------
@@ -225,8 +231,8 @@ def test_argument_rules_are_data_and_user_files_extend_them(tmp_path):
     mine = tmp_path / "mine.yaml"
     # a light verb of one's own: "Russia unveiled an offensive" takes the subject of "unveil"
     mine.write_text("rules:\n  light_verbs: [unveil]\n", encoding="utf-8")
-    pipe = Pipeline(lexicon_files=[mine])
-    assert "unveil" in pipe.lexicon.rules.light_verbs and "launch" in pipe.lexicon.rules.light_verbs
+    pipe = Pipeline(Config.load(DataFiles(lexicon=[mine])))
+    assert "unveil" in pipe.config.lexicon.rules.light_verbs and "launch" in pipe.config.lexicon.rules.light_verbs
     found = {
         (e.source.code, e.code) for e in pipe.code_text("Russia unveiled a new offensive against Ukraine.", date=DAY)
     }
@@ -241,7 +247,7 @@ def test_a_user_phrase_with_a_sense_constraint(tmp_path):
         '- {noun: blockade, modifier: [naval], code: "191", target_prep: ["on", of]}\n',
         encoding="utf-8",
     )
-    pipe = Pipeline(lexicon_files=[mine])
+    pipe = Pipeline(Config.load(DataFiles(lexicon=[mine])))
     found = {e.code for e in pipe.code_text("Turkey threw down the gauntlet to Greece.", date=DAY)}
     assert "130" in found
 

@@ -21,7 +21,7 @@ from realpolitik.evaluation.score import (
     score_events,
     score_ipe,
 )
-from realpolitik.events.codebook import lookup
+from realpolitik.events.codebook import default_codebook
 from realpolitik.types import Actor, Event, Modality, Sentence
 
 DATA = Path("/work/shared/data")
@@ -39,7 +39,7 @@ def ev(
     sentence_index: int = 0,
 ) -> Event:
     """A hand-built event with codebook-consistent fields."""
-    entry = lookup(code)
+    entry = default_codebook().lookup(code)
     return Event(
         doc_id="d",
         sentence_index=sentence_index,
@@ -177,7 +177,7 @@ def test_plover_compound_source_merges_events_of_one_trigger() -> None:
     gold = plover_record("AGREE", [{"code": "HUN", "sector": "GOV"}, {"code": "ROU", "sector": "GOV"}], [])
     hun, rou = Actor("HUN", "GOV"), Actor("ROU", "GOV")
     s = score_events([(gold, predicted_items([ev("030", hun), ev("030", rou)], "plover"))], "plover")
-    assert lookup("030").plover_type == "AGREE"
+    assert default_codebook().lookup("030").plover_type == "AGREE"
     assert (s.levels["type"].tp, s.levels["type"].n_pred, s.levels["type"].n_gold) == (1, 1, 1)
     assert s.actor_rate("source_full") == 1.0 and s.actor_rate("target_full") == 1.0
 

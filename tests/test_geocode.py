@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from realpolitik.geo.geocode import Geocoder, country_points, default_geocoder
+from realpolitik.geo.geocode import Geocoder, default_geocoder, default_tables
 from realpolitik.pipeline import default_pipeline
 
 STORY_DATE = date(2014, 5, 6)
@@ -92,7 +92,7 @@ def test_ambiguous_region_names_follow_the_actors(geocoder: Geocoder) -> None:
 def test_a_country_is_placed_at_its_point() -> None:
     event = only("Militants attacked an army post in northern Syria.")
     assert (event.location_country, event.location_precision, event.location_region) == ("SYR", "country", None)
-    assert (event.location_latitude, event.location_longitude) == country_points()["SYR"]
+    assert (event.location_latitude, event.location_longitude) == default_tables().points["SYR"]
 
 
 def test_qualified_and_other_names(geocoder: Geocoder) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from realpolitik.events import codebook
+from realpolitik.events.codebook import default_codebook
 from realpolitik.events.lexicon import Lexicon, Trigger
 
 
@@ -38,7 +38,10 @@ def test_size_and_all_roots_covered(lex):
 
 def test_every_code_is_in_the_codebook(lex):
     bad = [
-        t for t in lex if not codebook.is_valid(t.code) or (t.reverse_code and not codebook.is_valid(t.reverse_code))
+        t
+        for t in lex
+        if not default_codebook().is_valid(t.code)
+        or (t.reverse_code and not default_codebook().is_valid(t.reverse_code))
     ]
     assert bad == []
 

@@ -6,6 +6,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from realpolitik.config import Config, DataFiles, default_config
 from realpolitik.events.modality import PRECEDENCE, detect_modality
 from realpolitik.types import Modality
 
@@ -22,7 +23,7 @@ def nlp() -> Language:
 def modality_of(nlp: Language, sentence: str, trigger: str) -> tuple[Modality, str | None]:
     doc = nlp(sentence)
     token = next(t for t in doc if t.text == trigger)
-    return detect_modality(token)
+    return detect_modality(token, default_config().modality)
 
 
 CASES = [
@@ -133,8 +134,8 @@ def test_precedence_order() -> None:
 def test_refusal_is_separate_from_refused_event(nlp: Language) -> None:
     doc = nlp("Iran refused to halt enrichment.")
     refused, halt = doc[1], doc[3]
-    assert detect_modality(refused) == (A, None)
-    assert detect_modality(halt)[0] is N
+    assert detect_modality(refused, default_config().modality) == (A, None)
+    assert detect_modality(halt, default_config().modality)[0] is N
 
 
 def test_relative_clause_keeps_its_own_modality(nlp: Language) -> None:
@@ -152,9 +153,9 @@ def test_a_user_lexicon_adds_modality_cues(tmp_path):
     mine.write_text("modality:\n  reporting_adverbs: [reputedly]\n", encoding="utf-8")
     text = "Russian troops reputedly attacked Georgian villages."
     assert {e.modality.value for e in Pipeline().code_text(text)} == {"asserted"}
-    assert {(e.modality.value, e.modality_cue) for e in Pipeline(lexicon_files=[mine]).code_text(text)} == {
-        ("reported", "reputedly")
-    }
+    assert {
+        (e.modality.value, e.modality_cue) for e in Pipeline(Config.load(DataFiles(lexicon=[mine]))).code_text(text)
+    } == {("reported", "reputedly")}
     bad = tmp_path / "bad.yaml"
     bad.write_text("modality:\n  reporting_adverbz: [reputedly]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad.yaml: unknown key modality.reporting_adverbz"):

@@ -10,14 +10,30 @@ from typing import Any
 
 from realpolitik.types import Actor, Document, DocumentError, Event, Mention, Modality, Sentence
 
-__all__ = ["Actor", "Document", "DocumentError", "Event", "Mention", "Modality", "Sentence", "Pipeline", "code_text"]
+__all__ = [
+    "Actor",
+    "Document",
+    "DocumentError",
+    "Event",
+    "Mention",
+    "Modality",
+    "Sentence",
+    "Config",
+    "DataFiles",
+    "Pipeline",
+    "code_text",
+]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    """Import the pipeline (and spaCy) only when it is asked for."""
+    """Import the pipeline and its configuration (and spaCy) only when they are asked for."""
     if name in ("Pipeline", "code_text"):
         from realpolitik import pipeline
 
         return getattr(pipeline, name)
+    if name in ("Config", "DataFiles"):
+        from realpolitik import config
+
+        return getattr(config, name)
     raise AttributeError(name)

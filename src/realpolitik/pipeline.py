@@ -1,18 +1,24 @@
-"""The pipeline: Document -> structure -> parse -> time -> actors -> pronouns -> context -> events -> geo.
+"""The pipeline: Document -> structure -> parse -> time -> actors -> pronouns -> context -> triggers
+-> modality -> events -> geo.
 
 Stages, in order, each a module of its own:
 
-1. ``structure.layout`` headline, headings, captions, paragraphs and dateline; markup masked
-2. ``nlp.parse``       spaCy tokens, tags, dependency parse, entities (block by block)
-3. ``time.assign``     the event date of each sentence and clause                     } the sentence stages,
-4. ``actors.matcher``  actor mentions (leaders resolved by that date)                 } ``Pipeline.sentence_stages``:
-5. ``actors.coref``    pronouns back to earlier actors                                } each is called as
-6. ``actors.context``  generic actors take the article's country                      } ``stage(sentence, reading)``
-7. ``events.coder``    triggers, source/target, CAMEO code, modality (``events.modality``), place name }
-8. ``geo.geocode``     each event's place (else the dateline) as coordinates, country, region, precision
+1. ``structure.layout``  headline, headings, captions, paragraphs and dateline; markup masked
+2. ``nlp.parse``         spaCy tokens, tags, dependency parse, entities (block by block, in batches)
+3. ``time.assign``       the event date of each sentence and clause              }
+4. ``actors.matcher``    actor mentions (leaders resolved by that date)          }
+5. ``actors.coref``      pronouns back to earlier actors                         }  ``Pipeline.stages``,
+6. ``actors.context``    generic actors take the article's country               }  each called as
+7. ``events.coder``      triggers: event words and constructions on the parse    }  ``stage.run(reading)``:
+8. ``events.modality``   how the text presents each trigger (negated, future...) }  3-9 on each sentence
+9. ``events.coder``      events: source/target, CAMEO code, place name           }  in turn, 10 once per
+10. ``geo.geocode``      each event's place (else the dateline) as coordinates   }  document
 
-The sentence stages share one :class:`Reading` per document (the context of countries,
-pronoun history, narrative time, the events so far) and fill in the :class:`Sentence`.
+Structure and parse run first, over batches of documents; the stages of
+``Pipeline.stages`` then share one :class:`Reading` per document (the sentence being
+read, the context of countries, pronoun history, narrative time, the events so far)
+and fill in its :class:`Sentence` s and events. The language data every stage reads
+comes from one :class:`~realpolitik.config.Config`, passed in.
 
 Every block is parsed on its own, so a headline or caption never joins the next
 sentence. Offsets always point into the document's own text: the structure stage
@@ -33,26 +39,24 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc
 
 from realpolitik.actors.context import DocumentContext
 from realpolitik.actors.coref import PronounResolver
-from realpolitik.actors.entities import EntityTable
-from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.actors.matcher import ActorMatcher
 from realpolitik.actors.names import GazetteerNames
+from realpolitik.config import Config, default_config
 from realpolitik.events.coder import EventCoder
-from realpolitik.events.lexicon import Lexicon
+from realpolitik.events.modality import predicate_modality
 from realpolitik.geo.geocode import Geocoder
 from realpolitik.geo.places import city_index
 from realpolitik.nlp.parse import load_model
-from realpolitik.structure.layout import Block, Dateline, Layout, LayoutRules, layout
+from realpolitik.structure.layout import Block, Dateline, Layout, layout
 from realpolitik.time.assign import NarrativeTime, sentence_time
 from realpolitik.types import Document, DocumentError, Event, Sentence
 
@@ -94,47 +98,55 @@ class Result:
 
 @dataclass
 class Reading:
-    """What the sentence stages share while reading one document."""
+    """What the stages share while reading one document."""
 
     document: Document
     lowercase: bool  # the whole text is in lower case (archives): names matched without case
     ctx: DocumentContext
-    resolver: PronounResolver = field(default_factory=PronounResolver)
+    resolver: PronounResolver
+    dateline: Dateline | None = None
     narrative: NarrativeTime = field(default_factory=NarrativeTime)
     events: list[Event] = field(default_factory=list)
+    sentence: Sentence = field(init=False)  # the sentence being read (for the sentence stages)
 
 
-SentenceStage = Callable[[Sentence, Reading], None]
+@dataclass(frozen=True)
+class Stage:
+    """A named stage: ``run(reading)`` reads the document's :class:`Reading` and adds to it.
+
+    A sentence stage runs on ``reading.sentence``, on each sentence in reading order; a
+    document stage (``per_sentence=False``) runs once, after the last sentence.
+    """
+
+    name: str
+    run: Callable[[Reading], None]
+    per_sentence: bool = True
 
 
 class Pipeline:
     """Codes documents into events. Build once; reuse for many documents."""
 
-    def __init__(
-        self,
-        gazetteer_files: Sequence[str | Path] = (),
-        lexicon_files: Sequence[str | Path] = (),
-        layout_files: Sequence[str | Path] = (),
-        time_budget: TimeBudget = TimeBudget(),
-    ):
+    def __init__(self, config: Config | None = None, time_budget: TimeBudget = TimeBudget()):
+        """A pipeline reading the language data of `config` (default: the packaged data)."""
+        self.config = config or default_config()
         self.time_budget = time_budget
         self.clock: Callable[[], float] = time.monotonic
         self.nlp = load_model()
-        self.gazetteer = Gazetteer.load(gazetteer_files)
-        self.lexicon = Lexicon.load(lexicon_files)
-        self.layout_rules = LayoutRules.load(layout_files)
-        self.names = GazetteerNames(self.gazetteer, city_index())
-        self.entities = EntityTable.load()
-        self.actors = ActorMatcher(self.nlp, self.gazetteer, self.entities, city_index())
-        self.coder = EventCoder(self.lexicon)
-        self.geocoder = Geocoder(self.gazetteer, city_index())
-        # Per sentence, in order (after structure and parse; geo follows for the whole document):
-        self.sentence_stages: list[tuple[str, SentenceStage]] = [
-            ("time", self._time),
-            ("actors", self._actors),
-            ("pronouns", self._pronouns),
-            ("context", self._context),
-            ("events", self._events),
+        cities = city_index()
+        self.names = GazetteerNames(self.config.gazetteer, cities)
+        self.actors = ActorMatcher(self.nlp, self.config.gazetteer, self.config.entities, cities, self.config.referents)
+        self.coder = EventCoder(self.config.lexicon, self.config.codebook)
+        self.geocoder = Geocoder(self.config.gazetteer, cities, self.config.geo)
+        # After structure and parse, in order: the sentence stages on each sentence, then geo once.
+        self.stages: list[Stage] = [
+            Stage("time", self._time),
+            Stage("actors", self._actors),
+            Stage("pronouns", self._pronouns),
+            Stage("context", self._context),
+            Stage("triggers", self._triggers),
+            Stage("modality", self._modality),
+            Stage("events", self._events),
+            Stage("geo", self._geo, per_sentence=False),
         ]
 
     def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
@@ -158,7 +170,7 @@ class Pipeline:
         document = Document(id=doc_id, text=doc.text, date=date)
         lay = Layout([Block(0, doc.text, doc.text, "body")], dateline=None)
         sentences, events = self._code_parsed(document, lay, [(0, doc)], self._deadline(document, self.clock()))
-        return Result(document, self.geocoder.place(events, None), sentences)
+        return Result(document, events, sentences)
 
     def run(self, documents: Iterable[Document], batch_size: int = BATCH_SIZE) -> Iterator[Result]:
         """Code documents in order, streaming; a document that fails gives a Result with its error."""
@@ -188,7 +200,7 @@ class Pipeline:
 
     def _layout(self, document: Document) -> Layout | None:
         try:
-            return layout(document.text, self.layout_rules, self.names)
+            return layout(document.text, self.config.layout, self.names)
         except Exception:  # noqa: BLE001 - reported by _code as this document's error
             return None
 
@@ -233,7 +245,6 @@ class Pipeline:
             if lay is None:
                 raise ValueError("the structure stage failed on this text")
             sentences, events = self._code_parsed(document, lay, chunks, deadline, countries)
-            events = self.geocoder.place(events, lay.dateline)
             return Result(document, events, sentences, dateline=lay.dateline)
         except OverBudget as exc:
             return self._failed(document, str(exc))
@@ -262,7 +273,8 @@ class Pipeline:
         deadline: tuple[float, float],
         countries: Counter[str] | None = None,
     ) -> tuple[list[Sentence], list[Event]]:
-        """Sentences and events of the parsed chunks, in order; each chunk's parse is let go once coded.
+        """Sentences and events of the parsed chunks, in order, through ``self.stages``; each chunk's
+        parse is let go once coded.
 
         ``countries`` are the article's country mentions when already counted; else they are
         counted here, which needs every parse at once (a short document's).
@@ -277,7 +289,10 @@ class Pipeline:
             document,
             lowercase,
             DocumentContext(dateline_country=lay.dateline.country if lay.dateline else None, countries=countries),
+            PronounResolver(self.config.coref),
+            lay.dateline,
         )
+        per_sentence = [s for s in self.stages if s.per_sentence]
         sentences: list[Sentence] = []
         for paragraph, (offset, spacy_doc) in enumerate(chunks):
             if spacy_doc is None:
@@ -291,43 +306,66 @@ class Pipeline:
                 start = offset + sent.start_char
                 text = document.text[start : offset + sent.end_char]  # the document's words (the parse may be recased)
                 sentence = Sentence(doc_id=document.id, index=len(sentences), text=text, start=start, span=sent)
-                for _, stage in self.sentence_stages:
-                    stage(sentence, reading)
+                reading.sentence = sentence
+                for stage in per_sentence:
+                    stage.run(reading)
                 sentences.append(sentence)
             for s in sentences[first:]:
-                s.span = s.time = None  # free the parse; records keep only plain data
+                s.span = s.time = s.triggers = s.modality = None  # free the parse; records keep only plain data
             spacy_doc.user_data.pop("realpolitik.ents", None)  # cached spans point back at the Doc: a cycle
+        for stage in self.stages:
+            if not stage.per_sentence:
+                stage.run(reading)
         return sentences, reading.events
 
-    # -- the sentence stages: each reads the sentence and the document's reading, and adds to them --
+    # -- the stages: each reads the document's reading (the sentence stages its sentence) and adds to it --
 
-    def _time(self, sentence: Sentence, reading: Reading) -> None:
+    def _time(self, reading: Reading) -> None:
         """``time``: the sentence's date (and each clause's, for the coder) from its words and narrative time."""
-        when, sentence.time = sentence_time(sentence.span, reading.document.date, reading.narrative, self.actors.tenure)
+        sentence = reading.sentence
+        when, sentence.time = sentence_time(
+            sentence.span, reading.document.date, reading.narrative, self.config.periods, self.actors.tenure
+        )
         sentence.date, sentence.date_source, sentence.date_text = when.date, when.source, when.text
         sentence.date_precision = when.granularity if when.date else None
 
-    def _actors(self, sentence: Sentence, reading: Reading) -> None:
+    def _actors(self, reading: Reading) -> None:
         """``actors``: actor mentions, leaders resolved by the sentence's date."""
+        sentence = reading.sentence
         sentence.mentions = self.actors.find(
             sentence.span, sentence.date or reading.document.date, reading.lowercase, reading.ctx
         )
         reading.ctx.mentioned.update(m.actor.country for m in sentence.mentions if m.actor.country)
 
-    def _pronouns(self, sentence: Sentence, reading: Reading) -> None:
+    def _pronouns(self, reading: Reading) -> None:
         """``pronouns``: "he", "it", "they", "its" back to earlier actors."""
+        sentence = reading.sentence
         sentence.mentions += reading.resolver.resolve(sentence.span, sentence.mentions)
 
-    def _context(self, sentence: Sentence, reading: Reading) -> None:
+    def _context(self, reading: Reading) -> None:
         """``context``: generic actors take the article's country; mentions read in the document's own words."""
-        mentions = [reading.ctx.localize(m, self.entities.domestic_roles) for m in sentence.mentions]
+        sentence = reading.sentence
+        mentions = [reading.ctx.localize(m, self.config.entities.domestic_roles) for m in sentence.mentions]
         for m in mentions:
             m.text = sentence.text[m.start : m.end]
         sentence.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
 
-    def _events(self, sentence: Sentence, reading: Reading) -> None:
-        """``events``: triggers, source and target, CAMEO code, modality, place name."""
-        reading.events += self.coder.code(sentence, reading.document, reading.ctx)
+    def _triggers(self, reading: Reading) -> None:
+        """``triggers``: the event words of the lexicon and the constructions over them, on the parse."""
+        reading.sentence.triggers = self.coder.triggers(reading.sentence.span)
+
+    def _modality(self, reading: Reading) -> None:
+        """``modality``: how the text presents each trigger and governing word (asserted, negated, ...)."""
+        sentence = reading.sentence
+        sentence.modality = predicate_modality(sentence.triggers.predicates(), self.config.modality)
+
+    def _events(self, reading: Reading) -> None:
+        """``events``: source and target of each trigger, CAMEO code, place name."""
+        reading.events += self.coder.code(reading.sentence, reading.document, reading.ctx)
+
+    def _geo(self, reading: Reading) -> None:
+        """``geo`` (once per document): each event's place, else the dateline, as coordinates, country, region."""
+        reading.events = self.geocoder.place(reading.events, reading.dateline)
 
 
 def _batches(documents: Iterable[Document], size: int, chars: int) -> Iterator[list[Document]]:
@@ -365,7 +403,7 @@ def _chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
 
 @lru_cache(maxsize=1)
 def default_pipeline() -> Pipeline:
-    """The shared pipeline with the packaged gazetteer and lexicon."""
+    """The shared pipeline with the packaged language data."""
     return Pipeline()
 
 

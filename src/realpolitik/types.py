@@ -108,6 +108,8 @@ class Sentence:
     mentions: list[Mention] = field(default_factory=list)
     span: Any = field(default=None, repr=False, compare=False)  # the spaCy Span
     time: Any = field(default=None, repr=False, compare=False)  # time.assign.SentenceTime, while coding
+    triggers: Any = field(default=None, repr=False, compare=False)  # events.coder.Triggers, while coding
+    modality: Any = field(default=None, repr=False, compare=False)  # token index -> (Modality, cue), while coding
 
 
 @dataclass

@@ -30,7 +30,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from realpolitik.cli.main import main
-from realpolitik.events import codebook
+from realpolitik.events.codebook import default_codebook
 from realpolitik.pipeline import Pipeline, Result
 from realpolitik.readers.files import read_paths
 from realpolitik.types import Document, DocumentError, Event, Modality, Span
@@ -198,8 +198,8 @@ def check_event(event: Event, doc: Document, result: Result) -> None:
         check_span(sentence, event.target_span, event.target_text, "target")
     if event.location_span is not None:
         check_span(sentence, event.location_span, event.location, "location")
-    assert codebook.is_valid(event.code), event.code
-    entry = codebook.lookup(event.code)
+    assert default_codebook().is_valid(event.code), event.code
+    entry = default_codebook().lookup(event.code)
     assert (event.root_code, event.event_name, event.goldstein, event.quad_class, event.plover_type) == (
         entry.root,
         entry.name,

@@ -34,7 +34,7 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from realpolitik.readers.clean import normalize_paragraphs
+from realpolitik.readers.clean import default_boilerplate, normalize_paragraphs
 from realpolitik.readers.files import (
     HTML_SUFFIXES,
     JSONL_SUFFIXES,
@@ -390,7 +390,7 @@ def test_english_text_in_a_unicode_encoding_is_read_exactly(
     tally("unicode_round_trip")
     text = english_paragraph(sentences, noise).replace("\n", newline)
     note(f"{codec}: {text!r}")
-    expected = normalize_paragraphs(cleaned(text).replace("\r\n", "\n").replace("\r", "\n"))
+    expected = normalize_paragraphs(cleaned(text).replace("\r\n", "\n").replace("\r", "\n"), default_boilerplate())
     with scratch() as folder:
         path = folder / "story.txt"
         path.write_bytes(text.encode(codec))

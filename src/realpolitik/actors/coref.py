@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
 
 from spacy.tokens import Span, Token
 
@@ -34,28 +33,42 @@ from realpolitik.types import Mention
 WINDOW = 3  # sentences to look back
 
 
+@dataclass(frozen=True)
+class CorefWords:
+    """The word lists of ``actors/data/coref.yaml``."""
+
+    person: frozenset[str]  # pronouns for a person
+    thing: frozenset[str]  # ... for a country, capital, IGO or collective role noun
+    group: frozenset[str]  # ... for a plural role noun or coordinated actors
+    collective_roles: frozenset[str]
+    person_words: frozenset[str]
+    expletive_heads: frozenset[str]
+    control_adjectives: frozenset[str]
+
+    @property
+    def pronouns(self) -> frozenset[str]:
+        """Every pronoun resolved."""
+        return self.person | self.thing | self.group
+
+
 @lru_cache(maxsize=1)
-def _words() -> dict[str, Any]:
-    """The word lists of ``actors/data/coref.yaml``, validated."""
+def default_words() -> CorefWords:
+    """The packaged ``actors/data/coref.yaml``, validated, read once per process."""
     resource = data_file("actors", "coref.yaml")
     keys = ("pronouns", "collective_roles", "person_words", "expletive_heads", "control_adjectives")
     data = read_yaml(resource, keys=("version", *keys))
     missing = [k for k in keys if k not in data]
     if missing:
         raise ValueError(f"{resource}: missing {', '.join(missing)}")
-    return {
-        k: frozenset(data[k])
-        if isinstance(data[k], list)
-        else {kind: frozenset(words) for kind, words in data[k].items()}
-        for k in keys
-    }
+    pronouns = data["pronouns"]
+    return CorefWords(
+        person=frozenset(pronouns["person"]),
+        thing=frozenset(pronouns["thing"]),
+        group=frozenset(pronouns["group"]),
+        **{k: frozenset(data[k]) for k in keys[1:]},
+    )
 
 
-PERSON: frozenset[str] = _words()["pronouns"]["person"]
-THING: frozenset[str] = _words()["pronouns"]["thing"]
-GROUP: frozenset[str] = _words()["pronouns"]["group"]
-COLLECTIVE_ROLES: frozenset[str] = _words()["collective_roles"]
-PERSON_WORDS: frozenset[str] = _words()["person_words"]
 _POSSESSIVES = {"its": "it", "their": "they", "his": "he", "her": "she"}  # the pronoun each stands for
 
 
@@ -72,22 +85,23 @@ class _Candidate:
 class PronounResolver:
     """Keeps the recent mentions of one document and resolves pronouns against them."""
 
+    words: CorefWords
     history: list[list[_Candidate]] = field(default_factory=list)
 
     def resolve(self, sent: Span, mentions: list[Mention]) -> list[Mention]:
         """Mentions for the sentence's subject and object pronouns; then remember this sentence's actors."""
         mentions[:] = [self._own(sent, self._anchor_role(m, mentions), mentions) for m in mentions]
-        current = [_classify(sent, m) for m in mentions]
+        current = [_classify(sent, m, self.words) for m in mentions]
         resolved: list[Mention] = []
         for tok in sent:
             pron = tok.lower_
             if tok.pos_ != "PRON" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "dative"):
                 continue
-            if pron not in PERSON | THING | GROUP or _expletive(tok):
+            if pron not in self.words.pronouns or _expletive(tok, self.words):
                 continue
             start = tok.idx - sent.start_char
             earlier = [c for c in current if c.mention.end <= start]
-            found = _nearest(pron, [earlier, *self._recent()], tok.dep_.startswith("nsubj"))
+            found = _nearest(pron, [earlier, *self._recent()], tok.dep_.startswith("nsubj"), self.words)
             if found is None:
                 continue
             resolved.append(
@@ -120,8 +134,10 @@ class PronounResolver:
         if poss is None:
             return m
         pron = _POSSESSIVES[poss.lower_]
-        earlier = [_classify(sent, x) for x in mentions if x.end <= poss.idx - sent.start_char and x is not m]
-        found = _nearest(pron, [earlier, *self._recent()], subject=True)
+        earlier = [
+            _classify(sent, x, self.words) for x in mentions if x.end <= poss.idx - sent.start_char and x is not m
+        ]
+        found = _nearest(pron, [earlier, *self._recent()], True, self.words)
         if found is None or not found.actor.country:
             return m
         return replace(
@@ -144,7 +160,7 @@ class PronounResolver:
         return m
 
 
-def _expletive(tok: Token) -> bool:
+def _expletive(tok: Token, words: CorefWords) -> bool:
     """An "it" that stands for no actor: "it is likely that", "it remains to be seen whether",
     "were it to come to war"."""
     if tok.lower_ != "it":
@@ -152,7 +168,7 @@ def _expletive(tok: Token) -> bool:
     if tok.dep_ == "expl":
         return True
     head = tok.head
-    if head.lemma_.lower() not in _words()["expletive_heads"]:
+    if head.lemma_.lower() not in words.expletive_heads:
         return False
     clauses = [c for c in head.children if c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > tok.i]
     predicates = [
@@ -160,19 +176,21 @@ def _expletive(tok: Token) -> bool:
         for c in head.children
         if c.dep_ in ("acomp", "attr")
         and c.i > tok.i
-        and c.lemma_.lower() not in _words()["control_adjectives"]  # "it is willing to withdraw"
+        and c.lemma_.lower() not in words.control_adjectives  # "it is willing to withdraw"
         and any(g.dep_ in ("ccomp", "xcomp") for g in c.children)
     ]
     return bool(clauses or predicates)
 
 
-def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool) -> Mention | None:
+def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool, words: CorefWords) -> Mention | None:
     """Closest compatible mention; a subject pronoun prefers an earlier sentence's subject."""
     for n, cands in enumerate(sentences):
         fits = [
             c
             for c in cands
-            if (pron in PERSON and c.person) or (pron in THING and c.thing) or (pron in GROUP and c.group)
+            if (pron in words.person and c.person)
+            or (pron in words.thing and c.thing)
+            or (pron in words.group and c.group)
         ]
         if subject and n > 0:
             fits.sort(key=lambda c: c.subject)  # stable: subjects last, so tried first below
@@ -181,7 +199,7 @@ def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool) -> Men
     return None
 
 
-def _classify(sent: Span, m: Mention) -> _Candidate:
+def _classify(sent: Span, m: Mention, words: CorefWords) -> _Candidate:
     tokens = sent[m.token_start : m.token_end]
     head = tokens.root
     plural = head.tag_ in ("NNS", "NNPS") or any(t.dep_ == "cc" for t in tokens)
@@ -189,11 +207,11 @@ def _classify(sent: Span, m: Mention) -> _Candidate:
     if m.kind == "leader":
         return _Candidate(m, person=True, thing=False, group=False, subject=subject)
     if m.kind == "role":
-        person_word = head.lemma_.lower() in PERSON_WORDS
+        person_word = head.lemma_.lower() in words.person_words
         return _Candidate(
             m,
             person=person_word and not plural,
-            thing=not plural and not person_word and (m.actor.role in COLLECTIVE_ROLES),
+            thing=not plural and not person_word and (m.actor.role in words.collective_roles),
             group=plural,
             subject=subject,
         )

@@ -78,12 +78,12 @@ class ActorMatcher:
         gazetteer: Gazetteer,
         entities: EntityTable,
         cities: CityIndex,
-        referents: ReferentTable | None = None,
+        referents: ReferentTable,
     ):
         self.gazetteer = gazetteer
         self.table = entities
         self.entities = EntityActors(entities, cities)
-        self.referents = Referents(referents or ReferentTable.load())
+        self.referents = Referents(referents)
         self._exact: dict[str, list[Entry]] = defaultdict(list)  # surface form -> entries (case matters)
         self._lower: dict[str, list[Entry]] = defaultdict(list)  # lower-cased form -> entries
         self._roles: dict[str, str] = {}  # lower-cased role noun form -> role code

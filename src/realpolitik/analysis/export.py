@@ -55,7 +55,7 @@ import pandas as pd
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.analysis.dyad import as_span
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.geo.geocode import Geocoder, country_point, default_geocoder, successor
+from realpolitik.geo.geocode import Geocoder, default_geocoder, default_tables
 from realpolitik.store.db import TABLE_KEYS
 
 FORMATS: tuple[str, ...] = ("gdelt", "icews", "plover", "parquet", "csv", "sqlite")
@@ -355,7 +355,7 @@ def _actor_geo(events: pd.DataFrame, side: str, geo: Geocoder) -> dict[str, list
     columns: dict[str, list[Any]] = {f: [] for f in ("Type", "FullName", "CountryCode", "Lat", "Long", "FeatureID")}
     for country in events[f"{side}_country"] if f"{side}_country" in events else [None] * len(events):
         country = _clean(country)
-        point = country_point(country)
+        point = default_tables().country_point(country)
         fips = _fips(country)
         known = point is not None
         for column, value in (
@@ -380,7 +380,7 @@ def _fips_codes() -> dict[str, str]:
 def _fips(country: str | None) -> str | None:
     if not country:
         return None
-    return _fips_codes().get(successor(country))
+    return _fips_codes().get(default_tables().successor(country))
 
 
 def _float_or_blank(events: pd.DataFrame, column: str) -> pd.Series:

@@ -82,7 +82,7 @@ from realpolitik.api.schemas import (
     PlacePage,
     SuggestOut,
 )
-from realpolitik.geo.geocode import country_point
+from realpolitik.geo.geocode import default_tables
 from realpolitik.jobs.ingest import IngestStats
 from realpolitik.pipeline import default_pipeline
 from realpolitik.readers.files import make_document
@@ -658,7 +658,7 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
 
 def _point(unit: str) -> dict[str, float | None]:
     """A graph node's place on the map: its country's point (None for IGOs)."""
-    point = country_point(unit)
+    point = default_tables().country_point(unit)
     return {"latitude": point[0], "longitude": point[1]} if point else {"latitude": None, "longitude": None}
 
 

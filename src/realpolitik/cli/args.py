@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 
 from realpolitik.analysis.names import ActorNames, UnknownActor
+
+if TYPE_CHECKING:
+    from realpolitik.config import Config, DataFiles
+
+# The user files over the packaged language data (realpolitik.config.DataFiles): kind -> (file type, help).
+_DATA_OPTIONS = {
+    "gazetteer": ("YAML", "extra or changed actors (the schema of actors/data/*.yaml)"),
+    "lexicon": ("YAML", "extra event triggers, rules, constructions and modality cues (the schema of triggers.yaml)"),
+    "codebook": ("TSV", "changed or extra CAMEO codes (the header of events/data/cameo.tsv)"),
+    "boilerplate": ("YAML", "extra boilerplate lines to drop (the schema of readers/data/boilerplate.yaml)"),
+    "layout": ("YAML", "extra structure rules (the schema of structure/data/layout.yaml)"),
+    "entities": ("YAML", "extra entity words (the schema of actors/data/entities.yaml)"),
+    "referents": ("YAML", "extra referent phrases (the schema of actors/data/referents.yaml)"),
+}
 
 
 def iso_date(value: str) -> date:
@@ -69,5 +84,30 @@ def resolve_actors(
                 if r.note:
                     err.print(escape(r.note))
     except UnknownActor as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise SystemExit(2) from None
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--gazetteer``, ``--lexicon``, ``--codebook``, ``--boilerplate``, ``--layout``, ``--entities``
+    and ``--referents``: user files over the packaged language data, each repeatable."""
+    for kind, (metavar, text) in _DATA_OPTIONS.items():
+        parser.add_argument(f"--{kind}", action="append", default=[], metavar=metavar, help=f"{text}; repeatable")
+
+
+def data_files(args: argparse.Namespace) -> DataFiles:
+    """The user files the data options of :func:`add_data_options` name."""
+    from realpolitik.config import DataFiles
+
+    return DataFiles(**{kind: getattr(args, kind) for kind in DataFiles.kinds()})
+
+
+def load_config(args: argparse.Namespace, err: Console) -> Config:
+    """The configuration of the data options; a bad file ends the command with status 2 and its message."""
+    from realpolitik.config import Config
+
+    try:
+        return Config.load(data_files(args))
+    except ValueError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None

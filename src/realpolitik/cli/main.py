@@ -23,7 +23,7 @@ from rich.progress import (
 )
 
 from realpolitik import __version__
-from realpolitik.cli.args import console, iso_date, output_path, positive
+from realpolitik.cli.args import add_data_options, console, iso_date, load_config, output_path, positive
 from realpolitik.store.errors import store_error
 from realpolitik.types import Document, DocumentError, Event, Modality
 
@@ -58,20 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave out agentless events (a material event whose doer the text does not name)",
     )
     code.add_argument("--workers", type=positive, default=1, help="processes to use (default 1)")
-    code.add_argument(
-        "--gazetteer",
-        action="append",
-        default=[],
-        metavar="YAML",
-        help="extra actor entries (YAML, same schema as the packaged files); repeatable",
-    )
-    code.add_argument(
-        "--lexicon",
-        action="append",
-        default=[],
-        metavar="YAML",
-        help="extra event triggers (YAML, same schema as triggers.yaml); repeatable",
-    )
+    add_data_options(code)
     code.add_argument("--errors", metavar="FILE", help="also write per-document errors as JSONL here")
     code.set_defaults(func=cmd_code)
 
@@ -123,6 +110,7 @@ def cmd_code(args: argparse.Namespace) -> int:
     from realpolitik.jobs.pool import run_parallel
     from realpolitik.readers.files import read_paths
 
+    config = load_config(args, stderr)
     errors: list[DocumentError] = []
     n_coded = n_events = 0
     to_file = args.output not in (None, "-")
@@ -131,8 +119,8 @@ def cmd_code(args: argparse.Namespace) -> int:
     with out_ctx as out, _progress(args.paths) as progress:
         task = progress.add_task("coding", total=None)
         writer = RecordWriter(out, args.format)
-        docs = _split_errors(read_paths(args.paths, default_date=args.date), errors, err_file)
-        for result in run_parallel(docs, args.workers, args.gazetteer, args.lexicon):
+        docs = _split_errors(read_paths(args.paths, args.date, boilerplate=config.boilerplate), errors, err_file)
+        for result in run_parallel(docs, args.workers, config):
             progress.advance(task)
             if result.error:
                 _report(result.error, errors, err_file)

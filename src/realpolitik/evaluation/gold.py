@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from realpolitik.actors.gazetteer import Gazetteer
-from realpolitik.events import codebook
+from realpolitik.events.codebook import default_codebook
 from realpolitik.types import Document, Modality
 
 SCHEME = "realpolitik"
@@ -210,7 +210,7 @@ def parse_event(raw: Any, sentence: str) -> GoldEvent:
     if not isinstance(raw, dict):
         raise ValueError("an expected event must be an object")
     code = raw.get("code")
-    if not isinstance(code, str) or not codebook.is_valid(code):
+    if not isinstance(code, str) or not default_codebook().is_valid(code):
         raise ValueError(f"code {code!r} is not a CAMEO code of the codebook")
     modality = raw.get("modality")
     if modality not in MODALITIES:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from realpolitik.events.codebook import PLOVER_TYPES, is_valid
+from realpolitik.events.codebook import PLOVER_TYPES, default_codebook
 from realpolitik.types import Actor, Event, Modality, Sentence
 
 SCHEMES = ("plover", "cameo", "ipe")
@@ -178,7 +178,7 @@ def parse_record(raw: Mapping[str, Any], scheme: str, legacy: Mapping[str, str])
         record.order = int(raw.get("sent_id", 0))
     elif scheme == "cameo":
         codes = [str(e["code"]) for e in expected]
-        bad = sorted({c for c in codes if not is_valid(c)})
+        bad = sorted({c for c in codes if not default_codebook().is_valid(c)})
         if bad and record.skip is None:
             record.skip = "non-CAMEO event codes"
         if not bad:

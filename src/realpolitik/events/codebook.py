@@ -1,4 +1,4 @@
-"""The CAMEO 1.1b3 event codebook, loaded from ``data/cameo.tsv``.
+"""The CAMEO 1.1b3 event codebook, loaded from ``data/cameo.tsv`` (user TSV files change or add rows).
 
 Each row gives a CAMEO event code (a string with leading zeros: ``"01"``,
 ``"010"``, ``"0871"``), its name, its Goldstein-scale weight, its quad class
@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -135,55 +136,96 @@ def _parse_row(fields: list[str], where: str) -> CameoCode:
     return CameoCode(code, name, weight, quad, plover_type or None, plover_mode or None)
 
 
-def _read_codebook(source: Path | Traversable) -> dict[str, CameoCode]:
-    """Parse and validate a codebook TSV; ValueError names the first bad row."""
-    reader = csv.reader(io.StringIO(source.read_text(encoding="utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE)
+def _read_rows(source: Path | Traversable) -> dict[str, CameoCode]:
+    """The rows of one codebook TSV, each checked; ValueError names the file and the first bad line."""
+    name = str(source) if isinstance(source, Path) else source.name
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name}: not UTF-8 text: {exc}") from None
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
     if header != _COLUMNS:
-        raise ValueError(f"{source.name}: header must be {_COLUMNS}, got {header}")
+        raise ValueError(f"{name}: header must be {_COLUMNS} (tab-separated), got {header}")
     codes: dict[str, CameoCode] = {}
     for fields in reader:
         if not fields:
             continue
-        entry = _parse_row(fields, f"{source.name} line {reader.line_num}")
+        entry = _parse_row(fields, f"{name} line {reader.line_num}")
         if entry.code in codes:
-            raise ValueError(f"{source.name} line {reader.line_num}: duplicate code {entry.code!r}")
+            raise ValueError(f"{name} line {reader.line_num}: duplicate code {entry.code!r}")
         codes[entry.code] = entry
-    for entry in codes.values():
-        if entry.parent is not None and entry.parent not in codes:
-            raise ValueError(f"{source.name}: code {entry.code!r} has no parent row {entry.parent!r}")
-        root = codes.get(entry.root)
-        if root is not None and root.quad_class != entry.quad_class:
-            raise ValueError(
-                f"{source.name}: code {entry.code!r} has quad_class {entry.quad_class}, "
-                f"its root {entry.root!r} has {root.quad_class}"
-            )
     return codes
 
 
+def _check_tree(codes: dict[str, CameoCode], name: str) -> None:
+    """Every code has its parent, and the quad class of its root."""
+    for entry in codes.values():
+        if entry.parent is not None and entry.parent not in codes:
+            raise ValueError(f"{name}: code {entry.code!r} has no parent row {entry.parent!r}")
+        root = codes.get(entry.root)
+        if root is not None and root.quad_class != entry.quad_class:
+            raise ValueError(
+                f"{name}: code {entry.code!r} has quad_class {entry.quad_class}, "
+                f"its root {entry.root!r} has {root.quad_class}"
+            )
+
+
+def _read_codebook(source: Path | Traversable) -> dict[str, CameoCode]:
+    """Parse and validate a whole codebook TSV; ValueError names the first bad row."""
+    codes = _read_rows(source)
+    _check_tree(codes, str(source) if isinstance(source, Path) else source.name)
+    return codes
+
+
+class Codebook:
+    """The CAMEO codes with their names, weights and PLOVER types, in codebook order."""
+
+    def __init__(self, codes: dict[str, CameoCode]):
+        self._codes = dict(codes)
+
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> Codebook:
+        """The packaged codebook, changed by user TSV files with its header (``cameo.tsv``).
+
+        A user row replaces the packaged row of its code (a new Goldstein weight, name,
+        quad class or PLOVER type) or adds a code, which needs its parent. ValueError
+        names the file and line of a bad row, a code without its parent, or a quad class
+        that differs from its root's.
+        """
+        if not extra:
+            return default_codebook()
+        codes = dict(default_codebook()._codes)
+        for path in extra:
+            codes.update(_read_rows(Path(path)))
+            _check_tree(codes, str(path))
+        return cls(codes)
+
+    def lookup(self, code: str) -> CameoCode:
+        """The entry for ``code`` (e.g. ``"0871"``); KeyError if there is none."""
+        try:
+            return self._codes[code]
+        except KeyError:
+            raise KeyError(
+                f"unknown CAMEO event code {code!r}; codes are strings with leading zeros, e.g. '01', '010', '0871'"
+            ) from None
+
+    def is_valid(self, code: str) -> bool:
+        """True if ``code`` is in the codebook."""
+        return isinstance(code, str) and code in self._codes
+
+    def __iter__(self) -> Iterator[CameoCode]:
+        """Every code, in codebook order (each code follows its parent)."""
+        return iter(self._codes.values())
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
 @lru_cache(maxsize=1)
-def _codebook() -> dict[str, CameoCode]:
-    return _read_codebook(data_file("events", "cameo.tsv"))
-
-
-def lookup(code: str) -> CameoCode:
-    """The codebook entry for ``code`` (e.g. ``"0871"``); KeyError if there is none."""
-    try:
-        return _codebook()[code]
-    except KeyError:
-        raise KeyError(
-            f"unknown CAMEO event code {code!r}; codes are strings with leading zeros, e.g. '01', '010', '0871'"
-        ) from None
-
-
-def all_codes() -> list[CameoCode]:
-    """Every code, in codebook order (each code follows its parent)."""
-    return list(_codebook().values())
-
-
-def is_valid(code: str) -> bool:
-    """True if ``code`` is in the codebook."""
-    return isinstance(code, str) and code in _codebook()
+def default_codebook() -> Codebook:
+    """The packaged ``data/cameo.tsv``, read once per process."""
+    return Codebook(_read_codebook(data_file("events", "cameo.tsv")))
 
 
 def root_code(code: str) -> str:

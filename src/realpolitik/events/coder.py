@@ -22,8 +22,11 @@ per actor; symmetric events (meet, sign, negotiate, agree, cooperate) go both wa
 A material event with a target and no doer is kept with the unknown source ``---``
 and flagged agentless ("three civilians were killed in a car bombing").
 
-The modality comes from :mod:`realpolitik.events.modality`; an event embedded under
-a verbal event (an appeal, a threat, a promise) is not asserted. Which words play
+The coder is two stages on either side of the modality stage: :meth:`EventCoder.triggers`
+(``triggers``) finds the event words and the constructions over them on the parse,
+:mod:`realpolitik.events.modality` (``modality``) reads how the text presents each of
+them, and :meth:`EventCoder.code` (``events``) codes them; an event embedded under a
+verbal event (an appeal, a threat, a promise) is not asserted. Which words play
 which part (prepositions, light verbs, object-control verbs, symmetric codes) is
 data: :mod:`realpolitik.events.rules`.
 """
@@ -31,18 +34,17 @@ data: :mod:`realpolitik.events.rules`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
 from realpolitik.actors.context import INFERRED_REASONS, DocumentContext
-from realpolitik.events import codebook
+from realpolitik.events.codebook import Codebook
 from realpolitik.events.constructions import Fold, bare_demands, find_folds
 from realpolitik.events.lexicon import Lexicon, Trigger
-from realpolitik.events.modality import detect_modality
 from realpolitik.events.rules import CodingRules
-from realpolitik.events.statements import classify, default_cues
+from realpolitik.events.statements import classify
 from realpolitik.geo.locate import locate
 from realpolitik.time.assign import within_tenure
 from realpolitik.time.resolve import ResolvedDate
@@ -68,30 +70,59 @@ _CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "appos", "punct", "cc")
 ByToken = dict[int, list[Mention]]
 
 
+@dataclass(frozen=True)
+class Triggers:
+    """What the triggers stage finds in a sentence, for the modality and events stages."""
+
+    found: list[tuple[Token, Trigger, Token | None]]  # (trigger, lexicon entry, the object noun the entry required)
+    folds: dict[int, Fold]  # action token index -> the construction it is folded into ("threatened to cut off")
+    bare: list[Fold]  # reported demands whose action the lexicon does not know ("said China must drop barriers")
+
+    def predicates(self) -> Iterator[Token]:
+        """Every word whose modality the events stage reads: the triggers, and the actions,
+        governors and reporting verbs of the constructions."""
+        for tok, _, _ in self.found:
+            yield tok
+        for fold in [*self.folds.values(), *self.bare]:
+            yield fold.action
+            yield from (t for t in (fold.governor, fold.reporter) if t is not None)
+
+
 class EventCoder:
     """Codes the events of one sentence from its parse and its actor mentions."""
 
-    def __init__(self, lexicon: Lexicon):
+    def __init__(self, lexicon: Lexicon, codebook: Codebook):
         self.lexicon = lexicon
+        self.codebook = codebook
         self.rules: CodingRules = lexicon.rules
 
+    def triggers(self, sent: Span) -> Triggers:
+        """The triggers stage: the sentence's event words and the constructions over them, from its parse."""
+        found = self._triggers(sent)
+        consumed = {obj.i for _, _, obj in found if obj is not None}
+        folds = find_folds(
+            ((tok, trig.code) for tok, trig, _ in found if tok.i not in consumed),
+            self.lexicon.constructions,
+            self.codebook,
+        )
+        bare = bare_demands(sent, {tok.i for tok, _, _ in found}, self.lexicon.constructions)
+        return Triggers(found, folds, bare)
+
     def code(self, sentence: Sentence, document: Document, ctx: DocumentContext | None = None) -> list[Event]:
-        """Events in a sentence whose parse (``sentence.span``) and mentions are set."""
+        """The events stage: the events of a sentence whose parse (``sentence.span``), mentions, triggers
+        (``sentence.triggers``) and their modality (``sentence.modality``) are set."""
         sent: Span = sentence.span
         by_token: ByToken = defaultdict(list)
         for m in sentence.mentions:
             for i in range(m.token_start, m.token_end):
                 by_token[sent.start + i].append(m)
         args = _Arguments(self.lexicon, self.rules, by_token, ctx)
-        triggers = self._triggers(sent)
+        found: Triggers = sentence.triggers
+        triggers, folds, bare = found.found, found.folds, found.bare
         consumed = {obj.i for tok, trig, obj in triggers if obj is not None}
         events: list[Event] = []
         verbal: dict[int, Trigger] = {tok.i: trig for tok, trig, _ in triggers}
-        folds = find_folds(
-            ((tok, trig.code) for tok, trig, _ in triggers if tok.i not in consumed), self.lexicon.constructions
-        )
         governors = {f.governor.i for f in folds.values() if f.governor is not None}
-        bare = bare_demands(sent, set(verbal), self.lexicon.constructions)
         for fold in bare:
             entry = Trigger(lemma=fold.action.lemma_.lower(), pos="VERB", code=fold.code)
             events += self._folded(sentence, document, args, fold, entry)
@@ -110,7 +141,7 @@ class EventCoder:
                 sources, targets = args.noun_roles(anchor, trig)
             else:
                 sources, targets = args.verb_roles(tok, trig)
-            quad = codebook.lookup(trig.code).quad_class
+            quad = self.codebook.lookup(trig.code).quad_class
             if (
                 not sources
                 and targets
@@ -138,7 +169,7 @@ class EventCoder:
                 targets = self._place_target(tok, sentence)  # "lifted a curfew in Montenegro"
             if trig.requires_target and not targets:
                 continue  # "X arrives for talks": a visit needs a host or a counterpart
-            modality, cue = detect_modality(tok, self.lexicon.modality)
+            modality, cue = sentence.modality[tok.i]
             modality, cue = _embedding_modality(tok, verbal, modality, cue)
             if trig.code == _PLAIN_STATEMENT and tok.pos_ in ("VERB", "AUX"):
                 said = self._statements(
@@ -207,11 +238,11 @@ class EventCoder:
         if not targets and fold.code.startswith(self.rules.place_people_codes):
             targets = self._place_target(act, sentence, people=True)  # "threatened to impose a curfew in X"
         if fold.governor is not None:
-            modality, cue = detect_modality(fold.governor, self.lexicon.modality)
+            modality, cue = sentence.modality[fold.governor.i]
         elif fold.reporter is not None:
-            modality, cue = detect_modality(fold.reporter, self.lexicon.modality)
+            modality, cue = sentence.modality[fold.reporter.i]
         else:  # "Finland will give": the intent is stated now, unless the clause is itself conjecture
-            modality, cue = detect_modality(act, self.lexicon.modality)
+            modality, cue = sentence.modality[act.i]
             if modality not in (Modality.FUTURE, Modality.ASSERTED):
                 return self._unfolded(sentence, document, args, act, trig)  # "it is likely that X will attack"
             modality, cue = Modality.ASSERTED, None
@@ -243,7 +274,7 @@ class EventCoder:
         """A plain statement whose content criticises, praises or forecasts, as that event (events/statements.py)."""
         out = []
         for src in sources:
-            found = classify(tok, default_cues(), lambda t: by_token.get(t.i, []), src, coded)
+            found = classify(tok, self.lexicon.statements, lambda t: by_token.get(t.i, []), src, coded)
             if found is None:
                 return []
             code, about = found
@@ -314,7 +345,7 @@ class EventCoder:
         """The action coded on its own, with the modality its context gives it."""
         sources, targets = args.noun_roles(act, trig) if act.pos_ == "NOUN" else args.verb_roles(act, trig)
         targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
-        modality, cue = detect_modality(act, self.lexicon.modality)
+        modality, cue = sentence.modality[act.i]
         return [
             self._event(sentence, document, act, trig, trig.code, src, tgt, modality, cue)
             for src, tgt in self._pairs(trig, sources, targets, modality)
@@ -390,14 +421,14 @@ class EventCoder:
                 particle = _particle(tok)
                 objects = list(_objects(tok))
                 trig = self.lexicon.match_verb(tok.lemma_.lower(), particle, [o.lemma_.lower() for o in objects])
-                if default_cues().names(tok) and (trig is None or trig.code[:2] in ("01", "02")):
+                if self.lexicon.statements.names(tok) and (trig is None or trig.code[:2] in ("01", "02")):
                     trig = Trigger(lemma=tok.lemma_.lower(), pos="VERB", code=_PLAIN_STATEMENT)  # "called it a mistake"
                 if trig is None:
                     continue
                 if trig.passive_only and not (_is_passive(tok) or _reduced_relative(tok)):
                     continue
                 obj = next((o for o in objects if o.lemma_.lower() in trig.objects), None)
-                if codebook.lookup(trig.code).quad_class >= 3 and any(  # "called off a strike" is literal
+                if self.codebook.lookup(trig.code).quad_class >= 3 and any(  # "called off a strike" is literal
                     self._figurative(o)
                     for o in ([obj] if obj is not None else [c for c in tok.children if c.dep_ == "dobj"])
                 ):
@@ -437,7 +468,7 @@ class EventCoder:
     ) -> Event:
         """The event record; `reverse` when the source is the trigger's grammatical target (a host);
         `extent` (first, last token index) when the trigger spans words ("threatened to cut off")."""
-        entry = codebook.lookup(code)
+        entry = self.codebook.lookup(code)
         sent: Span = sentence.span
         particle = _particle(tok)
         trigger_tokens = [tok] + [c for c in tok.children if c.lower_ == particle and c.dep_ in ("prt", "prep")]

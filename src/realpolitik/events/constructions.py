@@ -23,7 +23,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.events import codebook
+from realpolitik.events.codebook import Codebook
 
 ACT_TYPES = {"cooperative": (1, 2), "conflictual": (3, 4)}
 TARGETS = ("act", "addressee")
@@ -78,8 +78,9 @@ class Constructions:
     carriers: frozenset[str]  # verbs that carry an event noun to a governor: "promised to continue aid"
 
     @classmethod
-    def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]]) -> Constructions:
-        """Merge sections in order (lists extended, maps updated, the rest replaced); ValueError names the fault."""
+    def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]], codebook: Codebook) -> Constructions:
+        """Merge sections in order (lists extended, maps updated, the rest replaced); ValueError names the fault
+        (a code not in `codebook` among them)."""
         families: dict[str, dict[str, Any]] = {}
         reporting: list[str] = []
         carriers: list[str] = []
@@ -100,13 +101,13 @@ class Constructions:
                     if key in _LIST_KEYS:
                         merged[key] += _words(value, f"{where}.{key}")
                     elif key == "map":
-                        merged["map"].update(_mapping(value, where))
+                        merged["map"].update(_mapping(value, where, codebook))
                     elif key in ("default", "acts", "target", "fold_unmapped"):
                         merged[key] = value
                     else:
                         raise ValueError(f"{where}: unknown field {key!r}")
         return cls(
-            tuple(_family(n, spec, f"families.{n}") for n, spec in families.items()),
+            tuple(_family(n, spec, f"families.{n}", codebook) for n, spec in families.items()),
             frozenset(reporting),
             frozenset(carriers),
         )
@@ -126,7 +127,7 @@ class Constructions:
         return None
 
 
-def _family(name: str, spec: Mapping[str, Any], where: str) -> Family:
+def _family(name: str, spec: Mapping[str, Any], where: str, codebook: Codebook) -> Family:
     default = spec.get("default")
     if not (isinstance(default, str) and codebook.is_valid(default)):
         raise ValueError(f"{where}: default {default!r} is not a CAMEO code")
@@ -156,7 +157,7 @@ def _words(value: Any, where: str) -> list[str]:
     return value
 
 
-def _mapping(value: Any, where: str) -> dict[str, str]:
+def _mapping(value: Any, where: str, codebook: Codebook) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise ValueError(f"{where}.map must map code prefixes to codes")
     for prefix, code in value.items():
@@ -179,10 +180,12 @@ def _keys(governor: Token) -> set[str]:
     return keys
 
 
-def find_folds(actions: Iterable[tuple[Token, str]], constructions: Constructions) -> dict[int, Fold]:
+def find_folds(
+    actions: Iterable[tuple[Token, str]], constructions: Constructions, codebook: Codebook
+) -> dict[int, Fold]:
     """Constructions over the sentence's triggers: action token index -> its fold.
 
-    `actions` are (trigger token, CAMEO code) pairs. A trigger of a verbal family itself
+    `actions` are (trigger token, CAMEO code) pairs, their quad classes read in `codebook`. A trigger of a verbal family itself
     (a statement, appeal, intent, demand, accusation, rejection, threat) is never folded.
     """
     folds: dict[int, Fold] = {}

@@ -1,7 +1,10 @@
-"""The trigger lexicon: verb and noun lemmas that signal CAMEO events.
+"""The trigger lexicon: verb and noun lemmas that signal CAMEO events, with the event language around them.
 
 Entries come from ``data/triggers.yaml`` (its header documents the schema) plus
-any user YAML files with the same schema, which add entries. A verb entry may
+any user YAML files with the same schema, which add entries. A lexicon also holds
+the argument rules (``events.rules``), the constructions (``events.constructions``),
+the modality cues (``events.modality``) and the statement cues (``events.statements``)
+the event stages read; user files extend the first three with sections of those names. A verb entry may
 require a phrasal-verb particle ("write off") and/or one of a set of object
 lemmas ("sign" only an agreement); the most specific matching entry wins.
 """
@@ -17,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.events import codebook
+from realpolitik.events.codebook import PLOVER_TYPES, Codebook, default_codebook
 from realpolitik.events.constructions import Constructions, package_constructions
 from realpolitik.events.modality import ModalityCues, package_modality
-from realpolitik.events.modality import default_cues as default_modality
 from realpolitik.events.rules import CodingRules, package_rules
+from realpolitik.events.statements import StatementCues, default_cues
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -89,16 +92,16 @@ class Lexicon:
     def __init__(
         self,
         triggers: Iterable[Trigger],
-        lemma_fixes: dict[str, str] | None = None,
-        rules: CodingRules | None = None,
-        constructions: Constructions | None = None,
-        modality: ModalityCues | None = None,
+        lemma_fixes: dict[str, str],
+        rules: CodingRules,
+        constructions: Constructions,
+        modality: ModalityCues,
+        statements: StatementCues,
     ):
-        self.rules = rules if rules is not None else CodingRules.build([package_rules()])
-        self.modality = modality if modality is not None else default_modality()
-        self.constructions = (
-            constructions if constructions is not None else Constructions.build([package_constructions()])
-        )
+        self.rules = rules
+        self.constructions = constructions
+        self.modality = modality
+        self.statements = statements
         self._verbs: dict[tuple[str, str | None], list[Trigger]] = defaultdict(list)
         self._nouns: dict[str, list[Trigger]] = defaultdict(list)
         self._all: list[Trigger] = []
@@ -111,26 +114,27 @@ class Lexicon:
                 self._nouns[trig.lemma].append(trig)
 
     @classmethod
-    def load(cls, extra: Sequence[str | Path] = ()) -> Lexicon:
+    def load(cls, extra: Sequence[str | Path] = (), codebook: Codebook | None = None) -> Lexicon:
         """The package lexicon plus entries from the user YAML files in ``extra``.
 
         Raises ValueError (naming the file and entry) on a malformed entry, a code
-        not in the CAMEO codebook, or an entry whose lemma, part of speech,
-        particle and object set repeat an earlier one.
+        not in `codebook` (default: the packaged one), or an entry whose lemma, part of
+        speech, particle and object set repeat an earlier one.
         """
-        if not extra:
+        codebook = codebook or default_codebook()
+        if not extra and codebook is default_codebook():
             return _default()
-        user = [_parse_file(str(p), _read(p)) for p in extra]
-        return cls._from_files([*_package_files(), *user])
+        user = [_parse_file(str(p), _read(p), codebook) for p in extra]
+        return cls._from_files([*_package_files(), *user], codebook)
 
     @classmethod
-    def _from_files(cls, parsed: list[_ParsedFile]) -> Lexicon:
+    def _from_files(cls, parsed: list[_ParsedFile], codebook: Codebook) -> Lexicon:
         triggers: list[Trigger] = []
         fixes: dict[str, str] = {}
         seen: dict[tuple[Any, ...], str] = {}
         rule_sections = [package_rules()]
         construction_sections = [package_constructions()]
-        modality_sections: list[_Section] = []
+        modality_sections = [package_modality()]
         for entries, file_fixes, rules, constructions, modality in parsed:
             fixes.update(file_fixes)
             if rules is not None:
@@ -145,8 +149,14 @@ class Lexicon:
                     raise ValueError(f"{where}: duplicates the entry at {seen[key]}")
                 seen[key] = where
                 triggers.append(trig)
-        cues = ModalityCues.build([package_modality(), *modality_sections]) if modality_sections else None
-        return cls(triggers, fixes, CodingRules.build(rule_sections), Constructions.build(construction_sections), cues)
+        return cls(
+            triggers,
+            fixes,
+            CodingRules.build(rule_sections, codebook),
+            Constructions.build(construction_sections, codebook),
+            ModalityCues.build(modality_sections),
+            default_cues(),
+        )
 
     def verb_candidates(self, lemma: str, particle: str | None) -> list[Trigger]:
         """Entries for a verb lemma (+ particle), most specific first.
@@ -224,20 +234,20 @@ PACKAGE_FILES = ("triggers.yaml", "phrases.yaml")  # one-word triggers; multiwor
 
 @lru_cache(maxsize=1)
 def _default() -> Lexicon:
-    return Lexicon._from_files(list(_package_files()))
+    return Lexicon._from_files(list(_package_files()), default_codebook())
 
 
 @lru_cache(maxsize=1)
 def _package_files() -> tuple[_ParsedFile, ...]:
     resources = [data_file("events", name) for name in PACKAGE_FILES]
-    return tuple(_parse_file(str(r), _read(r)) for r in resources)
+    return tuple(_parse_file(str(r), _read(r), default_codebook()) for r in resources)
 
 
 def _read(source: str | Path | Traversable) -> dict[str, Any]:
     return read_yaml(source, _TOP_LEVEL, expected="a mapping with a 'triggers' list")
 
 
-def _parse_file(name: str, data: dict[str, Any]) -> _ParsedFile:
+def _parse_file(name: str, data: dict[str, Any], codebook: Codebook) -> _ParsedFile:
     """(location, Trigger) pairs and lemma fixes of one file's mapping; ValueError names the bad part."""
     if not isinstance(data.get("triggers", []), list):
         raise ValueError(f"{name}: expected a mapping with a 'triggers' list")
@@ -247,20 +257,20 @@ def _parse_file(name: str, data: dict[str, Any]) -> _ParsedFile:
     entries = []
     for i, raw in enumerate(data.get("triggers") or [], start=1):
         where = f"{name}: trigger #{i} {raw!r}"
-        entries.append((where, _parse_entry(raw, where)))
+        entries.append((where, _parse_entry(raw, where, codebook)))
     rules = (name, data["rules"]) if "rules" in data else None
     if rules is not None:
-        CodingRules.build([rules])  # validate now, naming this file
+        CodingRules.build([rules], codebook)  # validate now, naming this file
     constructions = (name, data["constructions"]) if "constructions" in data else None
     if constructions is not None:
-        Constructions.build([package_constructions(), constructions])  # validate now, naming this file
+        Constructions.build([package_constructions(), constructions], codebook)  # validate now, naming this file
     modality = (name, data["modality"]) if "modality" in data else None
     if modality is not None:
         ModalityCues.build([package_modality(), modality])  # validate now, naming this file
     return entries, fixes, rules, constructions, modality
 
 
-def _parse_entry(raw: Any, where: str) -> Trigger:
+def _parse_entry(raw: Any, where: str, codebook: Codebook) -> Trigger:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: an entry must be a mapping")
     unknown = set(raw) - _FIELDS
@@ -276,8 +286,8 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
         raise ValueError(f"{where}: {', '.join(_VERB_ONLY)} apply to verbs only")
     if "code" not in raw:
         raise ValueError(f"{where}: missing 'code'")
-    code = _code(raw["code"], "code", where)
-    reverse = _code(raw["reverse_code"], "reverse_code", where) if "reverse_code" in raw else None
+    code = _code(raw["code"], "code", where, codebook)
+    reverse = _code(raw["reverse_code"], "reverse_code", where, codebook) if "reverse_code" in raw else None
     particle = raw.get("particle")
     if particle is not None and not _is_word(particle):
         raise ValueError(f"{where}: 'particle' must be a single lower-case word")
@@ -295,12 +305,14 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
         raise ValueError(f"{where}: 'not_target_roles' must be a list of role codes such as MED")
     if not isinstance(raw.get("note", ""), str):
         raise ValueError(f"{where}: 'note' must be text")
-    actor_object = _code(raw["actor_object_code"], "actor_object_code", where) if "actor_object_code" in raw else None
+    actor_object = (
+        _code(raw["actor_object_code"], "actor_object_code", where, codebook) if "actor_object_code" in raw else None
+    )
     if actor_object is not None and pos != "VERB":
         raise ValueError(f"{where}: 'actor_object_code' applies to verbs only")
     plover = raw.get("plover")
-    if plover is not None and plover not in codebook.PLOVER_TYPES:
-        raise ValueError(f"{where}: 'plover' must be a PLOVER event type ({', '.join(sorted(codebook.PLOVER_TYPES))})")
+    if plover is not None and plover not in PLOVER_TYPES:
+        raise ValueError(f"{where}: 'plover' must be a PLOVER event type ({', '.join(sorted(PLOVER_TYPES))})")
     return Trigger(
         lemma=lemma,
         pos=pos,
@@ -320,7 +332,7 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
     )
 
 
-def _code(value: Any, field: str, where: str) -> str:
+def _code(value: Any, field: str, where: str, codebook: Codebook) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{where}: '{field}' must be a quoted string such as \"0871\", got {value!r}")
     if not codebook.is_valid(value):

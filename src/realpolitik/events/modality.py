@@ -1,8 +1,11 @@
-"""How the text presents an event: asserted, negated, denied, hypothetical, future or reported.
+"""The modality stage: how the text presents an event: asserted, negated, denied, hypothetical, future or reported.
 
-:func:`detect_modality` starts at the event trigger (a verb or an event noun)
-and walks up the dependency parse towards the sentence root, collecting cues.
-Cue words live in ``data/modality.yaml``.
+The stage (:func:`predicate_modality`) runs on each sentence between the triggers and
+the events stages, for every trigger the triggers stage found and the governing words
+of its constructions. :func:`detect_modality` starts at the word (a verb or an event
+noun) and walks up the dependency parse towards the sentence root, collecting cues.
+Cue words live in ``data/modality.yaml``; a ``modality:`` section of a ``--lexicon``
+file adds to them.
 
 The walk goes through clause links (``xcomp``, ``ccomp``, ``advcl``, ``conj``,
 ``acomp``), through a preposition to the word it hangs on ("without *firing*",
@@ -127,12 +130,6 @@ def package_modality() -> tuple[str, Mapping[str, Any]]:
     return str(resource), read_yaml(resource)
 
 
-@lru_cache(maxsize=1)
-def default_cues() -> ModalityCues:
-    """The packaged cue words."""
-    return ModalityCues.build([package_modality()])
-
-
 def _cues_from(raw: dict[str, Any]) -> ModalityCues:
     def words(items: list[str]) -> frozenset[str]:
         return frozenset(str(w).lower() for w in items)
@@ -163,10 +160,15 @@ def _cues_from(raw: dict[str, Any]) -> ModalityCues:
     )
 
 
-def detect_modality(trigger: Token, cues: ModalityCues | None = None) -> tuple[Modality, str | None]:
+def predicate_modality(words: Iterable[Token], cues: ModalityCues) -> dict[int, tuple[Modality, str | None]]:
+    """The modality stage: how the text presents each of these words (a sentence's triggers and the
+    governors of its constructions), with the cue, by token index."""
+    return {tok.i: detect_modality(tok, cues) for tok in words}
+
+
+def detect_modality(trigger: Token, cues: ModalityCues) -> tuple[Modality, str | None]:
     """Modality of the event whose trigger (verb or event noun) is `trigger`, with the cue text (e.g. "would",
-    "denies", "not"); `cues` are the packaged ones unless given (a lexicon's, with its users' additions)."""
-    cues = cues or default_cues()
+    "denies", "not"); `cues` are a lexicon's (the packaged ones with its users' additions)."""
     found: dict[Modality, str] = {}
     tok, in_clause = trigger, True
     while True:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.events import codebook
+from realpolitik.events.codebook import Codebook
 
 _DEP_LISTS = (
     "subject_deps",
@@ -115,8 +115,9 @@ class CodingRules:
         return code.startswith(self.symmetric_codes)
 
     @classmethod
-    def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]]) -> CodingRules:
-        """Merge ``rules`` sections (name, mapping) in order: lists are added; ValueError names a bad key."""
+    def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]], codebook: Codebook) -> CodingRules:
+        """Merge ``rules`` sections (name, mapping) in order: lists are added; ValueError names a bad key
+        (or a code not in `codebook`)."""
         merged: dict[str, list[Any]] = {k: [] for k in KEYS}
         for name, section in sections:
             if not isinstance(section, Mapping):
@@ -128,7 +129,7 @@ class CodingRules:
                 if not isinstance(value, list):
                     raise ValueError(f"{where} must be a list")
                 for item in value:
-                    _check(key, item, where)
+                    _check(key, item, where, codebook)
                 merged[key].extend(value)
         deps = {k: tuple(dict.fromkeys(merged[k])) for k in _DEP_LISTS}
         return cls(
@@ -169,7 +170,7 @@ def _by_prefix(items: list[dict[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted({(i["code"], i["role"]) for i in items}, key=lambda pair: -len(pair[0])))
 
 
-def _check(key: str, item: Any, where: str) -> None:
+def _check(key: str, item: Any, where: str, codebook: Codebook) -> None:
     if key in _DEP_LISTS:
         if not (isinstance(item, str) and item in DEPENDENCY_LABELS):
             raise ValueError(
@@ -214,8 +215,3 @@ def package_rules() -> tuple[str, Mapping[str, Any]]:
     resource = data_file("events", "rules.yaml")
     data = read_yaml(resource)
     return str(resource), data["rules"]
-
-
-@lru_cache(maxsize=1)
-def default_rules() -> CodingRules:
-    return CodingRules.build([package_rules()])

@@ -88,14 +88,13 @@ class _Region:
 class Geocoder:
     """Resolves place names to :class:`Location` s; build once per process (it indexes every GeoNames city)."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, cities: CityIndex | None = None):
-        self.cities = cities or city_index()
-        words = _words()
-        self._region_words = tuple(words["region_words"])
-        self._directions = frozenset(words["directions"])
-        self._regions = _region_table()
-        self._points = country_points()
-        gazetteer = gazetteer or Gazetteer.load()
+    def __init__(self, gazetteer: Gazetteer, cities: CityIndex, tables: GeoTables):
+        self.cities = cities
+        self.tables = tables
+        self._region_words = tables.region_words
+        self._directions = tables.directions
+        self._regions = tables.regions
+        self._points = tables.points
         self._country_names = dict(gazetteer.countries())
         self._countries: dict[str, str] = {}  # folded name or alias -> ISO3
         for entry in gazetteer.entries:
@@ -142,7 +141,7 @@ class Geocoder:
             found = self.resolve(event.location, hints + story_hints) if event.location else None
             if found is not None:
                 read = event.location_country  # the actor gazetteer's country for the place ("Moscow" in 1950: SUN)
-                keep = read if read and successor(read) == found.country else None
+                keep = read if read and self.tables.successor(read) == found.country else None
                 out.append(_with_location(event, found, keep_country=keep))
             elif event.location is None and dated is not None:
                 out.append(_with_location(event, dated, keep_country=None, name=dated.name, span=None))
@@ -158,7 +157,7 @@ class Geocoder:
         if not parts:
             return None
         head, qualifiers = parts[0], parts[1:]
-        hints = [successor(c) for c in hints]
+        hints = [self.tables.successor(c) for c in hints]
         within: _Within | None = None
         for qualifier in qualifiers:  # "Tripoli, Lebanon", "Atlanta, Georgia": a country or a region
             key = self._without_region_word(_key(qualifier))
@@ -225,18 +224,18 @@ class Geocoder:
 
     def iso2(self, iso3: str | None) -> str | None:
         """The ISO 3166-1 alpha-2 code of a country (of its successor for a historical state)."""
-        return self._iso2.get(successor(iso3)) if iso3 else None
+        return self._iso2.get(self.tables.successor(iso3)) if iso3 else None
 
     def admin1_code(self, iso3: str | None, region: str | None) -> str | None:
         """The GeoNames admin1 code of a first-level region given by its name."""
         if not iso3 or not region:
             return None
-        country = successor(iso3)
+        country = self.tables.successor(iso3)
         found = [code for c, code in self._admin1.get(_key(region), []) if c == country]
         return found[0] if found else None
 
     def _country_location(self, country: str) -> Location | None:
-        point = self._points.get(successor(country))
+        point = self._points.get(self.tables.successor(country))
         if point is None:
             return None
         return Location(
@@ -317,20 +316,44 @@ def _key(phrase: str) -> str:
     return fold(_THE.sub("", phrase.strip()))
 
 
+@dataclass(frozen=True)
+class GeoTables:
+    """The geocoder's tables: ``data/geocoding.yaml`` (region words, directions, successor states),
+    ``data/regions.yaml`` and the country points of ``data/countries.tsv``."""
+
+    region_words: tuple[str, ...]  # longest first
+    directions: frozenset[str]
+    successors: dict[str, str]  # historical ISO3 -> the present country it is placed in
+    regions: dict[str, _Region]  # folded name or alias -> region
+    points: dict[str, tuple[float, float]]  # ISO3 -> (latitude, longitude)
+
+    def successor(self, iso3: str) -> str:
+        """The present country a historical state is placed in (SUN -> RUS); any other code itself."""
+        return str(self.successors.get(iso3, iso3))
+
+    def country_point(self, iso3: str | None) -> tuple[float, float] | None:
+        """(latitude, longitude) of a country's point; a historical state's is its successor's (SUN: Russia)."""
+        return self.points.get(self.successor(iso3)) if iso3 else None
+
+
 @lru_cache(maxsize=1)
-def _words() -> dict[str, Any]:
+def default_tables() -> GeoTables:
+    """The packaged tables, validated, read once per process."""
     data = read_yaml(data_file("geo", "geocoding.yaml"))
     for field in ("region_words", "directions"):
         if not isinstance(data.get(field), list) or not all(isinstance(w, str) for w in data[field]):
             raise ValueError(f"geocoding.yaml: {field} must be a list of words")
-    data["region_words"] = sorted((w.lower() for w in data["region_words"]), key=len, reverse=True)
-    data["directions"] = [w.lower() for w in data["directions"]]
     if not isinstance(data.get("successors"), dict):
         raise ValueError("geocoding.yaml: successors must map historical ISO3 codes to current ones")
-    return data
+    return GeoTables(
+        region_words=tuple(sorted((w.lower() for w in data["region_words"]), key=len, reverse=True)),
+        directions=frozenset(w.lower() for w in data["directions"]),
+        successors={str(k): str(v) for k, v in data["successors"].items()},
+        regions=_region_table(),
+        points=_country_points(),
+    )
 
 
-@lru_cache(maxsize=1)
 def _region_table() -> dict[str, _Region]:
     """Folded name or alias -> region, validated."""
     data = read_yaml(data_file("geo", "regions.yaml"))
@@ -351,22 +374,11 @@ def _region_table() -> dict[str, _Region]:
     return table
 
 
-@lru_cache(maxsize=1)
-def country_points() -> dict[str, tuple[float, float]]:
+def _country_points() -> dict[str, tuple[float, float]]:
     """ISO3 -> (latitude, longitude) of a representative point of the country (``data/countries.tsv``)."""
     text = data_file("geo", "countries.tsv").read_text("utf-8")
     rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
     return {r["iso3"]: (float(r["latitude"]), float(r["longitude"])) for r in rows}
-
-
-def successor(iso3: str) -> str:
-    """The present country a historical state is placed in (SUN -> RUS); any other code itself."""
-    return str(_words()["successors"].get(iso3, iso3))
-
-
-def country_point(iso3: str | None) -> tuple[float, float] | None:
-    """(latitude, longitude) of a country's point; a historical state's is its successor's (SUN: Russia)."""
-    return country_points().get(successor(iso3)) if iso3 else None
 
 
 def _admin1_rows() -> Iterable[tuple[str, str, str]]:
@@ -377,5 +389,5 @@ def _admin1_rows() -> Iterable[tuple[str, str, str]]:
 
 @lru_cache(maxsize=1)
 def default_geocoder() -> Geocoder:
-    """The shared geocoder over the packaged gazetteer."""
-    return Geocoder()
+    """The shared geocoder over the packaged gazetteer and tables (for exports, which place stored events)."""
+    return Geocoder(Gazetteer.load(), city_index(), default_tables())

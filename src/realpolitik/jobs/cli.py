@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from realpolitik.cli.args import console, iso_date, positive
+from realpolitik.cli.args import add_data_options, console, data_files, iso_date, load_config, positive
 from realpolitik.jobs.ingest import IngestStats, ingest
 from realpolitik.jobs.ingest import Progress as Report
 from realpolitik.store.db import DEFAULT_DB, Store
@@ -34,12 +34,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
     parser.add_argument("--date", type=iso_date, help="publication date for documents that have none")
     parser.add_argument("--workers", type=positive, default=1, help="coding processes (default 1)")
-    parser.add_argument(
-        "--gazetteer", action="append", default=[], metavar="YAML", help="extra actor entries (YAML); repeatable"
-    )
-    parser.add_argument(
-        "--lexicon", action="append", default=[], metavar="YAML", help="extra event triggers (YAML); repeatable"
-    )
+    add_data_options(parser)
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="print a line for every document stored or skipped"
     )
@@ -77,12 +72,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if uses_engine_options(args):
             stats = ingest_with_engine(store, args, report)
         else:
+            config = load_config(args, stderr)
             stats = ingest(
                 store,
-                read_paths(args.paths, default_date=args.date),
+                read_paths(args.paths, args.date, boilerplate=config.boilerplate),
                 workers=args.workers,
-                gazetteer_files=args.gazetteer,
-                lexicon_files=args.lexicon,
+                config=config,
                 progress=report,
             )
         total = store.count_events(modalities=None)
@@ -162,8 +157,7 @@ def ingest_with_engine(store: Store, args: argparse.Namespace, progress: Report)
             args.parquet_dir,
             workers=args.workers,
             default_date=args.date,
-            gazetteer_files=args.gazetteer,
-            lexicon_files=args.lexicon,
+            files=data_files(args),
             coded=coded,
             progress=progress,
         )

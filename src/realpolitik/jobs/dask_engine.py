@@ -8,7 +8,8 @@ worker process) and sends back three Arrow tables, which the client writes as
 Parquet. At most two partitions per worker thread are in flight, so memory
 stays bounded on both sides whatever the corpus size. Workers need
 realpolitik installed, but no shared file system: documents travel with the
-tasks, user gazetteer and lexicon files by content.
+tasks, the user files over the packaged language data (``--gazetteer``,
+``--lexicon``, ``--codebook``, ...) by content.
 
 A document that fails on the worker becomes an error row and its partition
 goes on; a partition whose task fails as a whole (a worker died) is coded
@@ -50,6 +51,7 @@ from realpolitik.types import Actor, Document, DocumentError, Event, Modality, S
 if TYPE_CHECKING:
     from distributed import Client, Future
 
+    from realpolitik.config import DataFiles
     from realpolitik.jobs.ingest import IngestStats, Progress
     from realpolitik.pipeline import Pipeline, Result
     from realpolitik.store.db import Store
@@ -184,41 +186,32 @@ class ParquetManifest:
 
 @dataclass(frozen=True)
 class CodingSpec:
-    """The pipeline to code with: user gazetteer and lexicon files, carried by content to the workers."""
+    """The pipeline to code with: the user files over the packaged language data (``--gazetteer``,
+    ``--lexicon``, ``--codebook``, ...), carried by content to the workers."""
 
-    gazetteer: tuple[tuple[str, str], ...] = ()  # (file name, YAML text)
-    lexicon: tuple[tuple[str, str], ...] = ()
+    files: tuple[tuple[str, str, str], ...] = ()  # (kind of DataFiles, file name, text)
 
     @classmethod
-    def from_files(
-        cls, gazetteer_files: Sequence[str | Path] = (), lexicon_files: Sequence[str | Path] = ()
-    ) -> CodingSpec:
+    def from_files(cls, files: DataFiles) -> CodingSpec:
         """Read the files, and check them here (ValueError naming the file) rather than on every worker."""
-        from realpolitik.actors.gazetteer import Gazetteer
-        from realpolitik.events.lexicon import Lexicon
+        from realpolitik.config import Config
 
-        Gazetteer.load(gazetteer_files)
-        Lexicon.load(lexicon_files)
-        return cls(
-            tuple((Path(p).name, Path(p).read_text(encoding="utf-8")) for p in gazetteer_files),
-            tuple((Path(p).name, Path(p).read_text(encoding="utf-8")) for p in lexicon_files),
-        )
+        Config.load(files)
+        return cls(tuple((kind, Path(p).name, Path(p).read_text(encoding="utf-8")) for kind, p in files.paths()))
 
     def build(self) -> Pipeline:
+        from realpolitik.config import Config, DataFiles
         from realpolitik.pipeline import Pipeline, default_pipeline
 
-        if not self.gazetteer and not self.lexicon:
+        if not self.files:
             return default_pipeline()
+        paths: dict[str, list[Path]] = {kind: [] for kind in DataFiles.kinds()}
         with tempfile.TemporaryDirectory(prefix="realpolitik-") as tmp:
-
-            def write(kind: str, files: tuple[tuple[str, str], ...]) -> list[Path]:
-                paths = [Path(tmp, kind, f"{n}-{name}") for n, (name, _) in enumerate(files)]
-                for path, (_, text) in zip(paths, files):
-                    path.parent.mkdir(exist_ok=True)
-                    path.write_text(text, encoding="utf-8")
-                return paths
-
-            return Pipeline(write("gazetteer", self.gazetteer), write("lexicon", self.lexicon))
+            for n, (kind, name, text) in enumerate(self.files):
+                path = Path(tmp, f"{n}-{name}")
+                path.write_text(text, encoding="utf-8")
+                paths[kind].append(path)
+            return Pipeline(Config.load(DataFiles(**paths)))
 
 
 # -- coding ---------------------------------------------------------------------------------
@@ -232,8 +225,7 @@ def code_to_parquet(
     *,
     workers: int | None = None,
     default_date: date | None = None,
-    gazetteer_files: Sequence[str | Path] = (),
-    lexicon_files: Sequence[str | Path] = (),
+    files: DataFiles | None = None,
     skip: Callable[[str], bool] | None = None,
     progress: Callable[[ParquetManifest], None] | None = None,
 ) -> ParquetManifest:
@@ -241,17 +233,22 @@ def code_to_parquet(
 
     `scheduler` is a scheduler address (``tcp://host:8786``); without one a
     local cluster of `workers` processes (default: one per CPU) is started.
-    `skip(content_hash)` leaves out documents already stored.
+    `files` are the user files over the packaged language data (read here, coded with
+    on the workers). `skip(content_hash)` leaves out documents already stored.
     """
+    from realpolitik.config import DataFiles
+    from realpolitik.readers.clean import Boilerplate
     from realpolitik.readers.files import read_paths
 
+    files = files or DataFiles()
+    spec = CodingSpec.from_files(files)
     return code_items_to_parquet(
-        read_paths(paths, default_date=default_date),
+        read_paths(paths, default_date, boilerplate=Boilerplate.load(files.boilerplate)),
         out_dir,
         scheduler,
         partition_docs,
         workers=workers,
-        spec=CodingSpec.from_files(gazetteer_files, lexicon_files),
+        spec=spec,
         skip=skip,
         progress=progress,
     )
@@ -683,8 +680,7 @@ def ingest_with_dask(
     workers: int | None = None,
     partition_docs: int = PARTITION_DOCS,
     default_date: date | None = None,
-    gazetteer_files: Sequence[str | Path] = (),
-    lexicon_files: Sequence[str | Path] = (),
+    files: DataFiles | None = None,
     coded: Callable[[ParquetManifest], None] | None = None,
     progress: Progress | None = None,
 ) -> IngestStats:
@@ -702,8 +698,7 @@ def ingest_with_dask(
             partition_docs,
             workers=workers,
             default_date=default_date,
-            gazetteer_files=gazetteer_files,
-            lexicon_files=lexicon_files,
+            files=files,
             skip=store.has_document,
             progress=coded,
         )

@@ -16,17 +16,17 @@ same way, without coding.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from realpolitik.store.db import Outcome, Store
 from realpolitik.types import Document, DocumentError
 
 if TYPE_CHECKING:
+    from realpolitik.config import Config
     from realpolitik.pipeline import Pipeline, Result
 
 LOOKAHEAD = 500  # ingest looks up whether the next documents are stored all at once: at most this many ...
@@ -66,15 +66,14 @@ def ingest(
     items: Iterable[Document | DocumentError],
     pipeline: Pipeline | None = None,
     workers: int = 1,
-    gazetteer_files: Sequence[str | Path] = (),
-    lexicon_files: Sequence[str | Path] = (),
+    config: Config | None = None,
     progress: Progress | None = None,
 ) -> IngestStats:
     """Code and store documents; idempotent. Read errors and coding errors go to the errors table.
 
     Documents already stored (by content hash) are skipped before coding.
     Coding uses `pipeline` when given, else ``run_parallel`` over `workers`
-    processes (started only if there is something new to code). `progress`
+    processes with the language data of `config` (started only if there is something new to code). `progress`
     hears of each item once its batch is committed (of a skipped one at once).
     """
     run = _Run(store, progress)
@@ -87,7 +86,7 @@ def ingest(
         else:
             from realpolitik.jobs.pool import run_parallel
 
-            run.write(run_parallel(fresh, workers, gazetteer_files, lexicon_files))
+            run.write(run_parallel(fresh, workers, config))
     return run.finish()
 
 

@@ -1,6 +1,7 @@
 """Coding on several processes of this machine: ``run_parallel``, the process pool of ``code`` and ``ingest``.
 
-Each worker process builds its own :class:`~realpolitik.pipeline.Pipeline` once and codes
+Each worker process builds its own :class:`~realpolitik.pipeline.Pipeline` once, of the
+:class:`~realpolitik.config.Config` it is given, and codes
 batches of documents (the pipeline's own batches) sent to it; results come back in input
 order, with at most two batches per worker in flight, so memory stays bounded. A worker
 ends by itself within a second when its parent is gone, so a parent killed with SIGKILL
@@ -12,20 +13,20 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
 
+from realpolitik.config import Config, default_config
 from realpolitik.pipeline import BATCH_CHARS, BATCH_SIZE, Pipeline, Result, _batches
 from realpolitik.types import Document
 
 _worker: Pipeline | None = None
 
 
-def _init_worker(gazetteer_files: Sequence[str], lexicon_files: Sequence[str]) -> None:
+def _init_worker(config: Config) -> None:
     global _worker
     _exit_with_parent(os.getppid())
-    _worker = Pipeline(gazetteer_files, lexicon_files)
+    _worker = Pipeline(config)
 
 
 def _exit_with_parent(parent: int, every: float = 0.5) -> None:
@@ -47,17 +48,17 @@ def _run_batch(batch: list[Document]) -> list[Result]:
 def run_parallel(
     documents: Iterable[Document],
     workers: int,
-    gazetteer_files: Sequence[str | Path] = (),
-    lexicon_files: Sequence[str | Path] = (),
+    config: Config | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[Result]:
-    """Like ``Pipeline.run`` over `workers` processes, results in input order, memory bounded."""
+    """Like ``Pipeline.run`` over `workers` processes, each with a pipeline of `config` (default: the
+    packaged data, read once here and shared with the workers); results in input order, memory bounded."""
+    config = config or default_config()
     if workers <= 1:
-        yield from Pipeline(gazetteer_files, lexicon_files).run(documents, batch_size)
+        yield from Pipeline(config).run(documents, batch_size)
         return
     batches = _batches(documents, batch_size, BATCH_CHARS)
-    args = ([str(p) for p in gazetteer_files], [str(p) for p in lexicon_files])
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=args) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config,)) as pool:
         pending: list[Future[list[Result]]] = []
         while True:
             while len(pending) < workers * 2:

@@ -36,8 +36,9 @@ import pandas as pd
 
 from realpolitik.analysis.alerts import Alert, store_alerts
 from realpolitik.analysis.dates import date_label
-from realpolitik.cli.args import console
+from realpolitik.cli.args import add_data_options, console, data_files, load_config
 from realpolitik.jobs.ingest import IngestStats, ingest
+from realpolitik.readers.clean import Boilerplate
 from realpolitik.readers.feeds import read_feeds
 from realpolitik.store.db import DEFAULT_DB, Store
 from realpolitik.types import Document, DocumentError
@@ -86,11 +87,13 @@ def poll(
     z: float = 3.0,
     today: date | None = None,
     progress: Callable[[str, str, IngestStats], None] | None = None,
+    boilerplate: Boilerplate | None = None,
 ) -> PollResult:
     """Read the feeds, store the items the store has not seen, and find the alerts it has not printed.
 
     `coder` builds the pipeline; it is called only when there is something
-    to code. Items without a date are dated `today` (default: the UTC date).
+    to code. Items without a date are dated `today` (default: the UTC date);
+    boilerplate lines go by `boilerplate` (default: the packaged patterns).
     """
     today = today or datetime.now(timezone.utc).date()
     printed = store.watch_alerts()
@@ -99,7 +102,7 @@ def poll(
     fresh: list[Document | DocumentError] = []
     listed: dict[str, set[str]] = {feed: set() for feed in feeds}  # entry ids each feed lists now
     seen = {feed: store.feed_items(feed) for feed in feeds}
-    for feed, item in read_feeds(feeds, default_date=today):  # fetched at once, each within its deadline
+    for feed, item in read_feeds(feeds, today, boilerplate=boilerplate):  # fetched at once, each within its deadline
         items.append(item)
         key = item.id if isinstance(item, Document) else item.doc_id
         if key is not None:
@@ -164,8 +167,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file or postgresql:// URL (default {DEFAULT_DB})")
     p.add_argument("--by", choices=("week", "month", "year"), default="month", help="alert period (default month)")
     p.add_argument("--z", type=float, default=3.0, help="alert z-score threshold (default 3.0)")
-    p.add_argument("--gazetteer", action="append", default=[], metavar="YAML", help="extra actors; repeatable")
-    p.add_argument("--lexicon", action="append", default=[], metavar="YAML", help="extra triggers; repeatable")
+    add_data_options(p)
     p.add_argument("-v", "--verbose", action="store_true", help="print a line for every item stored or skipped")
     p.set_defaults(func=cmd_watch)
 
@@ -178,11 +180,17 @@ def _interval(text: str) -> float:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    try:
+        boilerplate = Boilerplate.load(args.boilerplate)  # the feeds are read with it; the rest is read to code
+    except ValueError as exc:
+        stderr.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
+        return 2
+
     @cache
     def coder() -> Pipeline:
         from realpolitik.pipeline import Pipeline, default_pipeline
 
-        return Pipeline(args.gazetteer, args.lexicon) if args.gazetteer or args.lexicon else default_pipeline()
+        return Pipeline(load_config(args, stderr)) if data_files(args) else default_pipeline()
 
     def report(kind: str, label: str, stats: IngestStats) -> None:
         if kind == "error":
@@ -192,11 +200,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     try:
         if args.once:
-            return _poll_and_print(args, coder, report)
+            return _poll_and_print(args, coder, report, boilerplate)
         while True:
             started = time.monotonic()
             try:
-                _poll_and_print(args, coder, report)
+                _poll_and_print(args, coder, report, boilerplate)
             except Exception as exc:  # noqa: BLE001 - a failed poll (database busy, ...) must not end a watch
                 stderr.print(f"[red]poll failed[/]: {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
             time.sleep(max(0.0, args.every - (time.monotonic() - started)))
@@ -206,10 +214,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def _poll_and_print(
-    args: argparse.Namespace, coder: Callable[[], Pipeline], report: Callable[[str, str, IngestStats], None]
+    args: argparse.Namespace,
+    coder: Callable[[], Pipeline],
+    report: Callable[[str, str, IngestStats], None],
+    boilerplate: Boilerplate,
 ) -> int:
     with Store.open(args.db) as store:
-        result = poll(store, args.feeds, coder, by=args.by, z=args.z, progress=report)
+        result = poll(store, args.feeds, coder, by=args.by, z=args.z, progress=report, boilerplate=boilerplate)
     for alert in result.new_alerts:
         print(format_alert(alert, result.events), flush=True)
     s = result.stats

@@ -37,6 +37,7 @@ from typing import Any
 
 import feedparser
 
+from realpolitik.readers.clean import Boilerplate, default_boilerplate
 from realpolitik.readers.files import decode_bytes, make_document
 from realpolitik.readers.html import html_to_text
 from realpolitik.types import Document, DocumentError
@@ -58,17 +59,18 @@ def read_feed(
     default_date: date | None = None,
     timeout: float = FETCH_TIMEOUT_SECONDS,
     max_bytes: int = MAX_FEED_BYTES,
+    boilerplate: Boilerplate | None = None,
 ) -> Iterator[Document | DocumentError]:
     """Every item of the feed at `location` (an http(s) URL or a file path), or the errors; never raises.
 
-    Items without a date get `default_date`.
+    Items without a date get `default_date`; boilerplate lines go by `boilerplate` (default: the packaged).
     """
     try:
         data = fetch(location, timeout, max_bytes)
     except (OSError, ValueError) as exc:
         yield DocumentError(source=location, error=_fetch_message(exc))
         return
-    yield from parse_feed(data, location, default_date)
+    yield from parse_feed(data, location, default_date, boilerplate)
 
 
 def read_feeds(
@@ -76,6 +78,7 @@ def read_feeds(
     default_date: date | None = None,
     timeout: float = FETCH_TIMEOUT_SECONDS,
     max_bytes: int = MAX_FEED_BYTES,
+    boilerplate: Boilerplate | None = None,
 ) -> Iterator[tuple[str, Document | DocumentError]]:
     """(feed, item) for every item of every feed, feed by feed in the order given; never raises.
 
@@ -87,7 +90,7 @@ def read_feeds(
         return
     with ThreadPoolExecutor(max_workers=min(FETCH_THREADS, len(locations))) as pool:
         jobs = [
-            pool.submit(lambda loc: list(read_feed(loc, default_date, timeout, max_bytes)), location)
+            pool.submit(lambda loc: list(read_feed(loc, default_date, timeout, max_bytes, boilerplate)), location)
             for location in locations
         ]
         for location, job in zip(locations, jobs):
@@ -150,8 +153,11 @@ def _socket(response: Any) -> socket.socket | None:
     return sock if isinstance(sock, socket.socket) else None
 
 
-def parse_feed(data: bytes, source: str, default_date: date | None = None) -> Iterator[Document | DocumentError]:
+def parse_feed(
+    data: bytes, source: str, default_date: date | None = None, boilerplate: Boilerplate | None = None
+) -> Iterator[Document | DocumentError]:
     """The items of a feed given as bytes; `source` names the feed in documents and errors."""
+    boilerplate = boilerplate or default_boilerplate()
     try:
         parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # noqa: BLE001 - feedparser bugs must not end a watch
@@ -163,23 +169,27 @@ def parse_feed(data: bytes, source: str, default_date: date | None = None) -> It
         return
     for entry in parsed.entries:
         try:
-            yield entry_document(entry, source, default_date)
+            yield entry_document(entry, source, default_date, boilerplate)
         except Exception as exc:  # noqa: BLE001 - one odd item must not sink the feed
             yield DocumentError(
                 source=source, doc_id=entry_id(entry), error=f"unreadable feed item: {type(exc).__name__}: {exc}"
             )
 
 
-def entry_document(entry: Any, source: str, default_date: date | None = None) -> Document | DocumentError:
+def entry_document(
+    entry: Any, source: str, default_date: date | None = None, boilerplate: Boilerplate | None = None
+) -> Document | DocumentError:
     """One feed entry (a feedparser dict) as a Document, or an error when it holds no English text."""
+    boilerplate = boilerplate or default_boilerplate()
     doc_id = entry_id(entry)
-    text = _entry_text(entry)
+    text = _entry_text(entry, boilerplate)
     title = _clean(entry.get("title"))
     link = str(entry.get("link") or "").strip()
     return make_document(
         doc_id,
         text or title or "",
         source,
+        boilerplate,
         date=entry_date(entry) or default_date,
         title=title,
         url=link if link.lower().startswith(_URL_PREFIXES) else None,
@@ -221,20 +231,20 @@ def _written_date(value: Any) -> date | None:
         return None
 
 
-def _entry_text(entry: Any) -> str:
+def _entry_text(entry: Any, boilerplate: Boilerplate) -> str:
     """The longest content block, else the summary, as plain text (HTML extracted)."""
     blocks = [block for block in entry.get("content") or [] if block.get("value")]
     if blocks:
         block = max(blocks, key=lambda b: len(b["value"]))
-        return _block_text(block["value"], block.get("type", "text/html"))
+        return _block_text(block["value"], block.get("type", "text/html"), boilerplate)
     detail = entry.get("summary_detail") or {}
     summary = entry.get("summary") or ""
-    return _block_text(summary, detail.get("type", "text/html")) if summary else ""
+    return _block_text(summary, detail.get("type", "text/html"), boilerplate) if summary else ""
 
 
-def _block_text(value: str, mime: str) -> str:
+def _block_text(value: str, mime: str, boilerplate: Boilerplate) -> str:
     if mime in _HTML_TYPES:
-        text, _ = html_to_text(value)
+        text, _ = html_to_text(value, boilerplate)
         return text
     return value.strip()
 

@@ -22,7 +22,7 @@ import charset_normalizer
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
-from realpolitik.readers.clean import normalize_paragraphs
+from realpolitik.readers.clean import Boilerplate, default_boilerplate, normalize_paragraphs
 from realpolitik.readers.html import html_to_text
 from realpolitik.types import Document, DocumentError
 
@@ -90,14 +90,19 @@ codecs.register_error("realpolitik-cp1252", _cp1252_for_invalid_utf8)
 
 
 def read_paths(
-    paths: Sequence[str | Path], default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
+    paths: Sequence[str | Path],
+    default_date: date | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    boilerplate: Boilerplate | None = None,
 ) -> Iterator[Document | DocumentError]:
     """Every document under ``paths``, or an error for each item that cannot be read.
 
     Directories are walked recursively in sorted order, skipping hidden entries
     and files whose extension is not a known text, HTML or JSONL one; files named
-    directly are always attempted (as text when the extension is unknown).
+    directly are always attempted (as text when the extension is unknown). Boilerplate
+    lines go by `boilerplate` (the packaged patterns unless given).
     """
+    boilerplate = boilerplate or default_boilerplate()
     for given in paths:
         root = Path(given)
         if root.is_dir():
@@ -105,13 +110,16 @@ def read_paths(
                 if isinstance(item, DocumentError):
                     yield item
                 else:
-                    yield from _read_file(item, item.relative_to(root).as_posix(), default_date, max_bytes)
+                    yield from _read_file(item, item.relative_to(root).as_posix(), default_date, max_bytes, boilerplate)
         else:
-            yield from _read_file(root, root.name, default_date, max_bytes)
+            yield from _read_file(root, root.name, default_date, max_bytes, boilerplate)
 
 
 def read_jsonl(
-    path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
+    path: Path,
+    default_date: date | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    boilerplate: Boilerplate | None = None,
 ) -> Iterator[Document | DocumentError]:
     """One document per line of a JSONL file, read in constant memory.
 
@@ -150,13 +158,18 @@ def read_jsonl(
                 return
             if line.strip():
                 answered += 1
-                yield _jsonl_document(line, path, lineno, default_date)
+                yield _jsonl_document(line, path, lineno, default_date, boilerplate or default_boilerplate())
 
 
 def read_text(
-    path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES, doc_id: str | None = None
+    path: Path,
+    default_date: date | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    doc_id: str | None = None,
+    boilerplate: Boilerplate | None = None,
 ) -> Document | DocumentError:
     """A plain text file as one document (read as HTML if its content is an HTML page)."""
+    boilerplate = boilerplate or default_boilerplate()
     path = Path(path)
     doc_id = doc_id or path.name
     try:
@@ -164,12 +177,16 @@ def read_text(
     except (OSError, ValueError) as exc:
         return DocumentError(source=str(path), error=_error_message(exc), doc_id=doc_id)
     if text[:1_000].lstrip()[:20].lower().startswith(_HTML_START):
-        return _html_document(text, path, doc_id, default_date)
-    return make_document(doc_id, text, str(path), date=default_date)
+        return _html_document(text, path, doc_id, default_date, boilerplate)
+    return make_document(doc_id, text, str(path), boilerplate, date=default_date)
 
 
 def read_html(
-    path: Path, default_date: date | None = None, max_bytes: int = MAX_DOCUMENT_BYTES, doc_id: str | None = None
+    path: Path,
+    default_date: date | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    doc_id: str | None = None,
+    boilerplate: Boilerplate | None = None,
 ) -> Document | DocumentError:
     """The main text of an HTML page as one document, dated from the page when it says."""
     path = Path(path)
@@ -178,7 +195,7 @@ def read_html(
         html = decode_bytes(_read_bytes(path, max_bytes))
     except (OSError, ValueError) as exc:
         return DocumentError(source=str(path), error=_error_message(exc), doc_id=doc_id)
-    return _html_document(html, path, doc_id, default_date)
+    return _html_document(html, path, doc_id, default_date, boilerplate or default_boilerplate())
 
 
 def decode_bytes(data: bytes) -> str:
@@ -262,17 +279,17 @@ def _skipped_message(kind: str, suffixes: list[str]) -> str:
 
 
 def _read_file(
-    path: Path, doc_id: str, default_date: date | None, max_bytes: int
+    path: Path, doc_id: str, default_date: date | None, max_bytes: int, boilerplate: Boilerplate
 ) -> Iterator[Document | DocumentError]:
     """The documents of one file, by its extension; never raises."""
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:
-            yield from read_jsonl(path, default_date, max_bytes)
+            yield from read_jsonl(path, default_date, max_bytes, boilerplate)
         elif suffix in HTML_SUFFIXES:
-            yield read_html(path, default_date, max_bytes, doc_id=doc_id)
+            yield read_html(path, default_date, max_bytes, doc_id, boilerplate)
         else:
-            yield read_text(path, default_date, max_bytes, doc_id=doc_id)
+            yield read_text(path, default_date, max_bytes, doc_id, boilerplate)
     except Exception as exc:  # a bug in a parser must not end the batch
         yield DocumentError(source=str(path), error=f"unexpected error: {type(exc).__name__}: {exc}", doc_id=doc_id)
 
@@ -301,7 +318,9 @@ def _rest_of_line_size(handle: Any) -> int:
     return skipped
 
 
-def _jsonl_document(line: bytes, path: Path, lineno: int, default_date: date | None) -> Document | DocumentError:
+def _jsonl_document(
+    line: bytes, path: Path, lineno: int, default_date: date | None, boilerplate: Boilerplate
+) -> Document | DocumentError:
     """The document on one JSONL line, or the reason it cannot be read."""
     source = f"{path}:{lineno}"
     try:
@@ -330,6 +349,7 @@ def _jsonl_document(line: bytes, path: Path, lineno: int, default_date: date | N
         doc_id,
         text,
         source,
+        boilerplate,
         date=doc_date,
         title=_optional_str(record.get("title")),
         url=_optional_str(record.get("url")),
@@ -337,15 +357,18 @@ def _jsonl_document(line: bytes, path: Path, lineno: int, default_date: date | N
     )
 
 
-def _html_document(html: str, path: Path, doc_id: str, default_date: date | None) -> Document | DocumentError:
+def _html_document(
+    html: str, path: Path, doc_id: str, default_date: date | None, boilerplate: Boilerplate
+) -> Document | DocumentError:
     """A document from the main text of an HTML page."""
-    text, meta = html_to_text(html)
+    text, meta = html_to_text(html, boilerplate)
     if not text:
         return DocumentError(source=str(path), error="no main text found in HTML", doc_id=doc_id)
     return make_document(
         doc_id,
         text,
         str(path),
+        boilerplate,
         date=meta.pop("date", None) or default_date,
         title=meta.pop("title", None),
         url=meta.pop("url", None),
@@ -353,7 +376,9 @@ def _html_document(html: str, path: Path, doc_id: str, default_date: date | None
     )
 
 
-def make_document(doc_id: str, text: str, source: str, **fields: Any) -> Document | DocumentError:
+def make_document(
+    doc_id: str, text: str, source: str, boilerplate: Boilerplate | None = None, **fields: Any
+) -> Document | DocumentError:
     """A Document with cleaned-up text, or an error when the text is empty or not English.
 
     Every reader (files, feeds, the API) makes its documents here: lone
@@ -362,12 +387,13 @@ def make_document(doc_id: str, text: str, source: str, **fields: Any) -> Documen
     joiner, soft hyphen) are removed so that they cannot hide a name from the
     matcher, and boilerplate lines go while paragraphs become one line each
     (:func:`realpolitik.readers.clean.normalize_paragraphs`), so one article
-    gives one document whatever its format. `fields` go to :class:`Document`.
+    gives one document whatever its format. `boilerplate` is the packaged one unless
+    given; `fields` go to :class:`Document`.
     """
     doc_id, text, source = _safe(doc_id), _safe(text), _safe(source)
     fields = {k: _safe(v) if isinstance(v, str) else v for k, v in fields.items()}
     text = unicodedata.normalize("NFC", _fix_mojibake(text).translate(_INVISIBLE))
-    text = normalize_paragraphs(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = normalize_paragraphs(text.replace("\r\n", "\n").replace("\r", "\n"), boilerplate or default_boilerplate())
     if not text:
         return DocumentError(source=source, error="empty document", doc_id=doc_id)
     language = _language(text)

@@ -23,7 +23,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from realpolitik.readers.clean import remove_boilerplate
+from realpolitik.readers.clean import Boilerplate, default_boilerplate, remove_boilerplate
 
 # Elements that never hold article text in the lxml fallback.
 _DROP_TAGS = (
@@ -76,23 +76,26 @@ _VOID_TAGS = frozenset(
 FLAT_BELOW = 100  # nesting level from which a too-deep page's elements are flattened
 
 
-def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
+def html_to_text(html: str, boilerplate: Boilerplate | None = None) -> tuple[str, dict[str, Any]]:
     """The main text of an HTML page (one paragraph a line) and its metadata.
 
     Metadata keys, present only when found: ``title``, ``date`` (a
     :class:`datetime.date`), ``url``, ``author``, ``sitename``, ``description``.
-    The text is ``""`` when the page holds no main text.
+    The text is ``""`` when the page holds no main text. `boilerplate` is the packaged one unless given.
     """
+    boilerplate = boilerplate or default_boilerplate()
     html = _CONTROL_CHARS.sub("", html)  # lxml refuses control characters, surrogates, U+FFFE/FFFF
     if _too_deep(html):  # flattened, its elements no longer say what is article: read the whole body
         html = _flatten(html)
-        return remove_boilerplate(_fallback_text(html)), _metadata(trafilatura.extract_metadata(html))
+        return remove_boilerplate(_fallback_text(html), boilerplate), _metadata(trafilatura.extract_metadata(html))
     extracted = trafilatura.bare_extraction(
         html, favor_precision=True, include_comments=False, include_tables=False, with_metadata=True
     )
-    text = remove_boilerplate(getattr(extracted, "text", None) or "") if extracted else ""  # a trafilatura Document
+    text = (
+        remove_boilerplate(getattr(extracted, "text", None) or "", boilerplate) if extracted else ""
+    )  # a trafilatura Document
     if not text:
-        text = remove_boilerplate(_fallback_text(html))
+        text = remove_boilerplate(_fallback_text(html), boilerplate)
         if not extracted:
             extracted = trafilatura.extract_metadata(html)
     return text, _metadata(extracted)

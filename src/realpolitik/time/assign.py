@@ -30,7 +30,14 @@ from datetime import date
 
 from spacy.tokens import Span, Token
 
-from realpolitik.time.resolve import DateExpression, ResolvedDate, Tenure, date_expressions, resolve_sentence_date
+from realpolitik.time.resolve import (
+    DateExpression,
+    Periods,
+    ResolvedDate,
+    Tenure,
+    date_expressions,
+    resolve_sentence_date,
+)
 
 # Dependencies that open a clause of its own: its events do not take the dates above it.
 CLAUSE_BOUNDARIES = frozenset({"relcl", "advcl", "ccomp", "acl", "csubj", "csubjpass", "parataxis", "appos"})
@@ -135,16 +142,17 @@ def _tense(verb: Token) -> str | None:
 
 
 def sentence_time(
-    sentence: Span, doc_date: date | None, narrative: NarrativeTime, tenure: Tenure | None = None
+    sentence: Span, doc_date: date | None, narrative: NarrativeTime, periods: Periods, tenure: Tenure | None = None
 ) -> tuple[ResolvedDate, SentenceTime]:
     """The sentence's main date (for its record and its leaders) and the dates its events draw on.
 
-    Call once per sentence in reading order; it advances `narrative`.
+    Call once per sentence in reading order; it advances `narrative`. `periods` are the named
+    periods ("the Cold War"), `tenure` a leader's time in office.
     """
     if _tense(sentence.root) == "present":  # "The party says ...": the story is back in the present
         narrative.date = None
     context = narrative.date.date if narrative.date is not None else None
-    expressions = date_expressions(sentence, doc_date, context, tenure)
+    expressions = date_expressions(sentence, doc_date, periods, context, tenure)
     main = next((e.resolved for e in expressions if e.anchor == sentence.root.i), None)
     if main is None:
         main = resolve_sentence_date(sentence, doc_date)

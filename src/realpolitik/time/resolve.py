@@ -211,9 +211,18 @@ class Period:
     end: int
 
 
+@dataclass(frozen=True)
+class Periods:
+    """The named periods of ``data/periods.yaml``: a pattern for "during/in/since/after the <period>"
+    and each lower-case name's period."""
+
+    pattern: re.Pattern[str]
+    table: dict[str, Period]
+
+
 @lru_cache(maxsize=1)
-def periods() -> tuple[re.Pattern[str], dict[str, Period]]:
-    """A pattern for "during/in/since/after the <period>" and each lower-case name's period."""
+def default_periods() -> Periods:
+    """The packaged periods, validated, read once per process."""
     data = read_yaml(data_file("time", "periods.yaml"))
     table: dict[str, Period] = {}
     for raw in data["periods"]:
@@ -228,11 +237,15 @@ def periods() -> tuple[re.Pattern[str], dict[str, Period]]:
         rf"(?:the\s+)?(?P<name>{names})\b",
         re.I,
     )
-    return pattern, table
+    return Periods(pattern, table)
 
 
 def date_expressions(
-    sentence: Span, doc_date: date | None, context: date | None = None, tenure: Tenure | None = None
+    sentence: Span,
+    doc_date: date | None,
+    periods: Periods,
+    context: date | None = None,
+    tenure: Tenure | None = None,
 ) -> list[DateExpression]:
     """Every date expression of the sentence that resolves, with the token it dates, in reading order.
 
@@ -248,7 +261,7 @@ def date_expressions(
             continue
         if resolved is not None:
             found.append(DateExpression(resolved, _anchor(cand.core), cand.core.start_char))
-    found += _stretches(sentence, doc_date, tenure)
+    found += _stretches(sentence, doc_date, periods, tenure)
     return sorted(found, key=lambda e: e.start_char)
 
 
@@ -290,7 +303,7 @@ def _relative(expr: str, context: date) -> tuple[date, str] | None:
     return date(months // 12, months % 12 + 1, 1), "month"
 
 
-def _stretches(sentence: Span, doc_date: date | None, tenure: Tenure | None) -> list[DateExpression]:
+def _stretches(sentence: Span, doc_date: date | None, periods: Periods, tenure: Tenure | None) -> list[DateExpression]:
     """Ranges, named periods and tenures: "from 1979 to 1989", "during the Cold War", "under Brezhnev"."""
     doc, out = sentence.doc, []
     text, base = sentence.text, sentence.start_char
@@ -306,9 +319,8 @@ def _stretches(sentence: Span, doc_date: date | None, tenure: Tenure | None) -> 
         first, last = int(m[1]), int(m[2])
         if MIN_YEAR <= first <= last:
             add(m.start(), m.end(), date(first, 1, 1), date(last, 12, 31), m.group())
-    pattern, table = periods()
-    for m in pattern.finditer(text):
-        period = table[m["name"].lower()]
+    for m in periods.pattern.finditer(text):
+        period = periods.table[m["name"].lower()]
         add(m.start(), m.end(), date(period.start, 1, 1), date(period.end, 12, 31), m.group())
     if tenure is not None:
         for m in _UNDER.finditer(text):
