@@ -10,7 +10,7 @@ import pytest
 
 from realpolitik.events.constructions import Constructions, package_constructions
 from realpolitik.pipeline import Pipeline
-from realpolitik.types import Event
+from realpolitik.types import EventMention
 
 DAY = date(2000, 5, 6)
 
@@ -27,7 +27,7 @@ def coded(pipeline: Pipeline, text: str) -> list[tuple[str, str, str | None, str
     ]
 
 
-def events(pipeline: Pipeline, text: str) -> list[Event]:
+def events(pipeline: Pipeline, text: str) -> list[EventMention]:
     return pipeline.code_text(text, date=DAY)
 
 

@@ -221,8 +221,8 @@ def test_a_writer_killed_inside_a_batch_and_run_again_ends_as_an_uninterrupted_r
     assert process.returncode == -signal.SIGKILL
     with Store.open(killed) as partial:  # two whole batches, nothing of the third
         assert len(partial.query("SELECT doc_id FROM documents")) == 8
-        assert len(partial.query("SELECT mention_id FROM event_mentions")) == len(
-            partial.query("SELECT mention_id FROM mentions")
+        assert len(partial.query("SELECT mention_key FROM event_mentions")) == len(
+            partial.query("SELECT mention_key FROM mentions")
         )
     rerun = writer(killed, coded, 0, items)
     out, err = rerun.communicate(timeout=120)

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from realpolitik.types import Actor, Document, DocumentError, Event, Mention, Modality, Sentence
+from realpolitik.types import Actor, Document, DocumentError, EventMention, Mention, Modality, Sentence
 
-__all__ = ["Actor", "Document", "DocumentError", "Event", "Mention", "Modality", "Sentence", "Pipeline", "code_text"]
+__all__ = [
+    "Actor",
+    "Document",
+    "DocumentError",
+    "EventMention",
+    "Mention",
+    "Modality",
+    "Sentence",
+    "Pipeline",
+    "code_text",
+]
 __version__ = "0.1.0"
 
 

@@ -58,7 +58,7 @@ from realpolitik.geo.places import city_index
 from realpolitik.nlp.parse import load_model
 from realpolitik.structure.layout import Block, Dateline, Layout, LayoutRules, layout
 from realpolitik.time.assign import NarrativeTime, sentence_time
-from realpolitik.types import Document, DocumentError, Event, Sentence
+from realpolitik.types import Document, DocumentError, EventMention, Sentence
 
 CHUNK_CHARS = 100_000
 BATCH_SIZE = 32
@@ -90,7 +90,7 @@ class Result:
     """What coding one document gave: its sentences and events, or an error."""
 
     document: Document
-    events: list[Event]
+    events: list[EventMention]
     sentences: list[Sentence]
     error: DocumentError | None = None
     dateline: Dateline | None = None  # the place the article is filed from, when it says
@@ -105,7 +105,7 @@ class Reading:
     ctx: DocumentContext
     resolver: PronounResolver = field(default_factory=PronounResolver)
     narrative: NarrativeTime = field(default_factory=NarrativeTime)
-    events: list[Event] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
 
 
 SentenceStage = Callable[[Sentence, Reading], None]
@@ -149,7 +149,7 @@ class Pipeline:
             ("events", self._events),
         ]
 
-    def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
+    def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[EventMention]:
         """Events in one text; raises ValueError for an empty text."""
         if not text or not text.strip():
             raise ValueError("empty document")
@@ -273,7 +273,7 @@ class Pipeline:
         chunks: Iterable[tuple[int, Doc | None]],
         deadline: tuple[float, float],
         countries: Counter[str] | None = None,
-    ) -> tuple[list[Sentence], list[Event]]:
+    ) -> tuple[list[Sentence], list[EventMention]]:
         """Sentences and events of the parsed chunks, in order; each chunk's parse is let go once coded.
 
         ``countries`` are the article's country mentions when already counted; else they are
@@ -381,7 +381,7 @@ def default_pipeline() -> Pipeline:
     return Pipeline()
 
 
-def code_text(text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
+def code_text(text: str, date: date | None = None, doc_id: str = "text") -> list[EventMention]:
     """Code one text into events (the Python API's front door).
 
     >>> [e.code for e in code_text("Russia condemned the attack.")]  # doctest: +SKIP

@@ -33,7 +33,7 @@ how to load each one in pandas with the right dtypes.
   ``mode``, ``context`` (empty: we code no PLOVER contexts), ``source`` / ``target``
   actors (code, name, country, sector), ``location`` (name, country, region, latitude,
   longitude, precision; null without a place) and our ``modality``, CAMEO code, Goldstein
-  score, QuadClass, evidence and provenance (``event_id`` of the representative mention,
+  score, QuadClass, evidence and provenance (``mention_id`` of the representative mention,
   ``doc_id``, ``sentence_index``, ``doc_date``).
 * **Parquet** and **CSV**: the events frame itself (CSV with spans as JSON): dates as
   dates (the first day of the period) with ``date_precision`` beside them.
@@ -216,7 +216,7 @@ def to_plover(events: pd.DataFrame) -> list[dict[str, Any]]:
                 "text": _clean(row.get("sentence_text")),
                 "trigger": _clean(row.get("trigger_text")),
                 "location": _plover_location(row),
-                "event_id": _clean(row.get("event_id")),
+                "mention_id": _clean(row.get("mention_id")),
                 "doc_id": _clean(row.get("doc_id")),
                 "sentence_index": _int(row.get("sentence_index")),
                 "doc_date": _iso_day(row.get("doc_date")),
@@ -450,17 +450,17 @@ SQLITE_KEYS = 5_000  # event keys per query when only some events are exported (
 _SQLITE_TABLES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]] = {
     "documents": (("content_hash",), ()),
     "sentences": (("doc_hash", "sentence_index"), (("doc_hash", "documents", "content_hash"),)),
-    "mentions": (("mention_id",), (("doc_hash", "documents", "content_hash"),)),
-    "events": (("event_key",), (("mention_id", "mentions", "mention_id"),)),
+    "mentions": (("mention_key",), (("doc_hash", "documents", "content_hash"),)),
+    "events": (("event_key",), (("mention_key", "mentions", "mention_key"),)),
     "event_mentions": (
-        ("mention_id",),
-        (("mention_id", "mentions", "mention_id"), ("event_key", "events", "event_key")),
+        ("mention_key",),
+        (("mention_key", "mentions", "mention_key"), ("event_key", "events", "event_key")),
     ),
     "errors": (("error_key",), ()),
     "store_meta": (("key",), ()),
 }
 _SQLITE_INDEXES = (
-    ("mentions", "event_id"),
+    ("mentions", "mention_id"),
     ("mentions", "doc_hash"),
     ("events", "event_date"),
     ("events", "source"),
@@ -474,7 +474,7 @@ _SQLITE_VIEW = """CREATE VIEW event_list AS SELECT e.event_key,
   e.date_precision, e.source, m.source_name, e.code, e.event_name, e.target, m.target_name, e.quad_class,
   e.goldstein, e.modality, e.num_mentions, e.num_sources, e.location, e.location_country, e.location_latitude,
   e.location_longitude, m.sentence_text, d.url, d.title
-FROM events e JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash"""
+FROM events e JOIN mentions m ON m.mention_key = e.mention_key JOIN documents d ON d.content_hash = m.doc_hash"""
 
 
 def write_sqlite(store: Any, path: str | Path, event_keys: list[str] | None = None) -> int:
@@ -531,12 +531,12 @@ def _sqlite_select(table: str, keys: list[str] | None) -> tuple[str, list[Any]]:
     if keys is None or table in ("errors", "store_meta"):
         return f"SELECT * FROM {table}", []
     marks = ", ".join("?" * len(keys)) or "NULL"
-    in_events = f"SELECT mention_id FROM event_mentions WHERE event_key IN ({marks})"
-    docs = f"SELECT doc_hash FROM mentions WHERE mention_id IN ({in_events})"
+    in_events = f"SELECT mention_key FROM event_mentions WHERE event_key IN ({marks})"
+    docs = f"SELECT doc_hash FROM mentions WHERE mention_key IN ({in_events})"
     where = {
         "events": f"event_key IN ({marks})",
         "event_mentions": f"event_key IN ({marks})",
-        "mentions": f"mention_id IN ({in_events})",
+        "mentions": f"mention_key IN ({in_events})",
         "documents": f"content_hash IN ({docs})",
         "sentences": f"doc_hash IN ({docs})",
     }[table]

@@ -46,7 +46,7 @@ from realpolitik.events.statements import classify, default_cues
 from realpolitik.geo.locate import locate
 from realpolitik.time.assign import within_tenure
 from realpolitik.time.resolve import ResolvedDate
-from realpolitik.types import Actor, Document, Event, Mention, Modality, Sentence
+from realpolitik.types import Actor, Document, EventMention, Mention, Modality, Sentence
 
 # Roots of verbal events whose complement is not itself asserted:
 # "urged Iran to halt" (02, 10), "threatened to invade" (13) -> hypothetical; "promised to withdraw" (03) -> future.
@@ -74,7 +74,7 @@ class EventCoder:
         self.lexicon = lexicon
         self.rules: CodingRules = lexicon.rules
 
-    def code(self, sentence: Sentence, document: Document, ctx: DocumentContext | None = None) -> list[Event]:
+    def code(self, sentence: Sentence, document: Document, ctx: DocumentContext | None = None) -> list[EventMention]:
         """Events in a sentence whose parse (``sentence.span``) and mentions are set."""
         sent: Span = sentence.span
         by_token: ByToken = defaultdict(list)
@@ -84,7 +84,7 @@ class EventCoder:
         args = _Arguments(self.lexicon, self.rules, by_token, ctx)
         triggers = self._triggers(sent)
         consumed = {obj.i for tok, trig, obj in triggers if obj is not None}
-        events: list[Event] = []
+        events: list[EventMention] = []
         verbal: dict[int, Trigger] = {tok.i: trig for tok, trig, _ in triggers}
         folds = find_folds(
             ((tok, trig.code) for tok, trig, _ in triggers if tok.i not in consumed), self.lexicon.constructions
@@ -159,14 +159,14 @@ class EventCoder:
         events = _without_restated_statements(events, reporters, sent)
         # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
         # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
-        unique: dict[str, Event] = {}
+        unique: dict[str, EventMention] = {}
         for event in events:
-            unique.setdefault(event.event_id, event)
+            unique.setdefault(event.mention_id, event)
         return list(unique.values())
 
     def _folded(
         self, sentence: Sentence, document: Document, args: _Arguments, fold: Fold, trig: Trigger
-    ) -> list[Event]:
+    ) -> list[EventMention]:
         """The one event of a construction: the family's code, the governor's source and modality.
 
         "Iran threatened to cut off electricity to Nakhichevan" -> Iran 1311 Azerbaijan;
@@ -222,7 +222,7 @@ class EventCoder:
         modality: Modality,
         cue: str | None,
         coded: Collection[int] = (),
-    ) -> list[Event]:
+    ) -> list[EventMention]:
         """A plain statement whose content criticises, praises or forecasts, as that event (events/statements.py)."""
         out = []
         for src in sources:
@@ -235,7 +235,7 @@ class EventCoder:
             out.append(self._event(sentence, document, tok, specific, code, src, tgt, modality, cue))
         return out
 
-    def _attributions(self, sentence: Sentence, document: Document, args: _Arguments) -> list[Event]:
+    def _attributions(self, sentence: Sentence, document: Document, args: _Arguments) -> list[EventMention]:
         """ "According to officials, ..." is the officials' statement (010)."""
         out = []
         sent: Span = sentence.span
@@ -291,7 +291,7 @@ class EventCoder:
 
     def _unfolded(
         self, sentence: Sentence, document: Document, args: _Arguments, act: Token, trig: Trigger
-    ) -> list[Event]:
+    ) -> list[EventMention]:
         """The action coded on its own, with the modality its context gives it."""
         sources, targets = args.noun_roles(act, trig) if act.pos_ == "NOUN" else args.verb_roles(act, trig)
         targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
@@ -400,7 +400,7 @@ class EventCoder:
         cue: str | None,
         reverse: bool = False,
         extent: tuple[int, int] | None = None,
-    ) -> Event:
+    ) -> EventMention:
         """The event record; `reverse` when the source is the trigger's grammatical target (a host);
         `extent` (first, last token index) when the trigger spans words ("threatened to cut off")."""
         entry = codebook.lookup(code)
@@ -429,7 +429,7 @@ class EventCoder:
             )
             if dated.source == "tenure":
                 when, source_actor = dated, replace(source_actor, role=src.tenure[2])
-        return Event(
+        return EventMention(
             doc_id=document.id,
             sentence_index=sentence.index,
             sentence_text=sentence.text,
@@ -746,7 +746,7 @@ def _objects(verb: Token) -> Iterable[Token]:
         yield verb.head
 
 
-def _without_restated_statements(events: list[Event], reporters: set[int], sent: Span) -> list[Event]:
+def _without_restated_statements(events: list[EventMention], reporters: set[int], sent: Span) -> list[EventMention]:
     """Drop "said" when what was said is itself the speaker's demand, threat or intent.
 
     "Chad said Sudan must return the helicopter" is Chad's demand (1053), not also a plain

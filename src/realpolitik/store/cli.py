@@ -30,7 +30,7 @@ from realpolitik.distributed.cli import (
     ingest_with_engine,
     uses_engine_options,
 )
-from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, SORTS, IngestStats, Store
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, SORTS, EventFilter, IngestStats, Store
 
 stdout = console()
 stderr = console(stderr=True)
@@ -81,7 +81,7 @@ def add_parser(subparsers: Any) -> None:
     events.add_argument(
         "--mention",
         metavar="EVENT_ID",
-        help="the stored event a coded mention (the event_id of `realpolitik code`) belongs to",
+        help="the stored event a coded mention (the mention_id of `realpolitik code`) belongs to",
     )
     events.add_argument(
         "--sort", choices=SORTS, default="newest", help="newest first (default), oldest first, or most reported first"
@@ -168,7 +168,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 lexicon_files=args.lexicon,
                 progress=report,
             )
-        total = store.count_events(modalities=None)
+        total = store.count_events(EventFilter(modalities=None))
     stderr.print(
         f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
         f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store"
@@ -195,8 +195,8 @@ def cmd_events(args: argparse.Namespace) -> int:
             require_source=args.require_source,
             mention=args.mention,
         )
-        frame = store.events(**filters, limit=args.limit, offset=args.offset, sort=args.sort)
-        total = store.count_events(**filters)
+        frame = store.events(EventFilter(**filters), limit=args.limit, offset=args.offset, sort=args.sort)
+        total = store.count_events(EventFilter(**filters))
     records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
     if args.format == "jsonl":
         for record in records:
