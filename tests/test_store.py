@@ -28,7 +28,7 @@ from realpolitik.cli.main import main
 from realpolitik.ingest.readers import read_paths
 from realpolitik.pipeline import Result, default_pipeline
 from realpolitik.store import WINDOW_DAYS, EventFilter, IngestStats, Store
-from realpolitik.store.db import ACTOR_FRAME_COLUMNS, EVENT_FRAME_COLUMNS
+from realpolitik.store.db import ACTOR_FRAME_COLUMNS, EVENT_FRAME_COLUMNS, _Connection
 from realpolitik.store.dedup import chains, cluster, event_key, group_key
 from realpolitik.types import Document
 
@@ -137,7 +137,7 @@ def test_reingest_adds_nothing_and_codes_nothing(store: Store) -> None:
     assert first.events == len(store.query("SELECT * FROM mentions")) > 40
     before = dump(store)
     again = store.ingest(read_paths([WIKINEWS]), pipeline=NoCoding())
-    assert again == IngestStats(new_documents=0, skipped_existing=6, events=0, errors=0)
+    assert again == IngestStats(new_documents=0, skipped_existing=6, mentions=0, errors=0)
     assert dump(store) == before
 
 
@@ -160,6 +160,53 @@ def test_same_event_in_two_documents_is_one_event(store: Store) -> None:
     assert sorted(mentions.site) == ["apnews.com", "reuters.com"]
     assert list(mentions.event_date) == [pd.Timestamp(JUNE_19), pd.Timestamp(JUNE_19 + timedelta(days=1))]
     assert store.event(event.event_key)["num_mentions"] == 2
+
+
+# The tables as realpolitik's first store schema made them, and the columns schema 2 renamed (new -> old name)
+SCHEMA_1 = Path(__file__).parent / "fixtures" / "schema_v1.sql"
+SCHEMA_1_NAMES = {
+    "mentions": {"mention_key": "mention_id", "mention_id": "event_id"},
+    "events": {"mention_key": "mention_id"},
+    "event_mentions": {"mention_key": "mention_id"},
+}
+
+
+def as_schema_1(source: Store, url: str) -> None:
+    """Write `source` at `url` as a store of schema version 1: that release's DDL, the same rows under its names."""
+    db = _Connection(url)
+    for statement in SCHEMA_1.read_text(encoding="utf-8").split(";"):
+        if statement.strip():
+            db.execute(statement)
+    for table in TABLES:
+        columns, rows = source.rows(f"SELECT * FROM {table}")
+        if table == "store_meta":
+            rows = [(k, "1" if k == "schema_version" else v) for k, v in rows]
+        db.insert(table, [SCHEMA_1_NAMES.get(table, {}).get(c, c) for c in columns], rows)
+    db.close()
+
+
+def test_a_store_of_schema_1_is_upgraded_on_opening_and_goes_on_as_a_new_one(
+    store: Store, store_url_factory: Callable[[], str]
+) -> None:
+    first = [
+        news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/world/putin-kim"),
+        news("ap-7", THANKED, JUNE_19 + timedelta(days=1), "https://apnews.com/article/putin"),
+    ]
+    store.ingest(first, pipeline=CODER)
+    old = store_url_factory()
+    as_schema_1(store, old)
+    with Store.open(old, read_only=True) as upgraded:  # a reader upgrades it too (once)
+        assert dump(upgraded) == dump(store)
+        praise = upgraded.events(EventFilter(actor="RUSGOV", target="PRK", code="05"))
+        assert list(praise.num_mentions) == [2]
+        mention = upgraded.mentions(praise.event_key[0]).iloc[0]
+        assert list(upgraded.events(EventFilter(mention=mention.mention_id)).event_key) == [praise.event_key[0]]
+    later = [news("tass-3", COMMENDED, JUNE_19 + timedelta(days=2), "https://tass.example/putin")]
+    with Store.open(old) as reopened:
+        reopened.ingest(later, pipeline=CODER)  # clustered with the mentions stored before the upgrade
+        store.ingest(later, pipeline=CODER)
+        assert dump(reopened) == dump(store)
+        assert list(reopened.events(EventFilter(actor="RUSGOV", target="PRK", code="05")).num_mentions) == [3]
 
 
 def test_reports_ten_days_apart_are_two_events(store: Store) -> None:

@@ -33,6 +33,7 @@ from test_store import (  # noqa: F401 - the shared tests and fixtures, run here
     dump,
     store,
     test_a_report_in_between_merges_two_events,
+    test_a_store_of_schema_1_is_upgraded_on_opening_and_goes_on_as_a_new_one,
     test_actor_rule,
     test_actors,
     test_cli_ingest_events_actors,

@@ -275,6 +275,6 @@ class IngestIn(BaseModel):
 class IngestOut(BaseModel):
     new_documents: int
     skipped_existing: int
-    events: int
+    mentions: int = Field(description="event mentions stored")
     errors: int
-    total_events: int
+    total_events: int = Field(description="deduplicated events of every modality in the store")

@@ -80,7 +80,7 @@ def add_parser(subparsers: Any) -> None:
     events.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="events between A and B, both directions")
     events.add_argument(
         "--mention",
-        metavar="EVENT_ID",
+        metavar="MENTION_ID",
         help="the stored event a coded mention (the mention_id of `realpolitik code`) belongs to",
     )
     events.add_argument(
@@ -171,7 +171,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         total = store.count_events(EventFilter(modalities=None))
     stderr.print(
         f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
-        f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store"
+        f"{stats.mentions} event mentions, {stats.errors} errors; {total} events in the store"
     )
     return 1 if stats.errors else 0
 

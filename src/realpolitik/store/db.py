@@ -149,7 +149,7 @@ class IngestStats:
 
     new_documents: int = 0
     skipped_existing: int = 0  # already stored (same content hash), not coded again
-    events: int = 0  # event mentions stored
+    mentions: int = 0  # event mentions stored
     errors: int = 0  # items that could not be read or coded (recorded in the errors table)
 
 
@@ -554,7 +554,7 @@ class Store:
             for kind, label, events in self._write_batch(batch, clusters):
                 if kind == "stored":
                     stats.new_documents += 1
-                    stats.events += events
+                    stats.mentions += events
                 elif kind == "skipped":
                     stats.skipped_existing += 1
                 else:
@@ -894,17 +894,11 @@ def _connect(url: str | Path, read_only: bool, deadline: float) -> _Connection:
 
 
 def _upgrade(url: str | Path, wait: float) -> None:
-    """Open a store of an earlier schema version for writing once, which brings it up to date."""
-    try:
-        Store.open(url, wait=wait).close()
-    except StoreBusy:
-        raise
-    except Exception as exc:  # a read-only medium, a PostgreSQL role that may not alter tables, ...
-        raise ValueError(
-            f"{store_name(str(url))} was made by an earlier realpolitik and must be upgraded once, which "
-            f"needs writing to it, and that failed ({exc}); open it once with a command that writes, "
-            "such as `realpolitik ingest`, where it can be written"
-        ) from None
+    """Open a store of an earlier schema version for writing once, which brings it up to date.
+
+    A store that cannot be written (a read-only medium) raises the writer's StoreError here.
+    """
+    Store.open(url, wait=wait).close()
 
 
 def _prepare(db: _Connection, read_only: bool, window_days: int | None) -> dict[str, str]:
