@@ -314,7 +314,13 @@ def test_ingest_with_the_token_stores_documents(tmp_path: Path) -> None:
         first = api.post("/api/ingest", json=body, headers=auth)
         assert first.status_code == 200, first.text
         # "Greek officials said nothing" is a negated statement: stored, not listed by default
-        assert first.json() == {"new_documents": 1, "skipped_existing": 0, "mentions": 2, "errors": 0, "total_events": 2}
+        assert first.json() == {
+            "new_documents": 1,
+            "skipped_existing": 0,
+            "mentions": 2,
+            "errors": 0,
+            "total_events": 2,
+        }
         again = api.post("/api/ingest", json=body, headers=auth).json()
         assert (again["new_documents"], again["skipped_existing"]) == (0, 1)
         (event,) = get(api, "/api/events")["items"]
