@@ -134,7 +134,7 @@ def copies(n: int) -> list[dict]:
 def test_reingest_adds_nothing_and_codes_nothing(store: Store) -> None:
     first = store.ingest(read_paths([WIKINEWS]), pipeline=CODER)
     assert (first.new_documents, first.skipped_existing, first.errors) == (6, 0, 0)
-    assert first.events == len(store.query("SELECT * FROM mentions")) > 40
+    assert first.mentions == len(store.query("SELECT * FROM mentions")) > 40
     before = dump(store)
     again = store.ingest(read_paths([WIKINEWS]), pipeline=NoCoding())
     assert again == IngestStats(new_documents=0, skipped_existing=6, mentions=0, errors=0)

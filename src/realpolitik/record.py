@@ -293,7 +293,7 @@ def split_spans(row: dict[str, Any]) -> dict[str, Any]:
     """Replace each ``x_span`` of a row by its ``x_start`` / ``x_end`` columns (None, None for no span)."""
     out: dict[str, Any] = {}
     for name, v in row.items():
-        if name.removesuffix("_span") in SPANS and name.endswith("_span"):
+        if name.endswith("_span") and name[:-5] in SPANS:
             out[f"{name[:-5]}_start"], out[f"{name[:-5]}_end"] = v if v is not None else (None, None)
         else:
             out[name] = v

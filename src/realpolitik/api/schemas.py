@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
-from realpolitik.record import BY_NAME, FIELDS, STORED
+from realpolitik.record import BY_NAME, FIELDS, KINDS, STORED
 from realpolitik.record import Field as RecordField
 from realpolitik.store.db import EVENT_FRAME_COLUMNS
 from realpolitik.store.schema import EVENT_STORE_FIELDS, MENTION_STORE_FIELDS
@@ -49,7 +49,6 @@ class Error(BaseModel):
 
 
 EVENT_DATE = "the event's date at its precision: 2012-09-14 (day), 2012-09 (month), 1950 (year), 1990s (decade)"
-_TYPES: dict[str, Any] = {"text": str, "integer": int, "real": float, "boolean": bool, "date": date, "span": Span}
 # What a stored mention's answer adds from its document
 _DOCUMENT_FIELDS = (
     RecordField("doc_source", "text", False, "the file or feed the document came from"),
@@ -62,7 +61,7 @@ def _model(name: str, doc: str, fields: Iterable[RecordField]) -> type[BaseModel
     """A response model with one required field per record field: its type, null unless required, its description."""
     definitions: dict[str, Any] = {}
     for f in fields:
-        kind, description = _TYPES[f.kind], f.description
+        kind, description = Span if f.kind == "span" else KINDS[f.kind][0], f.description
         if f.name == "event_date":  # answers write it at its precision, as text
             kind, description = str, EVENT_DATE
         definitions[f.name] = (kind if f.required else kind | None, Field(description=description))
