@@ -70,9 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     args = ap.parse_args(argv)
 
-    from realpolitik.ingest.readers import read_paths
+    from realpolitik.jobs.pool import run_parallel
     from realpolitik.nlp.parse import load_model
-    from realpolitik.pipeline import Pipeline, run_parallel
+    from realpolitik.pipeline import Pipeline
+    from realpolitik.readers.files import read_paths
 
     with tempfile.TemporaryDirectory() as tmp:  # the same documents as a JSONL file, read the way users read
         sample = Path(tmp) / "sample.jsonl"

@@ -94,14 +94,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def child(run: str, corpus: str) -> dict:
     """One run in this (fresh) process: seconds, documents, events and peak RSS in MB."""
-    from realpolitik.ingest.readers import read_paths
+    from realpolitik.readers.files import read_paths
 
     started = time.perf_counter()
     if run == "dask":
         return _dask_child(Path(corpus), started)
     if run == "store":
         return _store_child(Path(corpus), started)
-    from realpolitik.pipeline import run_parallel
+    from realpolitik.jobs.pool import run_parallel
 
     docs = events = 0
     with open(os.devnull, "w") as sink:
@@ -116,11 +116,12 @@ def child(run: str, corpus: str) -> dict:
 
 
 def _store_child(corpus: Path, started: float) -> dict:
-    from realpolitik.ingest.readers import read_paths
+    from realpolitik.jobs.ingest import ingest
+    from realpolitik.readers.files import read_paths
     from realpolitik.store import Store
 
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "events.duckdb") as store:
-        stats = store.ingest(read_paths([corpus]))
+        stats = ingest(store, read_paths([corpus]))
     return {
         "seconds": time.perf_counter() - started,
         "docs": stats.new_documents,
@@ -131,7 +132,7 @@ def _store_child(corpus: Path, started: float) -> dict:
 
 
 def _dask_child(corpus: Path, started: float) -> dict:
-    from realpolitik.distributed.dask_engine import code_to_parquet, dask_client, load_parquet
+    from realpolitik.jobs.dask_engine import code_to_parquet, dask_client, load_parquet
     from realpolitik.store import Store
 
     with tempfile.TemporaryDirectory() as tmp, dask_client(None, 2) as client:

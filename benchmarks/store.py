@@ -8,7 +8,7 @@ All in one process, on the first ``--slice`` documents of the corpus:
 * ``code``: the slice coded and every event serialised (what ``realpolitik code`` does), the baseline;
 * ``ingest`` at N×: a DuckDB store already holding N copies of the slice (each copy's text given a last
   line "Copy N.", so the store keeps them all, with the same events: every event gets one more report
-  per copy, the hardest case for the dedup) takes one more copy through ``Store.ingest`` with the
+  per copy, the hardest case for the dedup) takes one more copy through ``realpolitik.jobs.ingest.ingest`` with the
   same pipeline. Its throughput against ``code``'s is the cost of storing, compared in CPU seconds of
   this process (DuckDB's threads included), which a shared machine disturbs less than wall time;
 * ``write`` at N×: that copy's writing alone (coded results replayed), per document, with the store
@@ -30,7 +30,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import islice
 from pathlib import Path
@@ -50,9 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "store.md")
     args = ap.parse_args(argv)
 
-    from realpolitik.distributed.dask_engine import load_parquet
-    from realpolitik.ingest.readers import read_paths
+    from realpolitik.jobs.dask_engine import load_parquet
+    from realpolitik.jobs.ingest import ingest
     from realpolitik.pipeline import Pipeline
+    from realpolitik.readers.files import read_paths
     from realpolitik.store import Store
     from realpolitik.types import Document
 
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                     replay(store, copied(results, copy))
                 fresh = [r.document for r in copied(results, size)]
                 started, cpu = time.perf_counter(), time.process_time()
-                store.ingest(fresh, pipeline=pipeline)
+                ingest(store, fresh, pipeline=pipeline)
                 ingest_s, ingest_cpu = time.perf_counter() - started, time.process_time() - cpu
                 same = replay(store, copied(results, size + 1))
             with Store.open(Path(tmp) / f"moved{size}.duckdb") as store:
@@ -143,21 +144,12 @@ def copied(results: Sequence, copy: int, shift_years: int = 0) -> list:
     return out
 
 
-class Replay:
-    """Stands in for the pipeline: hands back results coded before."""
-
-    def __init__(self, results: Iterable):
-        self.results = {r.document.content_hash: r for r in results}
-
-    def run(self, documents: Iterable) -> Iterator:
-        for doc in documents:
-            yield self.results[doc.content_hash]
-
-
 def replay(store, results: Sequence) -> float:
-    """Seconds to write coded results into the store."""
+    """Seconds to write coded results into the store (as ingest writes what it codes)."""
+    from realpolitik.jobs.ingest import store_results
+
     started = time.perf_counter()
-    stats = store.ingest([r.document for r in results], pipeline=Replay(results))
+    stats = store_results(store, results)
     assert stats.new_documents == len(results), stats
     return time.perf_counter() - started
 
@@ -166,7 +158,7 @@ def write_parquet(directory: Path, results: Sequence, partition: int = 100) -> N
     """The results as the Dask engine writes them: partitions of `partition` documents, then the manifest."""
     import pyarrow as pa
 
-    from realpolitik.distributed.dask_engine import TABLES, ParquetManifest, _result_tables, _write_partition
+    from realpolitik.jobs.dask_engine import TABLES, ParquetManifest, _result_tables, _write_partition
 
     for name in TABLES:
         (directory / name).mkdir(parents=True)

@@ -238,6 +238,52 @@ def test_the_receiver_of_a_gift_is_the_target(pipeline, text, root, expected):
     assert expected in dyads(pipeline, text, root)
 
 
+# targets the text gives elsewhere in the clause ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, root, expected",
+    [
+        # the embedded action no trigger codes carries the target
+        ("Libya has offered to hand over to Britain the two suspects.", "03", ("LBY", "GBR")),
+        ("The rebels refused to allow United Nations planes to land.", "12", ("REB", "IGOUNO")),
+        # the source's own troops are what it offers; the recipient is the target
+        ("Syria offered its troops to Lebanon's president.", "03", ("SYR", "LBNGOV")),
+        # a threat is aimed at whoever must meet its condition
+        (
+            "Syrian villagers threatened to hold a general strike unless Israel rescinded the order.",
+            "13",
+            ("SYRCVL", "ISR"),
+        ),
+        ("Moscow threatened to stop the talks if the United States deployed the missiles.", "13", ("RUSGOV", "USA")),
+        # a protest is aimed at whom its demand names
+        ("Students staged demonstrations to demand the resignation of President Erdogan.", "14", ("EDU", "TURGOV")),
+        ("Refugees began a hunger strike in protest of the Russian government's decision.", "14", ("RUSREF", "RUSGOV")),
+        # what is complained about, before the body complained to
+        ("Lebanon complained to the United Nations over two Israeli air raids.", "11", ("LBN", "ISR")),
+        # the country asked for refuge
+        ("Thousands of Iraqi Kurds sought refuge in Germany.", "02", ("IRQ", "DEU")),
+        # a target on the object of an event noun
+        ("Italy announced a suspension of air links with Serbia.", "16", ("ITA", "SRB")),
+    ],
+)
+def test_targets_from_complements_conditions_and_purposes(pipeline, text, root, expected):
+    assert expected in dyads(pipeline, text, root)
+
+
+def test_a_statement_takes_no_target_from_what_it_says(pipeline):
+    found = dyads(pipeline, "The opposition hoped to gather thousands of Azeris.", "01")
+    assert found and all(target is None for _, target in found)
+
+
+def test_a_curfew_falls_on_the_people_of_its_place(pipeline):
+    assert ("DZAGOV", "DZACVL") in dyads(pipeline, "The Algerian government imposed a curfew in Algiers.", "17")
+
+
+def test_people_of_the_events_place_are_not_its_target(pipeline):
+    assert dyads(pipeline, "Demonstrators in Baghdad blocked a road on Monday.", "14") == {("IRQCVL", None)}
+
+
 # pronouns: a subject-control "it" and possessives -----------------------------------------
 
 

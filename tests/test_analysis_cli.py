@@ -15,8 +15,9 @@ import pytest
 
 from realpolitik.analysis.export import GDELT_COLUMNS
 from realpolitik.cli.main import main
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import Pipeline
+from realpolitik.readers.files import read_paths
 from realpolitik.store.db import EventFilter, Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "wikinews.jsonl"
@@ -51,7 +52,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     path = str(folder / "events.duckdb")
     with Store.open(path) as store:
-        store.ingest(read_paths([str(EXAMPLES), str(reports)]), pipeline=Pipeline())
+        ingest(store, read_paths([str(EXAMPLES), str(reports)]), pipeline=Pipeline())
     return path
 
 

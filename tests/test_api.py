@@ -20,8 +20,9 @@ from fastapi.testclient import TestClient
 
 from realpolitik.api.app import MAX_CODE_CHARS, ModalityName, create_app
 from realpolitik.cli.main import main
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import default_pipeline
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 from realpolitik.types import Modality
 
@@ -34,7 +35,7 @@ TOKEN = "s3cret-token"
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = str(tmp_path_factory.mktemp("api") / "events.duckdb")
     with Store.open(path) as store:
-        stats = store.ingest(read_paths(CORPUS), pipeline=default_pipeline())
+        stats = ingest(store, read_paths(CORPUS), pipeline=default_pipeline())
     assert stats.new_documents == 15 and stats.errors == 0
     return path
 

@@ -16,8 +16,9 @@ from fastapi.testclient import TestClient
 
 import realpolitik.api.app as app_module
 from realpolitik.api.app import create_app
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import default_pipeline
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ TOKEN = "s3cret-token"
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = str(tmp_path_factory.mktemp("responsive") / "events.duckdb")
     with Store.open(path) as store:
-        store.ingest(read_paths(CORPUS[:1]), pipeline=default_pipeline())
+        ingest(store, read_paths(CORPUS[:1]), pipeline=default_pipeline())
     return path
 
 
@@ -122,5 +123,5 @@ def test_readers_step_aside_for_a_writer(db: str, tmp_path: Path) -> None:
             busy = api.get("/api/info", params={"fresh": 1})
             assert busy.status_code == 503 and int(busy.headers["retry-after"]) > 0
             assert "being written by another process" in busy.json()["detail"]
-            writer.ingest(read_paths(CORPUS[1:]), pipeline=default_pipeline())
+            ingest(writer, read_paths(CORPUS[1:]), pipeline=default_pipeline())
         assert api.get("/api/info").json()["documents"] > before  # ... and reads again when it is done

@@ -23,8 +23,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from realpolitik.api.app import create_app
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import default_pipeline
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +40,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(str(DB), ing
 @pytest.fixture(scope="module", autouse=True)
 def corpus() -> Iterator[None]:
     with Store.open(DB) as store:
-        store.ingest(read_paths(CORPUS), pipeline=default_pipeline())
+        ingest(store, read_paths(CORPUS), pipeline=default_pipeline())
     yield
     shutil.rmtree(WORKDIR, ignore_errors=True)
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from realpolitik import __version__
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import default_pipeline
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 from realpolitik.store.errors import EXIT_STORE
 
@@ -34,7 +35,7 @@ def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("cli") / "events.duckdb"
     with Store.open(path) as store:
-        store.ingest(read_paths(CORPUS), pipeline=default_pipeline())
+        ingest(store, read_paths(CORPUS), pipeline=default_pipeline())
     return str(path)
 
 

@@ -318,3 +318,28 @@ def test_conjoined_sources_of_a_planned_meeting_meet_each_other(pipeline):
     found = {(s, c, t) for s, c, t, _ in coded(pipeline, "Iran and the United States will meet in Oman next week.")}
     assert found == {("IRN", "036", "USA"), ("USA", "036", "IRN")}
     assert {(s, t) for s, c, t, _ in coded(pipeline, "Iran refused to meet the Americans.")} == {("IRN", "USA")}
+
+
+def test_a_triggers_plover_type_overrides_its_codes():
+    # CAMEO codes a resignation as acceding to demands for a change in leadership (0831);
+    # PLOVER counts leaving office as a retreat
+    resigned = [e for e in Pipeline().code_text("The prime minister resigned on Sunday.", date=DAY) if e.code == "0831"]
+    assert [(e.plover_type, e.plover_mode) for e in resigned] == [("RETREAT", None)]
+
+
+def test_an_apology_is_support_in_plover(pipeline):
+    assert {(e.code, e.plover_type) for e in events(pipeline, "Argentina apologized to Brazil for the incident.")} == {
+        ("055", "SUPPORT")
+    }
+
+
+def test_undertaking_a_mission_is_the_mission_not_a_pledge(pipeline):
+    mission = coded(pipeline, "The Arab League chief undertook a mediation mission between Syria and Jordan.")
+    assert {code for _, code, _, _ in mission} == {"045"}
+    assert ("SYR", "0356", "LBN", "asserted") in coded(pipeline, "Syria undertook to withdraw its troops from Lebanon.")
+
+
+def test_the_patient_of_a_passive_does_the_active_verb_conjoined_to_it(pipeline):
+    assert ("GOV", "0831", None, "asserted") in coded(pipeline, "The prime minister was indicted and has resigned.")
+    # a bare participle shares the passive: the men did not release anyone
+    assert not [e for e in events(pipeline, "Five men were arrested and released on bail.") if e.source.role == "CVL"]

@@ -24,8 +24,9 @@ from typing import Any
 
 import pytest
 
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import default_pipeline
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +75,7 @@ def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     """The URL of ``realpolitik serve`` over the test store."""
     db = tmp_path_factory.mktemp("dashboard") / "events.duckdb"
     with Store.open(db) as store:
-        store.ingest(read_paths(CORPUS), pipeline=default_pipeline())
+        ingest(store, read_paths(CORPUS), pipeline=default_pipeline())
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -14,14 +14,15 @@ import pytest
 from distributed import Client, LocalCluster
 
 from realpolitik.cli.main import main
-from realpolitik.distributed.dask_engine import (
+from realpolitik.jobs.dask_engine import (
     MANIFEST,
     ParquetManifest,
     code_items_to_parquet,
     code_to_parquet,
     load_parquet,
 )
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 from realpolitik.types import Document
 from test_store import dump  # every row of every table, as the store tests compare them
@@ -75,7 +76,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def single(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, object]:
     """The store's tables and stats after a plain single-process ingest of the corpus."""
     with Store.open(tmp_path_factory.mktemp("single") / "events.duckdb") as store:
-        stats = store.ingest(read_paths([corpus]))
+        stats = ingest(store, read_paths([corpus]))
         return dump(store), stats
 
 
@@ -134,7 +135,7 @@ def test_loading_is_idempotent(dataset: ParquetManifest, single: tuple, tmp_path
 
 def test_documents_the_store_holds_are_not_sent_to_the_cluster(corpus: Path, scheduler: str, tmp_path: Path) -> None:
     with Store.open(tmp_path / "events.duckdb") as store:
-        store.ingest(read_paths([corpus / "a_wikinews.jsonl"]))
+        ingest(store, read_paths([corpus / "a_wikinews.jsonl"]))
         manifest = code_to_parquet([corpus], tmp_path / "parquet", scheduler, skip=store.has_document)
     assert (manifest.skipped, manifest.documents) == (7, 4)  # 6 Wikinews + the repeat; wire, iran-uk, 2 errors
 

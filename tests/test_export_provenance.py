@@ -13,6 +13,7 @@ import pytest
 
 from realpolitik.analysis.export import GDELT_COLUMNS, ICEWS_COLUMNS
 from realpolitik.cli.main import main
+from realpolitik.jobs.ingest import ingest
 from realpolitik.store import Store
 from realpolitik.types import Document
 
@@ -52,7 +53,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     path = tmp_path_factory.mktemp("exports") / "events.duckdb"
     with Store.open(path) as store:
-        store.ingest(ARTICLES, pipeline=default_pipeline())
+        ingest(store, ARTICLES, pipeline=default_pipeline())
     return str(path)
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from realpolitik.cli.main import main
-from realpolitik.ingest import watch
-from realpolitik.ingest.feeds import parse_feed, read_feed, read_feeds
-from realpolitik.ingest.watch import parse_interval
+from realpolitik.jobs import watch
+from realpolitik.jobs.ingest import ingest
+from realpolitik.jobs.watch import parse_interval
+from realpolitik.readers.feeds import parse_feed, read_feed, read_feeds
 from realpolitik.store import Store
 from realpolitik.types import Document, DocumentError
 
@@ -267,13 +268,15 @@ def test_ctrl_c_stops_the_watch_cleanly(
 def test_the_first_poll_does_not_announce_the_stores_old_alerts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from realpolitik.ingest.readers import read_paths
     from realpolitik.pipeline import default_pipeline
+    from realpolitik.readers.files import read_paths
 
     db = str(tmp_path / "events.duckdb")
     with Store.open(db) as store:  # a store with a history, and an alert in it (RUS → GEO, August 2008)
-        store.ingest(
-            read_paths([Path(__file__).parent / "fixtures" / "api" / "dyad_history.jsonl"]), pipeline=default_pipeline()
+        ingest(
+            store,
+            read_paths([Path(__file__).parent / "fixtures" / "api" / "dyad_history.jsonl"]),
+            pipeline=default_pipeline(),
         )
     assert main(["alerts", "--db", db, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["message"].startswith("RUS → GEO first material conflict")

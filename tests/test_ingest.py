@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from realpolitik.ingest.clean import boilerplate_pattern, remove_boilerplate
-from realpolitik.ingest.html import html_to_text
-from realpolitik.ingest.readers import (
+from realpolitik.readers.clean import boilerplate_pattern, remove_boilerplate
+from realpolitik.readers.files import (
     MAX_DOCUMENT_BYTES,
     decode_bytes,
     read_html,
@@ -20,6 +19,7 @@ from realpolitik.ingest.readers import (
     read_paths,
     read_text,
 )
+from realpolitik.readers.html import html_to_text
 from realpolitik.types import Document, DocumentError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"

@@ -256,6 +256,7 @@ triggers:
         ('- {noun: harangue, particle: up, code: "111"}', "verbs only"),
         ('- {verb: harangue, modifier: [loud], code: "111"}', "on a noun entry"),
         ('- {verb: harangue, code: "111", not_target_roles: [media]}', "role codes"),
+        ('- {verb: harangue, code: "111", plover: CRITICIZE}', "PLOVER event type"),
         ('- {verb: attack, code: "190"}', "duplicates the entry"),
     ],
 )

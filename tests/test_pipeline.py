@@ -226,7 +226,7 @@ def test_record_has_the_documented_fields(pipeline: Pipeline) -> None:
         assert key in record
 
 
-def test_event_ids_are_stable(pipeline: Pipeline) -> None:
+def test_mention_ids_are_stable(pipeline: Pipeline) -> None:
     text = "Russia and China condemned the United States."
     assert [e.mention_id for e in events(pipeline, text)] == [e.mention_id for e in events(pipeline, text)]
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import httpx
 
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import default_pipeline
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 from realpolitik.store.errors import EXIT_STORE_BUSY
 
@@ -82,7 +83,7 @@ def check_cli_read(result: subprocess.CompletedProcess[str]) -> str:
 def test_serve_cli_reads_and_ingest_at_once(tmp_path: Path) -> None:
     db = tmp_path / "events.duckdb"
     with Store.open(db) as store:
-        store.ingest(read_paths(CORPUS), pipeline=default_pipeline())
+        ingest(store, read_paths(CORPUS), pipeline=default_pipeline())
         before = int(store.query("SELECT COUNT(*) AS n FROM documents")["n"].iloc[0])
     more = tmp_path / "more.jsonl"
     new_articles(more, 12)
@@ -118,7 +119,7 @@ def test_serve_cli_reads_and_ingest_at_once(tmp_path: Path) -> None:
                 )
                 == "ok"
             )
-            ingest = subprocess.Popen(
+            writing = subprocess.Popen(
                 cli("ingest", str(more), "--db", str(db)),
                 env=env,
                 stdout=subprocess.PIPE,
@@ -126,7 +127,7 @@ def test_serve_cli_reads_and_ingest_at_once(tmp_path: Path) -> None:
                 text=True,
             )
             api_seen, cli_seen = [], []
-            while ingest.poll() is None:
+            while writing.poll() is None:
                 api_seen += [check_answer(api.get(path)) for path in READS]
                 cli_seen.append(
                     check_cli_read(
@@ -139,8 +140,8 @@ def test_serve_cli_reads_and_ingest_at_once(tmp_path: Path) -> None:
                         )
                     )
                 )
-            _, err = ingest.communicate()
-            assert ingest.returncode == 0, err
+            _, err = writing.communicate()
+            assert writing.returncode == 0, err
             assert "12 new documents, 0 already stored" in err and " 0 errors;" in err
             # reads did come while the ingest held the file (the API may answer them from its cache of the
             # store version before the ingest, which is a valid answer too) ...

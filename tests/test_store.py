@@ -25,9 +25,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from realpolitik.cli.main import main
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import IngestStats, ingest
 from realpolitik.pipeline import Result, default_pipeline
-from realpolitik.store import WINDOW_DAYS, EventFilter, IngestStats, Store
+from realpolitik.readers.files import read_paths
+from realpolitik.store import WINDOW_DAYS, EventFilter, Store
 from realpolitik.store.db import ACTOR_FRAME_COLUMNS, EVENT_FRAME_COLUMNS, _Connection
 from realpolitik.store.dedup import chains, cluster, event_key, group_key
 from realpolitik.types import Document
@@ -92,7 +93,7 @@ def store(store_url_factory: Callable[[], str]) -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def wikinews_store(store_url_factory: Callable[[], str]) -> Iterator[Store]:
     with Store.open(store_url_factory()) as opened:
-        opened.ingest(read_paths([WIKINEWS]), pipeline=CODER)
+        ingest(opened, read_paths([WIKINEWS]), pipeline=CODER)
         yield opened
 
 
@@ -132,17 +133,18 @@ def copies(n: int) -> list[dict]:
 
 
 def test_reingest_adds_nothing_and_codes_nothing(store: Store) -> None:
-    first = store.ingest(read_paths([WIKINEWS]), pipeline=CODER)
+    first = ingest(store, read_paths([WIKINEWS]), pipeline=CODER)
     assert (first.new_documents, first.skipped_existing, first.errors) == (6, 0, 0)
     assert first.mentions == len(store.query("SELECT * FROM mentions")) > 40
     before = dump(store)
-    again = store.ingest(read_paths([WIKINEWS]), pipeline=NoCoding())
+    again = ingest(store, read_paths([WIKINEWS]), pipeline=NoCoding())
     assert again == IngestStats(new_documents=0, skipped_existing=6, mentions=0, errors=0)
     assert dump(store) == before
 
 
 def test_same_event_in_two_documents_is_one_event(store: Store) -> None:
-    store.ingest(
+    ingest(
+        store,
         [
             news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/world/putin-kim"),
             news("ap-7", THANKED, JUNE_19 + timedelta(days=1), "https://apnews.com/article/putin"),
@@ -178,7 +180,7 @@ def as_schema_1(source: Store, url: str) -> None:
         if statement.strip():
             db.execute(statement)
     for table in TABLES:
-        columns, rows = source.rows(f"SELECT * FROM {table}")
+        columns, rows = source.table_columns(table), [row for chunk in source.table_rows(table) for row in chunk]
         if table == "store_meta":
             rows = [(k, "1" if k == "schema_version" else v) for k, v in rows]
         db.insert(table, [SCHEMA_1_NAMES.get(table, {}).get(c, c) for c in columns], rows)
@@ -192,7 +194,7 @@ def test_a_store_of_schema_1_is_upgraded_on_opening_and_goes_on_as_a_new_one(
         news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/world/putin-kim"),
         news("ap-7", THANKED, JUNE_19 + timedelta(days=1), "https://apnews.com/article/putin"),
     ]
-    store.ingest(first, pipeline=CODER)
+    ingest(store, first, pipeline=CODER)
     old = store_url_factory()
     as_schema_1(store, old)
     with Store.open(old, read_only=True) as upgraded:  # a reader upgrades it too (once)
@@ -203,14 +205,15 @@ def test_a_store_of_schema_1_is_upgraded_on_opening_and_goes_on_as_a_new_one(
         assert list(upgraded.events(EventFilter(mention=mention.mention_id)).event_key) == [praise.event_key[0]]
     later = [news("tass-3", COMMENDED, JUNE_19 + timedelta(days=2), "https://tass.example/putin")]
     with Store.open(old) as reopened:
-        reopened.ingest(later, pipeline=CODER)  # clustered with the mentions stored before the upgrade
-        store.ingest(later, pipeline=CODER)
+        ingest(reopened, later, pipeline=CODER)  # clustered with the mentions stored before the upgrade
+        ingest(store, later, pipeline=CODER)
         assert dump(reopened) == dump(store)
         assert list(reopened.events(EventFilter(actor="RUSGOV", target="PRK", code="05")).num_mentions) == [3]
 
 
 def test_reports_ten_days_apart_are_two_events(store: Store) -> None:
-    store.ingest(
+    ingest(
+        store,
         [
             news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/a"),
             news("ap-7", THANKED, JUNE_19 + timedelta(days=10), "https://apnews.com/b"),
@@ -223,7 +226,8 @@ def test_reports_ten_days_apart_are_two_events(store: Store) -> None:
 
 
 def test_a_report_in_between_merges_two_events(store: Store) -> None:
-    store.ingest(
+    ingest(
+        store,
         [
             news("a", PRAISED, JUNE_19, "https://www.reuters.com/a"),
             news("c", COMMENDED, JUNE_19 + timedelta(days=6), "https://www.bbc.co.uk/c"),
@@ -231,7 +235,7 @@ def test_a_report_in_between_merges_two_events(store: Store) -> None:
         pipeline=CODER,
     )
     assert store.count_events(EventFilter(actor="RUSGOV", code="051")) == 2
-    store.ingest([news("b", THANKED, JUNE_19 + timedelta(days=3), "https://apnews.com/b")], pipeline=CODER)
+    ingest(store, [news("b", THANKED, JUNE_19 + timedelta(days=3), "https://apnews.com/b")], pipeline=CODER)
     [key] = store.events(EventFilter(actor="RUSGOV", code="051")).event_key
     assert store.event(key)["num_mentions"] == 3 and store.event(key)["num_sources"] == 3
     group = group_key("RUSGOV", "PRK", "05", "asserted")
@@ -246,9 +250,9 @@ def test_result_does_not_depend_on_ingest_order(store_url_factory: Callable[[], 
     )
     docs = list(read_paths([corpus]))
     with Store.open(store_url_factory()) as forward, Store.open(store_url_factory()) as shuffled:
-        forward.ingest(docs, pipeline=CODER)
-        shuffled.ingest(docs[::-2], pipeline=CODER)
-        shuffled.ingest(docs[::-1], pipeline=CODER)
+        ingest(forward, docs, pipeline=CODER)
+        ingest(shuffled, docs[::-2], pipeline=CODER)
+        ingest(shuffled, docs[::-1], pipeline=CODER)
         assert dump(forward) == dump(shuffled)
         assert forward.query("SELECT MAX(num_documents) AS n FROM events").n[0] > 1
 
@@ -263,7 +267,7 @@ def test_errors_are_recorded_once(store: Store, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     for _ in range(2):
-        assert store.ingest(read_paths([corpus]), pipeline=CODER).errors == 1
+        assert ingest(store, read_paths([corpus]), pipeline=CODER).errors == 1
     errors = store.query("SELECT source, doc_id, error FROM errors")
     assert errors.values.tolist() == [[f"{corpus}:2", "broken", "'text' must be a string, got int"]]
     assert store.query("SELECT doc_id FROM documents").doc_id.tolist() == ["ok"]
@@ -274,8 +278,8 @@ def test_killed_ingest_rerun_matches_uninterrupted_run(store_url_factory: Callab
     lines = [json.dumps(record) for record in copies(24)]
     corpus.write_text("\n".join(lines + ['{"id": "broken", "text": 5}']) + "\n", encoding="utf-8")
     killed, clean = store_url_factory(), store_url_factory()
-    ingest = [sys.executable, "-m", "realpolitik.cli.main", "ingest", str(corpus), "--db", killed, "--verbose"]
-    process = subprocess.Popen(ingest, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "realpolitik.cli.main", "ingest", str(corpus), "--db", killed, "--verbose"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watchdog = threading.Timer(120, process.kill)
     watchdog.start()
     try:

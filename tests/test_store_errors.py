@@ -20,8 +20,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from realpolitik.api.app import create_app
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import default_pipeline
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 from realpolitik.store.errors import EXIT_STORE, EXIT_STORE_BUSY
 
@@ -69,7 +70,7 @@ def dump(db: Path) -> dict[str, list[tuple]]:
 def stored(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("errors") / "events.duckdb"
     with Store.open(path) as store:
-        store.ingest(read_paths(CORPUS[:1]), pipeline=default_pipeline())
+        ingest(store, read_paths(CORPUS[:1]), pipeline=default_pipeline())
     return path
 
 
@@ -184,5 +185,5 @@ def test_a_full_disk_stops_the_ingest_without_damage(stored: Path, mount: Path, 
     clean = tmp_path / "clean.duckdb"
     shutil.copy(stored, clean)
     with Store.open(clean) as store:
-        assert store.ingest(read_paths(CORPUS[1:]), pipeline=default_pipeline()).errors == 0
+        assert ingest(store, read_paths(CORPUS[1:]), pipeline=default_pipeline()).errors == 0
     assert dump(db) == dump(clean)

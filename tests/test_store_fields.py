@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from realpolitik.analysis.dates import date_label
+from realpolitik.jobs.ingest import ingest
 from realpolitik.store import EventFilter, Store, schema
 from realpolitik.store.db import EVENT_FRAME_COLUMNS
 from realpolitik.types import Document
@@ -41,7 +42,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     from realpolitik.pipeline import default_pipeline
 
     db = Store.open(tmp_path_factory.mktemp("fields") / "events.duckdb")
-    db.ingest(ARTICLES, pipeline=default_pipeline())
+    ingest(db, ARTICLES, pipeline=default_pipeline())
     yield db
     db.close()
 

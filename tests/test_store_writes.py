@@ -15,19 +15,20 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from realpolitik.cli.main import main
-from realpolitik.ingest.readers import read_paths
+from realpolitik.jobs.ingest import ingest, store_results
 from realpolitik.pipeline import Result
+from realpolitik.readers.files import read_paths
 from realpolitik.store import Store
 from realpolitik.store.db import NotAStoreError
 from realpolitik.store.errors import EXIT_STORE
-from realpolitik.types import Document
+from realpolitik.types import Document, DocumentError
 from test_store import CODER, copies, dump, store_url_factory  # noqa: F401 - the DuckDB fixture
 
 HERE = Path(__file__).resolve()
@@ -77,17 +78,6 @@ def coded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-class Replay:
-    """Hands back results coded before, in the order the store asks."""
-
-    def __init__(self, results: Sequence[Result]):
-        self.results = {r.document.content_hash: r for r in results}
-
-    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
-        for doc in documents:
-            yield self.results[doc.content_hash]
-
-
 def writer(
     url: str,
     results: Path,
@@ -121,10 +111,11 @@ def writer(
 
 
 def _write(url: str, results: str, first: str, last: str, batch: str, go: str, kill_in_batch: str) -> None:
+    from realpolitik.jobs import ingest as jobs
     from realpolitik.store import db
 
     items = pickle.loads(Path(results).read_bytes())[int(first) : int(last)]
-    db.WRITE_BATCH_DOCS = int(batch)
+    jobs.WRITE_BATCH_DOCS = int(batch)
     if int(kill_in_batch):  # SIGKILL inside the n-th batch's transaction, its rows written, not committed
         insert, batches = db._Connection.insert, iter(range(1, 10**6))
 
@@ -139,8 +130,8 @@ def _write(url: str, results: str, first: str, last: str, batch: str, go: str, k
         while not Path(go).exists():
             time.sleep(0.01)
     with db.Store.open(url) as store:
-        stats = store.ingest([r.document for r in items], pipeline=Replay(items))
-    print(json.dumps(vars(stats)))
+        stats = jobs.store_results(store, items)
+    print(json.dumps(vars(stats), default=str))
 
 
 def sequential(url: str, results: Path, slices: Sequence[tuple[int, int]]) -> dict[str, list[tuple]]:
@@ -148,7 +139,7 @@ def sequential(url: str, results: Path, slices: Sequence[tuple[int, int]]) -> di
     items = pickle.loads(results.read_bytes())
     with Store.open(url) as store:
         for first, last in slices:
-            store.ingest([r.document for r in items[first:last]], pipeline=Replay(items[first:last]))
+            store_results(store, items[first:last])
         return dump(store)
 
 
@@ -203,7 +194,7 @@ def test_errors_keep_each_bad_item_once_however_its_path_is_spelled(
     monkeypatch.chdir(tmp_path)
     with Store.open(tmp_path / "events.duckdb") as store:
         for spelling in ("corpus", "./corpus/", str(folder), f"{tmp_path}/corpus/../corpus"):
-            assert store.ingest(read_paths([spelling]), pipeline=CODER).errors == 2
+            assert ingest(store, read_paths([spelling]), pipeline=CODER).errors == 2
         errors = store.query("SELECT source, doc_id, error FROM errors ORDER BY source")
     assert errors.values.tolist() == [
         [f"{folder.resolve()}/broken.jsonl:1", "broken", "'text' must be a string, got int"],
@@ -290,3 +281,82 @@ def _alive(pid: int) -> bool:
 
 if __name__ == "__main__" and sys.argv[1] == "write":
     _write(*sys.argv[2:])
+
+
+# -- the store stores: Store.write, and the store without the pipeline -------------------------
+
+
+def test_write_is_idempotent_and_skips_what_is_stored(store_url_factory: Callable[[], str]) -> None:
+    docs = corpus_documents()[-4:]  # four reports of the attack: one event cluster
+    results = list(CODER.run(docs))
+    with Store.open(store_url_factory()) as store:
+        first = store.write(results[:2])
+        assert [o.kind for o in first] == ["stored", "stored"]
+        assert first[0].events == len(results[0].events) > 0 and first[0].earliest == date(2008, 8, 12)
+        after_first = dump(store)
+        assert [o.kind for o in store.write(results[:2])] == ["skipped", "skipped"]  # the same write again
+        assert dump(store) == after_first
+        # a batch holding a stored document, a new one twice, and an error: the stored one and the repeat are skipped
+        error = DocumentError(source="feed.xml", doc_id="x", error="not English (detected 'de')")
+        outcomes = store.write([results[1], results[2], results[2], results[3]], [error])
+        assert [o.kind for o in outcomes] == ["skipped", "stored", "skipped", "stored", "error"]
+        assert [o.kind for o in store.write([], [error])] == ["error"]  # an error is recorded once
+        assert len(store.query("SELECT * FROM errors")) == 1
+        assert store.stored(d.content_hash for d in docs) == {d.content_hash for d in docs}
+        written = dump(store)
+    with Store.open(store_url_factory()) as fresh:  # the same documents in one write: the same database
+        fresh.write(results)
+        fresh.write([], [error])
+        assert dump(fresh) == written
+
+
+def test_a_failed_result_is_recorded_as_its_error(store_url_factory: Callable[[], str]) -> None:
+    doc = corpus_documents()[-1]
+    failed = Result(doc, [], [], DocumentError(source=doc.source, doc_id=doc.id, error="coding failed: boom"))
+    with Store.open(store_url_factory()) as store:
+        assert [(o.kind, o.label) for o in store.write([failed])] == [("error", f"{doc.source}: coding failed: boom")]
+        assert not store.stored([doc.content_hash])
+        assert store.query("SELECT doc_id, error FROM errors").values.tolist() == [[doc.id, "coding failed: boom"]]
+
+
+def test_store_results_batches_like_ingest(
+    store_url_factory: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from realpolitik.jobs import ingest as jobs
+
+    docs = corpus_documents()[:8]
+    results = list(CODER.run(docs))
+    writes: list[int] = []
+    original = Store.write
+
+    def counted(self: Store, results: Sequence, errors: Sequence = ()) -> list:
+        writes.append(len(results))
+        return original(self, results, errors)
+
+    monkeypatch.setattr(jobs, "WRITE_BATCH_DOCS", 3)
+    monkeypatch.setattr(Store, "write", counted)
+    with Store.open(store_url_factory()) as store:
+        stats = store_results(store, [*results, results[0]])  # the repeat is skipped before any write
+        assert (stats.new_documents, stats.skipped_existing, stats.errors) == (8, 1, 0)
+        assert writes == [3, 3, 2]
+        again = ingest(store, docs, pipeline=None)  # nothing to code: no pipeline is built
+        assert (again.new_documents, again.skipped_existing) == (0, 8)
+
+
+def test_the_store_imports_no_pipeline() -> None:
+    """The store stores: opening, writing and querying it need neither the coder nor spaCy."""
+    probe = (
+        "import sys; import realpolitik.store.db, realpolitik.store.cli, realpolitik.analysis.export; "
+        "print(sorted(m for m in sys.modules if m in ('realpolitik.pipeline', 'spacy') or m.startswith('realpolitik.jobs')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env={**os.environ, "PYTHONPATH": SRC}, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_table_rows_take_only_the_stores_tables(store_url_factory: Callable[[], str]) -> None:
+    with Store.open(store_url_factory()) as store:
+        with pytest.raises(ValueError, match="no store table 'feed_items; DROP"):
+            list(store.table_rows("feed_items; DROP TABLE events"))
+        assert list(store.table_rows("events")) == []

@@ -30,18 +30,14 @@ that document, checked between chunks and sentences.
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 from spacy.tokens import Doc
 
@@ -109,14 +105,6 @@ class Reading:
 
 
 SentenceStage = Callable[[Sentence, Reading], None]
-
-
-class Coder(Protocol):
-    """What ``Store.ingest`` codes with: a :class:`Pipeline`, or a stand-in handing back work done elsewhere."""
-
-    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
-        """One Result per document, in order."""
-        ...
 
 
 class Pipeline:
@@ -387,56 +375,3 @@ def code_text(text: str, date: date | None = None, doc_id: str = "text") -> list
     >>> [e.code for e in code_text("Russia condemned the attack.")]  # doctest: +SKIP
     """
     return default_pipeline().code_text(text, date=date, doc_id=doc_id)
-
-
-# -- several processes --------------------------------------------------------
-
-_worker: Pipeline | None = None
-
-
-def _init_worker(gazetteer_files: Sequence[str], lexicon_files: Sequence[str]) -> None:
-    global _worker
-    _exit_with_parent(os.getppid())
-    _worker = Pipeline(gazetteer_files, lexicon_files)
-
-
-def _exit_with_parent(parent: int, every: float = 0.5) -> None:
-    """End this worker process once `parent` is gone (killed with SIGKILL, it cannot tell its pool)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-def _run_batch(batch: list[Document]) -> list[Result]:
-    assert _worker is not None
-    return list(_worker.run(batch))
-
-
-def run_parallel(
-    documents: Iterable[Document],
-    workers: int,
-    gazetteer_files: Sequence[str | Path] = (),
-    lexicon_files: Sequence[str | Path] = (),
-    batch_size: int = BATCH_SIZE,
-) -> Iterator[Result]:
-    """Like ``Pipeline.run`` over `workers` processes, results in input order, memory bounded."""
-    if workers <= 1:
-        yield from Pipeline(gazetteer_files, lexicon_files).run(documents, batch_size)
-        return
-    batches = _batches(documents, batch_size, BATCH_CHARS)
-    args = ([str(p) for p in gazetteer_files], [str(p) for p in lexicon_files])
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=args) as pool:
-        pending: list[Future[list[Result]]] = []
-        while True:
-            while len(pending) < workers * 2:
-                batch = next(batches, None)
-                if batch is None:
-                    break
-                pending.append(pool.submit(_run_batch, batch))
-            if not pending:
-                return
-            yield from pending.pop(0).result()

@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 
 from realpolitik.cli.main import main
 from realpolitik.events import codebook
-from realpolitik.ingest.readers import read_paths
 from realpolitik.pipeline import Pipeline, Result
+from realpolitik.readers.files import read_paths
 from realpolitik.types import Document, DocumentError, EventMention, Modality, Span
 
 from . import fuzz_settings, tally, time_limit

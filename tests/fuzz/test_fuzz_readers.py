@@ -12,7 +12,7 @@ Properties checked on every generated input:
 * where the right answer is known (English text in a Unicode encoding or
   Latin-1, well-formed JSONL records), the reader gives exactly that.
 
-Feeds: ``realpolitik.ingest.feeds`` does not exist yet, so RSS/Atom documents
+Feeds: ``realpolitik.readers.feeds`` does not exist yet, so RSS/Atom documents
 (well-formed and broken) go through the text and HTML readers here.
 """
 
@@ -34,8 +34,8 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from realpolitik.ingest.clean import normalize_paragraphs
-from realpolitik.ingest.readers import (
+from realpolitik.readers.clean import normalize_paragraphs
+from realpolitik.readers.files import (
     HTML_SUFFIXES,
     JSONL_SUFFIXES,
     TEXT_SUFFIXES,

@@ -56,6 +56,7 @@ from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.analysis.dyad import as_span
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.geo.geocode import Geocoder, country_point, default_geocoder, successor
+from realpolitik.store.db import TABLE_KEYS
 
 FORMATS: tuple[str, ...] = ("gdelt", "icews", "plover", "parquet", "csv", "sqlite")
 TEXT_FORMATS = ("gdelt", "icews", "plover", "csv")  # the ones that can go to standard output
@@ -444,20 +445,12 @@ def _plain_lists(events: pd.DataFrame) -> pd.DataFrame:
 
 # -- SQLite ---------------------------------------------------------------------------
 
-SQLITE_CHUNK = 2_000  # rows copied per batch
-SQLITE_KEYS = 5_000  # event keys per query when only some events are exported (PostgreSQL takes 65,535 parameters)
-# table -> (primary key, foreign keys (column, table, column)); Datasette links rows by these
-_SQLITE_TABLES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]] = {
-    "documents": (("content_hash",), ()),
-    "sentences": (("doc_hash", "sentence_index"), (("doc_hash", "documents", "content_hash"),)),
-    "mentions": (("mention_key",), (("doc_hash", "documents", "content_hash"),)),
-    "events": (("event_key",), (("mention_key", "mentions", "mention_key"),)),
-    "event_mentions": (
-        ("mention_key",),
-        (("mention_key", "mentions", "mention_key"), ("event_key", "events", "event_key")),
-    ),
-    "errors": (("error_key",), ()),
-    "store_meta": (("key",), ()),
+# table -> foreign keys (column, table, column) of the copy; Datasette links rows by these
+_SQLITE_REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "sentences": (("doc_hash", "documents", "content_hash"),),
+    "mentions": (("doc_hash", "documents", "content_hash"),),
+    "events": (("mention_key", "mentions", "mention_key"),),
+    "event_mentions": (("mention_key", "mentions", "mention_key"), ("event_key", "events", "event_key")),
 }
 _SQLITE_INDEXES = (
     ("mentions", "mention_id"),
@@ -497,24 +490,21 @@ def write_sqlite(store: Any, path: str | Path, event_keys: list[str] | None = No
         with sqlite3.connect(temp) as db:
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA foreign_keys = OFF")
-            for table, (key, refs) in _SQLITE_TABLES.items():
-                columns = store.rows(f"SELECT * FROM {table} LIMIT 0")[0]
+            for table, key in TABLE_KEYS.items():
+                columns = store.table_columns(table)
                 ddl = (
                     ", ".join(columns)
                     + f", PRIMARY KEY ({', '.join(key)})"
-                    + "".join(f", FOREIGN KEY ({c}) REFERENCES {t} ({tc})" for c, t, tc in refs)
+                    + "".join(
+                        f", FOREIGN KEY ({c}) REFERENCES {t} ({tc})" for c, t, tc in _SQLITE_REFERENCES.get(table, ())
+                    )
                 )
                 db.execute(f"CREATE TABLE {table} ({ddl})")
                 marks = ", ".join("?" * len(columns))
-                key_chunks: list[Any] = (
-                    [None]
-                    if event_keys is None
-                    else [event_keys[i : i + SQLITE_KEYS] for i in range(0, len(event_keys), SQLITE_KEYS)] or [[]]
-                )
-                for keys in key_chunks:  # a document shared by events of two chunks is written once
-                    select, params = _sqlite_select(table, keys)
-                    for chunk in _sqlite_rows(store, select, params, key):
-                        db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", chunk)
+                for rows in store.table_rows(table, event_keys):
+                    db.executemany(
+                        f"INSERT INTO {table} VALUES ({marks})", [tuple(_sqlite_value(v) for v in row) for row in rows]
+                    )
             count = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             for table, column in _SQLITE_INDEXES:
                 db.execute(f"CREATE INDEX {table}_{column} ON {table} ({column})")
@@ -524,34 +514,6 @@ def write_sqlite(store: Any, path: str | Path, event_keys: list[str] | None = No
         Path(temp).unlink(missing_ok=True)
         raise
     return count
-
-
-def _sqlite_select(table: str, keys: list[str] | None) -> tuple[str, list[Any]]:
-    """The SELECT copying `table`, restricted to what the chosen events need when `keys` is given."""
-    if keys is None or table in ("errors", "store_meta"):
-        return f"SELECT * FROM {table}", []
-    marks = ", ".join("?" * len(keys)) or "NULL"
-    in_events = f"SELECT mention_key FROM event_mentions WHERE event_key IN ({marks})"
-    docs = f"SELECT doc_hash FROM mentions WHERE mention_key IN ({in_events})"
-    where = {
-        "events": f"event_key IN ({marks})",
-        "event_mentions": f"event_key IN ({marks})",
-        "mentions": f"mention_key IN ({in_events})",
-        "documents": f"content_hash IN ({docs})",
-        "sentences": f"doc_hash IN ({docs})",
-    }[table]
-    return f"SELECT * FROM {table} WHERE {where}", list(keys)
-
-
-def _sqlite_rows(store: Any, select: str, params: list[Any], key: tuple[str, ...]) -> Any:
-    """Rows in chunks ordered by the primary key, with values SQLite stores (dates as ISO text)."""
-    offset = 0
-    while True:
-        _, rows = store.rows(f"{select} ORDER BY {', '.join(key)} LIMIT {SQLITE_CHUNK} OFFSET {offset}", params)
-        if not rows:
-            return
-        yield [tuple(_sqlite_value(v) for v in row) for row in rows]
-        offset += SQLITE_CHUNK
 
 
 def _sqlite_value(value: Any) -> Any:

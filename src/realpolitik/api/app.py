@@ -28,7 +28,7 @@ import ipaddress
 import json
 import math
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
 from functools import lru_cache
@@ -83,8 +83,9 @@ from realpolitik.api.schemas import (
     SuggestOut,
 )
 from realpolitik.geo.geocode import country_point
-from realpolitik.ingest.readers import make_document
-from realpolitik.pipeline import Result, default_pipeline
+from realpolitik.jobs.ingest import IngestStats
+from realpolitik.pipeline import default_pipeline
+from realpolitik.readers.files import make_document
 from realpolitik.store.db import EventFilter
 from realpolitik.store.errors import StoreError
 from realpolitik.types import Document, DocumentError, Modality
@@ -526,14 +527,27 @@ def create_app(
     def ingest(body: IngestIn) -> dict[str, Any]:
         """Code and store documents (skipping those stored already). Needs the ingest token."""
         items = [make_document(d.id, d.text, "api", date=d.date, title=d.title, url=d.url) for d in body.documents]
+        documents = [d for d in items if isinstance(d, Document)]
         with access.read() as view:
-            fresh = [d for d in items if isinstance(d, Document) and not view.store.has_document(d.content_hash)]
-        with _PIPELINE_LOCK:
-            coded = _Precoded(default_pipeline().run(fresh))
+            stored = view.store.stored(d.content_hash for d in documents)
+        fresh: dict[str, Document] = {}  # by content hash: a text posted twice is coded once
+        for d in documents:
+            if d.content_hash not in stored:
+                fresh.setdefault(d.content_hash, d)
+        stats = IngestStats(skipped_existing=len(documents) - len(fresh))  # stored already, or posted twice
+        with _PIPELINE_LOCK:  # coded outside the write turn: queries go on meanwhile
+            results = list(default_pipeline().run(fresh.values()))
         with access.write() as store:
-            stats = store.ingest(items, pipeline=coded)
+            for outcome in store.write(results, [i for i in items if isinstance(i, DocumentError)]):
+                stats.add(outcome)
             total = store.count_events(EventFilter(modalities=None))
-        return {**vars(stats), "total_events": total}
+        return {
+            "new_documents": stats.new_documents,
+            "skipped_existing": stats.skipped_existing,
+            "mentions": stats.mentions,
+            "errors": stats.errors,
+            "total_events": total,
+        }
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def dashboard() -> FileResponse:
@@ -558,17 +572,6 @@ def create_app(
 
 
 # -- store access ---------------------------------------------------------------------------------
-
-
-class _Precoded:
-    """Stands in for the pipeline in ``Store.ingest``: hands back documents coded beforehand."""
-
-    def __init__(self, results: Iterable[Result]):
-        self._results = {r.document.content_hash: r for r in results}
-
-    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
-        for document in documents:
-            yield self._results[document.content_hash]
 
 
 def _within(

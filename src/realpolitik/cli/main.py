@@ -34,8 +34,9 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose
 SUBCOMMAND_MODULES = (
     "realpolitik.evaluation.cli",
     "realpolitik.analysis.cli",
+    "realpolitik.jobs.cli",
     "realpolitik.store.cli",
-    "realpolitik.ingest.watch",
+    "realpolitik.jobs.watch",
     "realpolitik.api.cli",
 )
 
@@ -119,8 +120,8 @@ def environment_error(exc: BaseException) -> str | None:
 
 
 def cmd_code(args: argparse.Namespace) -> int:
-    from realpolitik.ingest.readers import read_paths
-    from realpolitik.pipeline import run_parallel
+    from realpolitik.jobs.pool import run_parallel
+    from realpolitik.readers.files import read_paths
 
     errors: list[DocumentError] = []
     n_coded = n_events = 0

@@ -61,6 +61,7 @@ _ADDRESSED_ROOTS = ("01", "02", "03", "05", "10", "11", "12", "13")  # verbal ev
 _CONTEXT_REASONS = ("dateline", "article")
 _FOLDED_ROOTS = ("02", "03", "10", "12", "13")
 _PLAIN_STATEMENT = "010"
+_STATEMENT_ROOT = "01"  # what a statement says is its content, not a target ("claimed to have the support of X")
 _ONE_SIDED = (Modality.NEGATED, Modality.DENIED, Modality.ATTEMPTED)
 _CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "appos", "punct", "cc")
 
@@ -125,7 +126,15 @@ class EventCoder:
             targets = [
                 t for t in targets if t.actor.role not in trig.not_target_roles and not _own_forces(t, sources, sent)
             ]
-            if not targets and trig.code.startswith(self.rules.location_target_roots):
+            if not targets and tok.pos_ in ("VERB", "AUX") and not trig.code.startswith(_STATEMENT_ROOT):
+                targets = args.complement_targets(tok, set(verbal), sources)  # "offered to hand over to X"
+            if not targets and trig.code.startswith(self.rules.condition_target_roots):
+                targets = args.condition_subjects(tok)  # "threatened to strike unless Israel rescinded ..."
+            if not targets and trig.code.startswith(self.rules.purpose_target_roots):
+                targets = args.purpose_targets(anchor, sources)  # "a hunger strike to demand the resignation of X"
+            if not targets and trig.code.startswith(self.rules.place_people_codes):
+                targets = self._place_target(tok, sentence, people=True)  # "imposed a curfew in Cizre"
+            elif not targets and trig.code.startswith(self.rules.location_target_roots):
                 targets = self._place_target(tok, sentence)  # "lifted a curfew in Montenegro"
             if trig.requires_target and not targets:
                 continue  # "X arrives for talks": a visit needs a host or a counterpart
@@ -189,6 +198,12 @@ class EventCoder:
         if not sources:
             return []
         targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
+        if not targets and fold.code.startswith(self.rules.condition_target_roots):
+            targets = args.condition_subjects(act) or (
+                args.condition_subjects(fold.governor) if fold.governor is not None else []
+            )
+        if not targets and fold.code.startswith(self.rules.place_people_codes):
+            targets = self._place_target(act, sentence, people=True)  # "threatened to impose a curfew in X"
         if fold.governor is not None:
             modality, cue = detect_modality(fold.governor, self.lexicon.modality)
         elif fold.reporter is not None:
@@ -198,7 +213,7 @@ class EventCoder:
             if modality not in (Modality.FUTURE, Modality.ASSERTED):
                 return self._unfolded(sentence, document, args, act, trig)  # "it is likely that X will attack"
             modality, cue = Modality.ASSERTED, None
-        folded = replace(trig, code=fold.code, reverse_code=None)
+        folded = replace(trig, code=fold.code, reverse_code=None, plover=None)
         extent = (min(fold.cue.i, act.i), max(fold.cue.i, act.i))
         events = [
             self._event(sentence, document, act, folded, fold.code, src, tgt, modality, cue, extent=extent)
@@ -230,7 +245,7 @@ class EventCoder:
             if found is None:
                 return []
             code, about = found
-            specific = replace(trig, code=code)
+            specific = replace(trig, code=code, plover=None)
             tgt = about or next(iter(targets), None)
             out.append(self._event(sentence, document, tok, specific, code, src, tgt, modality, cue))
         return out
@@ -270,22 +285,24 @@ class EventCoder:
                 )
         return out
 
-    def _place_target(self, tok: Token, sentence: Sentence) -> list[Mention]:
+    def _place_target(self, tok: Token, sentence: Sentence, people: bool = False) -> list[Mention]:
         """The country of the event's place, as its target: the people a curfew, a protest or a
-        concession is aimed at. A place of the source's own country is dropped later (_own_place)."""
+        concession is aimed at. A place of the source's own country is dropped later (_own_place),
+        unless `people`: then the target is the place's civilians, whoever the source is."""
         place = locate(tok, sentence, set(), self.rules.locative_preps)
         if place is None or not place.country:
             return []
         start, end = place.span
+        actor = Actor(country=place.country, role="CVL", name=f"people of {place.name}") if people else None
         return [
             Mention(
                 start=start,
                 end=end,
                 text=sentence.text[start:end],
-                kind="place",
-                actor=Actor(country=place.country, name=place.name),
+                kind="implicit" if people else "place",
+                actor=actor or Actor(country=place.country, name=place.name),
                 confidence=0.6,
-                country_reason="name",
+                country_reason="place" if people else "name",
             )
         ]
 
@@ -344,7 +361,7 @@ class EventCoder:
             (self.rules.weapon_codes[d.lemma_.lower()] for d in doers if d.lemma_.lower() in self.rules.weapon_codes),
             None,
         )
-        return replace(trig, code=code, reverse_code=None) if code else trig
+        return replace(trig, code=code, reverse_code=None, plover=None) if code else trig
 
     def _triggers(self, sent: Span) -> list[tuple[Token, Trigger, Token | None]]:
         """(trigger token, lexicon entry, the object noun the entry required or None)."""
@@ -440,8 +457,8 @@ class EventCoder:
             event_name=entry.name,
             goldstein=entry.goldstein,
             quad_class=entry.quad_class,
-            plover_type=entry.plover_type,
-            plover_mode=entry.plover_mode,
+            plover_type=trig.plover if trig.plover and code == trig.code else entry.plover_type,
+            plover_mode=None if trig.plover and code == trig.code else entry.plover_mode,
             modality=modality,
             modality_cue=cue,
             trigger_text=sentence.text[t_start:t_end],
@@ -506,6 +523,7 @@ class _Arguments:
                 targets += self.noun_roles(obj, noun_trigger)[0] or self.inside(obj)
             else:
                 targets += self.inside(obj)
+        targets = [t for t in targets if not _own_forces(t, sources, verb.sent)]  # "offered its troops to X"
         if not targets:
             targets += self.prep_actors(verb, self.rules.default_target_preps)
         if not targets and trig.code.startswith(self.rules.addressed_codes):
@@ -546,6 +564,9 @@ class _Arguments:
         if verb.dep_ in ("conj", "advcl", "amod") and head.pos_ in ("VERB", "AUX", "NOUN"):
             if head.pos_ == "NOUN":  # "breaking sanctions" -> whoever governs the phrase
                 return self.subject(head.head, depth + 1) if head.head.i != head.i else []
+            if verb.dep_ == "conj" and _is_passive(head) and _active(verb):
+                # "the minister was indicted and resigned": who was indicted resigned
+                return self.of_children(head, self.rules.passive_target_deps) or self.subject(head, depth + 1)
             return self.subject(head, depth + 1)
         if verb.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             # "Iran has the capacity to strike", "Russia had no plan to intervene": who has the capacity
@@ -600,6 +621,46 @@ class _Arguments:
             return []  # "demanded the release of the hostages": the hostages are not asked
         return self.of_children(fold.action, self.rules.subject_deps + self.rules.passive_target_deps)
 
+    def complement_targets(self, verb: Token, coded: set[int], sources: list[Mention]) -> list[Mention]:
+        """Targets of an embedded action no trigger codes: "offered to hand over to Great Britain" -> Britain."""
+        found: list[Mention] = []
+        for act in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and c.i not in coded):
+            for obj in (c for c in act.children if c.dep_ in self.rules.object_deps):
+                found += self.inside(obj)
+            found += self.prep_actors(act, self.rules.default_target_preps)
+        source_ids = {id(s) for s in sources}
+        # a bare role noun ("proposed to dispatch troops") is what the act moves, not whom it is aimed at
+        known = [t for t in found if t.actor.country or t.actor.igo]
+        return _unique([t for t in known if id(t) not in source_ids and not _own_forces(t, sources, verb.sent)])
+
+    def condition_subjects(self, verb: Token) -> list[Mention]:
+        """Subjects of a condition on an act or its complement: "... unless Israel rescinded" -> Israel."""
+        found: list[Mention] = []
+        for head in (verb, *(c for c in verb.children if c.dep_ == "xcomp")):
+            for clause in (c for c in head.children if c.dep_ == "advcl"):
+                if any(m.dep_ == "mark" and m.lower_ in self.rules.condition_marks for m in clause.children):
+                    found += self.of_children(clause, self.rules.subject_deps)
+        return _unique(found)
+
+    def purpose_targets(self, tok: Token, sources: list[Mention]) -> list[Mention]:
+        """The actors a protest's demand names: "staged demonstrations to demand reforms by X's government"."""
+        found: list[Mention] = []
+        # the trigger, the verb an event noun depends on, or the event noun a verb takes ("staged demonstrations")
+        heads = [tok, tok.head] if tok.pos_ == "NOUN" and tok.head.i != tok.i else [tok]
+        heads += [c for c in tok.children if c.dep_ in self.rules.object_deps and c.pos_ == "NOUN"]
+        for head in heads:
+            for clause in (c for c in head.children if c.dep_ in ("advcl", "xcomp", "acl")):
+                if clause.lemma_.lower() not in self.rules.purpose_verbs:
+                    continue
+                for arg in (c for c in clause.children if c.dep_ in self.rules.object_deps or c.dep_ == "prep"):
+                    found += self.inside(arg)
+            for prep in (c for c in head.children if c.dep_ == "prep"):  # "in protest of", "in defiance of"
+                for noun in (g for g in prep.children if g.dep_ == "pobj"):
+                    if noun.lemma_.lower() in self.rules.purpose_nouns:
+                        found += self.inside(noun)
+        source_ids = {id(s) for s in sources}
+        return _unique([t for t in found if id(t) not in source_ids])
+
     def complement_subjects(self, verb: Token) -> list[Mention]:
         """Subjects of a verb's clausal complements: "demanded that the US cancel ..." -> the US."""
         return [
@@ -632,6 +693,10 @@ class _Arguments:
         ):
             sources = self.subject(governor)
         targets = self.prep_actors(noun, trig.target_preps or self.rules.noun_target_preps)
+        if not targets and trig.target_preps:  # "a suspension of air links with Serbia": on the noun's object
+            for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for obj in (g for g in prep.children if g.dep_ == "pobj" and g.lemma_.lower() in trig.objects):
+                    targets += self.prep_actors(obj, trig.target_preps)
         if not sources:  # "the meeting between Bush and Blair", "a battle between tribesmen and al-Qaeda"
             sides = _unique(self.prep_actors(noun, self.rules.participant_preps))
             if len(sides) > 1:
@@ -714,6 +779,12 @@ def _particle(verb: Token) -> str | None:
 
 def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _active(verb: Token) -> bool:
+    """An active verb form: not passive, and no bare participle sharing a passive auxiliary ("was arrested
+    and released")."""
+    return not _is_passive(verb) and (verb.tag_ != "VBN" or any(c.dep_ == "aux" for c in verb.children))
 
 
 def _reduced_relative(verb: Token) -> bool:
@@ -838,6 +909,8 @@ def _named(m: Mention) -> bool:
 
 def _own_place(src: Mention, tgt: Mention) -> bool:
     """A capital or city of the source's own country named as a target: a place, not an actor."""
+    if tgt.kind == "place" and src.actor.country is None and not src.actor.igo:
+        return True  # "demonstrators in Baghdad blocked a road": they take the place's country themselves
     return tgt.kind in _PLACE_KINDS and tgt.actor.country is not None and tgt.actor.country == src.actor.country
 
 

@@ -41,6 +41,7 @@ _FIELDS = frozenset(
         "not_modifier",
         "requires_target",
         "not_target_roles",
+        "plover",
         "note",
     }
 )
@@ -68,6 +69,7 @@ class Trigger:
     not_modifiers: frozenset[str] = frozenset()  # "a sales offensive", "a charm offensive"
     requires_target: bool = False  # "arrived" is a visit only with a host or counterpart
     not_target_roles: frozenset[str] = frozenset()  # "spoke to reporters" is no consultation
+    plover: str | None = None  # the PLOVER type where it is not the code's: "resigned" is 0831 but RETREAT
 
     @property
     def specificity(self) -> int:
@@ -291,6 +293,9 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
         raise ValueError(f"{where}: 'not_target_roles' must be a list of role codes such as MED")
     if not isinstance(raw.get("note", ""), str):
         raise ValueError(f"{where}: 'note' must be text")
+    plover = raw.get("plover")
+    if plover is not None and plover not in codebook.PLOVER_TYPES:
+        raise ValueError(f"{where}: 'plover' must be a PLOVER event type ({', '.join(sorted(codebook.PLOVER_TYPES))})")
     return Trigger(
         lemma=lemma,
         pos=pos,
@@ -305,6 +310,7 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
         not_modifiers=frozenset(_words(raw, "not_modifier", where)),
         requires_target=raw.get("requires_target", False),
         not_target_roles=frozenset(roles),
+        plover=plover,
     )
 
 

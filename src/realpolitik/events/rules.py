@@ -30,9 +30,20 @@ _WORD_LISTS = (
     "noun_carriers",
     "force_nouns",
     "receiving_verbs",
+    "condition_marks",
+    "purpose_verbs",
+    "purpose_nouns",
 )
 _PHRASE_LISTS = ("background_phrases", "attribution_phrases")
-_CODE_LISTS = ("symmetric_codes", "addressed_codes", "location_target_roots", "weapon_roots")
+_CODE_LISTS = (
+    "symmetric_codes",
+    "addressed_codes",
+    "location_target_roots",
+    "weapon_roots",
+    "condition_target_roots",
+    "purpose_target_roots",
+    "place_people_codes",
+)
 # The dependency labels of the English parser (ClearNLP style, as spaCy's en_core_web models use).
 DEPENDENCY_LABELS = frozenset(
     """ROOT acl acomp advcl advmod agent amod appos attr aux auxpass case cc ccomp compound conj
@@ -64,6 +75,9 @@ class CodingRules:
     noun_carriers: frozenset[str]
     force_nouns: frozenset[str]
     receiving_verbs: frozenset[str]
+    condition_marks: frozenset[str]
+    purpose_verbs: frozenset[str]
+    purpose_nouns: frozenset[str]
     background_phrases: tuple[str, ...]
     attribution_phrases: tuple[str, ...]
     symmetric_codes: tuple[str, ...]
@@ -72,6 +86,9 @@ class CodingRules:
     addressed_codes: tuple[str, ...]
     location_target_roots: tuple[str, ...]
     weapon_roots: tuple[str, ...]
+    condition_target_roots: tuple[str, ...]
+    purpose_target_roots: tuple[str, ...]
+    place_people_codes: tuple[str, ...]
     weapon_codes: dict[str, str]  # weapon lemma -> the code of an act done with it
     agentless_quad_classes: frozenset[int]
 
@@ -114,6 +131,9 @@ class CodingRules:
             noun_carriers=frozenset(merged["noun_carriers"]),
             force_nouns=frozenset(merged["force_nouns"]),
             receiving_verbs=frozenset(merged["receiving_verbs"]),
+            condition_marks=frozenset(merged["condition_marks"]),
+            purpose_verbs=frozenset(merged["purpose_verbs"]),
+            purpose_nouns=frozenset(merged["purpose_nouns"]),
             background_phrases=tuple(dict.fromkeys(merged["background_phrases"])),
             attribution_phrases=tuple(dict.fromkeys(merged["attribution_phrases"])),
             symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
@@ -122,6 +142,9 @@ class CodingRules:
             addressed_codes=tuple(dict.fromkeys(merged["addressed_codes"])),
             location_target_roots=tuple(dict.fromkeys(merged["location_target_roots"])),
             weapon_roots=tuple(dict.fromkeys(merged["weapon_roots"])),
+            condition_target_roots=tuple(dict.fromkeys(merged["condition_target_roots"])),
+            purpose_target_roots=tuple(dict.fromkeys(merged["purpose_target_roots"])),
+            place_people_codes=tuple(dict.fromkeys(merged["place_people_codes"])),
             weapon_codes={w: i["code"] for i in merged["weapon_codes"] for w in i["weapons"]},
             agentless_quad_classes=frozenset(merged["agentless_quad_classes"]),
         )

@@ -1,4 +1,4 @@
-"""``realpolitik ingest``, ``events`` and ``actors``: fill the event store and query it.
+"""``realpolitik events`` and ``actors``: query the event store (``ingest`` fills it: :mod:`realpolitik.jobs.cli`).
 
 Every command takes ``--db`` (a DuckDB file, default ``realpolitik.duckdb``,
 or a ``postgresql://`` URL). Queries show asserted events only unless
@@ -18,19 +18,12 @@ from typing import IO, Any
 
 import pandas as pd
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from realpolitik.analysis.dates import date_label
 from realpolitik.analysis.names import ActorNames
 from realpolitik.cli.args import console, iso_date, positive, resolve_actors
-from realpolitik.distributed.cli import (
-    add_engine_options,
-    check_engine_options,
-    ingest_with_engine,
-    uses_engine_options,
-)
-from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, SORTS, EventFilter, IngestStats, Store
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, SORTS, EventFilter, Store
 
 stdout = console()
 stderr = console(stderr=True)
@@ -40,29 +33,7 @@ _MIN_EVIDENCE_WIDTH = 15  # evidence sentences fill the rest of the line; narrow
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register ``ingest``, ``events`` and ``actors`` on the top-level CLI's subparsers."""
-    ingest = subparsers.add_parser(
-        "ingest",
-        help="code files into the event store (documents already stored are skipped)",
-        description="Read, code and store documents with their sentences, event mentions and deduplicated "
-        "events. Safe to re-run or to kill: each document is stored whole or not at all.",
-    )
-    ingest.add_argument("paths", nargs="*", help="files or directories (.txt, .html, .jsonl)")
-    _db_option(ingest)
-    ingest.add_argument("--date", type=iso_date, help="publication date for documents that have none")
-    ingest.add_argument("--workers", type=positive, default=1, help="coding processes (default 1)")
-    ingest.add_argument(
-        "--gazetteer", action="append", default=[], metavar="YAML", help="extra actor entries (YAML); repeatable"
-    )
-    ingest.add_argument(
-        "--lexicon", action="append", default=[], metavar="YAML", help="extra event triggers (YAML); repeatable"
-    )
-    ingest.add_argument(
-        "-v", "--verbose", action="store_true", help="print a line for every document stored or skipped"
-    )
-    add_engine_options(ingest)
-    ingest.set_defaults(func=cmd_ingest)
-
+    """Register ``events`` and ``actors`` on the top-level CLI's subparsers."""
     events = subparsers.add_parser(
         "events",
         help="list deduplicated events from the store",
@@ -129,51 +100,6 @@ def _modality_option(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="include negated, hypothetical, future, denied and reported events",
     )
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from realpolitik.ingest.readers import read_paths
-
-    check_engine_options(args)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-        disable=not stderr.is_terminal,
-    )
-
-    def report(kind: str, label: str, stats: IngestStats) -> None:
-        progress.update(
-            task,
-            advance=1,
-            description=f"ingesting: {stats.new_documents} new, "
-            f"{stats.skipped_existing} already stored, {stats.errors} errors",
-        )
-        if kind == "error":
-            stderr.print(f"[yellow]failed[/] {escape(label)}")
-        elif args.verbose:
-            stderr.print(f"{kind} {escape(label)}")
-
-    with Store.open(args.db) as store, progress:
-        task = progress.add_task("ingesting", total=None)
-        if uses_engine_options(args):
-            stats = ingest_with_engine(store, args, report)
-        else:
-            stats = store.ingest(
-                read_paths(args.paths, default_date=args.date),
-                workers=args.workers,
-                gazetteer_files=args.gazetteer,
-                lexicon_files=args.lexicon,
-                progress=report,
-            )
-        total = store.count_events(EventFilter(modalities=None))
-    stderr.print(
-        f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
-        f"{stats.mentions} event mentions, {stats.errors} errors; {total} events in the store"
-    )
-    return 1 if stats.errors else 0
 
 
 def cmd_events(args: argparse.Namespace) -> int:

@@ -5,17 +5,23 @@
 the same DDL (:mod:`.schema`) and the same SQL, written with ``?``
 placeholders; the only dialect difference is that psycopg wants ``%s``.
 
-Crash safety: coded documents are written in batches, each batch in one
-transaction together with its sentences, its mentions, its errors and every
-event cluster it changes, and documents whose content hash is stored are
-skipped before coding. A run killed at any point leaves whole batches only,
-so running it again ends in the same database as a run that was never
-interrupted (clusters depend only on the set of mentions, see :mod:`.dedup`).
+The store stores: it writes what was coded elsewhere (:meth:`Store.write`, a
+batch of finished results and errors) and answers queries through its
+methods; the SQL over its tables is written here and nowhere else. Coding,
+batching and progress are the jobs' (:mod:`realpolitik.jobs.ingest`); the
+store never runs the coder and imports no pipeline.
+
+Crash safety: each :meth:`Store.write` is one transaction holding its
+documents, their sentences, their mentions, its errors and every event
+cluster it changes, and a document whose content hash is stored already is
+skipped. A run killed at any point leaves whole writes only, so running it
+again ends in the same database as a run that was never interrupted
+(clusters depend only on the set of mentions, see :mod:`.dedup`).
 
 Concurrency: a DuckDB file has one writing process at a time (DuckDB's own
 file lock). A PostgreSQL store takes any number of writers: schema creation
-and each batch hold a transaction-scoped advisory lock, so batches are
-written one after another, each seeing every batch committed before it, and
+and each write hold a transaction-scoped advisory lock, so writes happen
+one after another, each seeing every write committed before it, and
 the database ends as one sequential run over the same documents would leave it.
 """
 
@@ -26,13 +32,12 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -42,20 +47,13 @@ from realpolitik.store import schema
 from realpolitik.store.dedup import WINDOW_DAYS, Cluster, cluster, group_key
 from realpolitik.store.errors import StoreBusy, StoreDamaged, StoreMissing, store_error, store_name
 from realpolitik.store.gate import ReaderCheck, WriterGate
-from realpolitik.types import Document, DocumentError, EventMention
-
-if TYPE_CHECKING:
-    from realpolitik.pipeline import Coder, Result
+from realpolitik.types import Document, DocumentError, EventMention, Sentence
 
 DEFAULT_DB = "realpolitik.duckdb"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
-LOOKAHEAD = 500  # ingest looks up whether the next documents are stored all at once: at most this many ...
-LOOKAHEAD_CHARS = 10_000_000  # ... and this much text
-WRITE_BATCH_DOCS = 1000  # coded documents per write transaction ...
-WRITE_BATCH_SECONDS = 5.0  # ... or fewer, when coding them took this long (a slow coder still commits often)
 WRITER_LOCK = 0x7265616C  # PostgreSQL advisory lock key the writers of one database take turns on ("real")
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
-KEPT_MENTIONS = 50_000  # clustering rows an ingest keeps between batches (about 1 KB each) before starting afresh
+KEPT_MENTIONS = 50_000  # clustering rows a store keeps between writes (about 1 KB each) before starting afresh
 
 DOCUMENT_COLUMNS = (
     "content_hash",
@@ -123,6 +121,17 @@ _EVENT_FRAME_SELECT = ", ".join(
     f"e.{c}" if c in _EVENT_TABLE else f"m.{c[:-5]}_start, m.{c[:-5]}_end" if c.endswith("_span") else f"m.{c}"
     for c in EVENT_FRAME_COLUMNS
 )
+# The store's tables a copy of it holds (``Store.table_rows``), with their primary keys
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("content_hash",),
+    "sentences": ("doc_hash", "sentence_index"),
+    "mentions": ("mention_key",),
+    "events": ("event_key",),
+    "event_mentions": ("mention_key",),
+    "errors": ("error_key",),
+    "store_meta": ("key",),
+}
+TABLE_CHUNK = 2_000  # rows ``Store.table_rows`` reads at a time
 ACTOR_FRAME_COLUMNS = ("actor", "country", "role", "name", "as_source", "as_target", "total")
 # Representative-mention fields an event row copies (dedup.Row keys beyond the clustering ones): the
 # record fields an event carries, but for those computed over the cluster (code, first date, confidence)
@@ -140,32 +149,33 @@ _CLUSTER_FIELDS = (
     *_REPRESENTATIVE_FIELDS,
 )
 
-Progress = Callable[[str, str, "IngestStats"], None]  # (kind: stored|skipped|error, label, running totals)
+
+class Coded(Protocol):
+    """What :meth:`Store.write` stores of one coded document (a pipeline ``Result`` is one)."""
+
+    @property
+    def document(self) -> Document: ...
+
+    @property
+    def sentences(self) -> Sequence[Sentence]: ...
+
+    @property
+    def events(self) -> Sequence[EventMention]: ...
+
+    @property
+    def error(self) -> DocumentError | None:
+        """Why coding failed (then the error is recorded and the document is not stored)."""
+        ...
 
 
-@dataclass
-class IngestStats:
-    """What one ``Store.ingest`` call did."""
+@dataclass(frozen=True)
+class Outcome:
+    """What :meth:`Store.write` did with one result or error."""
 
-    new_documents: int = 0
-    skipped_existing: int = 0  # already stored (same content hash), not coded again
+    kind: str  # "stored", "skipped" (its content hash was stored already) or "error" (recorded)
+    label: str  # "doc-id (3 event mentions)", "doc-id", or "source: message"
     mentions: int = 0  # event mentions stored
-    errors: int = 0  # items that could not be read or coded (recorded in the errors table)
-
-
-@dataclass
-class _Batch:
-    """Coded documents and errors waiting to be written in one transaction."""
-
-    results: list[Result] = field(default_factory=list)
-    errors: list[DocumentError] = field(default_factory=list)
-    started: float = field(default_factory=time.monotonic)
-
-    def full(self) -> bool:
-        return len(self.results) >= WRITE_BATCH_DOCS or time.monotonic() - self.started >= WRITE_BATCH_SECONDS
-
-    def clear(self) -> None:
-        self.results, self.errors, self.started = [], [], time.monotonic()
+    earliest: date | None = None  # the earliest date of those mentions (event date, else document date)
 
 
 class NotAStoreError(StoreDamaged):
@@ -209,20 +219,6 @@ def normalise_source(source: str) -> str:
     if "://" in source or not base or not (os.sep in base or os.path.exists(base)):
         return source
     return os.path.realpath(base) + line
-
-
-def _lookahead(items: Iterable[Document | DocumentError]) -> Iterator[list[Document | DocumentError]]:
-    """The items in runs of at most LOOKAHEAD items and LOOKAHEAD_CHARS characters of text."""
-    run: list[Document | DocumentError] = []
-    chars = 0
-    for item in items:
-        run.append(item)
-        chars += len(item.text) if isinstance(item, Document) else 0
-        if len(run) >= LOOKAHEAD or chars >= LOOKAHEAD_CHARS:
-            yield run
-            run, chars = [], 0
-    if run:
-        yield run
 
 
 # A list parameter as a table ``k (key)``, to join with: one statement for any number of keys, which
@@ -433,6 +429,7 @@ class Store:
         self._db = connection
         self.window_days = window_days
         self._gate: WriterGate | None = None
+        self._clusters = _StoredClusters(connection)  # what writes read of the stored clusters, kept between them
 
     @classmethod
     def open(
@@ -448,8 +445,8 @@ class Store:
         file (so a store on a read-only medium can be queried) and shares a DuckDB
         file with other readers. A store an earlier release made (an earlier schema
         version, :data:`~.schema.UPGRADABLE`) is brought up to date on opening, read-only
-        or not: its renamed columns renamed (:func:`~.schema.upgrade`), once. A DuckDB file another process writes is waited
-        for up to `wait` seconds (writers take turns through :mod:`.gate`).
+        or not: its renamed columns renamed (:func:`~.schema.upgrade`), once. A DuckDB
+        file another process writes is waited for up to `wait` seconds (writers take turns through :mod:`.gate`).
         Storage problems raise :class:`~.errors.StoreError` with a one-line message.
         The dedup window is fixed when the store is created (default
         :data:`~realpolitik.store.dedup.WINDOW_DAYS`); opening it with another raises ValueError.
@@ -524,74 +521,84 @@ class Store:
 
     # -- writing ----------------------------------------------------------------
 
-    def ingest(
-        self,
-        items: Iterable[Document | DocumentError],
-        pipeline: Coder | None = None,
-        workers: int = 1,
-        gazetteer_files: Sequence[str | Path] = (),
-        lexicon_files: Sequence[str | Path] = (),
-        progress: Progress | None = None,
-    ) -> IngestStats:
-        """Code and store documents; idempotent. Read errors and coding errors go to the errors table.
+    def stored(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these content hashes are stored (one query for any number)."""
+        return {
+            h
+            for (h,) in self._db.fetch(
+                f"SELECT d.content_hash FROM {_KEYS} JOIN documents d ON d.content_hash = k.key", [list(hashes)]
+            )[1]
+        }
 
-        Documents already stored (by content hash) are skipped before coding.
-        Coding uses `pipeline` when given, else ``run_parallel`` over `workers`
-        processes (built only if there is something new to code). Results are
-        written in batches (:data:`WRITE_BATCH_DOCS` documents or
-        :data:`WRITE_BATCH_SECONDS` of coding, whichever comes first), each
-        batch in one transaction; `progress` hears of each item once its batch is committed.
+    def write(self, results: Iterable[Coded] = (), errors: Iterable[DocumentError] = ()) -> list[Outcome]:
+        """Store coded documents and errors in one transaction, reclustering the events they touch.
+
+        Idempotent: a document whose content hash is stored already (by an earlier
+        write, by another writer meanwhile, or earlier in this call) is skipped, and an
+        error is recorded once. A result whose coding failed (``error`` set) is
+        recorded as that error. Returns one :class:`Outcome` per result, in order, then
+        one per error. On PostgreSQL, concurrent writers take turns (an advisory lock
+        held until commit).
         """
-        from realpolitik.pipeline import run_parallel
+        coded: list[Coded] = []
+        failed: list[Coded] = []
+        for result in results:
+            (failed if result.error is not None else coded).append(result)
+        errors = [*(r.error for r in failed if r.error is not None), *errors]
+        if not coded and not errors:
+            return []
+        try:
+            return self._write(coded, errors)
+        except BaseException:
+            self._clusters.forget(everything=True)  # it may hold what the rolled-back transaction wrote
+            raise
 
-        stats = IngestStats()
-        report = progress or (lambda kind, label, totals: None)
-        pending: set[str] = set()
-        batch = _Batch()
-        clusters = _StoredClusters(self._db)
-
-        def flush() -> None:
-            for kind, label, events in self._write_batch(batch, clusters):
-                if kind == "stored":
-                    stats.new_documents += 1
-                    stats.mentions += events
-                elif kind == "skipped":
-                    stats.skipped_existing += 1
-                else:
-                    stats.errors += 1
-                report(kind, label, stats)
-            batch.clear()
-
-        def fresh() -> Iterator[Document]:
-            for chunk in _lookahead(items):  # one lookup for many documents
-                stored = self._stored([item.content_hash for item in chunk if isinstance(item, Document)])
-                for item in chunk:
-                    if isinstance(item, DocumentError):
-                        batch.errors.append(item)
-                    elif item.content_hash in pending or item.content_hash in stored:
-                        stats.skipped_existing += 1
-                        report("skipped", item.id, stats)
-                    else:
-                        pending.add(item.content_hash)
-                        yield item
-
-        documents = fresh()
-        first = next(documents, None)
-        if first is not None:
-            results = (
-                pipeline.run(chain([first], documents))
-                if pipeline is not None
-                else run_parallel(chain([first], documents), workers, gazetteer_files, lexicon_files)
-            )
-            for result in results:
-                if result.error:
-                    batch.errors.append(result.error)
-                else:
-                    batch.results.append(result)
-                if batch.full():
-                    flush()
-        flush()
-        return stats
+    def _write(self, coded: Sequence[Coded], errors: Sequence[DocumentError]) -> list[Outcome]:
+        with self._db.transaction():
+            self._db.lock_writers()
+            self._clusters.forget()
+            stored = self.stored(r.document.content_hash for r in coded)
+            done: list[Outcome] = []
+            documents, sentences, mentions = [], [], {}
+            for result in coded:
+                doc, doc_hash = result.document, result.document.content_hash
+                if doc_hash in stored:
+                    done.append(Outcome("skipped", doc.id))
+                    continue
+                stored.add(doc_hash)
+                site = site_of(doc)
+                rows = {row["mention_key"]: row for row in (_mention_row(doc_hash, site, e) for e in result.events)}
+                documents.append(
+                    [
+                        doc_hash,
+                        doc.id,
+                        doc.source,
+                        site,
+                        doc.date,
+                        doc.title,
+                        doc.url,
+                        doc.text,
+                        json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str) if doc.meta else None,
+                        _now(),
+                    ]
+                )
+                sentences += [
+                    (doc_hash, s.index, s.text, s.start, s.date, s.date_source, s.date_text) for s in result.sentences
+                ]
+                mentions.update(rows)
+                dates = [d for d in (r["event_date"] or r["doc_date"] for r in rows.values()) if d is not None]
+                done.append(
+                    Outcome("stored", f"{doc.id} ({len(rows)} event mentions)", len(rows), min(dates, default=None))
+                )
+            self._db.insert("documents", DOCUMENT_COLUMNS, documents)
+            self._db.insert("sentences", SENTENCE_COLUMNS, sentences)
+            self._db.insert("mentions", MENTION_COLUMNS, [[r[c] for c in MENTION_COLUMNS] for r in mentions.values()])
+            if mentions:
+                self._recluster(list(mentions.values()), self._clusters)
+            for error in errors:
+                self._record_error(error)
+                done.append(Outcome("error", f"{error.source}: {error.error}"))
+        return done
 
     # -- the watch's state --------------------------------------------------------
 
@@ -620,67 +627,6 @@ class Store:
     def has_document(self, content_hash: str) -> bool:
         """Whether a document with this content hash is stored."""
         return bool(self._db.fetch("SELECT 1 FROM documents WHERE content_hash = ?", [content_hash])[1])
-
-    def _write_batch(self, batch: _Batch, clusters: _StoredClusters) -> list[tuple[str, str, int]]:
-        """Store a batch of coded documents and errors in one transaction, reclustering what they touch.
-
-        Returns (stored|skipped|error, label, event mentions) per item. On
-        PostgreSQL, concurrent writers take turns (an advisory lock held until
-        commit), and documents another writer stored meanwhile are skipped.
-        """
-        if not batch.results and not batch.errors:
-            return []
-        with self._db.transaction():
-            self._db.lock_writers()
-            clusters.forget()
-            hashes = [r.document.content_hash for r in batch.results]
-            stored = self._stored(hashes)
-            done: list[tuple[str, str, int]] = []
-            documents, sentences, mentions = [], [], {}
-            for result in batch.results:
-                doc, doc_hash = result.document, result.document.content_hash
-                if doc_hash in stored:
-                    done.append(("skipped", doc.id, 0))
-                    continue
-                site = site_of(doc)
-                rows = {row["mention_key"]: row for row in (_mention_row(doc_hash, site, e) for e in result.events)}
-                documents.append(
-                    [
-                        doc_hash,
-                        doc.id,
-                        doc.source,
-                        site,
-                        doc.date,
-                        doc.title,
-                        doc.url,
-                        doc.text,
-                        json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str) if doc.meta else None,
-                        _now(),
-                    ]
-                )
-                sentences += [
-                    (doc_hash, s.index, s.text, s.start, s.date, s.date_source, s.date_text) for s in result.sentences
-                ]
-                mentions.update(rows)
-                done.append(("stored", f"{doc.id} ({len(rows)} event mentions)", len(rows)))
-            self._db.insert("documents", DOCUMENT_COLUMNS, documents)
-            self._db.insert("sentences", SENTENCE_COLUMNS, sentences)
-            self._db.insert("mentions", MENTION_COLUMNS, [[r[c] for c in MENTION_COLUMNS] for r in mentions.values()])
-            if mentions:
-                self._recluster(list(mentions.values()), clusters)
-            for error in batch.errors:
-                self._record_error(error)
-                done.append(("error", f"{error.source}: {error.error}", 0))
-        return done
-
-    def _stored(self, hashes: Sequence[str]) -> set[str]:
-        """Which of these content hashes are stored."""
-        return {
-            h
-            for (h,) in self._db.fetch(
-                f"SELECT d.content_hash FROM {_KEYS} JOIN documents d ON d.content_hash = k.key", [list(hashes)]
-            )[1]
-        }
 
     def _record_error(self, error: DocumentError) -> None:
         source = normalise_source(error.source)
@@ -806,7 +752,7 @@ class Store:
 
     def date_range(self) -> tuple[date | None, date | None]:
         """First and last event date of the whole store: the time the data covers."""
-        first, last = self.query("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
+        first, last = self._frame("SELECT MIN(event_date) AS first, MAX(event_date) AS last FROM events").iloc[0]
         return (
             None if pd.isna(first) else pd.Timestamp(first).date(),
             None if pd.isna(last) else pd.Timestamp(last).date(),
@@ -815,7 +761,7 @@ class Store:
     def places(self, where: EventFilter = EventFilter()) -> pd.DataFrame:
         """Geocoded places of the events `where` selects: one row per place and QuadClass, busiest first."""
         clause, params = where.sql()
-        return self.query(
+        return self._frame(
             "SELECT e.location_latitude AS latitude, e.location_longitude AS longitude, "
             "MIN(e.location) AS name, MIN(e.location_country) AS country, MIN(e.location_region) AS region, "
             "MIN(e.location_precision) AS precision, e.quad_class, COUNT(*) AS events FROM events e "
@@ -832,7 +778,7 @@ class Store:
         a unit is an actor's country, or its IGO code."""
         where, params = EventFilter(since=since, until=until, modalities=modalities).sql()
         unit = "CASE WHEN starts_with(e.{0}, 'IGO') THEN e.{0} ELSE e.{0}_country END"
-        return self.query(
+        return self._frame(
             f"SELECT {unit.format('source')} AS source, {unit.format('target')} AS target, e.quad_class, "
             "COUNT(*) AS n, SUM(e.goldstein) AS goldstein FROM events e "
             f"WHERE e.target IS NOT NULL AND {where} GROUP BY 1, 2, 3",
@@ -841,19 +787,65 @@ class Store:
 
     def provenance(self) -> pd.DataFrame:
         """Each event's representative document: event_key, source_url, meta, date_added (ingest time)."""
-        return self.query(
+        return self._frame(
             "SELECT e.event_key, d.url AS source_url, d.meta AS meta, d.ingested_at AS date_added FROM events e "
             "JOIN mentions m ON m.mention_key = e.mention_key JOIN documents d ON d.content_hash = m.doc_hash"
         )
 
+    def table_columns(self, table: str) -> list[str]:
+        """The columns of one of the store's tables (a key of :data:`TABLE_KEYS`), in order."""
+        return self._db.fetch(f"SELECT * FROM {_table(table)} LIMIT 0")[0]
+
+    def table_rows(
+        self, table: str, event_keys: Sequence[str] | None = None, chunk: int = TABLE_CHUNK
+    ) -> Iterator[list[tuple]]:
+        """The rows of one of the store's tables (:data:`TABLE_KEYS`), as plain Python values, in lists of
+        at most `chunk` rows ordered by its primary key (the columns of :meth:`table_columns`).
+
+        With `event_keys`, only what these events need: their events rows and event-mention
+        links, their mentions, and the documents and sentences of those mentions (``errors``
+        and ``store_meta`` whole).
+        """
+        name = _table(table)
+        where, params = "", []
+        if event_keys is not None and name not in ("errors", "store_meta"):
+            chosen = "SELECT unnest(?::TEXT[])"
+            in_events = f"SELECT mention_key FROM event_mentions WHERE event_key IN ({chosen})"
+            docs = f"SELECT doc_hash FROM mentions WHERE mention_key IN ({in_events})"
+            where = (
+                " WHERE "
+                + {
+                    "events": f"event_key IN ({chosen})",
+                    "event_mentions": f"event_key IN ({chosen})",
+                    "mentions": f"mention_key IN ({in_events})",
+                    "documents": f"content_hash IN ({docs})",
+                    "sentences": f"doc_hash IN ({docs})",
+                }[name]
+            )
+            params = [list(event_keys)]
+        order = ", ".join(TABLE_KEYS[name])
+        offset = 0
+        while True:
+            _, rows = self._db.fetch(
+                f"SELECT * FROM {name}{where} ORDER BY {order} LIMIT ? OFFSET ?", [*params, chunk, offset]
+            )
+            if not rows:
+                return
+            yield rows
+            offset += chunk
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        """Any SQL over the store's tables (``?`` placeholders on both engines) as a DataFrame."""
+        """Any read-only SQL over the store's tables (``?`` placeholders on both engines) as a DataFrame.
+
+        The escape hatch for questions no method answers (notebooks, tests, one-off checks);
+        realpolitik itself asks through the methods above. Writing the tables through it is not
+        supported: only :meth:`write` keeps documents, mentions and event clusters consistent.
+        """
+        return self._frame(sql, params)
+
+    def _frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         columns, rows = self._db.fetch(sql, params)
         return pd.DataFrame(rows, columns=columns)
-
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
-        """Like :meth:`query`, as column names and plain Python rows (no pandas dtype guessing)."""
-        return self._db.fetch(sql, params)
 
     def _event_records(
         self, where: str, params: list[Any], limit: int | None = None, offset: int = 0, sort: str = "oldest"
@@ -868,6 +860,13 @@ class Store:
         )
         records = [join_spans(dict(zip(columns, row))) for row in rows]
         return [{c: r[c] for c in EVENT_FRAME_COLUMNS} for r in records]
+
+
+def _table(name: str) -> str:
+    """`name` if it is one of the tables a copy of the store holds; else ValueError (no SQL is built from it)."""
+    if name not in TABLE_KEYS:
+        raise ValueError(f"no store table {name!r}; the tables are {', '.join(TABLE_KEYS)}")
+    return name
 
 
 def _connect(url: str | Path, read_only: bool, deadline: float) -> _Connection:
@@ -982,12 +981,13 @@ def _now() -> datetime:
 class _StoredClusters:
     """The stored clusters a write touches: each group's cluster spans and each cluster's mentions, by index.
 
-    On DuckDB the ingest call is the only writer of its file (DuckDB locks it),
-    so what it has read or written stays true until the call ends and is kept
-    (up to :data:`KEPT_MENTIONS` mentions, then it starts afresh, so memory stays
-    bounded): a cluster that grows batch after batch is read once. On
-    PostgreSQL other writers may change any cluster between two batches, so
-    each batch reads afresh (:meth:`forget`, called once the writers' lock is held).
+    On DuckDB a store opened for writing is the only writer of its file while it
+    is open (its gate and DuckDB's lock), so what its writes have read or written
+    stays true until it is closed and is kept (up to :data:`KEPT_MENTIONS` mentions,
+    then it starts afresh, so memory stays bounded): a cluster that grows write after
+    write is read once. On PostgreSQL other writers may change any cluster between
+    two writes, so each write reads afresh (:meth:`forget`, called once the writers'
+    lock is held), as does a write after one that failed.
     """
 
     def __init__(self, db: _Connection):
@@ -996,9 +996,9 @@ class _StoredClusters:
         self._members: dict[str, list[dict[str, Any]]] = {}  # event key -> clustering rows of its mentions
         self._kept = 0  # rows in _members
 
-    def forget(self) -> None:
+    def forget(self, everything: bool = False) -> None:
         """Drop what was read, unless this connection is the only writer (DuckDB) and it is not too much."""
-        if self._db.postgres or self._kept > KEPT_MENTIONS:
+        if everything or self._db.postgres or self._kept > KEPT_MENTIONS:
             self._spans.clear()
             self._members.clear()
             self._kept = 0

@@ -20,7 +20,7 @@ commonest code, ``confidence`` the highest, and the rest (actors, ``location*``)
 those of its representative mention ``mention_key``. ``event_mentions`` links
 each mention to its event. ``feed_items`` are the entries each watched feed
 lists (by entry id or link), and ``watch_alerts`` the alerts ``watch`` has
-printed (see :mod:`realpolitik.ingest.watch`).
+printed (see :mod:`realpolitik.jobs.watch`).
 
 Stores made before a column existed get it on opening (:data:`ADDED_COLUMNS`,
 ``ALTER TABLE ... ADD COLUMN IF NOT EXISTS``, NULL in old rows); stores of an

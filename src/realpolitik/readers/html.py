@@ -4,7 +4,7 @@ trafilatura finds the article body; when it finds nothing (fragments, badly
 broken markup) a plain lxml walk over the page body takes its place. Either
 way the lines then pass through :func:`remove_boilerplate`, which drops the
 ad labels, share buttons, cookie notices and photo credits that extractors
-let through (patterns in ``data/boilerplate.yaml``, see :mod:`realpolitik.ingest.clean`)
+let through (patterns in ``data/boilerplate.yaml``, see :mod:`realpolitik.readers.clean`)
 and repeated lines such as an image caption printed twice.
 
 libxml2, under both, stops reading a page nested 256 elements deep and drops the rest
@@ -23,7 +23,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from realpolitik.ingest.clean import remove_boilerplate
+from realpolitik.readers.clean import remove_boilerplate
 
 # Elements that never hold article text in the lxml fallback.
 _DROP_TAGS = (

@@ -28,7 +28,7 @@ _SENTENCE_FINAL = re.compile(r"[.!?:;…\"”’')\]]$")
 @lru_cache(maxsize=1)
 def boilerplate_pattern() -> re.Pattern[str]:
     """All patterns of ``data/boilerplate.yaml`` as one case-insensitive regex."""
-    groups = read_yaml(data_file("ingest", "boilerplate.yaml"))["patterns"]
+    groups = read_yaml(data_file("readers", "boilerplate.yaml"))["patterns"]
     alternatives = [f"(?:{p})" for patterns in groups.values() for p in patterns]
     return re.compile("|".join(alternatives), re.IGNORECASE)
 

@@ -22,8 +22,8 @@ import charset_normalizer
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
-from realpolitik.ingest.clean import normalize_paragraphs
-from realpolitik.ingest.html import html_to_text
+from realpolitik.readers.clean import normalize_paragraphs
+from realpolitik.readers.html import html_to_text
 from realpolitik.types import Document, DocumentError
 
 MAX_DOCUMENT_BYTES: int = 5_000_000
@@ -361,7 +361,7 @@ def make_document(doc_id: str, text: str, source: str, **fields: Any) -> Documen
     invisible format characters (zero-width space, byte-order mark, word
     joiner, soft hyphen) are removed so that they cannot hide a name from the
     matcher, and boilerplate lines go while paragraphs become one line each
-    (:func:`realpolitik.ingest.clean.normalize_paragraphs`), so one article
+    (:func:`realpolitik.readers.clean.normalize_paragraphs`), so one article
     gives one document whatever its format. `fields` go to :class:`Document`.
     """
     doc_id, text, source = _safe(doc_id), _safe(text), _safe(source)

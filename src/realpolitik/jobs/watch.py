@@ -1,9 +1,10 @@
 """``realpolitik watch``: poll RSS/Atom feeds, store each new item once, print alerts as they arise.
 
-Each poll reads every feed (:mod:`.feeds`), leaves out the items it has seen
+Each poll reads every feed (:mod:`realpolitik.readers.feeds`), leaves out the items it has seen
 before (by entry id or link, so an item re-published with edits is not
-stored twice), codes and stores the rest (the store skips any text it holds
-already, by content hash), then runs :func:`~realpolitik.analysis.alerts.detect_alerts`
+stored twice), codes and stores the rest as ``ingest`` does (:func:`.ingest.ingest`:
+any text the store holds already is skipped, by content hash), then runs
+:func:`~realpolitik.analysis.alerts.detect_alerts`
 from the earliest date of the new events on (with the baseline before it)
 and prints the alerts not printed before. The
 alerts a store already had when the first poll began are noted, not printed: only
@@ -25,7 +26,7 @@ from __future__ import annotations
 import argparse
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache
@@ -36,12 +37,13 @@ import pandas as pd
 from realpolitik.analysis.alerts import Alert, store_alerts
 from realpolitik.analysis.dates import date_label
 from realpolitik.cli.args import console
-from realpolitik.ingest.feeds import read_feeds
-from realpolitik.store.db import DEFAULT_DB, IngestStats, Store
+from realpolitik.jobs.ingest import IngestStats, ingest
+from realpolitik.readers.feeds import read_feeds
+from realpolitik.store.db import DEFAULT_DB, Store
 from realpolitik.types import Document, DocumentError
 
 if TYPE_CHECKING:  # the pipeline (and spaCy) is imported only when there is something to code
-    from realpolitik.pipeline import Pipeline, Result
+    from realpolitik.pipeline import Pipeline
 
 stderr = console(stderr=True)
 
@@ -108,35 +110,18 @@ def poll(
         old, _ = store_alerts(store, by, z=z)  # type: ignore[arg-type]
         store.add_watch_alerts(alert_key(alert) for alert in old)
         printed = store.watch_alerts()
-    coding = _EarliestEvent(coder()) if any(isinstance(item, Document) for item in fresh) else None
-    stats = store.ingest(fresh, pipeline=coding, progress=progress)
+    pipeline = coder() if any(isinstance(item, Document) for item in fresh) else None
+    stats = ingest(store, fresh, pipeline=pipeline, progress=progress)
     for feed, keys in listed.items():
         if keys:  # a feed that failed or came back empty keeps what was seen before
             store.set_feed_items(feed, keys)
-    since = coding.earliest if coding else None
-    if since is not None:
-        alerts, events = store_alerts(store, by, z=z, since=since)  # type: ignore[arg-type]
+    if stats.earliest is not None:  # alerts before the earliest new event cannot have changed
+        alerts, events = store_alerts(store, by, z=z, since=stats.earliest)  # type: ignore[arg-type]
     else:
         alerts, events = [], store.events(limit=0)
     new_alerts = [alert for alert in alerts if alert_key(alert) not in printed]
     store.add_watch_alerts(alert_key(alert) for alert in new_alerts)
     return PollResult(len(items), len(fresh), stats, new_alerts, events)
-
-
-class _EarliestEvent:
-    """Codes with a pipeline and notes the earliest event date: alerts before it cannot have changed."""
-
-    def __init__(self, pipeline: Pipeline):
-        self.pipeline = pipeline
-        self.earliest: date | None = None
-
-    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
-        for result in self.pipeline.run(documents):
-            for event in result.events:
-                when = event.event_date or event.doc_date
-                if when is not None and (self.earliest is None or when < self.earliest):
-                    self.earliest = when
-            yield result
 
 
 def format_alert(alert: Alert, events: pd.DataFrame) -> str:

@@ -22,10 +22,10 @@ Layout of the output directory (one dataset, partitioned by input chunk)::
     sentences/part-00000.parquet   the sentences of each coded document
     mentions/part-00000.parquet    each coded event mention, all its fields (record.state: spans split)
 
-:func:`load_parquet` turns the rows back into documents with their coded
-sentences and events and hands them to :meth:`Store.ingest` in input order, so
-the store does what it does for a single-process run (same rows, same
-dedup, same skips by content hash, idempotent) without coding anything.
+:func:`load_parquet` turns the rows back into coded results (documents with their
+sentences and events) and writes them in input order as a local ingest writes what
+it codes (:func:`~realpolitik.jobs.ingest.store_results`: same batches, same rows,
+same dedup, same skips by content hash, idempotent), without coding anything.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,8 +51,9 @@ from realpolitik.types import Document, DocumentError, EventMention, Sentence
 if TYPE_CHECKING:
     from distributed import Client, Future
 
+    from realpolitik.jobs.ingest import IngestStats, Progress
     from realpolitik.pipeline import Pipeline, Result
-    from realpolitik.store.db import IngestStats, Progress, Store
+    from realpolitik.store.db import Store
 
 FORMAT_VERSION = 2  # 2: date precision, country reasons and geocoded places in mentions (date_end: null if older)
 PARTITION_DOCS = 100  # items per partition (one Dask task): ~10 s of coding for news articles
@@ -194,7 +195,7 @@ def code_to_parquet(
     local cluster of `workers` processes (default: one per CPU) is started.
     `skip(content_hash)` leaves out documents already stored.
     """
-    from realpolitik.ingest.readers import read_paths
+    from realpolitik.readers.files import read_paths
 
     return code_items_to_parquet(
         read_paths(paths, default_date=default_date),
@@ -474,36 +475,19 @@ def _result_tables(seq: int, result: Result) -> dict[str, pa.Table]:
 # -- loading --------------------------------------------------------------------------------
 
 
-@dataclass
-class _Coded(Document):
-    """A document read back from Parquet, with what the cluster coded for it."""
-
-    sentences: list[Sentence] = field(default_factory=list)
-    events: list[EventMention] = field(default_factory=list)
-    coding_error: DocumentError | None = None
-
-
-class _Replay:
-    """Stands in for the pipeline in ``Store.ingest``: hands back what was coded on the cluster."""
-
-    def run(self, documents: Iterable[Document]) -> Iterator[Result]:
-        from realpolitik.pipeline import Result
-
-        for doc in documents:
-            assert isinstance(doc, _Coded)
-            yield Result(doc, doc.events, doc.sentences, doc.coding_error)
-
-
 def load_parquet(store: Store, directory: str | Path, progress: Progress | None = None) -> IngestStats:
     """Store a Parquet dataset written by :func:`code_to_parquet`; idempotent, nothing is coded again."""
+    from realpolitik.jobs.ingest import store_results
+
     manifest = ParquetManifest.load(directory)
-    return store.ingest(read_parquet(manifest), pipeline=_Replay(), progress=progress)
+    return store_results(store, read_parquet(manifest), progress)
 
 
-def read_parquet(manifest: ParquetManifest) -> Iterator[Document | DocumentError]:
+def read_parquet(manifest: ParquetManifest) -> Iterator[Result | DocumentError]:
     """The dataset's items in input order, one partition in memory at a time.
 
-    Documents carry their coded sentences and events; read errors come back as DocumentErrors.
+    Coded documents come back as Results (their sentences and events, or their coding
+    error); read errors as DocumentErrors.
     """
     for index in range(manifest.partitions):
         name = f"part-{index:05d}.parquet"
@@ -528,7 +512,9 @@ def read_parquet(manifest: ParquetManifest) -> Iterator[Document | DocumentError
             yield _item(row, sentences.get(row["seq"], []), events.get(row["seq"], []))
 
 
-def _item(row: dict[str, Any], sentences: list[Sentence], events: list[EventMention]) -> Document | DocumentError:
+def _item(row: dict[str, Any], sentences: list[Sentence], events: list[EventMention]) -> Result | DocumentError:
+    from realpolitik.pipeline import Result
+
     if row["text"] is None:
         return DocumentError(source=row["source"], error=row["error"], doc_id=row["doc_id"])
     for sentence in sentences:
@@ -538,7 +524,7 @@ def _item(row: dict[str, Any], sentences: list[Sentence], events: list[EventMent
         if row["error"]
         else None
     )
-    return _Coded(
+    document = Document(
         id=row["doc_id"],
         text=row["text"],
         date=row["doc_date"],
@@ -546,10 +532,8 @@ def _item(row: dict[str, Any], sentences: list[Sentence], events: list[EventMent
         url=row["url"],
         source=row["source"],
         meta=json.loads(row["meta"]) if row["meta"] else {},
-        sentences=sorted(sentences, key=lambda s: s.index),
-        events=events,
-        coding_error=error,
     )
+    return Result(document, events, sorted(sentences, key=lambda s: s.index), error)
 
 
 # -- code and load ----------------------------------------------------------------------------

@@ -37,8 +37,8 @@ from typing import Any
 
 import feedparser
 
-from realpolitik.ingest.html import html_to_text
-from realpolitik.ingest.readers import decode_bytes, make_document
+from realpolitik.readers.files import decode_bytes, make_document
+from realpolitik.readers.html import html_to_text
 from realpolitik.types import Document, DocumentError
 
 FETCH_TIMEOUT_SECONDS: float = 30.0  # for the whole fetch of one feed: connect, redirects and reading
