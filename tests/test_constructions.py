@@ -343,3 +343,24 @@ def test_the_patient_of_a_passive_does_the_active_verb_conjoined_to_it(pipeline)
     assert ("GOV", "0831", None, "asserted") in coded(pipeline, "The prime minister was indicted and has resigned.")
     # a bare participle shares the passive: the men did not release anyone
     assert not [e for e in events(pipeline, "Five men were arrested and released on bail.") if e.source.role == "CVL"]
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # the demanded refusal is the demand's content
+        ("Greece demanded that its partners refuse to recognize Macedonia.", {"100"}),
+        # a demand noun's clause: the severing is what was demanded, and it was rejected
+        ("South Korea has rejected North Korea's demand to sever its alliance with Washington.", {"124"}),
+        ("Arafat rejected a US offer to host a summit to hammer out an agreement.", {"127"}),
+        # what the forces must do to allow supplies through is asked, not done
+        ("The Red Cross said US forces must ensure security to allow supplies to reach the needy.", {"100"}),
+    ],
+)
+def test_what_a_demand_offer_or_refusal_is_about_is_not_coded_on_its_own(pipeline, text, kept):
+    assert {e.code for e in events(pipeline, text)} == kept, coded(pipeline, text)
+
+
+def test_an_asserted_fact_inside_a_demand_stays(pipeline):
+    found = {e.code for e in events(pipeline, "Russia demanded the release of the sailors whom Ukraine arrested.")}
+    assert "173" in found, found

@@ -166,6 +166,7 @@ class EventCoder:
                         )
                     )
         events = _without_restated_statements(events, reporters, sent)
+        events = _without_content(events, sent, self.rules)
         # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
         # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
         unique: dict[str, EventMention] = {}
@@ -833,6 +834,35 @@ def _without_restated_statements(events: list[EventMention], reporters: set[int]
         for e in events
         if not (e.root_code == "01" and e.trigger_span[0] in starts and (e.source.country or e.source.code) in speaking)
     ]
+
+
+def _without_content(events: list[Event], sent: Span, rules: CodingRules) -> list[Event]:
+    """Drop what a demand, appeal, threat, intent or refusal is about: the action it demands,
+    threatens, promises or refuses is not an event of its own ("Greece demanded that its partners
+    refuse to recognize Macedonia" is Greece's demand, not also a refusal by the partners), nor is
+    what an offer, appeal or demand noun names ("rejected a US offer to host a summit"). Only
+    events that are not asserted go: a background fact inside the clause stays."""
+    content: set[int] = set()
+    for e in events:
+        if not e.code.startswith(rules.content_roots):
+            continue
+        trigger = [t for t in sent if e.trigger_span[0] <= t.idx - sent.start_char < e.trigger_span[1]]
+        inside = {t.i for t in trigger}
+        for t in trigger:
+            for c in t.children:
+                if c.i not in inside and c.dep_ in rules.content_deps:
+                    content.update(x.i for x in c.subtree)
+    for noun in (t for t in sent if t.pos_ == "NOUN" and t.lemma_.lower() in rules.content_nouns):
+        for c in noun.children:  # "rejected a US offer to host a summit", "an appeal for deploying troops"
+            clauses = (
+                [c] if c.dep_ == "acl" else [g for g in c.children if g.dep_ == "pcomp"] if c.dep_ == "prep" else []
+            )
+            for clause in clauses:
+                content.update(x.i for x in clause.subtree)
+    if not content:
+        return events
+    starts = {t.idx - sent.start_char: t.i for t in sent}
+    return [e for e in events if e.modality is Modality.ASSERTED or starts.get(e.trigger_span[0]) not in content]
 
 
 def _pronoun_subject(verb: Token) -> bool:

@@ -18,7 +18,14 @@ from typing import Any
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.events import codebook
 
-_DEP_LISTS = ("subject_deps", "passive_source_deps", "passive_target_deps", "object_deps", "noun_source_deps")
+_DEP_LISTS = (
+    "subject_deps",
+    "passive_source_deps",
+    "passive_target_deps",
+    "object_deps",
+    "noun_source_deps",
+    "content_deps",
+)
 _WORD_LISTS = (
     "default_target_preps",
     "noun_target_preps",
@@ -33,6 +40,7 @@ _WORD_LISTS = (
     "condition_marks",
     "purpose_verbs",
     "purpose_nouns",
+    "content_nouns",
 )
 _PHRASE_LISTS = ("background_phrases", "attribution_phrases")
 _CODE_LISTS = (
@@ -43,6 +51,7 @@ _CODE_LISTS = (
     "condition_target_roots",
     "purpose_target_roots",
     "place_people_codes",
+    "content_roots",
 )
 # The dependency labels of the English parser (ClearNLP style, as spaCy's en_core_web models use).
 DEPENDENCY_LABELS = frozenset(
@@ -65,6 +74,7 @@ class CodingRules:
     passive_target_deps: tuple[str, ...]
     object_deps: tuple[str, ...]
     noun_source_deps: tuple[str, ...]
+    content_deps: tuple[str, ...]
     default_target_preps: tuple[str, ...]
     noun_target_preps: tuple[str, ...]
     participant_preps: tuple[str, ...]
@@ -78,6 +88,7 @@ class CodingRules:
     condition_marks: frozenset[str]
     purpose_verbs: frozenset[str]
     purpose_nouns: frozenset[str]
+    content_nouns: frozenset[str]
     background_phrases: tuple[str, ...]
     attribution_phrases: tuple[str, ...]
     symmetric_codes: tuple[str, ...]
@@ -89,6 +100,7 @@ class CodingRules:
     condition_target_roots: tuple[str, ...]
     purpose_target_roots: tuple[str, ...]
     place_people_codes: tuple[str, ...]
+    content_roots: tuple[str, ...]
     weapon_codes: dict[str, str]  # weapon lemma -> the code of an act done with it
     agentless_quad_classes: frozenset[int]
 
@@ -134,6 +146,7 @@ class CodingRules:
             condition_marks=frozenset(merged["condition_marks"]),
             purpose_verbs=frozenset(merged["purpose_verbs"]),
             purpose_nouns=frozenset(merged["purpose_nouns"]),
+            content_nouns=frozenset(merged["content_nouns"]),
             background_phrases=tuple(dict.fromkeys(merged["background_phrases"])),
             attribution_phrases=tuple(dict.fromkeys(merged["attribution_phrases"])),
             symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
@@ -145,6 +158,7 @@ class CodingRules:
             condition_target_roots=tuple(dict.fromkeys(merged["condition_target_roots"])),
             purpose_target_roots=tuple(dict.fromkeys(merged["purpose_target_roots"])),
             place_people_codes=tuple(dict.fromkeys(merged["place_people_codes"])),
+            content_roots=tuple(dict.fromkeys(merged["content_roots"])),
             weapon_codes={w: i["code"] for i in merged["weapon_codes"] for w in i["weapons"]},
             agentless_quad_classes=frozenset(merged["agentless_quad_classes"]),
         )
