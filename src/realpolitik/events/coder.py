@@ -836,7 +836,7 @@ def _without_restated_statements(events: list[EventMention], reporters: set[int]
     ]
 
 
-def _without_content(events: list[Event], sent: Span, rules: CodingRules) -> list[Event]:
+def _without_content(events: list[EventMention], sent: Span, rules: CodingRules) -> list[EventMention]:
     """Drop what a demand, appeal, threat, intent or refusal is about: the action it demands,
     threatens, promises or refuses is not an event of its own ("Greece demanded that its partners
     refuse to recognize Macedonia" is Greece's demand, not also a refusal by the partners), nor is
