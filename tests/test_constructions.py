@@ -364,3 +364,20 @@ def test_what_a_demand_offer_or_refusal_is_about_is_not_coded_on_its_own(pipelin
 def test_an_asserted_fact_inside_a_demand_stays(pipeline):
     found = {e.code for e in events(pipeline, "Russia demanded the release of the sailors whom Ukraine arrested.")}
     assert "173" in found, found
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Putin called Erdogan on Tuesday to discuss the grain deal.", "041"),  # a telephone call
+        ("Iran called on the United States to lift the sanctions.", "0254"),  # an appeal
+        ("The EU called for a ceasefire in Gaza.", "0256"),
+    ],
+)
+def test_calling_an_actor_is_a_telephone_call_calling_on_one_an_appeal(pipeline, text, code):
+    assert {e.code for e in events(pipeline, text) if e.root_code in ("02", "04")} == {code}, coded(pipeline, text)
+
+
+def test_who_receives_a_sentence_is_the_target_of_the_court(pipeline):
+    text = "Hissen Habre, the former President of Chad, has received a death sentence for plotting a coup."
+    assert ("TCDJUD", "116", "TCDELI", "asserted") in coded(pipeline, text)

@@ -257,6 +257,7 @@ triggers:
         ('- {verb: harangue, modifier: [loud], code: "111"}', "on a noun entry"),
         ('- {verb: harangue, code: "111", not_target_roles: [media]}', "role codes"),
         ('- {verb: harangue, code: "111", plover: CRITICIZE}', "PLOVER event type"),
+        ('- {noun: harangue, code: "111", actor_object_code: "041"}', "verbs only"),
         ('- {verb: attack, code: "190"}', "duplicates the entry"),
     ],
 )

@@ -119,9 +119,9 @@ def test_serve_cli_reads_and_ingest_at_once(tmp_path: Path) -> None:
                 )
                 == "ok"
             )
-            writing = subprocess.Popen(
+            writing = subprocess.Popen(  # the writer waits its turn as long as it must; the reads do not
                 cli("ingest", str(more), "--db", str(db)),
-                env=env,
+                env={**env, "REALPOLITIK_LOCK_WAIT": "120"},
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

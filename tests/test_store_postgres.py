@@ -207,9 +207,15 @@ def test_two_cli_ingests_on_a_new_database_both_succeed(store_url_factory: Calla
     first.write_text("\n".join(json.dumps(r) for r in records[:8]) + "\n", encoding="utf-8")
     second.write_text("\n".join(json.dumps(r) for r in records[4:]) + "\n", encoding="utf-8")
     url = store_url_factory()
+    # Each ingest writes its file in one transaction (batches are cut by time too, and a loaded
+    # machine codes slowly): then the outcome is one of the two sequential orders.
+    one_batch = (
+        "import sys, realpolitik.jobs.ingest as job; job.WRITE_BATCH_SECONDS = 1e9; "
+        "from realpolitik.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    )
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "realpolitik.cli.main", "ingest", str(path), "--db", url],
+            [sys.executable, "-c", one_batch, "ingest", str(path), "--db", url],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -157,6 +157,7 @@ class EventCoder:
                     events += said
                     continue
             trig = self._by_weapon(tok, trig)  # "an Israeli shell killed 19 civilians": artillery fire
+            trig = self._by_actor_object(tok, trig, by_token)  # "Obama called McCain": a telephone call
             for src, tgt in self._pairs(trig, sources, targets, modality):
                 events.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
                 if trig.reverse_code and tgt is not None:  # "visited" -> the host hosts
@@ -363,6 +364,21 @@ class EventCoder:
             None,
         )
         return replace(trig, code=code, reverse_code=None, plover=None) if code else trig
+
+    def _by_actor_object(self, verb: Token, trig: Trigger, by_token: ByToken) -> Trigger:
+        """The entry's `actor_object_code` when an actor is the verb's bare object: no complement and
+        none of the trigger's target prepositions ("called McCain", not "called on Iran to" or "called X a liar")."""
+        if trig.actor_object_code is None or verb.pos_ not in ("VERB", "AUX"):
+            return trig
+        kids = list(verb.children)
+        if any(c.dep_ in ("xcomp", "ccomp", "oprd") for c in kids) or any(
+            c.dep_ == "prep" and c.lower_ in trig.target_preps and any(by_token.get(g.i) for g in c.subtree)
+            for c in kids
+        ):
+            return trig
+        if not any(c.dep_ == "dobj" and by_token.get(c.i) for c in kids):
+            return trig
+        return replace(trig, code=trig.actor_object_code, actor_object_code=None, plover=None)
 
     def _triggers(self, sent: Span) -> list[tuple[Token, Trigger, Token | None]]:
         """(trigger token, lexicon entry, the object noun the entry required or None)."""
@@ -683,6 +699,10 @@ class _Arguments:
             givers = self.prep_actors(noun, ("of", "from"))  # "has the support of Argentina"
             if givers:
                 return givers, self.subject(governor)
+            receivers = self.subject(governor)  # "Habre received a death sentence": he is its target
+            role = self.rules.implicit_role(trig.code, noun=True)
+            if receivers and role is not None:
+                return [self.implicit_actor(noun, role)], receivers
         sources = [m for c in noun.children if c.dep_ in self.rules.noun_source_deps for m in self.with_conjuncts(c)]
         if not sources:
             sources = self.of_children(noun, ("prep",), through_prep=True, preps=("by",))
@@ -923,7 +943,9 @@ def _purpose_of_same_event(tok: Token, trig: Trigger, verbal: dict[int, Trigger]
     if tok.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return False
     governor = verbal.get(tok.head.i)
-    return governor is not None and governor.code[:2] == trig.code[:2]
+    if governor is None:
+        return False
+    return trig.code[:2] in (governor.code[:2], (governor.actor_object_code or "")[:2])  # "called X to discuss"
 
 
 def _named(m: Mention) -> bool:

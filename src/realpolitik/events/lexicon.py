@@ -42,6 +42,7 @@ _FIELDS = frozenset(
         "requires_target",
         "not_target_roles",
         "plover",
+        "actor_object_code",
         "note",
     }
 )
@@ -70,6 +71,7 @@ class Trigger:
     requires_target: bool = False  # "arrived" is a visit only with a host or counterpart
     not_target_roles: frozenset[str] = frozenset()  # "spoke to reporters" is no consultation
     plover: str | None = None  # the PLOVER type where it is not the code's: "resigned" is 0831 but RETREAT
+    actor_object_code: str | None = None  # the code when an actor is the bare object: "called McCain" is 041
 
     @property
     def specificity(self) -> int:
@@ -293,6 +295,9 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
         raise ValueError(f"{where}: 'not_target_roles' must be a list of role codes such as MED")
     if not isinstance(raw.get("note", ""), str):
         raise ValueError(f"{where}: 'note' must be text")
+    actor_object = _code(raw["actor_object_code"], "actor_object_code", where) if "actor_object_code" in raw else None
+    if actor_object is not None and pos != "VERB":
+        raise ValueError(f"{where}: 'actor_object_code' applies to verbs only")
     plover = raw.get("plover")
     if plover is not None and plover not in codebook.PLOVER_TYPES:
         raise ValueError(f"{where}: 'plover' must be a PLOVER event type ({', '.join(sorted(codebook.PLOVER_TYPES))})")
@@ -311,6 +316,7 @@ def _parse_entry(raw: Any, where: str) -> Trigger:
         requires_target=raw.get("requires_target", False),
         not_target_roles=frozenset(roles),
         plover=plover,
+        actor_object_code=actor_object,
     )
 
 
