@@ -40,7 +40,7 @@ import psutil
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from realpolitik.store import Store  # noqa: E402
+from realpolitik.store import EventFilter, Store  # noqa: E402
 from run import DEFAULT_CORPUS, machine  # noqa: E402
 
 
@@ -245,7 +245,7 @@ def main() -> int:
         server.wait(30)
     with Store.open(args.db, read_only=True) as store:
         documents = int(store.query("SELECT COUNT(*) AS n FROM documents")["n"].iloc[0])
-        events = store.count_events(modalities=None)
+        events = store.count_events(EventFilter(modalities=None))
     header = not args.out.exists()
     with args.out.open("a", encoding="utf-8") as out:
         if header:

@@ -125,7 +125,7 @@ def _store_child(corpus: Path, started: float) -> dict:
     return {
         "seconds": time.perf_counter() - started,
         "docs": stats.new_documents,
-        "events": stats.events,
+        "events": stats.mentions,  # event mentions, as the other runs count
         "rss_main": peak_rss_mb(),
         "rss_worker": None,
     }

@@ -11,7 +11,7 @@ import pytest
 
 from realpolitik.actors.referents import ReferentTable
 from realpolitik.pipeline import Pipeline
-from realpolitik.types import Document, Event, Sentence
+from realpolitik.types import Document, EventMention, Sentence
 
 WHEN = date(2023, 5, 10)
 
@@ -21,7 +21,7 @@ def pipeline() -> Pipeline:
     return Pipeline()
 
 
-def code(pipeline: Pipeline, text: str) -> tuple[list[Sentence], list[Event]]:
+def code(pipeline: Pipeline, text: str) -> tuple[list[Sentence], list[EventMention]]:
     result = next(pipeline.run([Document(id="t", text=text, date=WHEN)]))
     assert result.error is None
     return result.sentences, result.events

@@ -18,7 +18,7 @@ from realpolitik.cli.main import main
 from realpolitik.jobs.ingest import ingest
 from realpolitik.pipeline import Pipeline
 from realpolitik.readers.files import read_paths
-from realpolitik.store.db import Store
+from realpolitik.store.db import EventFilter, Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "wikinews.jsonl"
 REPORTS = [
@@ -144,7 +144,7 @@ def test_exports(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     parquet = tmp_path / "all.parquet"
     run(capsys, "export", "--format", "parquet", "-o", str(parquet), "--db", db, "--all-modalities")
     with Store.open(db) as store:
-        assert len(pd.read_parquet(parquet)) == len(store.events(modalities=None))
+        assert len(pd.read_parquet(parquet)) == len(store.events(EventFilter(modalities=None)))
 
 
 def test_plot_dyad(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

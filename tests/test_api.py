@@ -263,9 +263,14 @@ def test_code_codes_text_without_storing_it(client: TestClient) -> None:
         "/api/code", json={"text": "Turkey condemned Greece over the incident.", "date": "2009-05-05"}
     )
     assert response.status_code == 200, response.text
-    (event,) = response.json()["events"]
-    assert (event["source"], event["code"], event["target"], event["event_date"]) == ("TUR", "111", "GRC", "2009-05-05")
-    assert event["sentence_text"][slice(*event["trigger_span"])] == "condemned"
+    (mention,) = response.json()["mentions"]
+    assert (mention["source"], mention["code"], mention["target"], mention["event_date"]) == (
+        "TUR",
+        "111",
+        "GRC",
+        "2009-05-05",
+    )
+    assert mention["sentence_text"][slice(*mention["trigger_span"])] == "condemned"
     assert get(client, "/api/events", modality="all")["total"] == before
 
 
@@ -310,7 +315,13 @@ def test_ingest_with_the_token_stores_documents(tmp_path: Path) -> None:
         first = api.post("/api/ingest", json=body, headers=auth)
         assert first.status_code == 200, first.text
         # "Greek officials said nothing" is a negated statement: stored, not listed by default
-        assert first.json() == {"new_documents": 1, "skipped_existing": 0, "events": 2, "errors": 0, "total_events": 2}
+        assert first.json() == {
+            "new_documents": 1,
+            "skipped_existing": 0,
+            "mentions": 2,
+            "errors": 0,
+            "total_events": 2,
+        }
         again = api.post("/api/ingest", json=body, headers=auth).json()
         assert (again["new_documents"], again["skipped_existing"]) == (0, 1)
         (event,) = get(api, "/api/events")["items"]
@@ -438,8 +449,8 @@ def test_event_records_carry_place_precision_and_provenance(client: TestClient) 
         "Moscow",
         "point",
     )
-    assert item["sentence_index"] == 0 and item["doc_date"] == "2008-01-10" and item["event_id"]
-    found = get(client, "/api/events", mention=item["event_id"])
+    assert item["sentence_index"] == 0 and item["doc_date"] == "2008-01-10" and item["mention_id"]
+    found = get(client, "/api/events", mention=item["mention_id"])
     assert [e["event_key"] for e in found["items"]] == [item["event_key"]]
     detail = get(client, f"/api/events/{item['event_key']}")
     assert detail["mentions"][0]["location_latitude"] == item["location_latitude"]
@@ -449,7 +460,7 @@ def test_posted_text_gets_dates_at_their_precision_and_non_english_is_refused(cl
     coded = client.post(
         "/api/code", json={"text": "In 1950 Stalin sanctioned an invasion of the South.", "date": "2014-05-06"}
     ).json()
-    assert [(e["event_date"], e["date_precision"]) for e in coded["events"]] == [("1950", "year")]
+    assert [(e["event_date"], e["date_precision"]) for e in coded["mentions"]] == [("1950", "year")]
     german = client.post(
         "/api/code",
         json={

@@ -12,7 +12,7 @@ from realpolitik.config import Config, DataFiles
 from realpolitik.events.codebook import default_codebook
 from realpolitik.events.constructions import Constructions, package_constructions
 from realpolitik.pipeline import Pipeline
-from realpolitik.types import Event
+from realpolitik.types import EventMention
 
 DAY = date(2000, 5, 6)
 
@@ -29,7 +29,7 @@ def coded(pipeline: Pipeline, text: str) -> list[tuple[str, str, str | None, str
     ]
 
 
-def events(pipeline: Pipeline, text: str) -> list[Event]:
+def events(pipeline: Pipeline, text: str) -> list[EventMention]:
     return pipeline.code_text(text, date=DAY)
 
 

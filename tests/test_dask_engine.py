@@ -130,7 +130,7 @@ def test_loading_is_idempotent(dataset: ParquetManifest, single: tuple, tmp_path
         load_parquet(store, dataset.directory)
         again = load_parquet(store, dataset.directory)
         assert dump(store) == single[0]
-    assert (again.new_documents, again.skipped_existing, again.events) == (0, 9, 0)
+    assert (again.new_documents, again.skipped_existing, again.mentions) == (0, 9, 0)
 
 
 def test_documents_the_store_holds_are_not_sent_to_the_cluster(corpus: Path, scheduler: str, tmp_path: Path) -> None:

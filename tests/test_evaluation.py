@@ -22,7 +22,7 @@ from realpolitik.evaluation.score import (
     score_ipe,
 )
 from realpolitik.events.codebook import default_codebook
-from realpolitik.types import Actor, Event, Modality, Sentence
+from realpolitik.types import Actor, EventMention, Modality, Sentence
 
 DATA = Path("/work/shared/data")
 RUS, UKR, USA = Actor("RUS", name="Russia"), Actor("UKR", name="Ukraine"), Actor("USA", name="United States")
@@ -37,10 +37,10 @@ def ev(
     confidence: float = 0.5,
     trigger: tuple[int, int] = (7, 16),
     sentence_index: int = 0,
-) -> Event:
+) -> EventMention:
     """A hand-built event with codebook-consistent fields."""
     entry = default_codebook().lookup(code)
-    return Event(
+    return EventMention(
         doc_id="d",
         sentence_index=sentence_index,
         sentence_text="",
@@ -73,7 +73,7 @@ def cameo_record(*expected: tuple[str, str, str], **extra: object) -> GoldRecord
     return parse_record(raw, "cameo", load_legacy_codes())
 
 
-def cameo_scores(pairs: list[tuple[GoldRecord, list[Event]]]):
+def cameo_scores(pairs: list[tuple[GoldRecord, list[EventMention]]]):
     return score_events([(g, predicted_items(p, "cameo")) for g, p in pairs], "cameo")
 
 

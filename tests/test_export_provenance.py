@@ -44,7 +44,7 @@ ARTICLES = [
     ),
 ]
 # What the README tells a reader to pass to pandas for each export (codes stay strings).
-CODES = {"code": str, "root_code": str, "source": str, "target": str, "event_key": str, "event_id": str}
+CODES = {"code": str, "root_code": str, "source": str, "target": str, "event_key": str, "mention_id": str}
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def test_csv_and_parquet_keep_provenance_and_load_with_the_readme_dtypes(db: str
             "location_latitude",
             "location_precision",
             "doc_date",
-            "event_id",
+            "mention_id",
         ):
             assert column in frame, column
         benghazi = frame[frame["doc_id"] == "libya-1"].iloc[0]
@@ -149,9 +149,9 @@ def test_the_id_scheme_links_a_coded_mention_to_its_stored_event(
     story.write_text(json.dumps({"id": "libya-1", "date": "2024-03-05", "text": ARTICLES[1].text}) + "\n")
     assert main(["code", str(story)]) == 0
     coded = json.loads(capsys.readouterr().out.splitlines()[0])
-    assert main(["events", "--db", db, "--mention", coded["event_id"], "--format", "jsonl"]) == 0
+    assert main(["events", "--db", db, "--mention", coded["mention_id"], "--format", "jsonl"]) == 0
     (stored,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert stored["event_id"] == coded["event_id"] and stored["code"] == coded["code"]
+    assert stored["mention_id"] == coded["mention_id"] and stored["code"] == coded["code"]
 
 
 def test_sqlite_export_opens_in_stock_datasette(db: str, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from realpolitik.evaluation.agreement import agreement, krippendorff_alpha, masi_distance, nominal_distance
 from realpolitik.evaluation.gold import GoldError, article_documents, load_gold, with_spans
 from realpolitik.evaluation.gold_score import Predicted, score_gold
-from realpolitik.types import Actor, Event, Modality
+from realpolitik.types import Actor, EventMention, Modality
 
 # A Wikinews story (CC BY 2.5, Wikinews), headline and three sentences.
 ARTICLE = (
@@ -224,7 +224,7 @@ def _event(
     day: date = date(2008, 1, 17),
     source_text: str | None = None,
     target_text: str | None = None,
-) -> Event:
+) -> EventMention:
     def span(text: str | None) -> tuple[int, int] | None:
         if text is None:
             return None
@@ -232,7 +232,7 @@ def _event(
         return (at, at + len(text))
 
     t0 = sentence.index(trigger)
-    return Event(
+    return EventMention(
         doc_id="wikinews-test-1",
         sentence_index=0,
         sentence_text=sentence,

@@ -10,7 +10,7 @@ import pytest
 import realpolitik.pipeline as pipeline_module
 from realpolitik import code_text
 from realpolitik.pipeline import Pipeline, TimeBudget
-from realpolitik.types import Document, Event
+from realpolitik.types import Document, EventMention
 
 TODAY = date(2024, 5, 1)
 original_chunks = pipeline_module._chunks
@@ -21,18 +21,18 @@ def pipeline() -> Pipeline:
     return Pipeline()
 
 
-def events(pipeline: Pipeline, text: str, when: date = TODAY) -> list[Event]:
+def events(pipeline: Pipeline, text: str, when: date = TODAY) -> list[EventMention]:
     return pipeline.code_text(text, date=when)
 
 
-def one(pipeline: Pipeline, text: str, code: str, when: date = TODAY) -> Event:
+def one(pipeline: Pipeline, text: str, code: str, when: date = TODAY) -> EventMention:
     """The one event whose CAMEO code starts with ``code``."""
     found = [e for e in events(pipeline, text, when) if e.code.startswith(code)]
     assert len(found) == 1, [(e.source.code, e.code, e.target and e.target.code) for e in events(pipeline, text, when)]
     return found[0]
 
 
-def triples(evs: list[Event]) -> set[tuple[str, str, str | None, str]]:
+def triples(evs: list[EventMention]) -> set[tuple[str, str, str | None, str]]:
     return {(e.source.code, e.code, e.target.code if e.target else None, e.modality.value) for e in evs}
 
 
@@ -211,7 +211,7 @@ def test_record_has_the_documented_fields(pipeline: Pipeline) -> None:
     assert record["goldstein"] == -8.0 and record["quad_class"] == 4
     assert record["plover_type"] == "SANCTION" and record["root_code"] == "16"
     for key in (
-        "event_id",
+        "mention_id",
         "doc_id",
         "sentence_index",
         "sentence_text",
@@ -226,9 +226,9 @@ def test_record_has_the_documented_fields(pipeline: Pipeline) -> None:
         assert key in record
 
 
-def test_event_ids_are_stable(pipeline: Pipeline) -> None:
+def test_mention_ids_are_stable(pipeline: Pipeline) -> None:
     text = "Russia and China condemned the United States."
-    assert [e.event_id for e in events(pipeline, text)] == [e.event_id for e in events(pipeline, text)]
+    assert [e.mention_id for e in events(pipeline, text)] == [e.mention_id for e in events(pipeline, text)]
 
 
 def test_module_level_code_text() -> None:
@@ -270,7 +270,7 @@ def test_an_event_is_given_once_however_many_mentions_name_its_target(pipeline: 
         date(2004, 9, 1),
     )
     met = [e for e in evs if e.trigger_text == "met"]
-    assert len(met) == len({e.event_id for e in evs}) == len(evs)
+    assert len(met) == len({e.mention_id for e in evs}) == len(evs)
     assert [e.target_text for e in met if e.target and e.target.code == "BRAGOV"] == ["Luiz Inácio Lula da Silva"]
 
 
@@ -324,7 +324,7 @@ def test_a_long_document_coded_chunk_by_chunk_gives_what_one_batch_gives(
 
 def events_of(
     pipeline: Pipeline, text: str, monkeypatch: pytest.MonkeyPatch, chunk_chars: int, batch_chars: int
-) -> list[Event]:
+) -> list[EventMention]:
     monkeypatch.setattr(pipeline_module, "BATCH_CHARS", batch_chars)
     monkeypatch.setattr(pipeline_module, "_chunks", lambda t, limit=chunk_chars: original_chunks(t, limit))
     [result] = pipeline.run([Document("long", text, TODAY)])

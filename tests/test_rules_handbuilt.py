@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from realpolitik.pipeline import Pipeline, default_pipeline
-from realpolitik.types import Event
+from realpolitik.types import EventMention
 
 THURSDAY = date(2024, 5, 9)  # the story date: "on Monday" is 2024-05-06
 
@@ -55,11 +55,11 @@ def build(pipe: Pipeline, text: str, table: str) -> Doc:
     return doc
 
 
-def code(pipe: Pipeline, text: str, table: str, when: date = THURSDAY) -> list[Event]:
+def code(pipe: Pipeline, text: str, table: str, when: date = THURSDAY) -> list[EventMention]:
     return pipe.code_doc(build(pipe, text, table), date=when).events
 
 
-def dyads(events: list[Event]) -> set[tuple[str, str, str | None, str]]:
+def dyads(events: list[EventMention]) -> set[tuple[str, str, str | None, str]]:
     """(source, code, target, modality) of each event."""
     return {(e.source.code, e.code, e.target.code if e.target else None, e.modality.value) for e in events}
 

@@ -28,8 +28,8 @@ from realpolitik.cli.main import main
 from realpolitik.jobs.ingest import IngestStats, ingest
 from realpolitik.pipeline import Result, default_pipeline
 from realpolitik.readers.files import read_paths
-from realpolitik.store import WINDOW_DAYS, Store
-from realpolitik.store.db import ACTOR_FRAME_COLUMNS, EVENT_FRAME_COLUMNS
+from realpolitik.store import WINDOW_DAYS, EventFilter, Store
+from realpolitik.store.db import ACTOR_FRAME_COLUMNS, EVENT_FRAME_COLUMNS, _Connection
 from realpolitik.store.dedup import chains, cluster, event_key, group_key
 from realpolitik.types import Document
 
@@ -135,10 +135,10 @@ def copies(n: int) -> list[dict]:
 def test_reingest_adds_nothing_and_codes_nothing(store: Store) -> None:
     first = ingest(store, read_paths([WIKINEWS]), pipeline=CODER)
     assert (first.new_documents, first.skipped_existing, first.errors) == (6, 0, 0)
-    assert first.events == len(store.query("SELECT * FROM mentions")) > 40
+    assert first.mentions == len(store.query("SELECT * FROM mentions")) > 40
     before = dump(store)
     again = ingest(store, read_paths([WIKINEWS]), pipeline=NoCoding())
-    assert again == IngestStats(new_documents=0, skipped_existing=6, events=0, errors=0)
+    assert again == IngestStats(new_documents=0, skipped_existing=6, mentions=0, errors=0)
     assert dump(store) == before
 
 
@@ -151,7 +151,7 @@ def test_same_event_in_two_documents_is_one_event(store: Store) -> None:
         ],
         pipeline=CODER,
     )
-    praise = store.events(actor="RUSGOV", target="PRK", code="05")
+    praise = store.events(EventFilter(actor="RUSGOV", target="PRK", code="05"))
     assert len(praise) == 1
     event = praise.iloc[0]
     assert (event.num_mentions, event.num_documents, event.num_sources) == (2, 2, 2)
@@ -164,6 +164,53 @@ def test_same_event_in_two_documents_is_one_event(store: Store) -> None:
     assert store.event(event.event_key)["num_mentions"] == 2
 
 
+# The tables as realpolitik's first store schema made them, and the columns schema 2 renamed (new -> old name)
+SCHEMA_1 = Path(__file__).parent / "fixtures" / "schema_v1.sql"
+SCHEMA_1_NAMES = {
+    "mentions": {"mention_key": "mention_id", "mention_id": "event_id"},
+    "events": {"mention_key": "mention_id"},
+    "event_mentions": {"mention_key": "mention_id"},
+}
+
+
+def as_schema_1(source: Store, url: str) -> None:
+    """Write `source` at `url` as a store of schema version 1: that release's DDL, the same rows under its names."""
+    db = _Connection(url)
+    for statement in SCHEMA_1.read_text(encoding="utf-8").split(";"):
+        if statement.strip():
+            db.execute(statement)
+    for table in TABLES:
+        columns, rows = source.table_columns(table), [row for chunk in source.table_rows(table) for row in chunk]
+        if table == "store_meta":
+            rows = [(k, "1" if k == "schema_version" else v) for k, v in rows]
+        db.insert(table, [SCHEMA_1_NAMES.get(table, {}).get(c, c) for c in columns], rows)
+    db.close()
+
+
+def test_a_store_of_schema_1_is_upgraded_on_opening_and_goes_on_as_a_new_one(
+    store: Store, store_url_factory: Callable[[], str]
+) -> None:
+    first = [
+        news("reuters-1", PRAISED, JUNE_19, "https://www.reuters.com/world/putin-kim"),
+        news("ap-7", THANKED, JUNE_19 + timedelta(days=1), "https://apnews.com/article/putin"),
+    ]
+    ingest(store, first, pipeline=CODER)
+    old = store_url_factory()
+    as_schema_1(store, old)
+    with Store.open(old, read_only=True) as upgraded:  # a reader upgrades it too (once)
+        assert dump(upgraded) == dump(store)
+        praise = upgraded.events(EventFilter(actor="RUSGOV", target="PRK", code="05"))
+        assert list(praise.num_mentions) == [2]
+        mention = upgraded.mentions(praise.event_key[0]).iloc[0]
+        assert list(upgraded.events(EventFilter(mention=mention.mention_id)).event_key) == [praise.event_key[0]]
+    later = [news("tass-3", COMMENDED, JUNE_19 + timedelta(days=2), "https://tass.example/putin")]
+    with Store.open(old) as reopened:
+        ingest(reopened, later, pipeline=CODER)  # clustered with the mentions stored before the upgrade
+        ingest(store, later, pipeline=CODER)
+        assert dump(reopened) == dump(store)
+        assert list(reopened.events(EventFilter(actor="RUSGOV", target="PRK", code="05")).num_mentions) == [3]
+
+
 def test_reports_ten_days_apart_are_two_events(store: Store) -> None:
     ingest(
         store,
@@ -173,7 +220,7 @@ def test_reports_ten_days_apart_are_two_events(store: Store) -> None:
         ],
         pipeline=CODER,
     )
-    praise = store.events(actor="RUSGOV", target="PRK", code="051")
+    praise = store.events(EventFilter(actor="RUSGOV", target="PRK", code="051"))
     assert list(praise.num_mentions) == [1, 1]
     assert list(praise.event_date) == [pd.Timestamp(JUNE_19), pd.Timestamp(JUNE_19 + timedelta(days=10))]
 
@@ -187,9 +234,9 @@ def test_a_report_in_between_merges_two_events(store: Store) -> None:
         ],
         pipeline=CODER,
     )
-    assert store.count_events(actor="RUSGOV", code="051") == 2
+    assert store.count_events(EventFilter(actor="RUSGOV", code="051")) == 2
     ingest(store, [news("b", THANKED, JUNE_19 + timedelta(days=3), "https://apnews.com/b")], pipeline=CODER)
-    [key] = store.events(actor="RUSGOV", code="051").event_key
+    [key] = store.events(EventFilter(actor="RUSGOV", code="051")).event_key
     assert store.event(key)["num_mentions"] == 3 and store.event(key)["num_sources"] == 3
     group = group_key("RUSGOV", "PRK", "05", "asserted")
     assert store.query("SELECT event_key FROM events WHERE group_key = ?", [group]).event_key.tolist() == [key]
@@ -262,7 +309,7 @@ def test_events_frame_contract(wikinews_store: Store) -> None:
     assert list(frame.columns) == list(EVENT_FRAME_COLUMNS)
     assert str(frame.event_date.dtype) == "datetime64[ns]"
     assert set(frame.modality) == {"asserted"}
-    assert list(wikinews_store.events(actor="ZZZ").columns) == list(EVENT_FRAME_COLUMNS)
+    assert list(wikinews_store.events(EventFilter(actor="ZZZ")).columns) == list(EVENT_FRAME_COLUMNS)
     assert wikinews_store.count_events() == len(frame)
     putin = frame[(frame.source == "RUSGOV") & (frame.target == "IRN") & (frame.code == "030")].iloc[0]
     assert putin.source_name == "Vladimir Putin" and putin.trigger_text == "assured"
@@ -271,33 +318,37 @@ def test_events_frame_contract(wikinews_store: Store) -> None:
 
 
 def test_actor_rule(wikinews_store: Store) -> None:
-    everything = wikinews_store.events(modalities=None)
-    russia = wikinews_store.events(actor="rus", modalities=None)
+    everything = wikinews_store.events(EventFilter(modalities=None))
+    russia = wikinews_store.events(EventFilter(actor="rus", modalities=None))
     assert set(russia.source) == {"RUS", "RUSGOV", "RUSMIL"}
     assert len(russia) == (everything.source_country == "RUS").sum()
-    assert set(wikinews_store.events(actor="RUSGOV", modalities=None).source) == {"RUSGOV"}
-    un = wikinews_store.events(actor="UNO", modalities=None)
+    assert set(wikinews_store.events(EventFilter(actor="RUSGOV", modalities=None)).source) == {"RUSGOV"}
+    un = wikinews_store.events(EventFilter(actor="UNO", modalities=None))
     assert set(un.source) == {"IGOUNO"} and len(un) == 2
-    assert un.event_key.tolist() == wikinews_store.events(actor="IGOUNO", modalities=None).event_key.tolist()
-    assert set(wikinews_store.events(actor="IGO", modalities=None).source) == {"IGOUNO", "IGOIAE"}
+    assert (
+        un.event_key.tolist() == wikinews_store.events(EventFilter(actor="IGOUNO", modalities=None)).event_key.tolist()
+    )
+    assert set(wikinews_store.events(EventFilter(actor="IGO", modalities=None)).source) == {"IGOUNO", "IGOIAE"}
     # "reports of ... bombing Gori" (agentless); Latvia's prime minister is to visit Tbilisi
-    assert set(wikinews_store.events(target="GEO").source) == {"RUS", "LVAGOV", "---"}
-    assert set(wikinews_store.events(target="GEO", require_source=True).source) == {"RUS", "LVAGOV"}
+    assert set(wikinews_store.events(EventFilter(target="GEO")).source) == {"RUS", "LVAGOV", "---"}
+    assert set(wikinews_store.events(EventFilter(target="GEO", require_source=True)).source) == {"RUS", "LVAGOV"}
     assert "---" not in set(wikinews_store.actors().actor)  # the unknown source is not an actor
 
 
 def test_dyad_returns_both_directions(wikinews_store: Store) -> None:
-    visits = wikinews_store.events(dyad=("RUS", "FRA"), modalities=None)
+    visits = wikinews_store.events(EventFilter(dyad=("RUS", "FRA"), modalities=None))
     assert sorted(zip(visits.source, visits.target, visits.code)) == [
         ("FRAGOV", "RUS", "042"),
         ("RUS", "FRAGOV", "043"),
     ]
-    assert set(wikinews_store.events(dyad=("FRA", "RUS"), modalities=None).event_key) == set(visits.event_key)
-    assert wikinews_store.events(dyad=("RUS", "FRA")).empty  # both visits are future events
+    assert set(wikinews_store.events(EventFilter(dyad=("FRA", "RUS"), modalities=None)).event_key) == set(
+        visits.event_key
+    )
+    assert wikinews_store.events(EventFilter(dyad=("RUS", "FRA"))).empty  # both visits are future events
 
 
 def test_filters_match_a_pandas_reference(wikinews_store: Store) -> None:
-    every = wikinews_store.events(modalities=None)
+    every = wikinews_store.events(EventFilter(modalities=None))
     checks = {
         (("code", "19"), ("modalities", None)): every.code.str.startswith("19"),
         (("code", "0871"), ("modalities", None)): every.code == "0871",
@@ -312,9 +363,9 @@ def test_filters_match_a_pandas_reference(wikinews_store: Store) -> None:
         (): every.modality == "asserted",
     }
     for filters, expected in checks.items():
-        got = wikinews_store.events(**dict(filters))
+        got = wikinews_store.events(EventFilter(**dict(filters)))
         assert set(got.event_key) == set(every.event_key[expected]), filters
-        assert wikinews_store.count_events(**dict(filters)) == expected.sum() > 0, filters
+        assert wikinews_store.count_events(EventFilter(**dict(filters))) == expected.sum() > 0, filters
 
 
 def test_pagination(wikinews_store: Store) -> None:
@@ -324,14 +375,16 @@ def test_pagination(wikinews_store: Store) -> None:
 
 
 def test_event_and_mentions(wikinews_store: Store) -> None:
-    said = wikinews_store.events(actor="RUSGOV", code="010", since=date(2007, 10, 17), until=date(2007, 10, 17))
+    said = wikinews_store.events(
+        EventFilter(actor="RUSGOV", code="010", since=date(2007, 10, 17), until=date(2007, 10, 17))
+    )
     record = wikinews_store.event(said.event_key[0])
     assert list(record) == list(EVENT_FRAME_COLUMNS) and record["num_mentions"] == 3
     assert record["event_date"] == date(2007, 10, 17) and record["doc_id"] == "wikinews-tosca-ID82573"
     mentions = wikinews_store.mentions(record["event_key"])
     assert len(mentions) == 3 and set(mentions.doc_id) == {"wikinews-tosca-ID82573"}
     assert set(mentions.title) == {"Putin promises to complete Iran's nuclear reactor"}
-    assert {"mention_id", "doc_source", "url", "site", "sentence_text", "trigger_span"} <= set(mentions.columns)
+    assert {"mention_key", "doc_source", "url", "site", "sentence_text", "trigger_span"} <= set(mentions.columns)
     assert wikinews_store.event("no-such-key") is None
 
 
@@ -407,7 +460,7 @@ def test_chains_use_gaps_of_at_most_the_window() -> None:
 
 def _row(n: int, day: int | None, code: str = "051", confidence: float = 0.5, doc: int = 0) -> dict:
     return {
-        "mention_id": f"m{n:02d}",
+        "mention_key": f"m{n:02d}",
         "doc_hash": f"doc{doc}",
         "site": f"site{doc % 2}",
         "event_date": None if day is None else JUNE_19 + timedelta(days=day),
@@ -427,14 +480,14 @@ def test_cluster_summary() -> None:
         _row(7, None, doc=6),
     ]
     first, late, undated_5, undated_6 = sorted(
-        cluster("G", rows), key=lambda c: (c.first_date or date.max, c.mention_ids)
+        cluster("G", rows), key=lambda c: (c.first_date or date.max, c.mention_keys)
     )
-    assert first.code == "057" and first.representative["mention_id"] == "m02"  # most frequent code wins
+    assert first.code == "057" and first.representative["mention_key"] == "m02"  # most frequent code wins
     assert (first.first_date, first.last_date) == (JUNE_19, JUNE_19 + timedelta(days=3))
     assert (first.num_documents, first.num_sources, first.confidence) == (3, 2, 0.95)
     assert first.event_key == event_key("G", JUNE_19)
-    assert late.mention_ids == ("m04",)
-    assert undated_5.mention_ids == ("m05", "m06") and undated_6.mention_ids == ("m07",)
+    assert late.mention_keys == ("m04",)
+    assert undated_5.mention_keys == ("m05", "m06") and undated_6.mention_keys == ("m07",)
     assert undated_5.event_key == event_key("G", None, "doc5")
 
 
@@ -457,7 +510,7 @@ def test_clusters_do_not_depend_on_row_order(specs: list, random: object) -> Non
     shuffled = list(rows)
     random.shuffle(shuffled)
     assert cluster("G", rows) == cluster("G", shuffled)
-    assert sum(len(c.mention_ids) for c in cluster("G", rows)) == len(rows)
+    assert sum(len(c.mention_keys) for c in cluster("G", rows)) == len(rows)
 
 
 def test_window_is_fixed_when_the_store_is_created(tmp_path: Path) -> None:

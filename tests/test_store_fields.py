@@ -10,7 +10,7 @@ import pytest
 
 from realpolitik.analysis.dates import date_label
 from realpolitik.jobs.ingest import ingest
-from realpolitik.store import Store, schema
+from realpolitik.store import EventFilter, Store, schema
 from realpolitik.store.db import EVENT_FRAME_COLUMNS
 from realpolitik.types import Document
 
@@ -78,7 +78,7 @@ def test_mentions_carry_precision_reasons_and_places(store: Store) -> None:
 
 
 def test_events_carry_the_precision_of_their_first_date_and_their_place(store: Store) -> None:
-    events = store.events(modalities=None)
+    events = store.events(EventFilter(modalities=None))
     assert list(events.columns) == list(EVENT_FRAME_COLUMNS)
     labels = {date_label(d, p) for d, p in zip(events["event_date"], events["date_precision"])}
     assert {"1950", "2012-09", "2024-03-01"} <= labels
@@ -89,8 +89,8 @@ def test_events_carry_the_precision_of_their_first_date_and_their_place(store: S
         "In September 2012",
     )
     assert benghazi["sentence_index"] == 0 and benghazi["doc_date"].date() == date(2024, 3, 5)
-    # the id scheme: a coded mention's event_id finds its stored event
-    found = store.events(mention=benghazi["event_id"], modalities=None)
+    # the id scheme: a coded mention's mention_id finds its stored event
+    found = store.events(EventFilter(mention=benghazi["mention_id"], modalities=None))
     assert list(found["event_key"]) == [benghazi["event_key"]]
     row = store.query(
         "SELECT date_precision, location, location_country, location_latitude FROM events WHERE event_key = ?",
@@ -100,9 +100,9 @@ def test_events_carry_the_precision_of_their_first_date_and_their_place(store: S
 
 
 def test_bbox_and_sort(store: Store) -> None:
-    libya = store.events(bbox=(9.0, 19.0, 26.0, 34.0), modalities=None)  # Libya's rough box
+    libya = store.events(EventFilter(bbox=(9.0, 19.0, 26.0, 34.0), modalities=None))  # Libya's rough box
     assert set(libya["location_country"]) == {"LBY"}
-    newest = store.events(modalities=None, sort="newest")["event_date"].dropna().tolist()
+    newest = store.events(EventFilter(modalities=None), sort="newest")["event_date"].dropna().tolist()
     assert newest == sorted(newest, reverse=True)
 
 

@@ -27,12 +27,13 @@ import psycopg
 import pytest
 
 from realpolitik.cli.main import main
-from realpolitik.store import Store
+from realpolitik.store import EventFilter, Store
 from test_store import (  # noqa: F401 - the shared tests and fixtures, run here against PostgreSQL
     copies,
     dump,
     store,
     test_a_report_in_between_merges_two_events,
+    test_a_store_of_schema_1_is_upgraded_on_opening_and_goes_on_as_a_new_one,
     test_actor_rule,
     test_actors,
     test_cli_ingest_events_actors,
@@ -194,7 +195,7 @@ def test_concurrent_writers_give_the_database_of_one_sequential_run(
     assert sum(stored) == items  # each document stored by exactly one writer, the others skipped it
     with Store.open(url) as store:
         result = dump(store)
-        attacks = store.events(actor="RUS", target="GEO", code="19")
+        attacks = store.events(EventFilter(actor="RUS", target="GEO", code="19"))
     assert result == sequential(reference, coded, slices + extra)
     assert attacks[["source", "code", "target"]].values.tolist() == [["RUSMIL", "190", "GEO"]]
     assert attacks.num_documents[0] == attacks.num_sources[0] == len(ATTACK_REPORTS)  # one event, not split
@@ -255,4 +256,4 @@ def test_two_watches_on_one_store_store_each_item_once(store_url_factory: Callab
     with Store.open(url) as store:
         assert store.query("SELECT COUNT(*) AS n FROM documents")["n"][0] == 5
         assert store.feed_items(str(feed)) == {"jan", "feb", "mar", "apr", "may"}
-        assert len(store.events(actor="RUS", target="UKR", code="19")) == 1
+        assert len(store.events(EventFilter(actor="RUS", target="UKR", code="19"))) == 1

@@ -212,8 +212,8 @@ def test_a_writer_killed_inside_a_batch_and_run_again_ends_as_an_uninterrupted_r
     assert process.returncode == -signal.SIGKILL
     with Store.open(killed) as partial:  # two whole batches, nothing of the third
         assert len(partial.query("SELECT doc_id FROM documents")) == 8
-        assert len(partial.query("SELECT mention_id FROM event_mentions")) == len(
-            partial.query("SELECT mention_id FROM mentions")
+        assert len(partial.query("SELECT mention_key FROM event_mentions")) == len(
+            partial.query("SELECT mention_key FROM mentions")
         )
     rerun = writer(killed, coded, 0, items)
     out, err = rerun.communicate(timeout=120)
@@ -292,7 +292,7 @@ def test_write_is_idempotent_and_skips_what_is_stored(store_url_factory: Callabl
     with Store.open(store_url_factory()) as store:
         first = store.write(results[:2])
         assert [o.kind for o in first] == ["stored", "stored"]
-        assert first[0].events == len(results[0].events) > 0 and first[0].earliest == date(2008, 8, 12)
+        assert first[0].mentions == len(results[0].events) > 0 and first[0].earliest == date(2008, 8, 12)
         after_first = dump(store)
         assert [o.kind for o in store.write(results[:2])] == ["skipped", "skipped"]  # the same write again
         assert dump(store) == after_first

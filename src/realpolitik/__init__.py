@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from realpolitik.types import Actor, Document, DocumentError, Event, Mention, Modality, Sentence
+from realpolitik.types import Actor, Document, DocumentError, EventMention, Mention, Modality, Sentence
 
 __all__ = [
     "Actor",
     "Document",
     "DocumentError",
-    "Event",
+    "EventMention",
     "Mention",
     "Modality",
     "Sentence",

@@ -58,7 +58,7 @@ from realpolitik.geo.places import city_index
 from realpolitik.nlp.parse import load_model
 from realpolitik.structure.layout import Block, Dateline, Layout, layout
 from realpolitik.time.assign import NarrativeTime, sentence_time
-from realpolitik.types import Document, DocumentError, Event, Sentence
+from realpolitik.types import Document, DocumentError, EventMention, Sentence
 
 CHUNK_CHARS = 100_000
 BATCH_SIZE = 32
@@ -90,7 +90,7 @@ class Result:
     """What coding one document gave: its sentences and events, or an error."""
 
     document: Document
-    events: list[Event]
+    events: list[EventMention]
     sentences: list[Sentence]
     error: DocumentError | None = None
     dateline: Dateline | None = None  # the place the article is filed from, when it says
@@ -106,7 +106,7 @@ class Reading:
     resolver: PronounResolver
     dateline: Dateline | None = None
     narrative: NarrativeTime = field(default_factory=NarrativeTime)
-    events: list[Event] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
     sentence: Sentence = field(init=False)  # the sentence being read (for the sentence stages)
 
 
@@ -149,7 +149,7 @@ class Pipeline:
             Stage("geo", self._geo, per_sentence=False),
         ]
 
-    def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
+    def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[EventMention]:
         """Events in one text; raises ValueError for an empty text."""
         if not text or not text.strip():
             raise ValueError("empty document")
@@ -272,7 +272,7 @@ class Pipeline:
         chunks: Iterable[tuple[int, Doc | None]],
         deadline: tuple[float, float],
         countries: Counter[str] | None = None,
-    ) -> tuple[list[Sentence], list[Event]]:
+    ) -> tuple[list[Sentence], list[EventMention]]:
         """Sentences and events of the parsed chunks, in order, through ``self.stages``; each chunk's
         parse is let go once coded.
 
@@ -407,7 +407,7 @@ def default_pipeline() -> Pipeline:
     return Pipeline()
 
 
-def code_text(text: str, date: date | None = None, doc_id: str = "text") -> list[Event]:
+def code_text(text: str, date: date | None = None, doc_id: str = "text") -> list[EventMention]:
     """Code one text into events (the Python API's front door).
 
     >>> [e.code for e in code_text("Russia condemned the attack.")]  # doctest: +SKIP

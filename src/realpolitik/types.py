@@ -1,6 +1,11 @@
 """The plain data types that flow through the pipeline.
 
-Document -> Sentence (with Mentions of Actors) -> Event.
+Document -> Sentence (with Mentions of Actors) -> EventMention.
+
+An :class:`EventMention` is one coded mention of an event in one sentence; the
+store clusters the mentions of one event across stories into a deduplicated
+*event* (:mod:`realpolitik.store.dedup`). Its flat record is declared once, in
+:mod:`realpolitik.record`.
 
 Character spans are half-open ``(start, end)`` offsets into the *sentence*
 text carried on the same record, so a consumer can highlight evidence
@@ -113,8 +118,8 @@ class Sentence:
 
 
 @dataclass
-class Event:
-    """One coded event: who did what to whom, when, where, how sure."""
+class EventMention:
+    """One coded mention of an event: who did what to whom, when, where, how sure, in one sentence."""
 
     doc_id: str
     sentence_index: int
@@ -159,8 +164,8 @@ class Event:
         return self.source_span is None
 
     @property
-    def event_id(self) -> str:
-        """Stable id: the same event from the same sentence always gets the same id."""
+    def mention_id(self) -> str:
+        """Stable id: the same event coded from the same sentence always gets the same id."""
         key = "|".join(
             [
                 self.doc_id,
@@ -175,54 +180,10 @@ class Event:
         return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
-        """The flat record written by ``realpolitik code`` (see README, "Event record")."""
-        t = self.target
-        return {
-            "event_id": self.event_id,
-            "doc_id": self.doc_id,
-            "sentence_index": self.sentence_index,
-            "sentence_text": self.sentence_text,
-            "source": self.source.code,
-            "source_country": self.source.country,
-            "source_role": self.source.role,
-            "source_name": self.source.name,
-            "source_text": self.source_text,
-            "source_span": list(self.source_span) if self.source_span else None,
-            "source_country_reason": self.source_country_reason,
-            "agentless": self.agentless,
-            "target": t.code if t else None,
-            "target_country": t.country if t else None,
-            "target_role": t.role if t else None,
-            "target_name": t.name if t else None,
-            "target_text": self.target_text,
-            "target_span": list(self.target_span) if self.target_span else None,
-            "target_country_reason": self.target_country_reason,
-            "code": self.code,
-            "root_code": self.root_code,
-            "event_name": self.event_name,
-            "goldstein": self.goldstein,
-            "quad_class": self.quad_class,
-            "plover_type": self.plover_type,
-            "plover_mode": self.plover_mode,
-            "modality": self.modality.value,
-            "modality_cue": self.modality_cue,
-            "trigger_text": self.trigger_text,
-            "trigger_span": list(self.trigger_span),
-            "event_date": self.event_date.isoformat() if self.event_date else None,
-            "date_source": self.date_source,
-            "date_text": self.date_text,
-            "date_precision": self.date_precision if self.event_date else None,
-            "date_end": self.date_end.isoformat() if self.date_end else None,
-            "doc_date": self.doc_date.isoformat() if self.doc_date else None,
-            "location": self.location,
-            "location_country": self.location_country,
-            "location_span": list(self.location_span) if self.location_span else None,
-            "location_latitude": self.location_latitude,
-            "location_longitude": self.location_longitude,
-            "location_region": self.location_region,
-            "location_precision": self.location_precision,
-            "confidence": round(self.confidence, 3),
-        }
+        """The flat record written by ``realpolitik code``: the fields of :data:`realpolitik.record.FIELDS`."""
+        from realpolitik.record import record
+
+        return record(self)
 
 
 @dataclass

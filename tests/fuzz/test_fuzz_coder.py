@@ -33,7 +33,7 @@ from realpolitik.cli.main import main
 from realpolitik.events.codebook import default_codebook
 from realpolitik.pipeline import Pipeline, Result
 from realpolitik.readers.files import read_paths
-from realpolitik.types import Document, DocumentError, Event, Modality, Span
+from realpolitik.types import Document, DocumentError, EventMention, Modality, Span
 
 from . import fuzz_settings, tally, time_limit
 from .test_fuzz_readers import EDGE_TEXT, LONE_SURROGATES, NEWS, html_pages, jsonl_lines, unicode_texts
@@ -182,7 +182,7 @@ def check_span(sentence: str, span: Span, text: str | None, what: str) -> None:
     assert sentence[start:end] == text, f"{what} span {span} gives {sentence[start:end]!r}, recorded {text!r}"
 
 
-def check_event(event: Event, doc: Document, result: Result) -> None:
+def check_event(event: EventMention, doc: Document, result: Result) -> None:
     assert event.doc_id == doc.id
     assert 0 <= event.sentence_index < len(result.sentences)
     sentence = event.sentence_text
@@ -212,7 +212,7 @@ def check_event(event: Event, doc: Document, result: Result) -> None:
     assert event.source.code and (event.target is None or event.target.code)
     assert event.event_date is None or isinstance(event.event_date, date)
     record = event.to_dict()
-    assert len(record["event_id"]) == 16
+    assert len(record["mention_id"]) == 16
     json.dumps(record, ensure_ascii=False).encode("utf-8")
 
 

@@ -54,6 +54,7 @@ from realpolitik.analysis.dyad import (
     span_periods,
     to_periods,
 )
+from realpolitik.store.db import EventFilter
 
 if TYPE_CHECKING:
     from realpolitik.store.db import Store
@@ -440,16 +441,16 @@ def store_alerts(
         start = (span_periods(pd.Series([pd.Timestamp(since)]), by)[0] - baseline).start_time.date()
         fetch_from = max(first, start)
     if dyad:
-        events = store.events(dyad=dyad, since=fetch_from, modalities=modalities)
+        events = store.events(EventFilter(dyad=dyad, since=fetch_from, modalities=modalities))
     elif actor:
         sides = [
-            store.events(actor=actor, since=fetch_from, modalities=modalities),
-            store.events(target=actor, since=fetch_from, modalities=modalities),
+            store.events(EventFilter(actor=actor, since=fetch_from, modalities=modalities)),
+            store.events(EventFilter(target=actor, since=fetch_from, modalities=modalities)),
         ]
         both = pd.concat([s for s in sides if not s.empty] or sides[:1])
         events = both.drop_duplicates("event_key").sort_values(["event_date", "event_key"])
     else:
-        events = store.events(since=fetch_from, modalities=modalities)
+        events = store.events(EventFilter(since=fetch_from, modalities=modalities))
     events = events.reset_index(drop=True)
     found = detect_alerts(
         events,

@@ -35,7 +35,7 @@ from realpolitik.analysis.dyad import (
 from realpolitik.analysis.export import FORMATS, write_export, write_sqlite
 from realpolitik.analysis.names import ActorNames
 from realpolitik.cli.args import console, iso_date, output_path, positive, resolve_actors
-from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, Store
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, EventFilter, Store
 
 stdout = console()
 stderr = console(stderr=True)
@@ -132,7 +132,9 @@ def add_parser(subparsers: Any) -> None:
 def cmd_dyad(args: argparse.Namespace) -> int:
     with _open(args.db) as store:
         _resolve(store, args)
-        events = store.events(dyad=(args.a, args.b), since=args.since, until=args.until, modalities=_modalities(args))
+        events = store.events(
+            EventFilter(dyad=(args.a, args.b), since=args.since, until=args.until, modalities=_modalities(args))
+        )
     if args.by == "auto":
         args.by = choose_period(events["event_date"])
     series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)
@@ -210,7 +212,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             modalities=_modalities(args),
             text=args.text,
         )
-        events = store.events(**filters)
+        events = store.events(EventFilter(**filters))
         if args.format == "sqlite":
             everything = not any(v for k, v in filters.items() if k != "modalities") and args.all_modalities
             n = write_sqlite(store, args.output, None if everything else list(events["event_key"]))
@@ -227,7 +229,7 @@ def cmd_plot_dyad(args: argparse.Namespace) -> int:
     with _open(args.db) as store:
         _resolve(store, args)
         first, last = coverage(store)
-        events = store.events(dyad=(args.a, args.b), modalities=_modalities(args))
+        events = store.events(EventFilter(dyad=(args.a, args.b), modalities=_modalities(args)))
     if args.by == "auto":
         args.by = choose_period(events["event_date"])
     series = dyad_series(events, args.a, args.b, args.by, args.weighted, args.since, args.until)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from realpolitik.store.db import actor_filter
-from realpolitik.types import Event
+from realpolitik.types import EventMention
 
 Period = Literal["week", "month", "year"]
 PERIODS: tuple[str, ...] = ("week", "month", "year")
@@ -64,16 +64,16 @@ TOP_COLUMNS: tuple[str, ...] = (
 )
 
 
-def events_frame(records: Iterable[Event | dict[str, Any]]) -> pd.DataFrame:
+def events_frame(records: Iterable[EventMention | dict[str, Any]]) -> pd.DataFrame:
     """A ``Store.events``-shaped frame from coded events, without a store.
 
-    Takes :class:`~realpolitik.types.Event` objects or their ``to_dict()``
+    Takes :class:`~realpolitik.types.EventMention` objects or their ``to_dict()``
     records (the lines ``realpolitik code`` writes). Each event stands alone:
-    ``event_key`` is its ``event_id`` and ``num_mentions``, ``num_sources`` and
+    ``event_key`` is its ``mention_id`` and ``num_mentions``, ``num_sources`` and
     ``num_documents`` are 1.
     """
-    rows = [r.to_dict() if isinstance(r, Event) else dict(r) for r in records]
-    frame = pd.DataFrame(rows).rename(columns={"event_id": "event_key"})
+    rows = [r.to_dict() if isinstance(r, EventMention) else dict(r) for r in records]
+    frame = pd.DataFrame(rows).rename(columns={"mention_id": "event_key"})
     if frame.empty:
         return frame
     frame["event_date"] = pd.to_datetime(frame["event_date"])

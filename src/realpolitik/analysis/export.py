@@ -33,7 +33,7 @@ how to load each one in pandas with the right dtypes.
   ``mode``, ``context`` (empty: we code no PLOVER contexts), ``source`` / ``target``
   actors (code, name, country, sector), ``location`` (name, country, region, latitude,
   longitude, precision; null without a place) and our ``modality``, CAMEO code, Goldstein
-  score, QuadClass, evidence and provenance (``event_id`` of the representative mention,
+  score, QuadClass, evidence and provenance (``mention_id`` of the representative mention,
   ``doc_id``, ``sentence_index``, ``doc_date``).
 * **Parquet** and **CSV**: the events frame itself (CSV with spans as JSON): dates as
   dates (the first day of the period) with ``date_precision`` beside them.
@@ -217,7 +217,7 @@ def to_plover(events: pd.DataFrame) -> list[dict[str, Any]]:
                 "text": _clean(row.get("sentence_text")),
                 "trigger": _clean(row.get("trigger_text")),
                 "location": _plover_location(row),
-                "event_id": _clean(row.get("event_id")),
+                "mention_id": _clean(row.get("mention_id")),
                 "doc_id": _clean(row.get("doc_id")),
                 "sentence_index": _int(row.get("sentence_index")),
                 "doc_date": _iso_day(row.get("doc_date")),
@@ -449,11 +449,11 @@ def _plain_lists(events: pd.DataFrame) -> pd.DataFrame:
 _SQLITE_REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "sentences": (("doc_hash", "documents", "content_hash"),),
     "mentions": (("doc_hash", "documents", "content_hash"),),
-    "events": (("mention_id", "mentions", "mention_id"),),
-    "event_mentions": (("mention_id", "mentions", "mention_id"), ("event_key", "events", "event_key")),
+    "events": (("mention_key", "mentions", "mention_key"),),
+    "event_mentions": (("mention_key", "mentions", "mention_key"), ("event_key", "events", "event_key")),
 }
 _SQLITE_INDEXES = (
-    ("mentions", "event_id"),
+    ("mentions", "mention_id"),
     ("mentions", "doc_hash"),
     ("events", "event_date"),
     ("events", "source"),
@@ -467,7 +467,7 @@ _SQLITE_VIEW = """CREATE VIEW event_list AS SELECT e.event_key,
   e.date_precision, e.source, m.source_name, e.code, e.event_name, e.target, m.target_name, e.quad_class,
   e.goldstein, e.modality, e.num_mentions, e.num_sources, e.location, e.location_country, e.location_latitude,
   e.location_longitude, m.sentence_text, d.url, d.title
-FROM events e JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash"""
+FROM events e JOIN mentions m ON m.mention_key = e.mention_key JOIN documents d ON d.content_hash = m.doc_hash"""
 
 
 def write_sqlite(store: Any, path: str | Path, event_keys: list[str] | None = None) -> int:

@@ -86,6 +86,7 @@ from realpolitik.geo.geocode import default_tables
 from realpolitik.jobs.ingest import IngestStats
 from realpolitik.pipeline import default_pipeline
 from realpolitik.readers.files import make_document
+from realpolitik.store.db import EventFilter
 from realpolitik.store.errors import StoreError
 from realpolitik.types import Document, DocumentError, Modality
 
@@ -243,7 +244,7 @@ def create_app(
             Query(
                 pattern=KEY,
                 description=(
-                    "the event_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
+                    "the mention_id of a coded mention (`realpolitik code`, POST /api/code): the stored event "
                     "it belongs to"
                 ),
             ),
@@ -269,8 +270,8 @@ def create_app(
                 "mention": mention,
                 "bbox": _bbox(bbox),
             }
-            frame = store.events(**filters, limit=limit, offset=offset, sort=sort)
-            total = store.count_events(**filters)
+            frame = store.events(EventFilter(**filters), limit=limit, offset=offset, sort=sort)
+            total = store.count_events(EventFilter(**filters))
             return {"total": total, "limit": limit, "offset": offset, "items": _records(frame)}
 
         return await serve(request, EventPage, compute)
@@ -318,7 +319,9 @@ def create_app(
             code_a, code_b = _resolved(access.names(view), ("a", a), ("b", b))
             _check_pair(code_a, code_b, ("query", "b"))
             first, last = coverage(store)
-            events = store.events(dyad=(code_a, code_b), since=since, until=until, modalities=_modalities(modality))
+            events = store.events(
+                EventFilter(dyad=(code_a, code_b), since=since, until=until, modalities=_modalities(modality))
+            )
             period: Period = choose_period(events["event_date"]) if by == "auto" else by
             series = dyad_series(events, code_a, code_b, period, weighted, *_within(since, until, first, last))
             if nonzero:
@@ -464,7 +467,9 @@ def create_app(
         def compute(view: View) -> dict[str, Any]:
             store = view.store
             who, pair = _resolved(access.names(view), ("actor", actor), ("dyad", dyad))
-            frame = store.places(actor=who, dyad=pair, since=since, until=until, modalities=_modalities(modality))
+            frame = store.places(
+                EventFilter(actor=who, dyad=pair, since=since, until=until, modalities=_modalities(modality))
+            )
             return {
                 "total": len(frame),
                 "limit": limit,
@@ -486,7 +491,7 @@ def create_app(
                 "version": __version__,
                 "store": store_name,
                 "documents": documents,
-                "events": view.store.count_events(modalities=None),
+                "events": view.store.count_events(EventFilter(modalities=None)),
                 "first_date": first,
                 "last_date": last,
                 "ingest_enabled": ingest_token is not None,
@@ -496,7 +501,7 @@ def create_app(
 
     @app.post("/api/code", response_model=CodeOut, tags=["coding"])
     def code(body: CodeIn) -> dict[str, Any]:
-        """Code posted text into events; nothing is stored. Texts over 100,000 characters get 413."""
+        """Code posted text into event mentions; nothing is stored. Texts over 100,000 characters get 413."""
         if len(body.text) > MAX_CODE_CHARS:
             raise HTTPException(413, f"text of {len(body.text)} characters: at most {MAX_CODE_CHARS} are coded at once")
         checked = make_document("posted", body.text, "api")  # the reader's checks: empty, not English
@@ -506,8 +511,8 @@ def create_app(
                 [{"type": "value_error", "loc": ("body", "text"), "input": body.text[:200], "msg": reason}]
             )
         with _PIPELINE_LOCK:
-            events = default_pipeline().code_text(body.text, body.date, doc_id="posted")
-        return {"count": len(events), "events": [_dated(e.to_dict()) for e in events]}
+            mentions = default_pipeline().code_text(body.text, body.date, doc_id="posted")
+        return {"count": len(mentions), "mentions": [_dated(m.to_dict()) for m in mentions]}
 
     @app.post(
         "/api/ingest",
@@ -535,11 +540,11 @@ def create_app(
         with access.write() as store:
             for outcome in store.write(results, [i for i in items if isinstance(i, DocumentError)]):
                 stats.add(outcome)
-            total = store.count_events(modalities=None)
+            total = store.count_events(EventFilter(modalities=None))
         return {
             "new_documents": stats.new_documents,
             "skipped_existing": stats.skipped_existing,
-            "events": stats.events,
+            "mentions": stats.mentions,
             "errors": stats.errors,
             "total_events": total,
         }

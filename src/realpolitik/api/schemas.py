@@ -1,5 +1,9 @@
 """The request and response bodies of the REST API (they make its OpenAPI schema).
 
+The records of events and mentions (:data:`EventOut`, :data:`MentionOut`,
+:data:`CodedMention`) are generated from the record's declaration
+(:mod:`realpolitik.record`), field descriptions included.
+
 Dates travel as ``YYYY-MM-DD`` strings, except event dates, which are written at their
 precision (``date_precision``): ``2012-09-14``, ``2012-09``, ``1950``, ``1990s``. Spans
 travel as ``[start, end]`` character offsets into the record's own ``sentence_text``
@@ -9,10 +13,16 @@ travel as ``[start, end]`` character offsets into the record's own ``sentence_te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
+
+from realpolitik.record import BY_NAME, FIELDS, KINDS, STORED
+from realpolitik.record import Field as RecordField
+from realpolitik.store.db import EVENT_FRAME_COLUMNS
+from realpolitik.store.schema import EVENT_STORE_FIELDS, MENTION_STORE_FIELDS
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -38,71 +48,47 @@ class Error(BaseModel):
     detail: str
 
 
-EventDate = Annotated[
-    str | None,
-    Field(
-        description=(
-            "the event's date at its precision: 2012-09-14 (day), 2012-09 (month), 1950 (year), 1990s (decade)"
-        )
-    ),
-]
-Precision = Annotated[str | None, Field(description="day | month | year | decade; null when undated")]
+EVENT_DATE = "the event's date at its precision: 2012-09-14 (day), 2012-09 (month), 1950 (year), 1990s (decade)"
+# What a stored mention's answer adds from its document
+_DOCUMENT_FIELDS = (
+    RecordField("doc_source", "text", False, "the file or feed the document came from"),
+    RecordField("url", "text", False, "the document's URL"),
+    RecordField("title", "text", False, "the document's title"),
+)
 
 
-class Place(BaseModel):
-    """Where an event happened, as geocoded (null fields when the place was not resolved)."""
+def _model(name: str, doc: str, fields: Iterable[RecordField]) -> type[BaseModel]:
+    """A response model with one required field per record field: its type, null unless required, its description."""
+    definitions: dict[str, Any] = {}
+    for f in fields:
+        kind, description = Span if f.kind == "span" else KINDS[f.kind][0], f.description
+        if f.name == "event_date":  # answers write it at its precision, as text
+            kind, description = str, EVENT_DATE
+        definitions[f.name] = (kind if f.required else kind | None, Field(description=description))
+    return create_model(name, __doc__=doc, **definitions)
 
-    location: str | None = Field(description="the place as the text names it (or the dateline's place)")
-    location_country: str | None
-    location_latitude: float | None
-    location_longitude: float | None
-    location_region: str | None = Field(description="first-level region, or the area itself (Darfur)")
-    location_precision: str | None = Field(description="point (a city) | region | country")
 
+_EVENT_FIELDS = {f.name: f for f in EVENT_STORE_FIELDS}
 
-class EventOut(Place):
-    """A deduplicated event with the evidence and provenance of its representative mention."""
-
-    event_key: str
-    event_date: EventDate
-    date_precision: Precision
-    source: str
-    source_country: str | None
-    source_role: str | None
-    source_name: str | None
-    target: str | None
-    target_country: str | None
-    target_role: str | None
-    target_name: str | None
-    code: str
-    root_code: str
-    event_name: str | None
-    goldstein: float | None
-    quad_class: int | None
-    plover_type: str | None
-    plover_mode: str | None
-    modality: str
-    num_mentions: int
-    num_sources: int
-    num_documents: int
-    confidence: float | None
-    sentence_text: str
-    source_text: str | None
-    target_text: str | None
-    trigger_text: str | None
-    source_span: Span | None
-    target_span: Span | None
-    trigger_span: Span | None
-    doc_id: str
-    location_span: Span | None
-    event_id: str = Field(description="the representative mention's event_id (as `realpolitik code` writes it)")
-    sentence_index: int
-    date_source: str | None
-    date_text: str | None
-    modality_cue: str | None
-    doc_date: date | None
-    source_country_reason: str | None
-    target_country_reason: str | None
+if TYPE_CHECKING:  # to the type checker the generated models are plain models
+    EventOut = BaseModel
+    MentionOut = BaseModel
+    CodedMention = BaseModel
+else:
+    EventOut = _model(
+        "EventOut",
+        "A deduplicated event with the evidence and provenance of its representative mention "
+        "(its mention_id is the one `realpolitik code` writes).",
+        (_EVENT_FIELDS.get(c) or BY_NAME[c] for c in EVENT_FRAME_COLUMNS),
+    )
+    MentionOut = _model(
+        "MentionOut",
+        "One report of an event: the coded mention as stored, with the document it came from.",
+        (MENTION_STORE_FIELDS[0], *STORED, MENTION_STORE_FIELDS[-1], *_DOCUMENT_FIELDS),
+    )
+    CodedMention = _model(
+        "CodedMention", "An event mention coded from posted text: the record `realpolitik code` writes.", FIELDS
+    )
 
 
 class EventPage(BaseModel):
@@ -110,48 +96,6 @@ class EventPage(BaseModel):
     limit: int
     offset: int
     items: list[EventOut]
-
-
-class EvidenceOut(Place):
-    """What every event record shows: the sentence, the actors, the trigger and their spans."""
-
-    sentence_index: int
-    sentence_text: str
-    source: str
-    source_name: str | None
-    source_text: str | None
-    source_span: Span | None
-    target: str | None
-    target_name: str | None
-    target_text: str | None
-    target_span: Span | None
-    code: str
-    event_name: str | None
-    modality: str
-    modality_cue: str | None
-    trigger_text: str | None
-    trigger_span: Span | None
-    event_date: EventDate
-    date_precision: Precision
-    confidence: float | None
-
-
-class MentionOut(EvidenceOut):
-    """One report of an event: the sentence, its spans and the document it came from."""
-
-    mention_id: str
-    doc_id: str
-    doc_source: str | None
-    site: str
-    url: str | None
-    title: str | None
-    doc_date: date | None
-    date_source: str | None
-    date_text: str | None
-    location_span: Span | None
-    event_id: str
-    source_country_reason: str | None
-    target_country_reason: str | None
 
 
 class EventDetail(BaseModel):
@@ -306,17 +250,9 @@ class CodeIn(BaseModel):
     date: Day | None = Field(default=None, description="publication date, to resolve relative dates")
 
 
-class CodedEvent(EvidenceOut):
-    """An event coded from posted text (the record ``realpolitik code`` writes)."""
-
-    event_id: str
-    goldstein: float | None
-    quad_class: int | None
-
-
 class CodeOut(BaseModel):
     count: int
-    events: list[CodedEvent]
+    mentions: list[CodedMention]
 
 
 class DocumentIn(BaseModel):
@@ -338,6 +274,6 @@ class IngestIn(BaseModel):
 class IngestOut(BaseModel):
     new_documents: int
     skipped_existing: int
-    events: int
+    mentions: int = Field(description="event mentions stored")
     errors: int
-    total_events: int
+    total_events: int = Field(description="deduplicated events of every modality in the store")

@@ -25,7 +25,7 @@ from rich.progress import (
 from realpolitik import __version__
 from realpolitik.cli.args import add_data_options, console, iso_date, load_config, output_path, positive
 from realpolitik.store.errors import store_error
-from realpolitik.types import Document, DocumentError, Event, Modality
+from realpolitik.types import Document, DocumentError, EventMention, Modality
 
 stderr = console(stderr=True)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
@@ -177,7 +177,7 @@ class RecordWriter:
         self.out, self.fmt = out, fmt
         self._csv: csv.DictWriter | None = None
 
-    def write(self, event: Event) -> None:
+    def write(self, event: EventMention) -> None:
         record = event.to_dict()
         if self.fmt == "jsonl":
             self.out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -50,7 +50,7 @@ from realpolitik.evaluation.score import (
     score_events,
     score_ipe,
 )
-from realpolitik.types import Document, Event
+from realpolitik.types import Document, EventMention
 
 CONFUSION_ROWS = 12
 stdout = console()
@@ -210,7 +210,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         stderr.print(f"[red]error:[/] {exc}", highlight=False)
         return 2
     started = time.monotonic()
-    per_record: dict[int, list[Event]] = {}
+    per_record: dict[int, list[EventMention]] = {}
     failed = n_events = n_scored = 0
     docs = list(documents(gold))
     pipeline = Pipeline()

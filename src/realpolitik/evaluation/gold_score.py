@@ -27,7 +27,7 @@ from typing import Any
 
 from realpolitik.evaluation.gold import GoldActor, GoldEvent, GoldSentence
 from realpolitik.evaluation.score import PRF, ActorKey, actor_key, counted
-from realpolitik.types import Actor, Event, Modality
+from realpolitik.types import Actor, EventMention, Modality
 
 ACTOR_MEASURES = (
     "source_country",
@@ -45,7 +45,7 @@ ACTOR_MEASURES = (
 class Predicted:
     """A coded event with its offsets moved to the article text."""
 
-    event: Event
+    event: EventMention
     offset: int  # where the event's sentence starts in the article
 
     def span(self, which: str) -> tuple[int, int] | None:

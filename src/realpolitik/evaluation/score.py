@@ -36,7 +36,7 @@ from datetime import date
 from typing import Any
 
 from realpolitik.events.codebook import PLOVER_TYPES, default_codebook
-from realpolitik.types import Actor, Event, Modality, Sentence
+from realpolitik.types import Actor, EventMention, Modality, Sentence
 
 SCHEMES = ("plover", "cameo", "ipe")
 # Levels at which event types are scored, per scheme.
@@ -208,14 +208,14 @@ def parse_record(raw: Mapping[str, Any], scheme: str, legacy: Mapping[str, str])
 # -- predicted events -----------------------------------------------------------
 
 
-def counted(event: Event, asserted_only: bool = False) -> bool:
+def counted(event: EventMention, asserted_only: bool = False) -> bool:
     """Whether an event is scored: all modalities but negated and denied, or only asserted ones."""
     if asserted_only:
         return event.modality is Modality.ASSERTED
     return event.modality not in EXCLUDED_MODALITIES
 
 
-def predicted_items(events: Iterable[Event], scheme: str) -> list[Item]:
+def predicted_items(events: Iterable[EventMention], scheme: str) -> list[Item]:
     """Scored items for one record's (already filtered) events.
 
     For ``plover``, events of one type from the same trigger merge into one item.
@@ -450,7 +450,7 @@ class IpeRules:
             raise ValueError("ipe rules: no classes")
         return cls(roles, classes)
 
-    def labels(self, events: Iterable[Event], asserted_only: bool = False) -> set[str]:
+    def labels(self, events: Iterable[EventMention], asserted_only: bool = False) -> set[str]:
         """The IPE classes that a sentence's events give."""
         found: set[str] = set()
         for e in events:
@@ -524,14 +524,14 @@ def score_ipe(scored: Sequence[tuple[GoldRecord, set[str]]], class_names: Sequen
 
 
 def events_by_record(
-    events: Iterable[Event], sentences: Sequence[Sentence], record_starts: Sequence[int]
-) -> list[list[Event]]:
+    events: Iterable[EventMention], sentences: Sequence[Sentence], record_starts: Sequence[int]
+) -> list[list[EventMention]]:
     """Split a document's events among the records it was built from.
 
     ``record_starts`` are the ascending offsets where each record's text begins in
     the document; an event belongs to the record holding its trigger's first character.
     """
-    out: list[list[Event]] = [[] for _ in record_starts]
+    out: list[list[EventMention]] = [[] for _ in record_starts]
     for e in events:
         at = sentences[e.sentence_index].start + e.trigger_span[0]
         out[max(bisect_right(record_starts, at) - 1, 0)].append(e)

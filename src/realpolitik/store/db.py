@@ -42,18 +42,18 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from realpolitik.record import FIELDS, join_spans, stored_row
 from realpolitik.store import schema
 from realpolitik.store.dedup import WINDOW_DAYS, Cluster, cluster, group_key
 from realpolitik.store.errors import StoreBusy, StoreDamaged, StoreMissing, store_error, store_name
 from realpolitik.store.gate import ReaderCheck, WriterGate
-from realpolitik.types import Document, DocumentError, Event, Sentence
+from realpolitik.types import Document, DocumentError, EventMention, Sentence
 
 DEFAULT_DB = "realpolitik.duckdb"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 WRITER_LOCK = 0x7265616C  # PostgreSQL advisory lock key the writers of one database take turns on ("real")
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 KEPT_MENTIONS = 50_000  # clustering rows a store keeps between writes (about 1 KB each) before starting afresh
-SPANS = ("source", "target", "trigger", "location")
 
 DOCUMENT_COLUMNS = (
     "content_hash",
@@ -68,93 +68,8 @@ DOCUMENT_COLUMNS = (
     "ingested_at",
 )
 SENTENCE_COLUMNS = ("doc_hash", "sentence_index", "text", "start_char", "sentence_date", "date_source", "date_text")
-MENTION_COLUMNS = (
-    "mention_id",
-    "doc_hash",
-    "group_key",
-    "event_id",
-    "doc_id",
-    "site",
-    "sentence_index",
-    "sentence_text",
-    "source",
-    "source_country",
-    "source_role",
-    "source_name",
-    "source_text",
-    "source_start",
-    "source_end",
-    "target",
-    "target_country",
-    "target_role",
-    "target_name",
-    "target_text",
-    "target_start",
-    "target_end",
-    "code",
-    "root_code",
-    "event_name",
-    "goldstein",
-    "quad_class",
-    "plover_type",
-    "plover_mode",
-    "modality",
-    "modality_cue",
-    "trigger_text",
-    "trigger_start",
-    "trigger_end",
-    "event_date",
-    "date_source",
-    "date_text",
-    "date_precision",
-    "doc_date",
-    "location",
-    "location_country",
-    "location_latitude",
-    "location_longitude",
-    "location_region",
-    "location_precision",
-    "location_start",
-    "location_end",
-    "confidence",
-    "source_country_reason",
-    "target_country_reason",
-)
-_PLACE_FIELDS = (
-    "location",
-    "location_country",
-    "location_latitude",
-    "location_longitude",
-    "location_region",
-    "location_precision",
-)
-EVENT_COLUMNS = (
-    "event_key",
-    "group_key",
-    "source",
-    "source_country",
-    "source_role",
-    "target",
-    "target_country",
-    "target_role",
-    "code",
-    "root_code",
-    "event_name",
-    "goldstein",
-    "quad_class",
-    "plover_type",
-    "plover_mode",
-    "modality",
-    "event_date",
-    "last_date",
-    "date_precision",
-    *_PLACE_FIELDS,
-    "num_mentions",
-    "num_sources",
-    "num_documents",
-    "confidence",
-    "mention_id",
-)
+MENTION_COLUMNS, EVENT_COLUMNS = schema.MENTION_COLUMNS, schema.EVENT_COLUMNS
+_PLACE_FIELDS = tuple(f.name for f in FIELDS if f.event and f.name.startswith("location"))
 # What ``Store.events`` returns, in order (a contract for the analysis code). The columns after doc_id
 # come from the representative mention (its sentence, date expression, modality cue, document date).
 EVENT_FRAME_COLUMNS = (
@@ -191,7 +106,7 @@ EVENT_FRAME_COLUMNS = (
     "doc_id",
     *_PLACE_FIELDS,
     "location_span",
-    "event_id",
+    "mention_id",
     "sentence_index",
     "date_source",
     "date_text",
@@ -200,40 +115,31 @@ EVENT_FRAME_COLUMNS = (
     "source_country_reason",
     "target_country_reason",
 )
+_EVENT_TABLE = set(EVENT_COLUMNS)
+# Each frame column from the event, else from its representative mention (spans as their two columns)
+_EVENT_FRAME_SELECT = ", ".join(
+    f"e.{c}" if c in _EVENT_TABLE else f"m.{c[:-5]}_start, m.{c[:-5]}_end" if c.endswith("_span") else f"m.{c}"
+    for c in EVENT_FRAME_COLUMNS
+)
 # The store's tables a copy of it holds (``Store.table_rows``), with their primary keys
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("content_hash",),
     "sentences": ("doc_hash", "sentence_index"),
-    "mentions": ("mention_id",),
+    "mentions": ("mention_key",),
     "events": ("event_key",),
-    "event_mentions": ("mention_id",),
+    "event_mentions": ("mention_key",),
     "errors": ("error_key",),
     "store_meta": ("key",),
 }
 TABLE_CHUNK = 2_000  # rows ``Store.table_rows`` reads at a time
 ACTOR_FRAME_COLUMNS = ("actor", "country", "role", "name", "as_source", "as_target", "total")
-# Representative-mention fields an event row copies (dedup.Row keys beyond the clustering ones).
-_REPRESENTATIVE_FIELDS = (
-    "source",
-    "source_country",
-    "source_role",
-    "target",
-    "target_country",
-    "target_role",
-    "root_code",
-    "event_name",
-    "goldstein",
-    "quad_class",
-    "plover_type",
-    "plover_mode",
-    "modality",
-    *_PLACE_FIELDS,
-    "date_precision",
-)
+# Representative-mention fields an event row copies (dedup.Row keys beyond the clustering ones): the
+# record fields an event carries, but for those computed over the cluster (code, first date, confidence)
+_REPRESENTATIVE_FIELDS = tuple(f.name for f in FIELDS if f.event and f.name not in ("code", "event_date", "confidence"))
 DATE_PRECISIONS = ("day", "month", "year", "decade")  # finest first
 # What reclustering reads of a stored mention
 _CLUSTER_FIELDS = (
-    "mention_id",
+    "mention_key",
     "group_key",
     "doc_hash",
     "site",
@@ -254,7 +160,7 @@ class Coded(Protocol):
     def sentences(self) -> Sequence[Sentence]: ...
 
     @property
-    def events(self) -> Sequence[Event]: ...
+    def events(self) -> Sequence[EventMention]: ...
 
     @property
     def error(self) -> DocumentError | None:
@@ -268,7 +174,7 @@ class Outcome:
 
     kind: str  # "stored", "skipped" (its content hash was stored already) or "error" (recorded)
     label: str  # "doc-id (3 event mentions)", "doc-id", or "source: message"
-    events: int = 0  # event mentions stored
+    mentions: int = 0  # event mentions stored
     earliest: date | None = None  # the earliest date of those mentions (event date, else document date)
 
 
@@ -339,6 +245,84 @@ def actor_filter(column: str, query: str) -> tuple[str, list[str]]:
     """
     q = query.strip().upper()
     return f"({column}_country = ? OR starts_with({column}, ?) OR {column} = ?)", [q, q, "IGO" + q]
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which deduplicated events a query selects: every filter given must hold.
+
+    `actor` / `target` match the source / target by :func:`actor_filter`;
+    `dyad` (A, B) matches A→B and B→A; `code` is a CAMEO prefix ("07"
+    matches 07x); `since` / `until` bound the event date, inclusive;
+    `modalities` None means all; `text` is a case-insensitive substring of
+    any mention's sentence; `require_source` leaves out agentless events (source ``---``);
+    `mention` is the ``mention_id`` of a coded mention (``realpolitik code``): the event it is part of;
+    `bbox` (west, south, east, north) keeps events placed inside it.
+    """
+
+    actor: str | None = None
+    target: str | None = None
+    dyad: tuple[str, str] | None = None
+    code: str | None = None
+    quad_class: int | None = None
+    since: date | None = None
+    until: date | None = None
+    modalities: Sequence[str] | None = ("asserted",)
+    text: str | None = None
+    require_source: bool = False
+    mention: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """A WHERE clause over ``events e`` and its parameters."""
+        clauses: list[str] = ["1 = 1"]
+        params: list[Any] = []
+
+        def add(clause: str, values: Sequence[Any]) -> None:
+            clauses.append(clause)
+            params.extend(values)
+
+        if self.actor:
+            add(*actor_filter("e.source", self.actor))
+        if self.target:
+            add(*actor_filter("e.target", self.target))
+        if self.dyad:
+            (a_src, a), (b_tgt, b) = actor_filter("e.source", self.dyad[0]), actor_filter("e.target", self.dyad[1])
+            (b_src, b2), (a_tgt, a2) = actor_filter("e.source", self.dyad[1]), actor_filter("e.target", self.dyad[0])
+            add(f"(({a_src} AND {b_tgt}) OR ({b_src} AND {a_tgt}))", a + b + b2 + a2)
+        if self.code:
+            add("starts_with(e.code, ?)", [self.code])
+        if self.quad_class is not None:
+            add("e.quad_class = ?", [self.quad_class])
+        if self.since:
+            add("e.event_date >= ?", [self.since])
+        if self.until:
+            add("e.event_date <= ?", [self.until])
+        if self.modalities is not None:
+            modalities = list(self.modalities)
+            add(f"e.modality IN ({', '.join('?' * len(modalities))})" if modalities else "1 = 0", modalities)
+        if self.require_source:
+            add("e.source <> ?", [UNKNOWN_ACTOR])
+        if self.text:
+            add(
+                "EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_key = em.mention_key "
+                "WHERE em.event_key = e.event_key AND strpos(lower(t.sentence_text), ?) > 0)",
+                [self.text.lower()],
+            )
+        if self.bbox:
+            west, south, east, north = self.bbox
+            add("e.location_latitude BETWEEN ? AND ?", [south, north])
+            if west <= east:
+                add("e.location_longitude BETWEEN ? AND ?", [west, east])
+            else:  # a box across the antimeridian
+                add("(e.location_longitude >= ? OR e.location_longitude <= ?)", [west, east])
+        if self.mention:
+            add(
+                "EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_key = em.mention_key "
+                "WHERE em.event_key = e.event_key AND t.mention_id = ?)",
+                [self.mention],
+            )
+        return " AND ".join(clauses), params
 
 
 def site_of(document: Document) -> str:
@@ -459,8 +443,10 @@ class Store:
 
         `read_only` opens an existing store for queries only: it never changes the
         file (so a store on a read-only medium can be queried) and shares a DuckDB
-        file with other readers. A DuckDB file another process writes is waited
-        for up to `wait` seconds (writers take turns through :mod:`.gate`).
+        file with other readers. A store an earlier release made (an earlier schema
+        version, :data:`~.schema.UPGRADABLE`) is brought up to date on opening, read-only
+        or not: its renamed columns renamed (:func:`~.schema.upgrade`), once. A DuckDB
+        file another process writes is waited for up to `wait` seconds (writers take turns through :mod:`.gate`).
         Storage problems raise :class:`~.errors.StoreError` with a one-line message.
         The dedup window is fixed when the store is created (default
         :data:`~realpolitik.store.dedup.WINDOW_DAYS`); opening it with another raises ValueError.
@@ -491,6 +477,10 @@ class Store:
             if problem is None:
                 raise
             raise problem from None
+        if read_only and meta["schema_version"] in schema.UPGRADABLE:
+            db.close()
+            _upgrade(url, wait)
+            return cls.open(url, window_days, read_only=True, wait=wait)
         store = cls(db, int(meta["window_days"]))
         store._gate = gate
         if meta["schema_version"] != schema.SCHEMA_VERSION:
@@ -577,7 +567,7 @@ class Store:
                     continue
                 stored.add(doc_hash)
                 site = site_of(doc)
-                rows = {row["mention_id"]: row for row in (_mention_row(doc_hash, site, e) for e in result.events)}
+                rows = {row["mention_key"]: row for row in (_mention_row(doc_hash, site, e) for e in result.events)}
                 documents.append(
                     [
                         doc_hash,
@@ -670,83 +660,43 @@ class Store:
             if first <= max(dates[group]) + window and last >= min(dates[group]) - window
         ]
         stale = [key for _, key in touched]
-        old = {row["mention_id"]: key for key, rows in stored.members(stale).items() for row in rows}
-        rows = {row["mention_id"]: {f: row[f] for f in _CLUSTER_FIELDS} for row in new}
-        rows.update((row["mention_id"], row) for key in stale for row in stored.members([key])[key])
+        old = {row["mention_key"]: key for key, rows in stored.members(stale).items() for row in rows}
+        rows = {row["mention_key"]: {f: row[f] for f in _CLUSTER_FIELDS} for row in new}
+        rows.update((row["mention_key"], row) for key in stale for row in stored.members([key])[key])
         by_group: dict[str, list[dict[str, Any]]] = {}
         for row in rows.values():
             by_group.setdefault(row["group_key"], []).append(row)
         clusters = [(g, c) for g in sorted(by_group) for c in cluster(g, by_group[g], self.window_days)]
-        links = {m: c.event_key for _, c in clusters for m in c.mention_ids}
+        links = {m: c.event_key for _, c in clusters for m in c.mention_keys}
         moved = [m for m, key in links.items() if old.get(m) != key]
         if stale:
             self._db.execute("DELETE FROM events WHERE event_key IN (SELECT unnest(?::TEXT[]))", [stale])
         relinked = [m for m in moved if m in old]
         if relinked:
-            self._db.execute("DELETE FROM event_mentions WHERE mention_id IN (SELECT unnest(?::TEXT[]))", [relinked])
+            self._db.execute("DELETE FROM event_mentions WHERE mention_key IN (SELECT unnest(?::TEXT[]))", [relinked])
         self._db.insert("events", EVENT_COLUMNS, [_event_row(g, c, rows) for g, c in clusters])
-        self._db.insert("event_mentions", ("mention_id", "event_key"), [(m, links[m]) for m in moved])
+        self._db.insert("event_mentions", ("mention_key", "event_key"), [(m, links[m]) for m in moved])
         stored.replace(touched, clusters, rows)
 
     # -- reading ----------------------------------------------------------------
 
     def events(
-        self,
-        actor: str | None = None,
-        target: str | None = None,
-        dyad: tuple[str, str] | None = None,
-        code: str | None = None,
-        quad_class: int | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        modalities: Sequence[str] | None = ("asserted",),
-        text: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        require_source: bool = False,
-        mention: str | None = None,
-        bbox: tuple[float, float, float, float] | None = None,
-        sort: str = "oldest",
+        self, where: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0, sort: str = "oldest"
     ) -> pd.DataFrame:
-        """Deduplicated events matching every filter given (columns: ``EVENT_FRAME_COLUMNS``).
+        """Deduplicated events `where` selects (columns: ``EVENT_FRAME_COLUMNS``), a page of them.
 
-        `actor` / `target` match the source / target by :func:`actor_filter`;
-        `dyad` (A, B) matches A→B and B→A; `code` is a CAMEO prefix ("07"
-        matches 07x); `since` / `until` bound the event date, inclusive;
-        `modalities` None means all; `text` is a case-insensitive substring of
-        any mention's sentence; `require_source` leaves out agentless events (source ``---``);
-        `mention` is the ``event_id`` of a coded mention (``realpolitik code``): the event it is part of;
-        `bbox` (west, south, east, north) keeps events placed inside it.
         `sort` is one of :data:`SORTS`: oldest first (the default), newest first, or most reported first.
         """
-        where, params = _event_filters(
-            actor, target, dyad, code, quad_class, since, until, modalities, text, require_source, mention, bbox
-        )
-        frame = pd.DataFrame(self._event_records(where, params, limit, offset, sort), columns=EVENT_FRAME_COLUMNS)
+        clause, params = where.sql()
+        frame = pd.DataFrame(self._event_records(clause, params, limit, offset, sort), columns=EVENT_FRAME_COLUMNS)
         for column in ("event_date", "doc_date"):
             frame[column] = pd.to_datetime(frame[column])
         return frame
 
-    def count_events(
-        self,
-        actor: str | None = None,
-        target: str | None = None,
-        dyad: tuple[str, str] | None = None,
-        code: str | None = None,
-        quad_class: int | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        modalities: Sequence[str] | None = ("asserted",),
-        text: str | None = None,
-        require_source: bool = False,
-        mention: str | None = None,
-        bbox: tuple[float, float, float, float] | None = None,
-    ) -> int:
-        """How many events ``events`` would return with these filters and no limit."""
-        where, params = _event_filters(
-            actor, target, dyad, code, quad_class, since, until, modalities, text, require_source, mention, bbox
-        )
-        return int(self._db.fetch(f"SELECT COUNT(*) FROM events e WHERE {where}", params)[1][0][0])
+    def count_events(self, where: EventFilter = EventFilter()) -> int:
+        """How many events ``events`` would return for `where` with no limit."""
+        clause, params = where.sql()
+        return int(self._db.fetch(f"SELECT COUNT(*) FROM events e WHERE {clause}", params)[1][0][0])
 
     def event(self, event_key: str) -> dict[str, Any] | None:
         """One event as a dict (the columns of ``events``; event_date a date), whatever its modality."""
@@ -758,13 +708,13 @@ class Store:
         fields = ", ".join(f"m.{c}" for c in MENTION_COLUMNS if c != "group_key")
         columns, rows = self._db.fetch(
             f"SELECT {fields}, d.source AS doc_source, d.url, d.title "
-            "FROM event_mentions em JOIN mentions m ON m.mention_id = em.mention_id "
+            "FROM event_mentions em JOIN mentions m ON m.mention_key = em.mention_key "
             "JOIN documents d ON d.content_hash = m.doc_hash WHERE em.event_key = ? "
-            "ORDER BY m.event_date NULLS LAST, m.mention_id",
+            "ORDER BY m.event_date NULLS LAST, m.mention_key",
             [event_key],
         )
         frame = pd.DataFrame(
-            [_with_spans(dict(zip(columns, row))) for row in rows], columns=list(_with_spans(dict.fromkeys(columns)))
+            [join_spans(dict(zip(columns, row))) for row in rows], columns=list(join_spans(dict.fromkeys(columns)))
         )
         frame["event_date"] = pd.to_datetime(frame["event_date"])
         return frame
@@ -774,11 +724,11 @@ class Store:
 
         The unknown source of agentless events (``---``) is not an actor and is left out.
         """
-        where, params = _event_filters(modalities=modalities, require_source=True)
+        where, params = EventFilter(modalities=modalities, require_source=True).sql()
         sides = (
             "SELECT e.{side} AS actor, e.{side}_country AS country, e.{side}_role AS role, "
             "m.{side}_name AS name, {src} AS as_source, {tgt} AS as_target FROM events e "
-            "JOIN mentions m ON m.mention_id = e.mention_id WHERE e.{side} IS NOT NULL AND " + where
+            "JOIN mentions m ON m.mention_key = e.mention_key WHERE e.{side} IS NOT NULL AND " + where
         )
         columns, rows = self._db.fetch(
             f"WITH sides AS ({sides.format(side='source', src=1, tgt=0)} "
@@ -808,14 +758,14 @@ class Store:
             None if pd.isna(last) else pd.Timestamp(last).date(),
         )
 
-    def places(self, **filters: Any) -> pd.DataFrame:
-        """Geocoded places of the events these filters select: one row per place and QuadClass, busiest first."""
-        where, params = _event_filters(**filters)
+    def places(self, where: EventFilter = EventFilter()) -> pd.DataFrame:
+        """Geocoded places of the events `where` selects: one row per place and QuadClass, busiest first."""
+        clause, params = where.sql()
         return self._frame(
             "SELECT e.location_latitude AS latitude, e.location_longitude AS longitude, "
             "MIN(e.location) AS name, MIN(e.location_country) AS country, MIN(e.location_region) AS region, "
             "MIN(e.location_precision) AS precision, e.quad_class, COUNT(*) AS events FROM events e "
-            f"WHERE {where} AND e.location_latitude IS NOT NULL AND e.location_longitude IS NOT NULL "
+            f"WHERE {clause} AND e.location_latitude IS NOT NULL AND e.location_longitude IS NOT NULL "
             "GROUP BY e.location_latitude, e.location_longitude, e.quad_class "
             "ORDER BY events DESC, latitude, longitude, e.quad_class",
             params,
@@ -826,7 +776,7 @@ class Store:
     ) -> pd.DataFrame:
         """Events with a target per (source unit, target unit, QuadClass), with their Goldstein sum;
         a unit is an actor's country, or its IGO code."""
-        where, params = _event_filters(since=since, until=until, modalities=modalities)
+        where, params = EventFilter(since=since, until=until, modalities=modalities).sql()
         unit = "CASE WHEN starts_with(e.{0}, 'IGO') THEN e.{0} ELSE e.{0}_country END"
         return self._frame(
             f"SELECT {unit.format('source')} AS source, {unit.format('target')} AS target, e.quad_class, "
@@ -839,7 +789,7 @@ class Store:
         """Each event's representative document: event_key, source_url, meta, date_added (ingest time)."""
         return self._frame(
             "SELECT e.event_key, d.url AS source_url, d.meta AS meta, d.ingested_at AS date_added FROM events e "
-            "JOIN mentions m ON m.mention_id = e.mention_id JOIN documents d ON d.content_hash = m.doc_hash"
+            "JOIN mentions m ON m.mention_key = e.mention_key JOIN documents d ON d.content_hash = m.doc_hash"
         )
 
     def table_columns(self, table: str) -> list[str]:
@@ -860,14 +810,14 @@ class Store:
         where, params = "", []
         if event_keys is not None and name not in ("errors", "store_meta"):
             chosen = "SELECT unnest(?::TEXT[])"
-            in_events = f"SELECT mention_id FROM event_mentions WHERE event_key IN ({chosen})"
-            docs = f"SELECT doc_hash FROM mentions WHERE mention_id IN ({in_events})"
+            in_events = f"SELECT mention_key FROM event_mentions WHERE event_key IN ({chosen})"
+            docs = f"SELECT doc_hash FROM mentions WHERE mention_key IN ({in_events})"
             where = (
                 " WHERE "
                 + {
                     "events": f"event_key IN ({chosen})",
                     "event_mentions": f"event_key IN ({chosen})",
-                    "mentions": f"mention_id IN ({in_events})",
+                    "mentions": f"mention_key IN ({in_events})",
                     "documents": f"content_hash IN ({docs})",
                     "sentences": f"doc_hash IN ({docs})",
                 }[name]
@@ -901,22 +851,14 @@ class Store:
         self, where: str, params: list[Any], limit: int | None = None, offset: int = 0, sort: str = "oldest"
     ) -> list[dict[str, Any]]:
         """Rows of ``events e`` joined to their representative mention, as dicts keyed by EVENT_FRAME_COLUMNS."""
-        spans = ", ".join(f"m.{s}_start, m.{s}_end" for s in SPANS)
-        places = ", ".join(f"e.{f}" for f in _PLACE_FIELDS)
         page = (" LIMIT ?" if limit is not None else "") + (" OFFSET ?" if offset else "")
         page_params = ([limit] if limit is not None else []) + ([offset] if offset else [])
         columns, rows = self._db.fetch(
-            "SELECT e.event_key, e.event_date, e.date_precision, e.source, e.source_country, e.source_role, "
-            "m.source_name, e.target, e.target_country, e.target_role, m.target_name, e.code, e.root_code, "
-            "e.event_name, e.goldstein, e.quad_class, e.plover_type, e.plover_mode, e.modality, e.num_mentions, "
-            "e.num_sources, e.num_documents, e.confidence, m.sentence_text, m.source_text, m.target_text, "
-            f"m.trigger_text, {spans}, m.doc_id, {places}, m.event_id, m.sentence_index, m.date_source, "
-            "m.date_text, m.modality_cue, m.doc_date, m.source_country_reason, m.target_country_reason "
-            "FROM events e JOIN mentions m ON m.mention_id = e.mention_id "
+            f"SELECT {_EVENT_FRAME_SELECT} FROM events e JOIN mentions m ON m.mention_key = e.mention_key "
             f"WHERE {where} ORDER BY {_ORDER[sort]}{page}",
             params + page_params,
         )
-        records = [_with_spans(dict(zip(columns, row))) for row in rows]
+        records = [join_spans(dict(zip(columns, row))) for row in rows]
         return [{c: r[c] for c in EVENT_FRAME_COLUMNS} for r in records]
 
 
@@ -950,6 +892,14 @@ def _connect(url: str | Path, read_only: bool, deadline: float) -> _Connection:
             readers.close()
 
 
+def _upgrade(url: str | Path, wait: float) -> None:
+    """Open a store of an earlier schema version for writing once, which brings it up to date.
+
+    A store that cannot be written (a read-only medium) raises the writer's StoreError here.
+    """
+    Store.open(url, wait=wait).close()
+
+
 def _prepare(db: _Connection, read_only: bool, window_days: int | None) -> dict[str, str]:
     """Create the tables (unless read-only) and return the store's meta (schema version, window)."""
     if read_only:
@@ -973,86 +923,21 @@ def _prepare(db: _Connection, read_only: bool, window_days: int | None) -> dict[
                 "window_days": str(window_days if window_days is not None else WINDOW_DAYS),
             }
             db.insert("store_meta", ("key", "value"), sorted(meta.items()))
+        elif meta["schema_version"] in schema.UPGRADABLE:  # made by an earlier release: brought up to date
+            for statement in schema.upgrade(meta["schema_version"]):
+                db.execute(statement)
+            meta["schema_version"] = schema.SCHEMA_VERSION
     return meta
 
 
-def _event_filters(
-    actor: str | None = None,
-    target: str | None = None,
-    dyad: tuple[str, str] | None = None,
-    code: str | None = None,
-    quad_class: int | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    modalities: Sequence[str] | None = ("asserted",),
-    text: str | None = None,
-    require_source: bool = False,
-    mention: str | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
-) -> tuple[str, list[Any]]:
-    """A WHERE clause over ``events e`` (and its parameters) for the filters of ``Store.events``."""
-    clauses: list[str] = ["1 = 1"]
-    params: list[Any] = []
-
-    def add(clause: str, values: Sequence[Any]) -> None:
-        clauses.append(clause)
-        params.extend(values)
-
-    if actor:
-        add(*actor_filter("e.source", actor))
-    if target:
-        add(*actor_filter("e.target", target))
-    if dyad:
-        (a_src, a), (b_tgt, b) = actor_filter("e.source", dyad[0]), actor_filter("e.target", dyad[1])
-        (b_src, b2), (a_tgt, a2) = actor_filter("e.source", dyad[1]), actor_filter("e.target", dyad[0])
-        add(f"(({a_src} AND {b_tgt}) OR ({b_src} AND {a_tgt}))", a + b + b2 + a2)
-    if code:
-        add("starts_with(e.code, ?)", [code])
-    if quad_class is not None:
-        add("e.quad_class = ?", [quad_class])
-    if since:
-        add("e.event_date >= ?", [since])
-    if until:
-        add("e.event_date <= ?", [until])
-    if modalities is not None:
-        add(f"e.modality IN ({', '.join('?' * len(modalities))})" if modalities else "1 = 0", list(modalities))
-    if require_source:
-        add("e.source <> ?", [UNKNOWN_ACTOR])
-    if text:
-        add(
-            "EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
-            "WHERE em.event_key = e.event_key AND strpos(lower(t.sentence_text), ?) > 0)",
-            [text.lower()],
-        )
-    if bbox:
-        west, south, east, north = bbox
-        add("e.location_latitude BETWEEN ? AND ?", [south, north])
-        if west <= east:
-            add("e.location_longitude BETWEEN ? AND ?", [west, east])
-        else:  # a box across the antimeridian
-            add("(e.location_longitude >= ? OR e.location_longitude <= ?)", [west, east])
-    if mention:
-        add(
-            "EXISTS (SELECT 1 FROM event_mentions em JOIN mentions t ON t.mention_id = em.mention_id "
-            "WHERE em.event_key = e.event_key AND t.event_id = ?)",
-            [mention],
-        )
-    return " AND ".join(clauses), params
-
-
-def _mention_row(doc_hash: str, site: str, event: Event) -> dict[str, Any]:
-    """A mentions-table row for one coded event: ``Event.to_dict`` with spans split and dates as dates."""
-    row = event.to_dict()
-    for name in SPANS:
-        span = row.pop(f"{name}_span")
-        row[f"{name}_start"], row[f"{name}_end"] = span if span else (None, None)
+def _mention_row(doc_hash: str, site: str, mention: EventMention) -> dict[str, Any]:
+    """A mentions-table row for one coded event mention: its stored record fields and the store's keys."""
+    row = stored_row(mention)
     row.update(
-        mention_id=_hash(f"{doc_hash}|{event.event_id}"),
+        mention_key=_hash(f"{doc_hash}|{row['mention_id']}"),
         doc_hash=doc_hash,
         site=site,
         group_key=group_key(row["source"], row["target"], row["root_code"], row["modality"]),
-        event_date=event.event_date,
-        doc_date=event.doc_date,
     )
     return row
 
@@ -1067,11 +952,11 @@ def _event_row(group: str, c: Cluster, members: dict[str, dict[str, Any]]) -> li
         "event_date": c.first_date,
         "last_date": c.last_date,
         "date_precision": _first_date_precision(c, members),
-        "num_mentions": len(c.mention_ids),
+        "num_mentions": len(c.mention_keys),
         "num_sources": c.num_sources,
         "num_documents": c.num_documents,
         "confidence": c.confidence,
-        "mention_id": rep["mention_id"],
+        "mention_key": rep["mention_key"],
     }
     return [values[column] for column in EVENT_COLUMNS]
 
@@ -1080,17 +965,8 @@ def _first_date_precision(c: Cluster, members: dict[str, dict[str, Any]]) -> str
     """The finest precision among the mentions dated on the cluster's first date (None when undated)."""
     if c.first_date is None:
         return None
-    found = {members[m]["date_precision"] for m in c.mention_ids if members[m]["event_date"] == c.first_date}
+    found = {members[m]["date_precision"] for m in c.mention_keys if members[m]["event_date"] == c.first_date}
     return next((p for p in DATE_PRECISIONS if p in found), "day")
-
-
-def _with_spans(record: dict[str, Any]) -> dict[str, Any]:
-    """Replace ``x_start`` / ``x_end`` pairs of a row by one ``x_span``: [start, end] or None."""
-    for name in SPANS:
-        if f"{name}_start" in record:
-            start, end = record.pop(f"{name}_start"), record.pop(f"{name}_end")
-            record[f"{name}_span"] = None if start is None else [start, end]
-    return record
 
 
 def _hash(text: str) -> str:
@@ -1148,7 +1024,7 @@ class _StoredClusters:
             fields = ", ".join(f"m.{f}" for f in _CLUSTER_FIELDS)
             columns, rows = self._db.fetch(
                 f"SELECT em.event_key, {fields} FROM {_KEYS} JOIN event_mentions em ON em.event_key = k.key "
-                "JOIN mentions m ON m.mention_id = em.mention_id",
+                "JOIN mentions m ON m.mention_key = em.mention_key",
                 [missing],
             )
             for row in rows:
@@ -1167,5 +1043,5 @@ class _StoredClusters:
             if c.first_date is not None:
                 if group in self._spans:
                     self._spans[group][c.event_key] = (c.first_date, c.last_date)  # type: ignore[assignment]
-                self._members[c.event_key] = [rows[m] for m in c.mention_ids]
-                self._kept += len(c.mention_ids)
+                self._members[c.event_key] = [rows[m] for m in c.mention_keys]
+                self._kept += len(c.mention_keys)

@@ -26,7 +26,7 @@ from typing import Any
 
 WINDOW_DAYS = 3  # the largest gap, in days, between consecutive reports of one event
 
-Row = Mapping[str, Any]  # a mention row: mention_id, doc_hash, site, event_date, code, confidence, ...
+Row = Mapping[str, Any]  # a mention row: mention_key, doc_hash, site, event_date, code, confidence, ...
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Cluster:
     last_date: date | None
     code: str  # the most frequent code among the mentions
     representative: Row  # the mention whose sentence stands for the event
-    mention_ids: tuple[str, ...]
+    mention_keys: tuple[str, ...]
     num_documents: int
     num_sources: int
     confidence: float
@@ -85,13 +85,13 @@ def summarize(key: str, rows: Sequence[Row]) -> Cluster:
 
     Code: the most frequent, ties to the smallest. Representative: among the
     mentions with that code, the highest confidence, then the earliest date,
-    then the smallest mention id.
+    then the smallest mention key.
     """
     counts = Counter(r["code"] for r in rows)
     code = min(counts, key=lambda c: (-counts[c], c))
     representative = min(
         (r for r in rows if r["code"] == code),
-        key=lambda r: (-(r["confidence"] or 0.0), r["event_date"] or date.max, r["mention_id"]),
+        key=lambda r: (-(r["confidence"] or 0.0), r["event_date"] or date.max, r["mention_key"]),
     )
     dates = [r["event_date"] for r in rows if r["event_date"] is not None]
     return Cluster(
@@ -100,7 +100,7 @@ def summarize(key: str, rows: Sequence[Row]) -> Cluster:
         last_date=max(dates, default=None),
         code=code,
         representative=representative,
-        mention_ids=tuple(sorted(r["mention_id"] for r in rows)),
+        mention_keys=tuple(sorted(r["mention_key"] for r in rows)),
         num_documents=len({r["doc_hash"] for r in rows}),
         num_sources=len({r["site"] for r in rows}),
         confidence=max(r["confidence"] or 0.0 for r in rows),

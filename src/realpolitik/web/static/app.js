@@ -769,7 +769,7 @@ async function codeText(form) {
   }
   result.replaceChildren(el("p", {}, `${coded.count} event(s) in the text below.`));
   const list = el("ol", {class: "coded"});
-  for (const e of coded.events) {
+  for (const e of coded.mentions) {
     const where = placeLabel(e);
     list.append(el("li", {class: "coded-event"},
       el("div", {class: "meta"}, `${e.event_date || "undated"} · ${actorLabel(e.source_name, e.source)} · ` +
