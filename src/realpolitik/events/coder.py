@@ -893,17 +893,15 @@ def _without_content(events: list[EventMention], sent: Span, rules: CodingRules)
     refuse to recognize Macedonia" is Greece's demand, not also a refusal by the partners), nor is
     what an offer, appeal or demand noun names ("rejected a US offer to host a summit"). Only
     events that are not asserted go: a background fact inside the clause stays."""
+    spans = [(e, sent.char_span(*e.trigger_span, alignment_mode="expand")) for e in events]
+    triggers = {t.i for _, span in spans if span is not None for t in span}
     content: set[int] = set()
-    triggers: set[int] = set()
-    for e in events:
-        trigger = [t for t in sent if e.trigger_span[0] <= t.idx - sent.start_char < e.trigger_span[1]]
-        triggers.update(t.i for t in trigger)
-        if not e.code.startswith(rules.content_roots):
+    for e, span in spans:
+        if span is None or not e.code.startswith(rules.content_roots):
             continue
-        inside = {t.i for t in trigger}
-        for t in trigger:
+        for t in span:
             for c in t.children:
-                if c.i not in inside and c.dep_ in rules.content_deps:
+                if not span.start <= c.i < span.end and c.dep_ in rules.content_deps:
                     content.update(x.i for x in c.subtree)
     for noun in (t for t in sent if t.pos_ == "NOUN" and t.lemma_.lower() in rules.content_nouns):
         governor = noun.head.head if noun.head.dep_ == "prep" else noun.head
@@ -915,10 +913,7 @@ def _without_content(events: list[EventMention], sent: Span, rules: CodingRules)
             )
             for clause in clauses:
                 content.update(x.i for x in clause.subtree)
-    if not content:
-        return events
-    starts = {t.idx - sent.start_char: t.i for t in sent}
-    return [e for e in events if e.modality is Modality.ASSERTED or starts.get(e.trigger_span[0]) not in content]
+    return [e for e, span in spans if e.modality is Modality.ASSERTED or span is None or span.start not in content]
 
 
 def _pronoun_subject(verb: Token) -> bool:
