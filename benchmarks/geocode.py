@@ -81,7 +81,7 @@ def main() -> int:
     started = time.perf_counter()
     results = list(pipeline.run(docs))
     total = time.perf_counter() - started
-    events = [e for r in results for e in r.events]
+    events = [e for r in results for e in r.mentions]
     precision = Counter(e.location_precision or "none" for e in events)
     named = sum(1 for e in events if e.location)
     lines = [

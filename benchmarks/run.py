@@ -55,7 +55,7 @@ def _code(sample: Path, workers: int, read_paths: Callable, run_parallel: Callab
     with open(os.devnull, "w") as sink:
         for result in run_parallel(read_paths([sample]), workers):
             errors += result.error is not None
-            for e in result.events:
+            for e in result.mentions:
                 sink.write(json.dumps(e.to_dict()) + "\n")
                 events += 1
     return events, errors

@@ -107,7 +107,7 @@ def child(run: str, corpus: str) -> dict:
     with open(os.devnull, "w") as sink:
         for result in run_parallel(read_paths([corpus]), 1 if run == "single" else 2):
             docs += 1
-            for event in result.events:
+            for event in result.mentions:
                 sink.write(json.dumps(event.to_dict()) + "\n")
                 events += 1
     seconds = time.perf_counter() - started
@@ -146,7 +146,7 @@ def _dask_child(corpus: Path, started: float) -> dict:
         "seconds": coded - started,
         "load_seconds": loaded - coded,
         "docs": manifest.documents,
-        "events": manifest.events,
+        "events": manifest.mentions,
         "rss_main": peak_rss_mb(),
         "rss_worker": workers,
     }

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(os.devnull, "w") as sink:
             for result in pipeline.run(documents):
                 results.append(result)
-                for event in result.events:
+                for event in result.mentions:
                     sink.write(json.dumps(event.to_dict()) + "\n")
         code_s, code_cpu = time.perf_counter() - started, time.process_time() - cpu
         n = len(results)
@@ -136,9 +136,9 @@ def copied(results: Sequence, copy: int, shift_years: int = 0) -> list:
             text=r.document.text + (f"\n\nCopy {copy}." if copy else ""),
         )
         events = (
-            [dataclasses.replace(e, event_date=moved(e.event_date), doc_date=moved(e.doc_date)) for e in r.events]
+            [dataclasses.replace(e, event_date=moved(e.event_date), doc_date=moved(e.doc_date)) for e in r.mentions]
             if shift
-            else r.events
+            else r.mentions
         )
         out.append(dataclasses.replace(r, document=doc, events=events))
     return out

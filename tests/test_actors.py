@@ -24,7 +24,7 @@ def pipeline() -> Pipeline:
 def code(pipeline: Pipeline, text: str) -> tuple[list[Sentence], list[EventMention]]:
     result = next(pipeline.run([Document(id="t", text=text, date=WHEN)]))
     assert result.error is None
-    return result.sentences, result.events
+    return result.sentences, result.mentions
 
 
 def dyads(pipeline: Pipeline, text: str, root: str) -> set[tuple[str, str | None]]:
@@ -34,8 +34,8 @@ def dyads(pipeline: Pipeline, text: str, root: str) -> set[tuple[str, str | None
 
 
 def actors(pipeline: Pipeline, text: str) -> dict[str, tuple[str, str | None]]:
-    """Mention text -> (actor code, country reason), over all sentences."""
-    return {m.text: (m.actor.code, m.country_reason) for s in code(pipeline, text)[0] for m in s.mentions}
+    """Actor mention text -> (actor code, country reason), over all sentences."""
+    return {m.text: (m.actor.code, m.country_reason) for s in code(pipeline, text)[0] for m in s.actors}
 
 
 # 1. people and bodies no table lists ---------------------------------------------------
@@ -321,4 +321,4 @@ def test_the_articles_countries_are_counted_by_the_names_valid_on_its_date():
             [Document(id="k", text="The opposition leader took a swipe at the Kremlin.", date=date(2024, 3, 1))]
         )
     )
-    assert {(e.source.code, e.target.code if e.target else None) for e in result.events} == {("RUSOPP", "RUSGOV")}
+    assert {(e.source.code, e.target.code if e.target else None) for e in result.mentions} == {("RUSOPP", "RUSGOV")}

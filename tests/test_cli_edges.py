@@ -178,7 +178,7 @@ def test_skipped_files_and_empty_jsonl_are_reported(tmp_path: Path) -> None:
     assert f"skipped {corpus}: 12 PDF files not read: extract their text first (pdftotext)" in result.stderr
     assert f"skipped {corpus}: 1 image file not read: images hold no text to code" in result.stderr
     assert f"skipped {corpus / 'empty.jsonl'}: empty document (no JSON lines)" in result.stderr
-    assert result.stderr.strip().endswith("1 documents coded, 1 events, 3 errors")
+    assert result.stderr.strip().endswith("1 documents coded, 1 event mentions, 3 errors")
     assert result.returncode == 1
 
 

@@ -1,4 +1,4 @@
-"""Tests for the CAMEO event codebook (events/data/cameo.tsv and its loader)."""
+"""Tests for the CAMEO event codebook (coding/data/cameo.tsv and its loader)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from realpolitik.events import codebook
-from realpolitik.events.codebook import CameoCode, default_codebook, root_code
+from realpolitik.coding import codebook
+from realpolitik.coding.codebook import CameoCode, default_codebook, root_code
 
 ROOTS = [f"{n:02d}" for n in range(1, 21)]
 PLOVER_08_TYPES = {
@@ -208,7 +208,7 @@ def test_loaded_once() -> None:
 
 # --- validation on load -----------------------------------------------------
 
-SHIPPED = (files("realpolitik.events") / "data" / "cameo.tsv").read_text(encoding="utf-8")
+SHIPPED = (files("realpolitik.coding") / "data" / "cameo.tsv").read_text(encoding="utf-8")
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -46,10 +47,10 @@ def test_the_pipeline_lists_its_stages_in_order() -> None:
         "context",
         "triggers",
         "modality",
-        "events",
+        "mentions",
         "geo",
     ]
-    assert [s.name for s in stages if not s.per_sentence] == ["geo"]  # the story's countries place each event
+    assert [s.name for s in stages if not s.per_sentence] == ["geo"]  # the story's countries place each mention
 
 
 def test_a_codebook_override_changes_the_goldstein_weight(harsher: Path) -> None:
@@ -143,19 +144,24 @@ def test_worker_processes_code_with_the_config_they_are_given(harsher: Path) -> 
     config = Config.load(DataFiles(codebook=[harsher]))
     documents = [Document(id=str(n), text=CONDEMN) for n in range(3)]
     results = list(run_parallel(documents, 2, config, batch_size=1))
-    assert [goldstein(r.events) for r in results] == [{("111", -5.0)}] * 3
+    assert [goldstein(r.mentions) for r in results] == [{("111", -5.0)}] * 3
 
 
 def test_the_dask_coding_spec_carries_every_kind_of_file(tmp_path: Path, harsher: Path) -> None:
     referents = write(tmp_path / "referents.yaml", "fixed:\n- {text: the Bear, code: RUS}\n")
-    spec = CodingSpec.from_files(DataFiles(codebook=[harsher], referents=[referents]))
+    periods = write(tmp_path / "periods.yaml", "periods:\n- {names: [emergency], start: 1975, end: 1977}\n")
+    spec = CodingSpec.from_files(DataFiles(codebook=[harsher], referents=[referents], periods=[periods]))
     assert [(kind, name) for kind, name, _ in spec.files] == [
         ("codebook", "harsher.tsv"),
         ("referents", "referents.yaml"),
+        ("periods", "periods.yaml"),
     ]
     pipe = spec.build()  # as a worker builds it: from the files' contents
     assert goldstein(pipe.code_text(CONDEMN)) == {("111", -5.0)}
     assert {e.source.code for e in pipe.code_text("The Bear condemned the attack on the embassy.")} == {"RUS"}
+    assert {e.event_date for e in pipe.code_text("During the Emergency, police arrested opposition leaders.")} == {
+        date(1975, 1, 1)
+    }
     assert CodingSpec.from_files(DataFiles()).build() is default_pipeline()
 
 
@@ -164,3 +170,75 @@ def test_data_files_keep_each_kind_in_order() -> None:
     assert files.lexicon == ("a.yaml", "b.yaml") and not DataFiles()
     assert list(files.paths()) == [("lexicon", "a.yaml"), ("lexicon", "b.yaml"), ("codebook", "c.tsv")]
     assert Config.load() is default_config() and Config.load(DataFiles()) is default_config()
+
+
+def coded(pipe: Pipeline, text: str) -> set[tuple]:
+    """(source, code, target, event year, location) of each mention of `text`, dated 2024-03-05."""
+    return {
+        (e.source.code, e.code, e.target.code if e.target else None, e.event_date.year, e.location_country)
+        for e in pipe.code_text(text, date=date(2024, 3, 5))
+    }
+
+
+def test_a_statements_section_adds_words_that_make_a_statement_criticism(tmp_path: Path) -> None:
+    text = "Russia said the Ukrainian plan was treacherous."
+    mine = write(tmp_path / "mine.yaml", "statements:\n  critical: [treacherous]\n")
+    assert coded(default_pipeline(), text) == {("RUS", "010", None, 2024, None)}
+    assert coded(Pipeline(Config.load(DataFiles(lexicon=[mine]))), text) == {("RUS", "111", "UKR", 2024, None)}
+
+
+def test_a_coref_file_adds_role_nouns_that_name_one_person(tmp_path: Path) -> None:
+    text = "The Iranian negotiator arrived in Vienna on Monday. He accused the United States of bad faith."
+    mine = write(tmp_path / "coref.yaml", "person_words: [negotiator]\n")
+    accusations = {c for c in coded(Pipeline(Config.load(DataFiles(coref=[mine]))), text) if c[1].startswith("11")}
+    assert accusations == {("IRNGOV", "112", "USA", 2024, None)}
+    assert not {c for c in coded(default_pipeline(), text) if c[1].startswith("11")}
+
+
+def test_a_periods_file_adds_a_named_period(tmp_path: Path) -> None:
+    text = "During the Emergency, Indian police arrested opposition leaders."
+    mine = write(tmp_path / "periods.yaml", "periods:\n- {names: [emergency, the emergency], start: 1975, end: 1977}\n")
+    [arrest] = Pipeline(Config.load(DataFiles(periods=[mine]))).code_text(text, date=date(2024, 3, 5))
+    assert (arrest.code, arrest.event_date, arrest.date_end, arrest.date_precision) == (
+        "173",
+        date(1975, 1, 1),
+        date(1977, 12, 31),
+        "year",
+    )
+    assert coded(default_pipeline(), text) == {("INDCOP", "173", "INDOPP", 2024, None)}
+
+
+def test_a_geo_file_adds_a_region(tmp_path: Path) -> None:
+    text = "Rebels attacked a convoy in the Liptako-Gourma region."
+    mine = write(
+        tmp_path / "geo.yaml",
+        "regions:\n- {name: Liptako-Gourma, countries: [MLI, BFA, NER], latitude: 14.6, longitude: 0.9, kind: region}\n",
+    )
+    [attack] = Pipeline(Config.load(DataFiles(geo=[mine]))).code_text(text, date=date(2024, 3, 5))
+    assert (attack.location_latitude, attack.location_longitude, attack.location_precision) == (14.6, 0.9, "region")
+    [packaged] = default_pipeline().code_text(text, date=date(2024, 3, 5))
+    assert packaged.location_latitude is None
+
+
+@pytest.mark.parametrize(
+    "kind, text, message",
+    [
+        ("lexicon", "statements:\n  critical: treacherous\n", r"bad.yaml: statements.critical must be a list"),
+        ("lexicon", "statements:\n  scathing: [treacherous]\n", r"bad.yaml: unknown key statements.scathing"),
+        ("coref", "pronouns:\n  robot: [it]\n", r"bad.yaml: unknown key coref.pronouns.robot"),
+        ("coref", "persons: [negotiator]\n", r"bad.yaml: unknown top-level key\(s\) \['persons'\]"),
+        ("periods", "periods:\n- {names: emergency, start: 1975, end: 1977}\n", r"bad.yaml: period #1: needs names"),
+        ("periods", "periods:\n- {names: [emergency], start: 1977, end: 1975}\n", "ends before it starts"),
+        ("geo", "successors: [SUN]\n", "bad.yaml: successors must map historical ISO3 codes"),
+        (
+            "geo",
+            "regions:\n- {name: Sahel, latitude: 95, longitude: 0}\n",
+            r"bad.yaml: region 1 \(Sahel\): coordinates",
+        ),
+    ],
+)
+def test_a_bad_word_list_period_or_geo_file_is_a_clear_error(
+    tmp_path: Path, kind: str, text: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        Config.load(DataFiles(**{kind: [write(tmp_path / "bad.yaml", text)]}))

@@ -1,4 +1,4 @@
-"""Constructions (events/constructions.py, data/constructions.yaml): intent, threat, appeal, demand,
+"""Constructions (coding/constructions.py, data/constructions.yaml): intent, threat, appeal, demand,
 refusal coded as CAMEO codes them, with the embedded action folded in; and the sense constraints
 and multiword triggers of the lexicon (data/phrases.yaml, data/triggers.yaml)."""
 
@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from realpolitik.coding.codebook import default_codebook
+from realpolitik.coding.constructions import Constructions, package_constructions
 from realpolitik.config import Config, DataFiles
-from realpolitik.events.codebook import default_codebook
-from realpolitik.events.constructions import Constructions, package_constructions
 from realpolitik.pipeline import Pipeline
 from realpolitik.types import EventMention
 
@@ -219,7 +219,7 @@ def test_an_expletive_it_is_no_actor(pipeline):
 
 
 def test_argument_rules_are_data_and_user_files_extend_them(tmp_path):
-    from realpolitik.events.lexicon import Lexicon
+    from realpolitik.coding.lexicon import Lexicon
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("rules:\n  subject_deps: [subject]\n", encoding="utf-8")

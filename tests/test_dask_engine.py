@@ -95,7 +95,7 @@ def test_parquet_dataset_is_partitioned_by_input_chunk(dataset: ParquetManifest)
     assert errors == {"c_german.txt": "not English (detected 'de')", None: errors[None]}
     assert errors[None].startswith("invalid JSON")
     mentions = pq.read_table(dataset.directory / "mentions")
-    assert mentions.num_rows == dataset.events > 20
+    assert mentions.num_rows == dataset.mentions > 20
     assert "RUSGOV" in {
         f"{c}{r}"
         for c, r in zip(mentions["source_country"].to_pylist(), mentions["source_role"].to_pylist())
@@ -173,7 +173,7 @@ def test_a_document_that_kills_its_worker_is_isolated(tmp_path: Path, scheduler:
     assert [d["doc_id"] for d in documents] == ["iran-0", "poison", "iran-1"]
     assert [d["error"] for d in documents] == [None, documents[1]["error"], None]
     assert documents[1]["error"].startswith("a Dask worker died while coding this document")
-    assert manifest.events >= 2
+    assert manifest.mentions >= 2
     with Client(scheduler) as client:
         client.wait_for_workers(2, timeout=60)  # the nanny restarted it
 

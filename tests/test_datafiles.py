@@ -8,8 +8,8 @@ import pytest
 
 from realpolitik.actors.entities import EntityTable
 from realpolitik.actors.gazetteer import Gazetteer
+from realpolitik.coding.lexicon import Lexicon
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.events.lexicon import Lexicon
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "realpolitik"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from realpolitik.coding.codebook import default_codebook
 from realpolitik.evaluation.cli import documents, load_ipe_rules, load_legacy_codes, read_gold
 from realpolitik.evaluation.score import (
     NO_ACTOR,
@@ -14,14 +15,13 @@ from realpolitik.evaluation.score import (
     GoldRecord,
     IpeRules,
     counted,
-    events_by_record,
+    mentions_by_record,
     parse_actor_code,
     parse_record,
     predicted_items,
     score_events,
     score_ipe,
 )
-from realpolitik.events.codebook import default_codebook
 from realpolitik.types import Actor, EventMention, Modality, Sentence
 
 DATA = Path("/work/shared/data")
@@ -186,12 +186,12 @@ def test_plover_old_types_renamed_and_odd_sectors() -> None:
     gold = plover_record(
         "FIGHT", [{"code": "SRB", "sector": "MILsrp"}], [{"code": "IGO"}, {"code": "ALB", "sector": "***"}]
     )
-    assert gold.events[0].labels == {"type": "ASSAULT"}
-    assert gold.events[0].sources == (ActorKey("SRB", "MIL"),)
-    assert gold.events[0].targets == (ActorKey("IGO", None), ActorKey("ALB", None))
+    assert gold.expected[0].labels == {"type": "ASSAULT"}
+    assert gold.expected[0].sources == (ActorKey("SRB", "MIL"),)
+    assert gold.expected[0].targets == (ActorKey("IGO", None), ActorKey("ALB", None))
     assert ActorKey("IGO").matches_full(ActorKey("IGO", "UNO"))
-    assert plover_record("DISAPPROVE", [], []).events[0].labels == {"type": "ACCUSE"}
-    assert plover_record("DISAPPROVE", [], []).events[0].sources == (NO_ACTOR,)
+    assert plover_record("DISAPPROVE", [], []).expected[0].labels == {"type": "ACCUSE"}
+    assert plover_record("DISAPPROVE", [], []).expected[0].sources == (NO_ACTOR,)
 
 
 # -- gold codes -----------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_legacy_country_codes() -> None:
     assert parse_actor_code("---", legacy) == NO_ACTOR
     quoted = parse_actor_code('"THE MINISTRY OF MAGIC"', legacy)
     assert not quoted.matches_country(NO_ACTOR) and quoted.top == '"THE MINISTRY OF MAGIC"'
-    assert plover_record("AGREE", [{"code": "JAP"}], []).events[0].sources == (ActorKey("JPN"),)
+    assert plover_record("AGREE", [{"code": "JAP"}], []).expected[0].sources == (ActorKey("JPN"),)
 
 
 def test_skipped_records() -> None:
@@ -284,10 +284,10 @@ def test_events_go_back_to_their_sentence_record(tmp_path: Path) -> None:
     assert [r.id for r in records] == ["ipe-7-0", "ipe-7-1"]
     # spaCy may keep both records in one sentence; offsets still split them
     one = [Sentence("d", 0, doc.text, 0)]
-    split = events_by_record([ev("173", POLICE, trigger=(23, 31)), ev("010", RUS, trigger=(6, 14))], one, starts)
+    split = mentions_by_record([ev("173", POLICE, trigger=(23, 31)), ev("010", RUS, trigger=(6, 14))], one, starts)
     assert [[e.code for e in part] for part in split] == [["010"], ["173"]]
     two = [Sentence("d", 0, "a mob gathered.", 0), Sentence("d", 1, "police arrested him.", 16)]
-    split = events_by_record([ev("173", POLICE, trigger=(7, 15), sentence_index=1)], two, starts)
+    split = mentions_by_record([ev("173", POLICE, trigger=(7, 15), sentence_index=1)], two, starts)
     assert [len(part) for part in split] == [0, 1]
 
 

@@ -123,11 +123,11 @@ def write(path: Path, records: list[dict]) -> Path:
 
 def test_a_valid_file_loads_and_rebuilds_its_article_exactly(tmp_path):
     sentences = load_gold(write(tmp_path / "g.jsonl", gold_records()))
-    assert [len(s.events) for s in sentences] == [1, 2, 1, 1]
+    assert [len(s.expected) for s in sentences] == [1, 2, 1, 1]
     ((doc, records),) = article_documents(sentences)
     assert doc.text == ARTICLE and doc.date == date(2008, 1, 17)
     assert [doc.text[r.start : r.end] for r in records] == SENTENCES
-    met = sentences[3].events[0]
+    met = sentences[3].expected[0]
     assert (
         met.date.precision == "year" and met.date.matches(date(1998, 1, 1)) and not met.date.matches(date(1999, 1, 1))
     )
@@ -312,7 +312,7 @@ def test_evaluate_scheme_realpolitik_end_to_end(tmp_path, capsys):
     assert main(["evaluate", str(gold), "--scheme", "realpolitik", "--json", str(out)]) == 0
     report = json.loads(out.read_text())
     assert report["scheme"] == "realpolitik"
-    assert report["counts"]["records_scored"] == 4 and report["counts"]["events_expected"] == 5
+    assert report["counts"]["records_scored"] == 4 and report["counts"]["mentions_expected"] == 5
     scores = report["scores"]
     assert scores["levels"]["root"]["expected"] == 5
     assert scores["levels"]["root"]["tp"] >= 1  # "Kenyan police arrested ..." is an arrest
@@ -346,7 +346,7 @@ def test_the_committed_gold_is_valid_and_large_enough():
     assert not {s.article_id for s in dev} & {s.article_id for s in test}  # split by article
     assert abs(len({s.article_id for s in dev}) - 2 * len({s.article_id for s in test})) <= 2
     assert sum(s.raw["double_annotated"] for s in sentences) >= 0.25 * len(sentences)
-    assert sum(not s.events for s in sentences) > 100  # explicit no-event sentences
+    assert sum(not s.expected for s in sentences) > 100  # explicit no-event sentences
     assert {s.raw["stratum"] for s in sentences} >= {"commentary", "year 2005", "year 2019"}
 
 

@@ -1,4 +1,4 @@
-"""Tests for the trigger lexicon (events/lexicon.py, events/data/triggers.yaml)."""
+"""Tests for the trigger lexicon (coding/lexicon.py, coding/data/triggers.yaml)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from realpolitik.events.codebook import default_codebook
-from realpolitik.events.lexicon import Lexicon, Trigger
+from realpolitik.coding.codebook import default_codebook
+from realpolitik.coding.lexicon import Lexicon, Trigger
 
 
 @pytest.fixture(scope="module")

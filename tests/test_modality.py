@@ -1,4 +1,4 @@
-"""Modality detection on the spaCy parse (realpolitik.events.modality)."""
+"""Modality detection on the spaCy parse (realpolitik.coding.modality)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from realpolitik.coding.modality import PRECEDENCE, detect_modality
 from realpolitik.config import Config, DataFiles, default_config
-from realpolitik.events.modality import PRECEDENCE, detect_modality
 from realpolitik.types import Modality
 
 A, N, D = Modality.ASSERTED, Modality.NEGATED, Modality.DENIED
@@ -146,7 +146,7 @@ def test_relative_clause_keeps_its_own_modality(nlp: Language) -> None:
 
 
 def test_a_user_lexicon_adds_modality_cues(tmp_path):
-    from realpolitik.events.lexicon import Lexicon
+    from realpolitik.coding.lexicon import Lexicon
     from realpolitik.pipeline import Pipeline
 
     mine = tmp_path / "mine.yaml"

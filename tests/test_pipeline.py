@@ -244,7 +244,7 @@ def test_bad_documents_fail_alone(pipeline: Pipeline) -> None:
     ]
     results = list(pipeline.run(docs))
     assert [r.document.id for r in results] == ["ok", "huge", "ok2"]
-    assert results[0].events and results[2].events
+    assert results[0].mentions and results[2].mentions
     with pytest.raises(ValueError, match="empty"):
         pipeline.code_text("   ")
 
@@ -302,8 +302,8 @@ def test_a_document_over_its_time_budget_is_an_error_of_its_own(pipeline: Pipeli
     finally:
         pipeline.clock, pipeline.time_budget = time.monotonic, TimeBudget()
     assert [r.document.id for r in results] == ["short", "long", "short"]
-    assert results[0].error is None and results[0].events and results[2].events
-    assert results[1].error is not None and results[1].events == []
+    assert results[0].error is None and results[0].mentions and results[2].mentions
+    assert results[1].error is not None and results[1].mentions == []
     assert results[1].error.error.startswith("coding stopped: over its time budget of 20 s")
 
 
@@ -329,4 +329,4 @@ def events_of(
     monkeypatch.setattr(pipeline_module, "_chunks", lambda t, limit=chunk_chars: original_chunks(t, limit))
     [result] = pipeline.run([Document("long", text, TODAY)])
     assert result.error is None
-    return result.events
+    return result.mentions

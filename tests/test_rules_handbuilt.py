@@ -56,7 +56,7 @@ def build(pipe: Pipeline, text: str, table: str) -> Doc:
 
 
 def code(pipe: Pipeline, text: str, table: str, when: date = THURSDAY) -> list[EventMention]:
-    return pipe.code_doc(build(pipe, text, table), date=when).events
+    return pipe.code_doc(build(pipe, text, table), date=when).mentions
 
 
 def dyads(events: list[EventMention]) -> set[tuple[str, str, str | None, str]]:

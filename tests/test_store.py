@@ -59,7 +59,7 @@ class CachedCoder:
             self.results[self._key(result.document)] = result
         for doc in docs:
             cached = self.results[self._key(doc)]
-            yield Result(doc, cached.events, cached.sentences, cached.error)
+            yield Result(doc, cached.mentions, cached.sentences, cached.error)
 
     @staticmethod
     def _key(doc: Document) -> tuple:
@@ -176,14 +176,18 @@ SCHEMA_1_NAMES = {
 def as_schema_1(source: Store, url: str) -> None:
     """Write `source` at `url` as a store of schema version 1: that release's DDL, the same rows under its names."""
     db = _Connection(url)
-    for statement in SCHEMA_1.read_text(encoding="utf-8").split(";"):
-        if statement.strip():
-            db.execute(statement)
+    ddl = [s for s in SCHEMA_1.read_text(encoding="utf-8").split(";") if s.strip()]
+    for statement in ddl:
+        db.execute(statement)
     for table in TABLES:
-        columns, rows = source.table_columns(table), [row for chunk in source.table_rows(table) for row in chunk]
+        names = SCHEMA_1_NAMES.get(table, {})
+        (created,) = [s for s in ddl if re.search(rf"CREATE TABLE IF NOT EXISTS {table} \(", s)]
+        kept = [i for i, c in enumerate(source.table_columns(table)) if re.search(rf"\b{names.get(c, c)}\b", created)]
+        columns = [names.get(c, c) for c in (source.table_columns(table)[i] for i in kept)]  # later columns left out
+        rows = [tuple(row[i] for i in kept) for chunk in source.table_rows(table) for row in chunk]
         if table == "store_meta":
             rows = [(k, "1" if k == "schema_version" else v) for k, v in rows]
-        db.insert(table, [SCHEMA_1_NAMES.get(table, {}).get(c, c) for c in columns], rows)
+        db.insert(table, columns, rows)
     db.close()
 
 

@@ -1,4 +1,4 @@
-"""New event-record fields in the store: date precision, country reasons and places (issue 12.4, 16.1)."""
+"""New event-record fields in the store: date precision, a stretch's last day, country reasons and places (issue 12.4, 15, 16.1)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ ARTICLES = [
         source="wire.jsonl",
         text="In September 2012 Libyan militias attacked the consulate in Benghazi.",
     ),
+    Document(
+        id="afghanistan",
+        date=date(2024, 3, 6),
+        source="wire.jsonl",
+        text="From 1979 to 1989 Soviet troops fought rebels in Afghanistan.",
+    ),
 ]
 
 
@@ -49,7 +55,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 def test_mentions_carry_precision_reasons_and_places(store: Store) -> None:
     rows = store.query(
-        "SELECT doc_id, code, date_precision, event_date, source_country_reason, location, "
+        "SELECT doc_id, code, date_precision, event_date, date_end, source_country_reason, location, "
         "location_country, location_latitude, location_longitude, location_region, "
         "location_precision FROM mentions"
     ).to_dict("records")
@@ -69,6 +75,13 @@ def test_mentions_carry_precision_reasons_and_places(store: Store) -> None:
         "Nairobi",
         "point",
     )
+    soviet = by_doc["afghanistan"]  # a stretch keeps its last day
+    assert (soviet["event_date"], soviet["date_end"], soviet["date_precision"]) == (
+        date(1979, 1, 1),
+        date(1989, 12, 31),
+        "year",
+    )
+    assert by_doc["libya"]["date_end"] is None
     benghazi = by_doc["libya"]
     assert (benghazi["date_precision"], benghazi["location"], benghazi["location_country"]) == (
         "month",
@@ -125,6 +138,6 @@ def test_an_older_store_gets_the_new_columns_on_opening(tmp_path: Path) -> None:
     old.close()
     with Store.open(path) as store:
         columns = set(store.query("SELECT * FROM mentions LIMIT 0").columns)
-        assert {"date_precision", "location_latitude", "source_country_reason"} <= columns
+        assert {"date_precision", "location_latitude", "source_country_reason", "date_end"} <= columns
         assert {"date_precision", "location_region"} <= set(store.query("SELECT * FROM events LIMIT 0").columns)
         assert store.events().empty

@@ -73,7 +73,7 @@ def coded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corpus coded once, pickled for the writer processes."""
     path = tmp_path_factory.mktemp("coded") / "results.pickle"
     results = list(CODER.run(corpus_documents()))
-    assert sum(len(r.events) for r in results[-len(ATTACK_REPORTS) :]) >= len(ATTACK_REPORTS)
+    assert sum(len(r.mentions) for r in results[-len(ATTACK_REPORTS) :]) >= len(ATTACK_REPORTS)
     path.write_bytes(pickle.dumps(results))
     return path
 
@@ -292,7 +292,7 @@ def test_write_is_idempotent_and_skips_what_is_stored(store_url_factory: Callabl
     with Store.open(store_url_factory()) as store:
         first = store.write(results[:2])
         assert [o.kind for o in first] == ["stored", "stored"]
-        assert first[0].mentions == len(results[0].events) > 0 and first[0].earliest == date(2008, 8, 12)
+        assert first[0].mentions == len(results[0].mentions) > 0 and first[0].earliest == date(2008, 8, 12)
         after_first = dump(store)
         assert [o.kind for o in store.write(results[:2])] == ["skipped", "skipped"]  # the same write again
         assert dump(store) == after_first

@@ -131,7 +131,7 @@ def test_the_headline_is_not_glued_to_the_first_sentence(pipeline):
         "Kenyan police arrested opposition leader Raila Odinga on Tuesday.",
     ]
     assert result.dateline is not None and result.dateline.country == "KEN"
-    arrests = [e for e in result.events if e.code == "173" and e.sentence_index == 1]
+    arrests = [e for e in result.mentions if e.code == "173" and e.sentence_index == 1]
     assert arrests and arrests[0].source.code == "KENCOP"  # not "NAIROBI" as the subject
 
 
@@ -142,7 +142,7 @@ def test_a_caption_printed_twice_is_coded_once(pipeline):
         "Regional officials said three people died."
     )
     result = next(pipeline.run([_doc(text)]))
-    assert [e.trigger_text for e in result.events].count("shelled") == 1
+    assert [e.trigger_text for e in result.mentions].count("shelled") == 1
 
 
 def _doc(text: str):

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from realpolitik.types import Actor, Document, DocumentError, EventMention, Mention, Modality, Sentence
+from realpolitik.types import Actor, ActorMention, Document, DocumentError, EventMention, Modality, Sentence
 
 __all__ = [
     "Actor",
     "Document",
     "DocumentError",
     "EventMention",
-    "Mention",
+    "ActorMention",
     "Modality",
     "Sentence",
     "Config",

@@ -6,8 +6,9 @@ modality and statement cues), the entity words, referent phrases and pronoun wor
 the layout rules and boilerplate patterns, the named periods and the geocoder's
 tables. :meth:`Config.load` builds it from the packaged files under each stage's
 ``data/`` plus the user files of a :class:`DataFiles` (the CLI's ``--gazetteer``,
-``--lexicon``, ``--codebook``, ``--boilerplate``, ``--layout``, ``--entities`` and
-``--referents`` flags), checking every file (ValueError naming the file and entry).
+``--lexicon``, ``--codebook``, ``--boilerplate``, ``--layout``, ``--entities``,
+``--referents``, ``--coref``, ``--periods`` and ``--geo`` flags), checking every file
+(ValueError naming the file and entry).
 The :class:`~realpolitik.pipeline.Pipeline` takes a Config and hands each stage its
 part; the readers take its boilerplate.
 
@@ -28,9 +29,9 @@ from realpolitik.actors.coref import CorefWords, default_words
 from realpolitik.actors.entities import EntityTable
 from realpolitik.actors.gazetteer import Gazetteer
 from realpolitik.actors.referents import ReferentTable
-from realpolitik.events.codebook import Codebook
-from realpolitik.events.lexicon import Lexicon
-from realpolitik.events.modality import ModalityCues
+from realpolitik.coding.codebook import Codebook
+from realpolitik.coding.lexicon import Lexicon
+from realpolitik.coding.modality import ModalityCues
 from realpolitik.geo.geocode import GeoTables, default_tables
 from realpolitik.readers.clean import Boilerplate
 from realpolitik.structure.layout import LayoutRules
@@ -42,10 +43,14 @@ class DataFiles:
     """User files over the packaged language data, by kind; each kind's files apply in order.
 
     ``gazetteer``: actors (YAML, the schema of ``actors/data/*.yaml``; later entries override);
-    ``lexicon``: triggers and ``rules:``/``constructions:``/``modality:`` sections (YAML, added);
-    ``codebook``: CAMEO rows (TSV with the header of ``events/data/cameo.tsv``; a row replaces its code's);
+    ``lexicon``: triggers and ``rules:``/``constructions:``/``modality:``/``statements:`` sections
+    (YAML, added);
+    ``codebook``: CAMEO rows (TSV with the header of ``coding/data/cameo.tsv``; a row replaces its code's);
     ``boilerplate``: ``patterns:`` of lines to drop (YAML, added); ``layout``: structure rules
-    (YAML, added); ``entities`` and ``referents``: entity words and referent phrases (YAML, added).
+    (YAML, added); ``entities`` and ``referents``: entity words and referent phrases (YAML, added);
+    ``coref``: pronoun words (YAML, added); ``periods``: named periods (YAML; a name given again
+    takes the later period); ``geo``: the geocoder's region words, directions, successor states
+    and regions (YAML, added; a region name given again takes the later region).
     """
 
     gazetteer: tuple[str, ...]
@@ -55,6 +60,9 @@ class DataFiles:
     layout: tuple[str, ...]
     entities: tuple[str, ...]
     referents: tuple[str, ...]
+    coref: tuple[str, ...]
+    periods: tuple[str, ...]
+    geo: tuple[str, ...]
 
     def __init__(
         self,
@@ -65,8 +73,11 @@ class DataFiles:
         layout: Sequence[str | Path] = (),
         entities: Sequence[str | Path] = (),
         referents: Sequence[str | Path] = (),
+        coref: Sequence[str | Path] = (),
+        periods: Sequence[str | Path] = (),
+        geo: Sequence[str | Path] = (),
     ):
-        given = (gazetteer, lexicon, codebook, boilerplate, layout, entities, referents)
+        given = (gazetteer, lexicon, codebook, boilerplate, layout, entities, referents, coref, periods, geo)
         for kind, paths in zip(self.kinds(), given):  # kept as tuples of strings: hashable, picklable
             object.__setattr__(self, kind, tuple(str(p) for p in paths))
 
@@ -116,11 +127,11 @@ class Config:
             lexicon=Lexicon.load(_paths(files.lexicon), codebook),
             entities=EntityTable.load(_paths(files.entities)),
             referents=ReferentTable.load(_paths(files.referents)),
-            coref=default_words(),
+            coref=CorefWords.load(_paths(files.coref)),
             layout=LayoutRules.load(_paths(files.layout)),
             boilerplate=Boilerplate.load(_paths(files.boilerplate)),
-            periods=default_periods(),
-            geo=default_tables(),
+            periods=Periods.load(_paths(files.periods)),
+            geo=GeoTables.load(_paths(files.geo)),
             files=files,
         )
 

@@ -11,13 +11,15 @@ Every table is read by :func:`read_yaml`, the same way:
   cannot be opened raises the OSError that names it;
 * an empty file is an empty mapping (a user file with every entry commented out adds nothing).
 
-What the keys hold is validated by the module that owns the table.
+What the keys hold is validated by the module that owns the table. Word-list tables that a
+user file extends (modality cues, statement cues, pronoun words) are merged by
+:func:`merge_lists`: a user file's lists are added to the packaged ones, key by key.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +47,7 @@ _Loader.add_implicit_resolver(
 
 
 def data_file(package: str, name: str) -> Traversable:
-    """The packaged data file ``realpolitik/<package>/data/<name>`` ("events", "rules.yaml")."""
+    """The packaged data file ``realpolitik/<package>/data/<name>`` ("coding", "rules.yaml")."""
     return files(f"realpolitik.{package}") / "data" / name
 
 
@@ -79,3 +81,22 @@ def read_yaml(
             f"{name}: unknown top-level key(s) {sorted(map(str, unknown))}; allowed: {', '.join(allowed or ())}"
         )
     return data
+
+
+def merge_lists(into: dict[str, Any], section: Mapping[str, Any], name: str, where: str, known: bool) -> None:
+    """Add the word lists of `section` (file `name`, at `where`) to `into`, key by key; nested
+    mappings merge the same way and ``version`` is skipped. With `known`, a key `into` lacks is a
+    ValueError naming the file and the keys allowed (the first table read sets the keys);
+    anything but a list of strings is one too."""
+    for key, value in section.items():
+        here = f"{where}.{key}"
+        if key == "version":
+            continue
+        if known and key not in into:
+            raise ValueError(f"{name}: unknown key {here}; allowed: {sorted(into)}")
+        if isinstance(value, Mapping):
+            merge_lists(into.setdefault(key, {}), value, name, here, known)
+        elif isinstance(value, list) and all(isinstance(w, str) for w in value):
+            into[key] = [*into.get(key, []), *value]
+        else:
+            raise ValueError(f"{name}: {here} must be a list of words")

@@ -1,5 +1,5 @@
 """The pipeline: Document -> structure -> parse -> time -> actors -> pronouns -> context -> triggers
--> modality -> events -> geo.
+-> modality -> mentions -> geo.
 
 Stages, in order, each a module of its own:
 
@@ -9,15 +9,15 @@ Stages, in order, each a module of its own:
 4. ``actors.matcher``    actor mentions (leaders resolved by that date)          }
 5. ``actors.coref``      pronouns back to earlier actors                         }  ``Pipeline.stages``,
 6. ``actors.context``    generic actors take the article's country               }  each called as
-7. ``events.coder``      triggers: event words and constructions on the parse    }  ``stage.run(reading)``:
-8. ``events.modality``   how the text presents each trigger (negated, future...) }  3-9 on each sentence
-9. ``events.coder``      events: source/target, CAMEO code, place name           }  in turn, 10 once per
-10. ``geo.geocode``      each event's place (else the dateline) as coordinates   }  document
+7. ``coding.coder``      triggers: event words and constructions on the parse    }  ``stage.run(reading)``:
+8. ``coding.modality``   how the text presents each trigger (negated, future...) }  3-9 on each sentence
+9. ``coding.coder``      mentions: source/target, CAMEO code, place name         }  in turn, 10 once per
+10. ``geo.geocode``      each mention's place (else the dateline) as coordinates   }  document
 
 Structure and parse run first, over batches of documents; the stages of
 ``Pipeline.stages`` then share one :class:`Reading` per document (the sentence being
-read, the context of countries, pronoun history, narrative time, the events so far)
-and fill in its :class:`Sentence` s and events. The language data every stage reads
+read, the context of countries, pronoun history, narrative time, the event mentions so far)
+and fill in its :class:`Sentence` s and event mentions. The language data every stage reads
 comes from one :class:`~realpolitik.config.Config`, passed in.
 
 Every block is parsed on its own, so a headline or caption never joins the next
@@ -50,9 +50,9 @@ from realpolitik.actors.context import DocumentContext
 from realpolitik.actors.coref import PronounResolver
 from realpolitik.actors.matcher import ActorMatcher
 from realpolitik.actors.names import GazetteerNames
+from realpolitik.coding.coder import EventCoder
+from realpolitik.coding.modality import predicate_modality
 from realpolitik.config import Config, default_config
-from realpolitik.events.coder import EventCoder
-from realpolitik.events.modality import predicate_modality
 from realpolitik.geo.geocode import Geocoder
 from realpolitik.geo.places import city_index
 from realpolitik.nlp.parse import load_model
@@ -87,10 +87,10 @@ class OverBudget(Exception):
 
 @dataclass
 class Result:
-    """What coding one document gave: its sentences and events, or an error."""
+    """What coding one document gave: its sentences and event mentions, or an error."""
 
     document: Document
-    events: list[EventMention]
+    mentions: list[EventMention]
     sentences: list[Sentence]
     error: DocumentError | None = None
     dateline: Dateline | None = None  # the place the article is filed from, when it says
@@ -106,7 +106,7 @@ class Reading:
     resolver: PronounResolver
     dateline: Dateline | None = None
     narrative: NarrativeTime = field(default_factory=NarrativeTime)
-    events: list[EventMention] = field(default_factory=list)
+    mentions: list[EventMention] = field(default_factory=list)
     sentence: Sentence = field(init=False)  # the sentence being read (for the sentence stages)
 
 
@@ -124,7 +124,7 @@ class Stage:
 
 
 class Pipeline:
-    """Codes documents into events. Build once; reuse for many documents."""
+    """Codes documents into event mentions. Build once; reuse for many documents."""
 
     def __init__(self, config: Config | None = None, time_budget: TimeBudget = TimeBudget()):
         """A pipeline reading the language data of `config` (default: the packaged data)."""
@@ -145,18 +145,18 @@ class Pipeline:
             Stage("context", self._context),
             Stage("triggers", self._triggers),
             Stage("modality", self._modality),
-            Stage("events", self._events),
+            Stage("mentions", self._mentions),
             Stage("geo", self._geo, per_sentence=False),
         ]
 
     def code_text(self, text: str, date: date | None = None, doc_id: str = "text") -> list[EventMention]:
-        """Events in one text; raises ValueError for an empty text."""
+        """The event mentions of one text; raises ValueError for an empty text."""
         if not text or not text.strip():
             raise ValueError("empty document")
         result = next(self.run([Document(id=doc_id, text=text, date=date)]))
         if result.error:
             raise ValueError(result.error.error)
-        return result.events
+        return result.mentions
 
     def code_doc(self, doc: Doc, date: date | None = None, doc_id: str = "doc") -> Result:
         """Code a Doc parsed elsewhere, or built by hand as the rule tests do, with the stages after parsing.
@@ -169,8 +169,8 @@ class Pipeline:
             raise ValueError("the Doc must be built with the pipeline's vocabulary (pipeline.nlp.vocab)")
         document = Document(id=doc_id, text=doc.text, date=date)
         lay = Layout([Block(0, doc.text, doc.text, "body")], dateline=None)
-        sentences, events = self._code_parsed(document, lay, [(0, doc)], self._deadline(document, self.clock()))
-        return Result(document, events, sentences)
+        sentences, mentions = self._code_parsed(document, lay, [(0, doc)], self._deadline(document, self.clock()))
+        return Result(document, mentions, sentences)
 
     def run(self, documents: Iterable[Document], batch_size: int = BATCH_SIZE) -> Iterator[Result]:
         """Code documents in order, streaming; a document that fails gives a Result with its error."""
@@ -244,8 +244,8 @@ class Pipeline:
         try:
             if lay is None:
                 raise ValueError("the structure stage failed on this text")
-            sentences, events = self._code_parsed(document, lay, chunks, deadline, countries)
-            return Result(document, events, sentences, dateline=lay.dateline)
+            sentences, mentions = self._code_parsed(document, lay, chunks, deadline, countries)
+            return Result(document, mentions, sentences, dateline=lay.dateline)
         except OverBudget as exc:
             return self._failed(document, str(exc))
         except Exception as exc:  # noqa: BLE001 - reported per document, the batch goes on
@@ -273,7 +273,7 @@ class Pipeline:
         deadline: tuple[float, float],
         countries: Counter[str] | None = None,
     ) -> tuple[list[Sentence], list[EventMention]]:
-        """Sentences and events of the parsed chunks, in order, through ``self.stages``; each chunk's
+        """Sentences and event mentions of the parsed chunks, in order, through ``self.stages``; each chunk's
         parse is let go once coded.
 
         ``countries`` are the article's country mentions when already counted; else they are
@@ -316,7 +316,7 @@ class Pipeline:
         for stage in self.stages:
             if not stage.per_sentence:
                 stage.run(reading)
-        return sentences, reading.events
+        return sentences, reading.mentions
 
     # -- the stages: each reads the document's reading (the sentence stages its sentence) and adds to it --
 
@@ -332,23 +332,23 @@ class Pipeline:
     def _actors(self, reading: Reading) -> None:
         """``actors``: actor mentions, leaders resolved by the sentence's date."""
         sentence = reading.sentence
-        sentence.mentions = self.actors.find(
+        sentence.actors = self.actors.find(
             sentence.span, sentence.date or reading.document.date, reading.lowercase, reading.ctx
         )
-        reading.ctx.mentioned.update(m.actor.country for m in sentence.mentions if m.actor.country)
+        reading.ctx.mentioned.update(m.actor.country for m in sentence.actors if m.actor.country)
 
     def _pronouns(self, reading: Reading) -> None:
         """``pronouns``: "he", "it", "they", "its" back to earlier actors."""
         sentence = reading.sentence
-        sentence.mentions += reading.resolver.resolve(sentence.span, sentence.mentions)
+        sentence.actors += reading.resolver.resolve(sentence.span, sentence.actors)
 
     def _context(self, reading: Reading) -> None:
         """``context``: generic actors take the article's country; mentions read in the document's own words."""
         sentence = reading.sentence
-        mentions = [reading.ctx.localize(m, self.config.entities.domestic_roles) for m in sentence.mentions]
+        mentions = [reading.ctx.localize(m, self.config.entities.domestic_roles) for m in sentence.actors]
         for m in mentions:
             m.text = sentence.text[m.start : m.end]
-        sentence.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        sentence.actors = sorted(mentions, key=lambda m: (m.start, m.end))
 
     def _triggers(self, reading: Reading) -> None:
         """``triggers``: the event words of the lexicon and the constructions over them, on the parse."""
@@ -359,13 +359,13 @@ class Pipeline:
         sentence = reading.sentence
         sentence.modality = predicate_modality(sentence.triggers.predicates(), self.config.modality)
 
-    def _events(self, reading: Reading) -> None:
-        """``events``: source and target of each trigger, CAMEO code, place name."""
-        reading.events += self.coder.code(reading.sentence, reading.document, reading.ctx)
+    def _mentions(self, reading: Reading) -> None:
+        """``mentions``: the event mentions of the sentence: source and target of each trigger, CAMEO code, place name."""
+        reading.mentions += self.coder.code(reading.sentence, reading.document, reading.ctx)
 
     def _geo(self, reading: Reading) -> None:
-        """``geo`` (once per document): each event's place, else the dateline, as coordinates, country, region."""
-        reading.events = self.geocoder.place(reading.events, reading.dateline)
+        """``geo`` (once per document): each mention's place, else the dateline, as coordinates, country, region."""
+        reading.mentions = self.geocoder.place(reading.mentions, reading.dateline)
 
 
 def _batches(documents: Iterable[Document], size: int, chars: int) -> Iterator[list[Document]]:
@@ -408,7 +408,7 @@ def default_pipeline() -> Pipeline:
 
 
 def code_text(text: str, date: date | None = None, doc_id: str = "text") -> list[EventMention]:
-    """Code one text into events (the Python API's front door).
+    """Code one text into event mentions (the Python API's front door).
 
     >>> [e.code for e in code_text("Russia condemned the attack.")]  # doctest: +SKIP
     """

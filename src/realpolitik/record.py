@@ -180,8 +180,7 @@ FIELDS: tuple[Field, ...] = (
         "date_end",
         "date",
         False,
-        'the last day of a stretch ("from 1979 to 1989", "during the Cold War")',
-        stored=False,
+        'the last day of a stretch ("from 1979 to 1989", "during the Cold War"); null for a single date',
     ),
     Field("doc_date", "date", False, "the document's publication date"),
     Field(

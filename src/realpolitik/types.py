@@ -61,7 +61,7 @@ class Actor:
 
 
 @dataclass
-class Mention:
+class ActorMention:
     """A stretch of sentence text that refers to an actor."""
 
     start: int  # char offset in the sentence
@@ -110,10 +110,10 @@ class Sentence:
     date_source: str = "document"  # "sentence" when resolved from the sentence's own text
     date_text: str | None = None  # the expression the date came from ("in 1950")
     date_precision: str | None = "day"  # day | month | year | decade; None without a date
-    mentions: list[Mention] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)  # the actors it names (and pronouns resolved)
     span: Any = field(default=None, repr=False, compare=False)  # the spaCy Span
     time: Any = field(default=None, repr=False, compare=False)  # time.assign.SentenceTime, while coding
-    triggers: Any = field(default=None, repr=False, compare=False)  # events.coder.Triggers, while coding
+    triggers: Any = field(default=None, repr=False, compare=False)  # coding.coder.Triggers, while coding
     modality: Any = field(default=None, repr=False, compare=False)  # token index -> (Modality, cue), while coding
 
 

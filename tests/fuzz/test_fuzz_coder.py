@@ -30,7 +30,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from realpolitik.cli.main import main
-from realpolitik.events.codebook import default_codebook
+from realpolitik.coding.codebook import default_codebook
 from realpolitik.pipeline import Pipeline, Result
 from realpolitik.readers.files import read_paths
 from realpolitik.types import Document, DocumentError, EventMention, Modality, Span
@@ -220,7 +220,7 @@ def check_result(result: Result, doc: Document) -> None:
     assert result.document is doc
     if result.error is not None:
         assert isinstance(result.error, DocumentError)
-        assert result.events == [] and result.sentences == []
+        assert result.mentions == [] and result.sentences == []
         assert result.error.doc_id == doc.id and result.error.error.strip()
         assert not writable(doc.text), f"coding crashed on a readable text: {result.error.error}"
         return
@@ -231,10 +231,10 @@ def check_result(result: Result, doc: Document) -> None:
         end = sentence.start + len(sentence.text)
         assert doc.text[sentence.start : end] == sentence.text, f"sentence {i} is not a slice of the document"
         assert sentence.text.strip() and sentence.span is None
-        for mention in sentence.mentions:
+        for mention in sentence.actors:
             check_span(sentence.text, mention.span, mention.text, "mention")
             assert 0.0 <= mention.confidence <= 1.0
-    for event in result.events:
+    for event in result.mentions:
         check_event(event, doc, result)
 
 
@@ -335,13 +335,13 @@ def test_edge_case_results(pipeline: Pipeline) -> None:
 
     def codes(name: str) -> list[tuple[str, str, str | None]]:
         [result] = pipeline.run([Document(id=name, text=EDGE_TEXTS[name])])
-        return [(e.source.code, e.code, e.target.code if e.target else None) for e in result.events]
+        return [(e.source.code, e.code, e.target.code if e.target else None) for e in result.mentions]
 
     assert ("RUS", "190", "UKR") in codes("crlf")
     assert ("RUS", "190", "UKR") in codes("emoji")
     assert ("RUS", "190", "UKR") in codes("line_separators")
     [result] = pipeline.run([Document(id="s", text=EDGE_TEXTS["lone_surrogates"])])
-    assert result.error is not None and result.events == []
+    assert result.error is not None and result.mentions == []
 
 
 @pytest.mark.parametrize(

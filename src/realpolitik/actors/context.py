@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from realpolitik.types import Mention
+from realpolitik.types import ActorMention
 
 # Why an actor has its country: read in the name itself, in a modifier of the phrase, from the
 # organisation a person belongs to, from an earlier mention, from the place of the event, from the
@@ -35,9 +35,9 @@ class DocumentContext:
     dateline_country: str | None = None
     countries: Counter[str] = field(default_factory=Counter)  # country mentions in the whole article
     mentioned: set[str] = field(default_factory=set)  # countries met so far (leaders who share a name)
-    people: dict[str, Mention] = field(default_factory=dict)  # a name or surname -> its first titled mention
+    people: dict[str, ActorMention] = field(default_factory=dict)  # a name or surname -> its first titled mention
     regions: dict[str, str] = field(default_factory=dict)  # "north"/"south" -> ISO3, when the article says
-    names: dict[str, list[tuple[tuple[str, ...], Mention]]] = field(default_factory=dict)  # first word -> names
+    names: dict[str, list[tuple[tuple[str, ...], ActorMention]]] = field(default_factory=dict)  # first word -> names
 
     @property
     def dominant_country(self) -> str | None:
@@ -57,7 +57,7 @@ class DocumentContext:
         dominant = self.dominant_country
         return (dominant, "article") if dominant else None
 
-    def localize(self, mention: Mention, domestic_roles: frozenset[str]) -> Mention:
+    def localize(self, mention: ActorMention, domestic_roles: frozenset[str]) -> ActorMention:
         """A country-less mention of a domestic role ("police", "officials") with the article's country."""
         actor = mention.actor
         if actor.country or actor.igo or actor.role not in domestic_roles or mention.kind == "pronoun":
@@ -70,13 +70,13 @@ class DocumentContext:
             mention, actor=replace(actor, country=country), country_reason=reason, confidence=mention.confidence * 0.8
         )
 
-    def remember_person(self, mention: Mention, keys: list[str]) -> None:
+    def remember_person(self, mention: ActorMention, keys: list[str]) -> None:
         """Keep a titled person's actor under their full name and surname, first mention winning."""
         for key in keys:
             if key and key not in self.people:
                 self.people[key] = mention
 
-    def remember_name(self, text: str, mention: Mention) -> None:
+    def remember_name(self, text: str, mention: ActorMention) -> None:
         """Keep a multiword name of a person or body an entity gave, to find it again unrecognised."""
         words = tuple(text.split())
         known = self.names.setdefault(words[0], [])
@@ -84,11 +84,11 @@ class DocumentContext:
             known.append((words, mention))
             known.sort(key=lambda item: -len(item[0]))  # the longest name first
 
-    def names_from(self, first_word: str) -> list[tuple[tuple[str, ...], Mention]]:
+    def names_from(self, first_word: str) -> list[tuple[tuple[str, ...], ActorMention]]:
         """Remembered names starting with this word, longest first."""
         return self.names.get(first_word, [])
 
-    def person(self, keys: list[str]) -> Mention | None:
+    def person(self, keys: list[str]) -> ActorMention | None:
         """The earlier titled mention of a person, by full name first, then surname."""
         for key in keys:
             if key in self.people:

@@ -22,13 +22,16 @@ government said" is ISRGOV). With no such mention it stays country-less.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Span, Token
 
-from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.types import Mention
+from realpolitik.datafiles import data_file, merge_lists, read_yaml
+from realpolitik.types import ActorMention
 
 WINDOW = 3  # sentences to look back
 
@@ -50,22 +53,44 @@ class CorefWords:
         """Every pronoun resolved."""
         return self.person | self.thing | self.group
 
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> CorefWords:
+        """The packaged ``actors/data/coref.yaml`` with the lists of the user files in `extra`
+        (the same keys) added; ValueError names the file and the key that is wrong."""
+        if not extra:
+            return default_words()
+        return _words([_package_words(), *((str(p), read_yaml(p, keys=_KEYS)) for p in extra)])
+
+
+_KEYS = ("version", "pronouns", "collective_roles", "person_words", "expletive_heads", "control_adjectives")
+
+
+@lru_cache(maxsize=1)
+def _package_words() -> tuple[str, dict[str, Any]]:
+    resource = data_file("actors", "coref.yaml")
+    data = read_yaml(resource, keys=_KEYS)
+    missing = [k for k in _KEYS[1:] if k not in data]
+    if missing:
+        raise ValueError(f"{resource}: missing {', '.join(missing)}")
+    return str(resource), data
+
 
 @lru_cache(maxsize=1)
 def default_words() -> CorefWords:
     """The packaged ``actors/data/coref.yaml``, validated, read once per process."""
-    resource = data_file("actors", "coref.yaml")
-    keys = ("pronouns", "collective_roles", "person_words", "expletive_heads", "control_adjectives")
-    data = read_yaml(resource, keys=("version", *keys))
-    missing = [k for k in keys if k not in data]
-    if missing:
-        raise ValueError(f"{resource}: missing {', '.join(missing)}")
-    pronouns = data["pronouns"]
+    return _words([_package_words()])
+
+
+def _words(tables: Sequence[tuple[str, dict[str, Any]]]) -> CorefWords:
+    merged: dict[str, Any] = {}
+    for n, (name, data) in enumerate(tables):
+        merge_lists(merged, data, name, "coref", known=n > 0)  # the packaged file sets the keys
+    pronouns = merged["pronouns"]
     return CorefWords(
         person=frozenset(pronouns["person"]),
         thing=frozenset(pronouns["thing"]),
         group=frozenset(pronouns["group"]),
-        **{k: frozenset(data[k]) for k in keys[1:]},
+        **{k: frozenset(merged[k]) for k in _KEYS[2:]},
     )
 
 
@@ -74,7 +99,7 @@ _POSSESSIVES = {"its": "it", "their": "they", "his": "he", "her": "she"}  # the 
 
 @dataclass
 class _Candidate:
-    mention: Mention
+    mention: ActorMention
     person: bool
     thing: bool
     group: bool
@@ -88,11 +113,11 @@ class PronounResolver:
     words: CorefWords
     history: list[list[_Candidate]] = field(default_factory=list)
 
-    def resolve(self, sent: Span, mentions: list[Mention]) -> list[Mention]:
+    def resolve(self, sent: Span, mentions: list[ActorMention]) -> list[ActorMention]:
         """Mentions for the sentence's subject and object pronouns; then remember this sentence's actors."""
         mentions[:] = [self._own(sent, self._anchor_role(m, mentions), mentions) for m in mentions]
         current = [_classify(sent, m, self.words) for m in mentions]
-        resolved: list[Mention] = []
+        resolved: list[ActorMention] = []
         for tok in sent:
             pron = tok.lower_
             if tok.pos_ != "PRON" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "dative"):
@@ -124,7 +149,7 @@ class PronounResolver:
         """The mentions of the last ``WINDOW`` sentences, newest first (``history`` keeps no more)."""
         return self.history[::-1]
 
-    def _own(self, sent: Span, m: Mention, mentions: list[Mention]) -> Mention:
+    def _own(self, sent: Span, m: ActorMention, mentions: list[ActorMention]) -> ActorMention:
         """A country-less role noun with a possessive pronoun takes the pronoun's country:
         "Bosnian Serbs said their forces had completed their withdrawal" (the Serbs' forces)."""
         if m.kind != "role" or m.actor.country or m.actor.igo or m.token_end <= m.token_start:
@@ -147,7 +172,7 @@ class PronounResolver:
             country_reason="earlier mention",
         )
 
-    def _anchor_role(self, m: Mention, mentions: list[Mention]) -> Mention:
+    def _anchor_role(self, m: ActorMention, mentions: list[ActorMention]) -> ActorMention:
         """A country-less role noun takes the country of the closest earlier actor with its role."""
         if m.kind != "role" or m.actor.country or m.actor.igo:
             return m
@@ -182,7 +207,7 @@ def _expletive(tok: Token, words: CorefWords) -> bool:
     return bool(clauses or predicates)
 
 
-def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool, words: CorefWords) -> Mention | None:
+def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool, words: CorefWords) -> ActorMention | None:
     """Closest compatible mention; a subject pronoun prefers an earlier sentence's subject."""
     for n, cands in enumerate(sentences):
         fits = [
@@ -199,7 +224,7 @@ def _nearest(pron: str, sentences: list[list[_Candidate]], subject: bool, words:
     return None
 
 
-def _classify(sent: Span, m: Mention, words: CorefWords) -> _Candidate:
+def _classify(sent: Span, m: ActorMention, words: CorefWords) -> _Candidate:
     tokens = sent[m.token_start : m.token_end]
     head = tokens.root
     plural = head.tag_ in ("NNS", "NNPS") or any(t.dep_ == "cc" for t in tokens)

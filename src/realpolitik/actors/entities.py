@@ -34,7 +34,7 @@ from realpolitik.actors.context import DocumentContext
 from realpolitik.datafiles import data_file, read_yaml
 from realpolitik.geo.places import CityIndex
 from realpolitik.nlp.parse import sentence_entities
-from realpolitik.types import Actor, Mention
+from realpolitik.types import Actor, ActorMention
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE")
 _COUNTRY_KINDS = frozenset({"country", "demonym", "capital", "metonym", "igo", "group", "leader"})
@@ -145,12 +145,12 @@ class EntityActors:
         self.cities = cities
 
     def find(
-        self, sent: Span, names: list[Mention], roles: list[RoleHit], ctx: DocumentContext
-    ) -> tuple[list[Mention], set[int], set[int]]:
+        self, sent: Span, names: list[ActorMention], roles: list[RoleHit], ctx: DocumentContext
+    ) -> tuple[list[ActorMention], set[int], set[int]]:
         """Entity mentions; the starts of the role hits that became their titles; the ids of the
         name mentions an organisation's name absorbed ("Syrian" in "Syrian Observatory for Human Rights")."""
         by_token = {sent.start + i: m for m in names for i in range(m.token_start, m.token_end)}
-        found: list[Mention] = []
+        found: list[ActorMention] = []
         titles: set[int] = set()
         absorbed: set[int] = set()
         ents = []
@@ -195,10 +195,10 @@ class EntityActors:
         found += self._named_before(sent, by_token, ctx)
         return sorted(found, key=lambda m: m.start), titles, absorbed
 
-    def _named_before(self, sent: Span, by_token: dict[int, Mention], ctx: DocumentContext) -> list[Mention]:
+    def _named_before(self, sent: Span, by_token: dict[int, ActorMention], ctx: DocumentContext) -> list[ActorMention]:
         """Names of people and bodies found earlier in the article, written again where the
         parser saw no entity this time ("Sinn Féin" a person once, nothing the next time)."""
-        found: list[Mention] = []
+        found: list[ActorMention] = []
         if not ctx.names:
             return found
         i = 0
@@ -237,8 +237,8 @@ class EntityActors:
     # -- people ---------------------------------------------------------------------
 
     def _person(
-        self, sent: Span, ent: Span, roles: list[RoleHit], by_token: dict[int, Mention], ctx: DocumentContext
-    ) -> tuple[Mention, RoleHit | None]:
+        self, sent: Span, ent: Span, roles: list[RoleHit], by_token: dict[int, ActorMention], ctx: DocumentContext
+    ) -> tuple[ActorMention, RoleHit | None]:
         doc = sent.doc
         start = ent.start
         while start < ent.end - 1 and doc[start].lower_.rstrip(".") in self.table.honorifics:
@@ -285,8 +285,8 @@ class EntityActors:
     # -- organisations and cities ------------------------------------------------------
 
     def _organisation(
-        self, sent: Span, ent: Span, by_token: dict[int, Mention], ctx: DocumentContext
-    ) -> Mention | None:
+        self, sent: Span, ent: Span, by_token: dict[int, ActorMention], ctx: DocumentContext
+    ) -> ActorMention | None:
         role = self.table.organisation_role(ent.text)
         if role is None:
             return None
@@ -309,7 +309,7 @@ class EntityActors:
         actor = Actor(country=country, role=role, name=ent.text)
         return self._mention(sent, ent, actor, "organisation", 0.8, reason, ctx, [])
 
-    def _city(self, sent: Span, ent: Span) -> Mention | None:
+    def _city(self, sent: Span, ent: Span) -> ActorMention | None:
         cities = [c for c in self.cities.lookup(ent.text) if c.population >= MIN_CITY_POPULATION]
         if not cities:
             return None
@@ -330,7 +330,7 @@ class EntityActors:
         reason: str | None,
         ctx: DocumentContext,
         keys: list[str],
-    ) -> Mention:
+    ) -> ActorMention:
         mention = span_mention(sent, span, actor, kind, confidence, reason)
         if keys:
             ctx.remember_person(mention, keys)
@@ -339,9 +339,9 @@ class EntityActors:
 
 def span_mention(
     sent: Span, span: Span, actor: Actor, kind: str, confidence: float, reason: str | None = None
-) -> Mention:
+) -> ActorMention:
     """The mention of `actor` at `span`, with offsets into the sentence `sent`."""
-    return Mention(
+    return ActorMention(
         start=span.start_char - sent.start_char,
         end=span.end_char - sent.start_char,
         text=span.text,
@@ -366,7 +366,7 @@ def _person_keys(name: Span) -> list[str]:
 _SKIPPED_BEFORE_TITLE = frozenset({"the", "former", "ex", "ex-", "then", "'s", "’s", "'"})
 
 
-def _owner_before(doc: Any, start: int, by_token: dict[int, Mention]) -> Mention | None:
+def _owner_before(doc: Any, start: int, by_token: dict[int, ActorMention]) -> ActorMention | None:
     """A name just before a title or organisation: "Israeli", "Israel's", "the UN", "Kremlin"."""
     i = start - 1
     while i >= 0 and doc[i].lower_ in _SKIPPED_BEFORE_TITLE:
@@ -378,8 +378,8 @@ def _owner_before(doc: Any, start: int, by_token: dict[int, Mention]) -> Mention
 
 
 def _appositive_role(
-    ent: Span, roles: list[RoleHit], by_token: dict[int, Mention]
-) -> tuple[RoleHit, Mention | None] | None:
+    ent: Span, roles: list[RoleHit], by_token: dict[int, ActorMention]
+) -> tuple[RoleHit, ActorMention | None] | None:
     """The role noun of an appositive and the body or country in its phrase.
 
     "X, the chief executive of Gazprom", "X, Kenya's attorney general", "the spokesman, X".

@@ -26,7 +26,7 @@ from realpolitik.actors.entities import EntityActors, EntityTable, RoleHit, span
 from realpolitik.actors.gazetteer import Entry, Gazetteer
 from realpolitik.actors.referents import Referents, ReferentTable
 from realpolitik.geo.places import CityIndex
-from realpolitik.types import Actor, Mention
+from realpolitik.types import Actor, ActorMention
 
 _LEADING_THE = "the "
 _PLACE_KINDS = ("country", "demonym", "capital", "metonym")
@@ -124,7 +124,7 @@ class ActorMatcher:
 
     def find(
         self, sent: Span, when: date | None, lowercase_text: bool = False, ctx: DocumentContext | None = None
-    ) -> list[Mention]:
+    ) -> list[ActorMention]:
         """All actor mentions in a sentence, ordered by position.
 
         ``when`` is the sentence's event date (for leaders' tenures); ``ctx`` is
@@ -135,7 +135,7 @@ class ActorMatcher:
         ctx = ctx if ctx is not None else DocumentContext()
         names = self._name_hits(sent, lowercase_text)
         roles = self._role_hits(sent, names)
-        name_mentions: dict[int, Mention] = {}
+        name_mentions: dict[int, ActorMention] = {}
         for hit in names:
             mention = self._name_mention(sent, hit, when, ctx.mentioned)
             if mention is not None:
@@ -269,7 +269,9 @@ class ActorMatcher:
                 )
         return _longest_first(hits)
 
-    def _name_mention(self, sent: Span, hit: _Hit, when: date | None, context_countries: set[str]) -> Mention | None:
+    def _name_mention(
+        self, sent: Span, hit: _Hit, when: date | None, context_countries: set[str]
+    ) -> ActorMention | None:
         doc = sent.doc
         entries = hit.entries
         leaders = [e for e in entries if e.kind == "leader"]
@@ -312,15 +314,15 @@ class ActorMatcher:
 
     # -- composition ----------------------------------------------------------
 
-    def _compose(self, sent: Span, names: list[Mention], roles: list[_Hit]) -> list[Mention]:
+    def _compose(self, sent: Span, names: list[ActorMention], roles: list[_Hit]) -> list[ActorMention]:
         """Join role nouns with the countries that modify them; keep the rest as they are."""
         doc = sent.doc
-        by_token: dict[int, Mention] = {}
+        by_token: dict[int, ActorMention] = {}
         for m in names:
             for i in range(sent.start + m.token_start, sent.start + m.token_end):
                 by_token[i] = m
         used: set[int] = set()
-        out: list[Mention] = []
+        out: list[ActorMention] = []
         for hit in roles:
             role = hit.entries[0].role
             head = doc[hit.end - 1]
@@ -390,11 +392,11 @@ def _pick_leader(leaders: list[Entry], when: date | None, context_countries: set
     return latest, 0.7
 
 
-def _modifying_names(head: Token, by_token: dict[int, Mention], hit: _Hit) -> list[Mention]:
+def _modifying_names(head: Token, by_token: dict[int, ActorMention], hit: _Hit) -> list[ActorMention]:
     """Name mentions that qualify a role noun: in its phrase, possessive, or "of/from X"."""
-    found: list[Mention] = []
+    found: list[ActorMention] = []
 
-    def add(m: Mention | None) -> None:
+    def add(m: ActorMention | None) -> None:
         if m is not None and m not in found:
             found.append(m)
 

@@ -27,7 +27,7 @@ from spacy.tokens import Span
 
 from realpolitik.actors.context import DocumentContext
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.types import Actor, Mention
+from realpolitik.types import Actor, ActorMention
 
 _CODE = re.compile(r"[A-Z]{3}")
 _KEYS = {"version", "fixed", "modifiers", "by_article", "neighbours"}
@@ -119,10 +119,10 @@ class Referents:
     def __init__(self, table: ReferentTable):
         self.table = table
 
-    def find(self, sent: Span, taken: set[int], names: list[Mention], ctx: DocumentContext) -> list[Mention]:
+    def find(self, sent: Span, taken: set[int], names: list[ActorMention], ctx: DocumentContext) -> list[ActorMention]:
         """Mentions for the referent phrases of a sentence; `taken` are document token indices other
         mentions cover, `names` the sentence's name mentions (possessors of "neighbour")."""
-        found: list[Mention] = []
+        found: list[ActorMention] = []
         i = 0
         while i < len(sent):
             hit = self._phrase_at(sent, i, taken)
@@ -171,8 +171,10 @@ class Referents:
             return None
         return scored[0][1]
 
-    def _neighbours(self, sent: Span, taken: set[int], names: list[Mention], ctx: DocumentContext) -> list[Mention]:
-        found: list[Mention] = []
+    def _neighbours(
+        self, sent: Span, taken: set[int], names: list[ActorMention], ctx: DocumentContext
+    ) -> list[ActorMention]:
+        found: list[ActorMention] = []
         countries = [c for c, _ in ctx.countries.most_common()]
         if len(countries) != 2:
             return found
@@ -211,7 +213,7 @@ class Referents:
         return found
 
 
-def _subject_country(tok: Any, by_token: dict[int, Mention]) -> str | None:
+def _subject_country(tok: Any, by_token: dict[int, ActorMention]) -> str | None:
     """The country of the subject of the clause a noun sits in ("Russia invaded its neighbour")."""
     verb = tok
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
@@ -225,9 +227,9 @@ def _subject_country(tok: Any, by_token: dict[int, Mention]) -> str | None:
     return None
 
 
-def _mention(sent: Span, start: int, end: int, actor: Actor, kind: str, confidence: float, reason: str) -> Mention:
+def _mention(sent: Span, start: int, end: int, actor: Actor, kind: str, confidence: float, reason: str) -> ActorMention:
     span = sent[start:end]
-    return Mention(
+    return ActorMention(
         start=span.start_char - sent.start_char,
         end=span.end_char - sent.start_char,
         text=span.text,

@@ -17,12 +17,18 @@ if TYPE_CHECKING:
 # The user files over the packaged language data (realpolitik.config.DataFiles): kind -> (file type, help).
 _DATA_OPTIONS = {
     "gazetteer": ("YAML", "extra or changed actors (the schema of actors/data/*.yaml)"),
-    "lexicon": ("YAML", "extra event triggers, rules, constructions and modality cues (the schema of triggers.yaml)"),
-    "codebook": ("TSV", "changed or extra CAMEO codes (the header of events/data/cameo.tsv)"),
+    "lexicon": (
+        "YAML",
+        "extra event triggers, rules, constructions, modality and statement cues (the schema of triggers.yaml)",
+    ),
+    "codebook": ("TSV", "changed or extra CAMEO codes (the header of coding/data/cameo.tsv)"),
     "boilerplate": ("YAML", "extra boilerplate lines to drop (the schema of readers/data/boilerplate.yaml)"),
     "layout": ("YAML", "extra structure rules (the schema of structure/data/layout.yaml)"),
     "entities": ("YAML", "extra entity words (the schema of actors/data/entities.yaml)"),
     "referents": ("YAML", "extra referent phrases (the schema of actors/data/referents.yaml)"),
+    "coref": ("YAML", "extra pronoun words (the schema of actors/data/coref.yaml)"),
+    "periods": ("YAML", "extra or changed named periods (the schema of time/data/periods.yaml)"),
+    "geo": ("YAML", "extra geocoder words, successor states and regions (geo/data/geocoding.yaml, regions.yaml)"),
 }
 
 

@@ -112,7 +112,7 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     config = load_config(args, stderr)
     errors: list[DocumentError] = []
-    n_coded = n_events = 0
+    n_coded = n_mentions = 0
     to_file = args.output not in (None, "-")
     out_ctx = open(args.output, "w", encoding="utf-8", newline="") if to_file else nullcontext(sys.stdout)
     err_file = open(args.errors, "w", encoding="utf-8") if args.errors else None
@@ -126,16 +126,16 @@ def cmd_code(args: argparse.Namespace) -> int:
                 _report(result.error, errors, err_file)
                 continue
             n_coded += 1
-            for event in result.events:
-                if args.asserted_only and event.modality is not Modality.ASSERTED:
+            for mention in result.mentions:
+                if args.asserted_only and mention.modality is not Modality.ASSERTED:
                     continue
-                if args.require_source and event.agentless:
+                if args.require_source and mention.agentless:
                     continue
-                writer.write(event)
-                n_events += 1
+                writer.write(mention)
+                n_mentions += 1
     if err_file:
         err_file.close()
-    stderr.print(f"{n_coded} documents coded, {n_events} events, {len(errors)} errors")
+    stderr.print(f"{n_coded} documents coded, {n_mentions} event mentions, {len(errors)} errors")
     return 1 if errors else 0
 
 

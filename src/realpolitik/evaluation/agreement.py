@@ -95,13 +95,15 @@ def agreement(first: Mapping[str, GoldSentence], second: Mapping[str, GoldSenten
     ids = [i for i in first if i in second]
     if not ids:
         raise ValueError("the two passes share no sentence")
-    root_sets = [[frozenset(e.root for e in first[i].events), frozenset(e.root for e in second[i].events)] for i in ids]
-    has_event = [[bool(first[i].events), bool(second[i].events)] for i in ids]
+    root_sets = [
+        [frozenset(e.root for e in first[i].expected), frozenset(e.root for e in second[i].expected)] for i in ids
+    ]
+    has_event = [[bool(first[i].expected), bool(second[i].expected)] for i in ids]
     levels = {"root": PRF(), "code": PRF()}
     pairs = 0
     hits: Counter[str] = Counter()
     for i in ids:
-        a, b = first[i].events, second[i].events
+        a, b = first[i].expected, second[i].expected
         levels["root"].add(Counter(e.root for e in a), Counter(e.root for e in b))
         levels["code"].add(Counter(e.code for e in a), Counter(e.code for e in b))
         for x, y in _pair(a, b):
@@ -117,7 +119,10 @@ def agreement(first: Mapping[str, GoldSentence], second: Mapping[str, GoldSenten
     return {
         "sentences": len(ids),
         "sentences_with_events": {"first": sum(a for a, _ in has_event), "second": sum(b for _, b in has_event)},
-        "events": {"first": sum(len(first[i].events) for i in ids), "second": sum(len(second[i].events) for i in ids)},
+        "mentions": {
+            "first": sum(len(first[i].expected) for i in ids),
+            "second": sum(len(second[i].expected) for i in ids),
+        },
         "alpha_root_sets_masi": krippendorff_alpha(root_sets, masi_distance),
         "alpha_has_event_nominal": krippendorff_alpha(has_event, nominal_distance),
         "f1_second_vs_first": {k: v.to_dict() for k, v in levels.items()},

@@ -44,7 +44,7 @@ from realpolitik.evaluation.score import (
     IpeScores,
     counted,
     detect_scheme,
-    events_by_record,
+    mentions_by_record,
     parse_record,
     predicted_items,
     score_events,
@@ -211,7 +211,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 2
     started = time.monotonic()
     per_record: dict[int, list[EventMention]] = {}
-    failed = n_events = n_scored = 0
+    failed = n_mentions = n_scored = 0
     docs = list(documents(gold))
     pipeline = Pipeline()
     with Progress(
@@ -223,15 +223,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             if result.error:
                 failed += 1
                 stderr.print(f"[yellow]failed[/] {doc.id}: {result.error.error}", highlight=False)
-            n_events += len(result.events)
+            n_mentions += len(result.mentions)
             kept = [
                 e
-                for e in result.events  # IPE rules look at modality themselves
+                for e in result.mentions  # IPE rules look at modality themselves
                 if gold.scheme == "ipe" or counted(e, args.asserted_only)
             ]
             n_scored += len(kept)
-            for record, events in zip(records, events_by_record(kept, result.sentences, starts)):
-                per_record[id(record)] = events
+            for record, mentions in zip(records, mentions_by_record(kept, result.sentences, starts)):
+                per_record[id(record)] = mentions
     seconds = time.monotonic() - started
 
     scores: EventScores | IpeScores
@@ -249,8 +249,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         "skipped": dict(gold.skipped),
         "documents": len(docs),
         "documents_failed": failed,
-        "events_coded": n_events,
-        "events_scored": n_scored,
+        "mentions_coded": n_mentions,
+        "mentions_scored": n_scored,
     }
     _print_summary(args, gold, counts, seconds)
     if isinstance(scores, IpeScores):
@@ -286,7 +286,7 @@ def _evaluate_gold(args: argparse.Namespace) -> int:
     articles = article_documents(sentences)
     started = time.monotonic()
     scored: list[tuple[GoldSentence, list[Predicted]]] = []
-    failed = n_events = 0
+    failed = n_mentions = 0
     with Progress(
         TextColumn("coding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True
     ) as progress:
@@ -296,24 +296,24 @@ def _evaluate_gold(args: argparse.Namespace) -> int:
             if result.error:
                 failed += 1
                 stderr.print(f"[yellow]failed[/] {doc.id}: {result.error.error}", highlight=False)
-            n_events += len(result.events)
-            split = events_by_record(result.events, result.sentences, [r.start for r in records])
-            for record, events in zip(records, split):
-                scored.append((record, [Predicted(e, result.sentences[e.sentence_index].start) for e in events]))
+            n_mentions += len(result.mentions)
+            split = mentions_by_record(result.mentions, result.sentences, [r.start for r in records])
+            for record, mentions in zip(records, split):
+                scored.append((record, [Predicted(e, result.sentences[e.sentence_index].start) for e in mentions]))
     seconds = time.monotonic() - started
     scores = score_gold(scored, args.asserted_only)
     counts = {
         "records_scored": len(sentences),
         "articles": len(articles),
         "articles_failed": failed,
-        "events_coded": n_events,
-        "events_expected": sum(len(s.events) for s in sentences),
+        "mentions_coded": n_mentions,
+        "mentions_expected": sum(len(s.expected) for s in sentences),
     }
     t = Table(title=f"evaluate {args.gold} (realpolitik gold)", show_header=False)
     for row in (
         ("sentences scored", str(len(sentences))),
         ("articles coded", f"{len(articles)} ({failed} failed)"),
-        ("events expected / coded", f"{counts['events_expected']} / {n_events}"),
+        ("mentions expected / coded", f"{counts['mentions_expected']} / {n_mentions}"),
         ("modalities scored", "asserted only" if args.asserted_only else "all but negated and denied"),
         ("time", f"{seconds:.1f} s"),
     ):
@@ -350,7 +350,7 @@ def _print_summary(args: argparse.Namespace, gold: Gold, counts: dict[str, Any],
         ("skipped", skipped),
         ("records scored", str(counts["records_scored"])),
         ("documents coded", f"{counts['documents']} ({counts['documents_failed']} failed)"),
-        ("events coded (scored)", f"{counts['events_coded']} ({counts['events_scored']})"),
+        ("mentions coded (scored)", f"{counts['mentions_coded']} ({counts['mentions_scored']})"),
         ("modalities scored", "asserted only" if args.asserted_only else "all but negated and denied"),
         ("time", f"{seconds:.1f} s"),
     ]

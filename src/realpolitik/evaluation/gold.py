@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from realpolitik.actors.gazetteer import Gazetteer
-from realpolitik.events.codebook import default_codebook
+from realpolitik.coding.codebook import default_codebook
 from realpolitik.types import Document, Modality
 
 SCHEME = "realpolitik"
@@ -121,7 +121,7 @@ class GoldSentence:
     kind: str
     date: date | None
     text: str
-    events: list[GoldEvent] = field(default_factory=list)
+    expected: list[GoldEvent] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -277,7 +277,7 @@ def parse_sentence(raw: Any) -> GoldSentence:
         kind=kind,
         date=day,
         text=text,
-        events=events,
+        expected=events,
         raw=raw,
     )
 

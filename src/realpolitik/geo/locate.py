@@ -2,7 +2,7 @@
 
 "Police fired on protesters in Cairo" -> Cairo (EGY, via the gazetteer's capitals). The
 place must be a spaCy GPE/LOC/FAC entity reached through a locative preposition
-(``events/data/rules.yaml``) of the trigger (or of the clause it heads). When the trigger
+(``coding/data/rules.yaml``) of the trigger (or of the clause it heads). When the trigger
 has none, the sentence's own place is taken: the locative phrase nearest the trigger
 anywhere in the sentence ("In Kabul, officials said three soldiers were killed").
 Places that are the event's own source or target are not its location. Turning the name
@@ -70,7 +70,7 @@ def _place(pobj: Token, sentence: Sentence, exclude: set[int]) -> Place | None:
     start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char
     if word is not pobj and ent.end == pobj.i:  # "Idlib province": the head noun says what kind of place
         end = pobj.idx + len(pobj.text) - sent.start_char
-    mention = next((m for m in sentence.mentions if m.start <= start < m.end), None)
+    mention = next((m for m in sentence.actors if m.start <= start < m.end), None)
     if mention is not None and id(mention) in exclude:
         return None
     country = mention.actor.country if mention is not None else None

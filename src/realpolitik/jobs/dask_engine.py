@@ -24,7 +24,7 @@ Layout of the output directory (one dataset, partitioned by input chunk)::
     mentions/part-00000.parquet    each coded event mention, all its fields (record.state: spans split)
 
 :func:`load_parquet` turns the rows back into coded results (documents with their
-sentences and events) and writes them in input order as a local ingest writes what
+sentences and event mentions) and writes them in input order as a local ingest writes what
 it codes (:func:`~realpolitik.jobs.ingest.store_results`: same batches, same rows,
 same dedup, same skips by content hash, idempotent), without coding anything.
 """
@@ -110,7 +110,7 @@ class ParquetManifest:
     partitions: int = 0
     documents: int = 0  # rows of the documents table: coded documents plus errors
     errors: int = 0  # read errors and coding errors among them
-    events: int = 0  # rows of the mentions table
+    mentions: int = 0  # rows of the mentions table
     skipped: int = 0  # items left out before coding because the store held them already
 
     def save(self) -> None:
@@ -133,7 +133,9 @@ class ParquetManifest:
             raise ValueError(
                 f"{directory}: Parquet format {record.get('format')!r}, this realpolitik reads {FORMAT_VERSION}"
             )
-        return cls(directory, **{k: record[k] for k in ("partitions", "documents", "errors", "events", "skipped")})
+        if "mentions" not in record:  # written before 0.2.0
+            record["mentions"] = record.get("events", 0)
+        return cls(directory, **{k: record[k] for k in ("partitions", "documents", "errors", "mentions", "skipped")})
 
 
 @dataclass(frozen=True)
@@ -403,7 +405,7 @@ def _write_partition(manifest: ParquetManifest, index: int, tables: dict[str, pa
     manifest.partitions += 1
     manifest.documents += documents.num_rows
     manifest.errors += documents.num_rows - documents["error"].null_count
-    manifest.events += tables["mentions"].num_rows
+    manifest.mentions += tables["mentions"].num_rows
 
 
 def _empty_directory(out_dir: str | Path) -> Path:
@@ -465,7 +467,7 @@ def _result_tables(seq: int, result: Result) -> dict[str, pa.Table]:
     return {
         "documents": pa.Table.from_pylist([document], DOCUMENT_SCHEMA),
         "sentences": pa.Table.from_pylist(sentences, SENTENCE_SCHEMA),
-        "mentions": pa.Table.from_pylist([{"seq": seq, **state(e)} for e in result.events], MENTION_SCHEMA),
+        "mentions": pa.Table.from_pylist([{"seq": seq, **state(e)} for e in result.mentions], MENTION_SCHEMA),
     }
 
 
@@ -483,7 +485,7 @@ def load_parquet(store: Store, directory: str | Path, progress: Progress | None 
 def read_parquet(manifest: ParquetManifest) -> Iterator[Result | DocumentError]:
     """The dataset's items in input order, one partition in memory at a time.
 
-    Coded documents come back as Results (their sentences and events, or their coding
+    Coded documents come back as Results (their sentences and event mentions, or their coding
     error); read errors as DocumentErrors.
     """
     for index in range(manifest.partitions):
@@ -502,14 +504,14 @@ def read_parquet(manifest: ParquetManifest) -> Iterator[Result | DocumentError]:
                     date_text=s["date_text"],
                 )
             )
-        events: dict[int, list[EventMention]] = {}
+        mentions: dict[int, list[EventMention]] = {}
         for m in tables["mentions"]:
-            events.setdefault(m["seq"], []).append(from_state(m))
+            mentions.setdefault(m["seq"], []).append(from_state(m))
         for row in sorted(tables["documents"], key=lambda r: r["seq"]):
-            yield _item(row, sentences.get(row["seq"], []), events.get(row["seq"], []))
+            yield _item(row, sentences.get(row["seq"], []), mentions.get(row["seq"], []))
 
 
-def _item(row: dict[str, Any], sentences: list[Sentence], events: list[EventMention]) -> Result | DocumentError:
+def _item(row: dict[str, Any], sentences: list[Sentence], mentions: list[EventMention]) -> Result | DocumentError:
     from realpolitik.pipeline import Result
 
     if row["text"] is None:
@@ -530,7 +532,7 @@ def _item(row: dict[str, Any], sentences: list[Sentence], events: list[EventMent
         source=row["source"],
         meta=json.loads(row["meta"]) if row["meta"] else {},
     )
-    return Result(document, events, sorted(sentences, key=lambda s: s.index), error)
+    return Result(document, mentions, sorted(sentences, key=lambda s: s.index), error)
 
 
 # -- code and load ----------------------------------------------------------------------------

@@ -160,7 +160,7 @@ class Coded(Protocol):
     def sentences(self) -> Sequence[Sentence]: ...
 
     @property
-    def events(self) -> Sequence[EventMention]: ...
+    def mentions(self) -> Sequence[EventMention]: ...
 
     @property
     def error(self) -> DocumentError | None:
@@ -567,7 +567,7 @@ class Store:
                     continue
                 stored.add(doc_hash)
                 site = site_of(doc)
-                rows = {row["mention_key"]: row for row in (_mention_row(doc_hash, site, e) for e in result.events)}
+                rows = {row["mention_key"]: row for row in (_mention_row(doc_hash, site, e) for e in result.mentions)}
                 documents.append(
                     [
                         doc_hash,

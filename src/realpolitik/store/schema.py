@@ -59,7 +59,7 @@ _MENTIONS_LAYOUT = (
     "code root_code event_name goldstein quad_class plover_type plover_mode modality modality_cue "
     "trigger_text trigger_span event_date date_source date_text date_precision doc_date "
     "location location_country location_latitude location_longitude location_region location_precision "
-    "location_span confidence source_country_reason target_country_reason"
+    "location_span confidence source_country_reason target_country_reason date_end"
 ).split()
 _EVENTS_LAYOUT = (
     "event_key group_key source source_country source_role target target_country target_role "
@@ -162,7 +162,7 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
         (
             "mentions",
             "date_precision location_latitude location_longitude location_region location_precision "
-            "source_country_reason target_country_reason",
+            "source_country_reason target_country_reason date_end",
         ),
         (
             "events",

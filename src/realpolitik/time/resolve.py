@@ -42,10 +42,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
@@ -219,22 +221,41 @@ class Periods:
     pattern: re.Pattern[str]
     table: dict[str, Period]
 
+    @classmethod
+    def load(cls, extra: Sequence[str | Path] = ()) -> Periods:
+        """The packaged periods plus those of the user files in `extra` (the schema of
+        ``time/data/periods.yaml``); a name given again takes the later period."""
+        if not extra:
+            return default_periods()
+        return _periods([data_file("time", "periods.yaml"), *extra])
+
 
 @lru_cache(maxsize=1)
 def default_periods() -> Periods:
     """The packaged periods, validated, read once per process."""
-    data = read_yaml(data_file("time", "periods.yaml"))
+    return _periods([data_file("time", "periods.yaml")])
+
+
+def _periods(sources: Sequence[Any]) -> Periods:
     table: dict[str, Period] = {}
-    for raw in data["periods"]:
-        period = Period(tuple(raw["names"]), int(raw["start"]), int(raw["end"]))
-        if period.end < period.start:
-            raise ValueError(f"periods.yaml: {raw['names'][0]} ends before it starts")
-        for name in period.names:
-            table[name.lower()] = period
-    names = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
+    for source in sources:
+        for n, raw in enumerate(read_yaml(source, keys=("version", "periods")).get("periods") or [], start=1):
+            where = f"{source}: period #{n}"
+            try:
+                if not isinstance(raw["names"], list):
+                    raise TypeError
+                names = [str(name) for name in raw["names"]]
+                period = Period(tuple(names), int(raw["start"]), int(raw["end"]))
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(f"{where}: needs names (a list), start and end (years)") from None
+            if not names or period.end < period.start:
+                raise ValueError(f"{where} ({names[0] if names else '?'}): no names, or it ends before it starts")
+            for name in period.names:
+                table[name.lower()] = period
+    alternatives = "|".join(re.escape(n) for n in sorted(table, key=len, reverse=True))
     pattern = re.compile(
         rf"\b(?P<prep>during|in|since|after|before|throughout|at\s+the\s+end\s+of|by)\s+"
-        rf"(?:the\s+)?(?P<name>{names})\b",
+        rf"(?:the\s+)?(?P<name>{alternatives})\b",
         re.I,
     )
     return Periods(pattern, table)

@@ -22,8 +22,8 @@ from typing import Any
 
 from spacy.tokens import Token
 
+from realpolitik.coding.codebook import Codebook
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.events.codebook import Codebook
 
 ACT_TYPES = {"cooperative": (1, 2), "conflictual": (3, 4)}
 TARGETS = ("act", "addressee")
@@ -275,5 +275,5 @@ def bare_demands(sentence: Iterable[Token], taken: set[int], constructions: Cons
 @lru_cache(maxsize=1)
 def package_constructions() -> tuple[str, Mapping[str, Any]]:
     """(file name, contents) of the packaged ``data/constructions.yaml``."""
-    resource = data_file("events", "constructions.yaml")
+    resource = data_file("coding", "constructions.yaml")
     return str(resource), read_yaml(resource)

@@ -1,7 +1,7 @@
 """The modality stage: how the text presents an event: asserted, negated, denied, hypothetical, future or reported.
 
 The stage (:func:`predicate_modality`) runs on each sentence between the triggers and
-the events stages, for every trigger the triggers stage found and the governing words
+the mentions stages, for every trigger the triggers stage found and the governing words
 of its constructions. :func:`detect_modality` starts at the word (a verb or an event
 noun) and walks up the dependency parse towards the sentence root, collecting cues.
 Cue words live in ``data/modality.yaml``; a ``modality:`` section of a ``--lexicon``
@@ -48,7 +48,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from realpolitik.datafiles import data_file, read_yaml
+from realpolitik.datafiles import data_file, merge_lists, read_yaml
 from realpolitik.types import Modality
 
 PRECEDENCE: tuple[Modality, ...] = (
@@ -104,29 +104,14 @@ class ModalityCues:
         for n, (name, section) in enumerate(sections):
             if not isinstance(section, Mapping):
                 raise ValueError(f"{name}: 'modality' must be a mapping")
-            _merge(merged, section, name, "modality", known=n > 0)  # the first table sets the keys
+            merge_lists(merged, section, name, "modality", known=n > 0)  # the first table sets the keys
         return _cues_from(merged)
-
-
-def _merge(into: dict[str, Any], section: Mapping[str, Any], name: str, where: str, known: bool) -> None:
-    for key, value in section.items():
-        here = f"{where}.{key}"
-        if key == "version":
-            continue
-        if known and key not in into:
-            raise ValueError(f"{name}: unknown key {here}; allowed: {sorted(into)}")
-        if isinstance(value, Mapping):
-            _merge(into.setdefault(key, {}), value, name, here, known)
-        elif isinstance(value, list) and all(isinstance(w, str) for w in value):
-            into[key] = [*into.get(key, []), *value]
-        else:
-            raise ValueError(f"{name}: {here} must be a list of words")
 
 
 @lru_cache(maxsize=1)
 def package_modality() -> tuple[str, Mapping[str, Any]]:
     """(file name, contents) of the packaged ``data/modality.yaml``, read once."""
-    resource = data_file("events", "modality.yaml")
+    resource = data_file("coding", "modality.yaml")
     return str(resource), read_yaml(resource)
 
 

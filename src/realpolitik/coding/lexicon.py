@@ -2,9 +2,10 @@
 
 Entries come from ``data/triggers.yaml`` (its header documents the schema) plus
 any user YAML files with the same schema, which add entries. A lexicon also holds
-the argument rules (``events.rules``), the constructions (``events.constructions``),
-the modality cues (``events.modality``) and the statement cues (``events.statements``)
-the event stages read; user files extend the first three with sections of those names. A verb entry may
+the argument rules (``coding.rules``), the constructions (``coding.constructions``),
+the modality cues (``coding.modality``) and the statement cues (``coding.statements``)
+the event stages read; user files extend all four with sections of those names (``rules:``,
+``constructions:``, ``modality:``, ``statements:``). A verb entry may
 require a phrasal-verb particle ("write off") and/or one of a set of object
 lemmas ("sign" only an agreement); the most specific matching entry wins.
 """
@@ -19,12 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from realpolitik.coding.codebook import PLOVER_TYPES, Codebook, default_codebook
+from realpolitik.coding.constructions import Constructions, package_constructions
+from realpolitik.coding.modality import ModalityCues, package_modality
+from realpolitik.coding.rules import CodingRules, package_rules
+from realpolitik.coding.statements import StatementCues, package_statements
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.events.codebook import PLOVER_TYPES, Codebook, default_codebook
-from realpolitik.events.constructions import Constructions, package_constructions
-from realpolitik.events.modality import ModalityCues, package_modality
-from realpolitik.events.rules import CodingRules, package_rules
-from realpolitik.events.statements import StatementCues, default_cues
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -50,10 +51,13 @@ _FIELDS = frozenset(
     }
 )
 _VERB_ONLY = ("particle", "passive_only")
-_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules", "constructions", "modality"})
+_TOP_LEVEL = frozenset({"triggers", "word_classes", "lemma_fixes", "rules", "constructions", "modality", "statements"})
 _Section = tuple[str, dict[str, Any]]  # (file name, the section)
-# A parsed YAML file: its (location, Trigger) entries, lemma fixes, argument rules and constructions.
-_ParsedFile = tuple[list[tuple[str, "Trigger"]], dict[str, str], _Section | None, _Section | None, _Section | None]
+# A parsed YAML file: its (location, Trigger) entries, lemma fixes, and its rules, constructions,
+# modality and statements sections.
+_ParsedFile = tuple[
+    list[tuple[str, "Trigger"]], dict[str, str], _Section | None, _Section | None, _Section | None, _Section | None
+]
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,8 @@ class Lexicon:
         rule_sections = [package_rules()]
         construction_sections = [package_constructions()]
         modality_sections = [package_modality()]
-        for entries, file_fixes, rules, constructions, modality in parsed:
+        statement_sections = [package_statements()]
+        for entries, file_fixes, rules, constructions, modality, statements in parsed:
             fixes.update(file_fixes)
             if rules is not None:
                 rule_sections.append(rules)
@@ -143,6 +148,8 @@ class Lexicon:
                 construction_sections.append(constructions)
             if modality is not None:
                 modality_sections.append(modality)
+            if statements is not None:
+                statement_sections.append(statements)
             for where, trig in entries:
                 key = (trig.lemma, trig.pos, trig.particle, trig.objects, trig.modifiers)
                 if key in seen:
@@ -155,7 +162,7 @@ class Lexicon:
             CodingRules.build(rule_sections, codebook),
             Constructions.build(construction_sections, codebook),
             ModalityCues.build(modality_sections),
-            default_cues(),
+            StatementCues.build(statement_sections),
         )
 
     def verb_candidates(self, lemma: str, particle: str | None) -> list[Trigger]:
@@ -239,7 +246,7 @@ def _default() -> Lexicon:
 
 @lru_cache(maxsize=1)
 def _package_files() -> tuple[_ParsedFile, ...]:
-    resources = [data_file("events", name) for name in PACKAGE_FILES]
+    resources = [data_file("coding", name) for name in PACKAGE_FILES]
     return tuple(_parse_file(str(r), _read(r), default_codebook()) for r in resources)
 
 
@@ -267,7 +274,10 @@ def _parse_file(name: str, data: dict[str, Any], codebook: Codebook) -> _ParsedF
     modality = (name, data["modality"]) if "modality" in data else None
     if modality is not None:
         ModalityCues.build([package_modality(), modality])  # validate now, naming this file
-    return entries, fixes, rules, constructions, modality
+    statements = (name, data["statements"]) if "statements" in data else None
+    if statements is not None:
+        StatementCues.build([package_statements(), statements])  # validate now, naming this file
+    return entries, fixes, rules, constructions, modality, statements
 
 
 def _parse_entry(raw: Any, where: str, codebook: Codebook) -> Trigger:

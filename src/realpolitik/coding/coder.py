@@ -24,11 +24,11 @@ and flagged agentless ("three civilians were killed in a car bombing").
 
 The coder is two stages on either side of the modality stage: :meth:`EventCoder.triggers`
 (``triggers``) finds the event words and the constructions over them on the parse,
-:mod:`realpolitik.events.modality` (``modality``) reads how the text presents each of
-them, and :meth:`EventCoder.code` (``events``) codes them; an event embedded under a
+:mod:`realpolitik.coding.modality` (``modality``) reads how the text presents each of
+them, and :meth:`EventCoder.code` (``mentions``) codes them; an event embedded under a
 verbal event (an appeal, a threat, a promise) is not asserted. Which words play
 which part (prepositions, light verbs, object-control verbs, symmetric codes) is
-data: :mod:`realpolitik.events.rules`.
+data: :mod:`realpolitik.coding.rules`.
 """
 
 from __future__ import annotations
@@ -40,15 +40,15 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from realpolitik.actors.context import INFERRED_REASONS, DocumentContext
-from realpolitik.events.codebook import Codebook
-from realpolitik.events.constructions import Fold, bare_demands, find_folds
-from realpolitik.events.lexicon import Lexicon, Trigger
-from realpolitik.events.rules import CodingRules
-from realpolitik.events.statements import classify
+from realpolitik.coding.codebook import Codebook
+from realpolitik.coding.constructions import Fold, bare_demands, find_folds
+from realpolitik.coding.lexicon import Lexicon, Trigger
+from realpolitik.coding.rules import CodingRules
+from realpolitik.coding.statements import classify
 from realpolitik.geo.locate import locate
 from realpolitik.time.assign import within_tenure
 from realpolitik.time.resolve import ResolvedDate
-from realpolitik.types import Actor, Document, EventMention, Mention, Modality, Sentence
+from realpolitik.types import Actor, ActorMention, Document, EventMention, Modality, Sentence
 
 # Roots of verbal events whose complement is not itself asserted:
 # "urged Iran to halt" (02, 10), "threatened to invade" (13) -> hypothetical; "promised to withdraw" (03) -> future.
@@ -67,19 +67,19 @@ _STATEMENT_ROOT = "01"  # what a statement says is its content, not a target ("c
 _ONE_SIDED = (Modality.NEGATED, Modality.DENIED, Modality.ATTEMPTED)
 _CLAUSE_DEPS = ("relcl", "acl", "advcl", "ccomp", "appos", "punct", "cc")
 
-ByToken = dict[int, list[Mention]]
+ByToken = dict[int, list[ActorMention]]
 
 
 @dataclass(frozen=True)
 class Triggers:
-    """What the triggers stage finds in a sentence, for the modality and events stages."""
+    """What the triggers stage finds in a sentence, for the modality and mentions stages."""
 
     found: list[tuple[Token, Trigger, Token | None]]  # (trigger, lexicon entry, the object noun the entry required)
     folds: dict[int, Fold]  # action token index -> the construction it is folded into ("threatened to cut off")
     bare: list[Fold]  # reported demands whose action the lexicon does not know ("said China must drop barriers")
 
     def predicates(self) -> Iterator[Token]:
-        """Every word whose modality the events stage reads: the triggers, and the actions,
+        """Every word whose modality the mentions stage reads: the triggers, and the actions,
         governors and reporting verbs of the constructions."""
         for tok, _, _ in self.found:
             yield tok
@@ -109,32 +109,32 @@ class EventCoder:
         return Triggers(found, folds, bare)
 
     def code(self, sentence: Sentence, document: Document, ctx: DocumentContext | None = None) -> list[EventMention]:
-        """The events stage: the events of a sentence whose parse (``sentence.span``), mentions, triggers
+        """The mentions stage: the event mentions of a sentence whose parse (``sentence.span``), actors, triggers
         (``sentence.triggers``) and their modality (``sentence.modality``) are set."""
         sent: Span = sentence.span
         by_token: ByToken = defaultdict(list)
-        for m in sentence.mentions:
+        for m in sentence.actors:
             for i in range(m.token_start, m.token_end):
                 by_token[sent.start + i].append(m)
         args = _Arguments(self.lexicon, self.rules, by_token, ctx)
         found: Triggers = sentence.triggers
         triggers, folds, bare = found.found, found.folds, found.bare
         consumed = {obj.i for tok, trig, obj in triggers if obj is not None}
-        events: list[EventMention] = []
+        mentions: list[EventMention] = []
         verbal: dict[int, Trigger] = {tok.i: trig for tok, trig, _ in triggers}
         governors = {f.governor.i for f in folds.values() if f.governor is not None}
         for fold in bare:
             entry = Trigger(lemma=fold.action.lemma_.lower(), pos="VERB", code=fold.code)
-            events += self._folded(sentence, document, args, fold, entry)
+            mentions += self._folded(sentence, document, args, fold, entry)
         reporters = {f.reporter.i for f in [*folds.values(), *bare] if f.reporter is not None}
-        events += self._attributions(sentence, document, args)
+        mentions += self._attributions(sentence, document, args)
         for tok, trig, _ in triggers:
             if tok.pos_ == "NOUN" and tok.i in consumed:
                 continue  # "imposed sanctions": the verb already carries the event
             if tok.i in governors:
                 continue  # "threatened to cut off ...": the folded event below takes the governor's place
             if tok.i in folds:
-                events += self._folded(sentence, document, args, folds[tok.i], trig)
+                mentions += self._folded(sentence, document, args, folds[tok.i], trig)
                 continue
             anchor = _carrier(tok, self.rules)  # "launched a mediation effort between X and Y": the effort
             if tok.pos_ == "NOUN":
@@ -185,24 +185,24 @@ class EventCoder:
                     coded=set(verbal) - {tok.i},
                 )
                 if said:  # "Pyne said the new leadership was a poor choice": criticism, not a plain statement
-                    events += said
+                    mentions += said
                     continue
             trig = self._by_weapon(tok, trig)  # "an Israeli shell killed 19 civilians": artillery fire
             trig = self._by_actor_object(tok, trig, by_token)  # "Obama called McCain": a telephone call
             for src, tgt in self._pairs(trig, sources, targets, modality):
-                events.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
+                mentions.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
                 if trig.reverse_code and tgt is not None:  # "visited" -> the host hosts
-                    events.append(
+                    mentions.append(
                         self._event(
                             sentence, document, tok, trig, trig.reverse_code, tgt, src, modality, cue, reverse=True
                         )
                     )
-        events = _without_restated_statements(events, reporters, sent)
-        events = _without_content(events, sent, self.rules)
+        mentions = _without_restated_statements(mentions, reporters, sent)
+        mentions = _without_content(mentions, sent, self.rules)
         # One event per (source, target, code, trigger): two lexicon entries for one verb, or two
         # mentions of one target ("Brazilian President Lula and the Brazilian minister"), give it once.
         unique: dict[str, EventMention] = {}
-        for event in events:
+        for event in mentions:
             unique.setdefault(event.mention_id, event)
         return list(unique.values())
 
@@ -248,15 +248,15 @@ class EventCoder:
             modality, cue = Modality.ASSERTED, None
         folded = replace(trig, code=fold.code, reverse_code=None, plover=None)
         extent = (min(fold.cue.i, act.i), max(fold.cue.i, act.i))
-        events = [
+        mentions = [
             self._event(sentence, document, act, folded, fold.code, src, tgt, modality, cue, extent=extent)
             for src, tgt in self._pairs(folded, sources, targets, modality, each_other=self.rules.symmetric(trig.code))
         ]
         if document.date and sentence.date and sentence.date > document.date:
             # "Putin will visit North Korea next year": the intent is stated now; the date is the visit's
-            for e in events:
+            for e in mentions:
                 e.event_date, e.date_source, e.date_text, e.date_precision = document.date, "document", None, "day"
-        return events
+        return mentions
 
     def _statements(
         self,
@@ -264,14 +264,14 @@ class EventCoder:
         document: Document,
         tok: Token,
         trig: Trigger,
-        sources: list[Mention],
-        targets: list[Mention],
+        sources: list[ActorMention],
+        targets: list[ActorMention],
         by_token: ByToken,
         modality: Modality,
         cue: str | None,
         coded: Collection[int] = (),
     ) -> list[EventMention]:
-        """A plain statement whose content criticises, praises or forecasts, as that event (events/statements.py)."""
+        """A plain statement whose content criticises, praises or forecasts, as that event (coding/statements.py)."""
         out = []
         for src in sources:
             found = classify(tok, self.lexicon.statements, lambda t: by_token.get(t.i, []), src, coded)
@@ -318,7 +318,7 @@ class EventCoder:
                 )
         return out
 
-    def _place_target(self, tok: Token, sentence: Sentence, people: bool = False) -> list[Mention]:
+    def _place_target(self, tok: Token, sentence: Sentence, people: bool = False) -> list[ActorMention]:
         """The country of the event's place, as its target: the people a curfew, a protest or a
         concession is aimed at. A place of the source's own country is dropped later (_own_place),
         unless `people`: then the target is the place's civilians, whoever the source is."""
@@ -328,7 +328,7 @@ class EventCoder:
         start, end = place.span
         actor = Actor(country=place.country, role="CVL", name=f"people of {place.name}") if people else None
         return [
-            Mention(
+            ActorMention(
                 start=start,
                 end=end,
                 text=sentence.text[start:end],
@@ -354,11 +354,11 @@ class EventCoder:
     def _pairs(
         self,
         trig: Trigger,
-        sources: list[Mention],
-        targets: list[Mention],
+        sources: list[ActorMention],
+        targets: list[ActorMention],
         modality: Modality,
         each_other: bool = False,
-    ) -> list[tuple[Mention, Mention | None]]:
+    ) -> list[tuple[ActorMention, ActorMention | None]]:
         """(source, target) pairs: every source with every target not itself and not its own place.
 
         Symmetric codes add the reverse pair, and with several sources and no target pair
@@ -367,7 +367,7 @@ class EventCoder:
         `each_other` pairs several sources with each other when no target is named, whatever the
         code: a folded event whose action is symmetric ("Iran and the US will meet").
         """
-        pairs: list[tuple[Mention, Mention | None]] = []
+        pairs: list[tuple[ActorMention, ActorMention | None]] = []
         for src in sources:
             tgts = [t for t in targets if t.actor.code != src.actor.code and not _own_place(src, t)]
             pairs += [(src, t) for t in tgts] or [(src, None)]
@@ -459,8 +459,8 @@ class EventCoder:
         tok: Token,
         trig: Trigger,
         code: str,
-        src: Mention,
-        tgt: Mention | None,
+        src: ActorMention,
+        tgt: ActorMention | None,
         modality: Modality,
         cue: str | None,
         reverse: bool = False,
@@ -541,8 +541,8 @@ class _Arguments:
 
     # -- verbs ------------------------------------------------------------------
 
-    def verb_roles(self, verb: Token, trig: Trigger) -> tuple[list[Mention], list[Mention]]:
-        targets: list[Mention] = []
+    def verb_roles(self, verb: Token, trig: Trigger) -> tuple[list[ActorMention], list[ActorMention]]:
+        targets: list[ActorMention] = []
         if _is_passive(verb) or _reduced_relative(verb):
             sources = self.of_children(verb, self.rules.passive_source_deps, through_prep=True)
             if _reduced_relative(verb):  # "two Americans accused of spying": the noun is the target
@@ -584,7 +584,7 @@ class _Arguments:
         named = [t for t in targets if _named(t)]
         return sources, _unique(named or targets)
 
-    def subject(self, verb: Token, depth: int = 0) -> list[Mention]:
+    def subject(self, verb: Token, depth: int = 0) -> list[ActorMention]:
         """The actors doing `verb`: its own subject, or the one it inherits."""
         if depth > 4:
             return []
@@ -623,7 +623,7 @@ class _Arguments:
             return self.inside(head)
         return []
 
-    def cause_actors(self, verb: Token) -> list[Mention]:
+    def cause_actors(self, verb: Token) -> list[ActorMention]:
         """Actors modifying an event noun in "in"/"during" ("were killed in an Israeli air strike")."""
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
             for pobj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ == "NOUN"):
@@ -639,13 +639,13 @@ class _Arguments:
                     return self.with_conjuncts(pobj)
         return []
 
-    def implicit_actor(self, verb: Token, role: str) -> Mention:
+    def implicit_actor(self, verb: Token, role: str) -> ActorMention:
         """The doer a passive event implies (police for arrests, a court for verdicts), of the article's country."""
         sent = verb.sent
         start = verb.idx - sent.start_char
         found = self.ctx.default_country() if self.ctx else None
         country, reason = found if found else (None, None)
-        return Mention(
+        return ActorMention(
             start=start,
             end=start + len(verb.text),
             text=verb.text,
@@ -657,7 +657,7 @@ class _Arguments:
             country_reason=reason,
         )
 
-    def addressee(self, fold: Fold) -> list[Mention]:
+    def addressee(self, fold: Fold) -> list[ActorMention]:
         """Who is asked or told to act: "urged Iran", "called on Iran", "demanded that Iran ...", "Sudan must"."""
         gov = fold.governor
         if gov is not None and gov.pos_ in ("VERB", "AUX"):
@@ -669,9 +669,9 @@ class _Arguments:
             return []  # "demanded the release of the hostages": the hostages are not asked
         return self.of_children(fold.action, self.rules.subject_deps + self.rules.passive_target_deps)
 
-    def complement_targets(self, verb: Token, coded: set[int], sources: list[Mention]) -> list[Mention]:
+    def complement_targets(self, verb: Token, coded: set[int], sources: list[ActorMention]) -> list[ActorMention]:
         """Targets of an embedded action no trigger codes: "offered to hand over to Great Britain" -> Britain."""
-        found: list[Mention] = []
+        found: list[ActorMention] = []
         for act in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB" and c.i not in coded):
             for obj in (c for c in act.children if c.dep_ in self.rules.object_deps):
                 found += self.inside(obj)
@@ -681,18 +681,18 @@ class _Arguments:
         known = [t for t in found if t.actor.country or t.actor.igo]
         return _unique([t for t in known if id(t) not in source_ids and not _own_forces(t, sources, verb.sent)])
 
-    def condition_subjects(self, verb: Token) -> list[Mention]:
+    def condition_subjects(self, verb: Token) -> list[ActorMention]:
         """Subjects of a condition on an act or its complement: "... unless Israel rescinded" -> Israel."""
-        found: list[Mention] = []
+        found: list[ActorMention] = []
         for head in (verb, *(c for c in verb.children if c.dep_ == "xcomp")):
             for clause in (c for c in head.children if c.dep_ == "advcl"):
                 if any(m.dep_ == "mark" and m.lower_ in self.rules.condition_marks for m in clause.children):
                     found += self.of_children(clause, self.rules.subject_deps)
         return _unique(found)
 
-    def purpose_targets(self, tok: Token, sources: list[Mention]) -> list[Mention]:
+    def purpose_targets(self, tok: Token, sources: list[ActorMention]) -> list[ActorMention]:
         """The actors a protest's demand names: "staged demonstrations to demand reforms by X's government"."""
-        found: list[Mention] = []
+        found: list[ActorMention] = []
         # the trigger, the verb an event noun depends on, or the event noun a verb takes ("staged demonstrations")
         heads = [tok, tok.head] if tok.pos_ == "NOUN" and tok.head.i != tok.i else [tok]
         heads += [c for c in tok.children if c.dep_ in self.rules.object_deps and c.pos_ == "NOUN"]
@@ -709,7 +709,7 @@ class _Arguments:
         source_ids = {id(s) for s in sources}
         return _unique([t for t in found if id(t) not in source_ids])
 
-    def complement_subjects(self, verb: Token) -> list[Mention]:
+    def complement_subjects(self, verb: Token) -> list[ActorMention]:
         """Subjects of a verb's clausal complements: "demanded that the US cancel ..." -> the US."""
         return [
             m
@@ -720,7 +720,7 @@ class _Arguments:
 
     # -- nouns ------------------------------------------------------------------
 
-    def noun_roles(self, noun: Token, trig: Trigger) -> tuple[list[Mention], list[Mention]]:
+    def noun_roles(self, noun: Token, trig: Trigger) -> tuple[list[ActorMention], list[ActorMention]]:
         governor = noun.head
         if (
             noun.dep_ == "dobj"
@@ -761,7 +761,7 @@ class _Arguments:
 
     # -- phrases ----------------------------------------------------------------
 
-    def with_conjuncts(self, tok: Token) -> list[Mention]:
+    def with_conjuncts(self, tok: Token) -> list[ActorMention]:
         found = list(self.by_token.get(tok.i, []))
         for conj in tok.conjuncts:
             found += self.by_token.get(conj.i, [])
@@ -770,12 +770,12 @@ class _Arguments:
                 found += [m for m in self.by_token.get(left.i, []) if m not in found]  # as one noun phrase
         return _unique(found)
 
-    def inside(self, tok: Token, skip: Token | None = None) -> list[Mention]:
+    def inside(self, tok: Token, skip: Token | None = None) -> list[ActorMention]:
         """Actors heading a phrase or, failing that, inside it (not crossing into clauses or places)."""
         direct = self.with_conjuncts(tok)
         if direct:
             return direct
-        fallback: list[Mention] = []
+        fallback: list[ActorMention] = []
         for child in tok.children:
             if child.dep_ in _CLAUSE_DEPS or child is skip:
                 continue
@@ -793,8 +793,8 @@ class _Arguments:
 
     def of_children(
         self, tok: Token, deps: tuple[str, ...], through_prep: bool = False, preps: tuple[str, ...] = ()
-    ) -> list[Mention]:
-        found: list[Mention] = []
+    ) -> list[ActorMention]:
+        found: list[ActorMention] = []
         for c in tok.children:
             if c.dep_ not in deps or (preps and c.lower_ not in preps):
                 continue
@@ -803,9 +803,9 @@ class _Arguments:
                 found += self.inside(h)
         return found
 
-    def prep_actors(self, tok: Token, preps: Iterable[str]) -> list[Mention]:
+    def prep_actors(self, tok: Token, preps: Iterable[str]) -> list[ActorMention]:
         preps = tuple(preps)
-        found: list[Mention] = []
+        found: list[ActorMention] = []
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in preps:
                 for pobj in (g for g in c.children if g.dep_ == "pobj"):
@@ -869,7 +869,7 @@ def _objects(verb: Token) -> Iterable[Token]:
         yield verb.head
 
 
-def _without_restated_statements(events: list[EventMention], reporters: set[int], sent: Span) -> list[EventMention]:
+def _without_restated_statements(mentions: list[EventMention], reporters: set[int], sent: Span) -> list[EventMention]:
     """Drop "said" when what was said is itself the speaker's demand, threat or intent.
 
     "Chad said Sudan must return the helicopter" is Chad's demand (1053), not also a plain
@@ -877,23 +877,23 @@ def _without_restated_statements(events: list[EventMention], reporters: set[int]
     arrested 20 people").
     """
     if not reporters:
-        return events
+        return mentions
     starts = {sent[i - sent.start].idx - sent.start_char for i in reporters}
-    speaking = {e.source.country or e.source.code for e in events if e.root_code in _FOLDED_ROOTS}
+    speaking = {e.source.country or e.source.code for e in mentions if e.root_code in _FOLDED_ROOTS}
     return [
         e
-        for e in events
+        for e in mentions
         if not (e.root_code == "01" and e.trigger_span[0] in starts and (e.source.country or e.source.code) in speaking)
     ]
 
 
-def _without_content(events: list[EventMention], sent: Span, rules: CodingRules) -> list[EventMention]:
+def _without_content(mentions: list[EventMention], sent: Span, rules: CodingRules) -> list[EventMention]:
     """Drop what a demand, appeal, threat, intent or refusal is about: the action it demands,
     threatens, promises or refuses is not an event of its own ("Greece demanded that its partners
     refuse to recognize Macedonia" is Greece's demand, not also a refusal by the partners), nor is
     what an offer, appeal or demand noun names ("rejected a US offer to host a summit"). Only
     events that are not asserted go: a background fact inside the clause stays."""
-    spans = [(e, sent.char_span(*e.trigger_span, alignment_mode="expand")) for e in events]
+    spans = [(e, sent.char_span(*e.trigger_span, alignment_mode="expand")) for e in mentions]
     triggers = {t.i for _, span in spans if span is not None for t in span}
     content: set[int] = set()
     for e, span in spans:
@@ -979,7 +979,7 @@ def _purpose_of_same_event(tok: Token, trig: Trigger, verbal: dict[int, Trigger]
     return trig.code[:2] in (governor.code[:2], (governor.actor_object_code or "")[:2])  # "called X to discuss"
 
 
-def _named(m: Mention) -> bool:
+def _named(m: ActorMention) -> bool:
     """A mention with a country, IGO or named group, not a bare role noun.
 
     A role noun whose country only comes from the article ("troops" in a story about
@@ -990,14 +990,14 @@ def _named(m: Mention) -> bool:
     return bool(m.actor.country) and m.country_reason not in _CONTEXT_REASONS
 
 
-def _own_place(src: Mention, tgt: Mention) -> bool:
+def _own_place(src: ActorMention, tgt: ActorMention) -> bool:
     """A capital or city of the source's own country named as a target: a place, not an actor."""
     if tgt.kind == "place" and src.actor.country is None and not src.actor.igo:
         return True  # "demonstrators in Baghdad blocked a road": they take the place's country themselves
     return tgt.kind in _PLACE_KINDS and tgt.actor.country is not None and tgt.actor.country == src.actor.country
 
 
-def _as_actor(m: Mention, is_source: bool, root: str) -> Actor:
+def _as_actor(m: ActorMention, is_source: bool, root: str) -> Actor:
     """The mention's actor; a capital that acts or is spoken to stands for the government.
 
     "Kyiv protested", "Washington imposed sanctions on Moscow" (the source), "threatened
@@ -1023,10 +1023,10 @@ def _embedding_modality(
     return modality, cue
 
 
-def _agentless(verb: Token) -> Mention:
+def _agentless(verb: Token) -> ActorMention:
     sent = verb.sent
     start = verb.idx - sent.start_char
-    return Mention(
+    return ActorMention(
         start=start,
         end=start,
         text="",
@@ -1038,7 +1038,7 @@ def _agentless(verb: Token) -> Mention:
     )
 
 
-def _placed(m: Mention, country: str) -> Mention:
+def _placed(m: ActorMention, country: str) -> ActorMention:
     """A generic actor whose country was only guessed from the story takes the event's place's country."""
     guessed = m.country_reason in INFERRED_REASONS or (m.actor.country is None and m.kind in ("role", "implicit"))
     if not guessed or m.actor.role not in ("CVL", "COP") or m.actor.igo or m.actor.country == country:
@@ -1046,7 +1046,7 @@ def _placed(m: Mention, country: str) -> Mention:
     return replace(m, actor=replace(m.actor, country=country), country_reason="place")
 
 
-def _own_forces(target: Mention, sources: list[Mention], sent: Span) -> bool:
+def _own_forces(target: ActorMention, sources: list[ActorMention], sent: Span) -> bool:
     """ "Syria will withdraw its troops": the source's own forces are what it moves, not a target."""
     if target.actor.role != "MIL" or target.token_end <= target.token_start:
         return False
@@ -1056,7 +1056,7 @@ def _own_forces(target: Mention, sources: list[Mention], sent: Span) -> bool:
     )
 
 
-def _unique(mentions: list[Mention]) -> list[Mention]:
+def _unique(mentions: list[ActorMention]) -> list[ActorMention]:
     seen: set[int] = set()
     out = []
     for m in mentions:
@@ -1066,7 +1066,7 @@ def _unique(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _confidence(trig: Trigger, src: Mention, tgt: Mention | None, modality: Modality) -> float:
+def _confidence(trig: Trigger, src: ActorMention, tgt: ActorMention | None, modality: Modality) -> float:
     """A transparent score in [0, 1]; see README "Confidence"."""
     score = 0.45
     score += 0.15 * min(trig.specificity, 2) / 2 + (0.1 if trig.pos == "VERB" else 0.0)

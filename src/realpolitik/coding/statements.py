@@ -7,19 +7,21 @@ subject (the clause heads and their predicates: "was a poor choice", "will be a 
 leader"; not a word in passing such as "the ceasefire violation was reported"), and
 turns the statement into criticism (111), praise (051), a pessimistic (012) or an
 optimistic (013) comment. Criticism and
-praise need an actor in the content to be about, which becomes the target.
+praise need an actor in the content to be about, which becomes the target. A
+``statements:`` section of a ``--lexicon`` file adds words to these lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.tokens import Token
 
-from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.types import Mention
+from realpolitik.datafiles import data_file, merge_lists, read_yaml
+from realpolitik.types import ActorMention
 
 CATEGORIES = {"critical": "111", "approving": "051", "pessimistic": "012", "optimistic": "013"}
 _TARGETED = ("critical", "approving")
@@ -42,6 +44,19 @@ class StatementCues:
         )
 
     @classmethod
+    def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]]) -> StatementCues:
+        """Merge statement tables (name, mapping) in order: every list is added to the one before;
+        ValueError names the file and the key that is unknown or not a list of lower-case words."""
+        merged: dict[str, Any] = {}
+        last = "statements.yaml"
+        for n, (name, section) in enumerate(sections):
+            if not isinstance(section, Mapping):
+                raise ValueError(f"{name}: 'statements' must be a mapping")
+            merge_lists(merged, section, name, "statements", known=n > 0)  # the first table sets the keys
+            last = name
+        return cls.from_data(merged, last)
+
+    @classmethod
     def from_data(cls, data: dict[str, object], name: str = "statements.yaml") -> StatementCues:
         naming = data.get("naming_verbs", [])
         if not (isinstance(naming, list) and all(isinstance(w, str) and w == w.lower() for w in naming)):
@@ -57,9 +72,16 @@ class StatementCues:
 
 
 @lru_cache(maxsize=1)
+def package_statements() -> tuple[str, Mapping[str, Any]]:
+    """(file name, contents) of the packaged ``data/statements.yaml``, read once."""
+    resource = data_file("coding", "statements.yaml")
+    return str(resource), read_yaml(resource)
+
+
+@lru_cache(maxsize=1)
 def default_cues() -> StatementCues:
-    resource = data_file("events", "statements.yaml")
-    return StatementCues.from_data(read_yaml(resource), str(resource))
+    """The packaged statement cues, read once per process."""
+    return StatementCues.build([package_statements()])
 
 
 _PREDICATE_DEPS = frozenset({"attr", "acomp", "oprd", "amod", "dobj", "advmod", "xcomp", "conj", "compound"})
@@ -109,10 +131,10 @@ def predicate(tokens: list[Token]) -> list[Token]:
 def classify(
     trigger: Token,
     cues: StatementCues,
-    actors_at: Callable[[Token], list[Mention]],
-    speaker: Mention,
+    actors_at: Callable[[Token], list[ActorMention]],
+    speaker: ActorMention,
     coded: Collection[int] = (),
-) -> tuple[str, Mention | None] | None:
+) -> tuple[str, ActorMention | None] | None:
     """(CAMEO code, target mention or None) for a statement whose content evaluates, else None.
 
     ``coded`` holds the token indices of triggers coded as events of their own: "Portugal will

@@ -4,7 +4,7 @@ The rules say how the coder finds a trigger's actors on the dependency parse: wh
 dependencies hold the subject, the passive agent and patient, the objects and a noun's
 own actor; which prepositions lead to a target, which to a place; which verbs pass their
 subject to an event noun or their object to an embedded verb; which events go both ways;
-which passive events have an implicit doer. The Python of :mod:`realpolitik.events.coder`
+which passive events have an implicit doer. The Python of :mod:`realpolitik.coding.coder`
 is the generic machinery; the words are here.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from realpolitik.coding.codebook import Codebook
 from realpolitik.datafiles import data_file, read_yaml
-from realpolitik.events.codebook import Codebook
 
 _DEP_LISTS = (
     "subject_deps",
@@ -212,6 +212,6 @@ def _check(key: str, item: Any, where: str, codebook: Codebook) -> None:
 @lru_cache(maxsize=1)
 def package_rules() -> tuple[str, Mapping[str, Any]]:
     """(file name, the ``rules`` section) of the packaged ``data/rules.yaml``."""
-    resource = data_file("events", "rules.yaml")
+    resource = data_file("coding", "rules.yaml")
     data = read_yaml(resource)
     return str(resource), data["rules"]

@@ -225,7 +225,7 @@ class Codebook:
 @lru_cache(maxsize=1)
 def default_codebook() -> Codebook:
     """The packaged ``data/cameo.tsv``, read once per process."""
-    return Codebook(_read_codebook(data_file("events", "cameo.tsv")))
+    return Codebook(_read_codebook(data_file("coding", "cameo.tsv")))
 
 
 def root_code(code: str) -> str:
