@@ -52,6 +52,11 @@ def actors(pipeline: Pipeline, text: str) -> dict[str, tuple[str, str | None]]:
         ),
         ("A Kremlin spokesman rejected the accusation.", "Kremlin spokesman", "RUSGOV"),
         (
+            "US Secretary of Defense Donald Rumsfeld said the army would stay.",
+            "US Secretary of Defense Donald Rumsfeld",
+            "USAGOV",
+        ),
+        (
             "Joshua Oigara, the chief executive of Kenya Commercial Bank, met Ugandan officials.",
             "Joshua Oigara",
             "KENBUS",
@@ -75,6 +80,19 @@ def test_a_titled_person_keeps_title_and_country_in_later_mentions(pipeline):
     assert ("AUTGOV", None) in dyads(pipeline, text, "010")
 
 
+def test_a_country_before_a_prefixed_title_owns_it_against_the_article_country(pipeline):
+    # Wikinews 2004-11-18: the story is about Japan; "Vice" and "acting" do not hide the owner
+    text = (
+        "Chinese submarine enters Japanese waters.\nJapan protested to China on Monday.\n"
+        "On 17 November, Chinese Vice Foreign Minister Wu Daiwei met with the Japanese ambassador in Beijing."
+    )
+    found = actors(pipeline, text)
+    assert found["Chinese Vice Foreign Minister Wu Daiwei"] == ("CHNGOV", "modifier")
+    assert ("CHNGOV", "JPNGOV") in dyads(pipeline, text, "04")
+    found = actors(pipeline, "Kenya's acting Interior Minister Kithure Kindiki said the police would act.")
+    assert found["Kenya's acting Interior Minister Kithure Kindiki"] == ("KENGOV", "modifier")
+
+
 def test_a_person_of_unknown_country_is_coded_with_the_role_alone(pipeline):
     assert dyads(pipeline, "Foreign Minister Sergei Lavrov criticised the new sanctions.", "11") == {("GOV", None)}
 
@@ -91,6 +109,19 @@ def test_a_name_the_parser_missed_the_second_time_is_the_same_actor(pipeline):
         "Sinn Féin",
         "earlier mention",
     )
+
+
+def test_a_surname_alone_is_the_person_named_before(pipeline):
+    # Wikinews 2019-02-11: the parser tags "Walter Munk" but not "Munk" in the next sentence
+    text = (
+        "The death of pioneering oceanographer Walter Munk was announced on Friday by the University of "
+        "California. Munk was born in Austria, but he emigrated to the United States."
+    )
+    sentences, _ = code(pipeline, text)
+    [munk] = [m for m in sentences[1].actors if m.text == "Munk"]
+    assert (munk.kind, munk.actor.name) == ("person", "Walter Munk")
+    sentences, _ = code(pipeline, "Opposition leader Kate May met students. In May, the students marched.")
+    assert "May" not in [m.text for m in sentences[1].actors]  # the month is no surname
 
 
 # 2. generic people and groups, with the context's country --------------------------------

@@ -154,6 +154,20 @@ def test_pronouns_resolve_to_the_previous_actor(pipeline: Pipeline) -> None:
     assert (it.source.code, it.source_text) == ("DEU", "It")
 
 
+def test_a_named_person_is_he_and_he_goes_on_past_the_window(pipeline: Pipeline) -> None:
+    # a person the gazetteer does not list, named with a title, then only "he" for four sentences
+    evs = events(
+        pipeline,
+        "Austrian Interior Minister Erich Kurtz arrived in Brussels on Monday. He said he was worried about "
+        "the border. He met the Belgian prime minister. The talks lasted three hours. Officials were "
+        "pleased with the meeting. He later criticised Hungary.",
+    )
+    assert ("AUTGOV", "012", None, "asserted") in triples(evs)
+    assert ("AUTGOV", "040", "BELGOV", "asserted") in triples(evs)
+    criticism = [e for e in evs if e.root_code == "11"]
+    assert [(e.source.code, e.source_text, e.target.code) for e in criticism] == [("AUTGOV", "He", "HUN")]
+
+
 def test_definite_role_noun_takes_the_earlier_country(pipeline: Pipeline) -> None:
     evs = events(
         pipeline,

@@ -64,6 +64,8 @@ def test_datelines_are_cut_off_and_kept_as_the_place(names, text, place, country
         "Brazil President Lula da Silva met Hu Jintao on Friday.",
         "BREAKING NEWS: Russia and Ukraine exchanged prisoners.",
         "Russia Ukraine talks collapsed in Istanbul on Tuesday.",
+        "US Secretary of Defense Donald Rumsfeld was in Brazil on March 22.",  # Wikinews 2005-03-30
+        "US troops left the base on Monday.",
     ],
 )
 def test_sentences_that_only_look_like_datelines_are_left_alone(names, text):

@@ -141,7 +141,19 @@ class PronounResolver:
                     confidence=found.confidence * 0.75,
                 )
             )
-        self.history.append(current)
+        # a resolved pronoun is a mention of its actor for the sentences after: "He said ... He added"
+        # goes on past the window of the name
+        chained = [
+            _Candidate(
+                m,
+                person=m.text.lower() in self.words.person,
+                thing=m.text.lower() in self.words.thing,
+                group=m.text.lower() in self.words.group,
+                subject=sent[m.token_start].dep_.startswith("nsubj"),
+            )
+            for m in resolved
+        ]
+        self.history.append(sorted(current + chained, key=lambda c: c.mention.start))
         del self.history[:-WINDOW]  # only the last WINDOW sentences are looked at
         return resolved
 
@@ -229,7 +241,7 @@ def _classify(sent: Span, m: ActorMention, words: CorefWords) -> _Candidate:
     head = tokens.root
     plural = head.tag_ in ("NNS", "NNPS") or any(t.dep_ == "cc" for t in tokens)
     subject = head.dep_ in ("nsubj", "nsubjpass") or head.head.dep_ in ("nsubj", "nsubjpass")
-    if m.kind == "leader":
+    if m.kind in ("leader", "person"):  # a leader, or a person the text names ("Erich Kurtz ... he")
         return _Candidate(m, person=True, thing=False, group=False, subject=subject)
     if m.kind == "role":
         person_word = head.lemma_.lower() in words.person_words

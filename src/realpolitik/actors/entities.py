@@ -59,6 +59,7 @@ class EntityTable:
 
     honorifics: frozenset[str]
     former_words: frozenset[str]
+    title_prefixes: frozenset[str]  # between an owner and its title: "the", "'s", "vice", "acting"
     person_words: frozenset[str]
     person_role: str
     domestic_roles: frozenset[str]
@@ -73,7 +74,13 @@ class EntityTable:
 
     @classmethod
     def _build(cls, tables: list[tuple[str, dict[str, Any]]]) -> EntityTable:
-        lists: dict[str, list[str]] = {"honorifics": [], "person_words": [], "domestic_roles": [], "former_words": []}
+        lists: dict[str, list[str]] = {
+            "honorifics": [],
+            "person_words": [],
+            "domestic_roles": [],
+            "former_words": [],
+            "title_prefixes": [],
+        }
         organisation: dict[str, list[str]] = {}
         person_role = "CVL"
         for name, data in tables:
@@ -106,6 +113,7 @@ class EntityTable:
         return cls(
             honorifics=frozenset(w.lower() for w in lists["honorifics"]),
             former_words=frozenset(w.lower().rstrip("-") for w in lists["former_words"]),
+            title_prefixes=frozenset(w.lower() for w in lists["title_prefixes"]),
             person_words=frozenset(w.lower() for w in lists["person_words"]),
             person_role=person_role,
             domestic_roles=frozenset(lists["domestic_roles"]),
@@ -189,6 +197,9 @@ class EntityActors:
         for m in found:
             if m.kind in ("person", "organisation") and m.token_end - m.token_start > 1:
                 ctx.remember_name(sent[m.token_start : m.token_end].text, m)
+                surname = sent[m.token_end - 1]
+                if m.kind == "person" and surname.pos_ == "PROPN" and surname.is_title and len(surname) > 2:
+                    ctx.remember_name(surname.text, m)  # "Walter Munk ... Munk said": the parser may miss it
         for m in found:
             for i in range(sent.start + m.token_start, sent.start + m.token_end):
                 by_token[i] = m
@@ -197,7 +208,8 @@ class EntityActors:
 
     def _named_before(self, sent: Span, by_token: dict[int, ActorMention], ctx: DocumentContext) -> list[ActorMention]:
         """Names of people and bodies found earlier in the article, written again where the
-        parser saw no entity this time ("Sinn Féin" a person once, nothing the next time)."""
+        parser saw no entity this time ("Sinn Féin" a person once, nothing the next time), and
+        a person's surname alone ("Walter Munk" ... "Munk was born in Austria")."""
         found: list[ActorMention] = []
         if not ctx.names:
             return found
@@ -208,6 +220,8 @@ class EntityActors:
             if tok.i not in by_token and tok.is_title:
                 for words, earlier in ctx.names_from(tok.text):
                     end = i + len(words)
+                    if len(words) == 1 and (tok.pos_ != "PROPN" or tok.ent_type_ not in ("", "PERSON")):
+                        continue  # a surname alone only as a name ("Munk said"), not "May" the month
                     if (
                         end <= len(sent)
                         and all(sent[i + k].text == w for k, w in enumerate(words))
@@ -254,7 +268,7 @@ class EntityActors:
             role, span_start = title.role, title.start
             if self.former(doc, title.start):
                 role = "ELI"
-            owner = _owner_before(doc, title.start, by_token)
+            owner = self._owner_before(doc, title.start, by_token)
             if owner is not None:
                 span_start = min(span_start, sent.start + owner.token_start)
                 if owner.actor.igo:  # "UN envoy Staffan de Mistura" acts for the UN
@@ -299,7 +313,7 @@ class EntityActors:
             ),
             None,
         )
-        owner = inside or _owner_before(doc, ent.start, by_token)
+        owner = inside or self._owner_before(doc, ent.start, by_token)
         country: str | None
         reason: str | None
         if owner is not None:
@@ -315,6 +329,18 @@ class EntityActors:
             return None
         actor = Actor(country=cities[0].country, name=ent.text)
         return span_mention(sent, ent, actor, "city", 0.7, "name")
+
+    def _owner_before(self, doc: Any, start: int, by_token: dict[int, ActorMention]) -> ActorMention | None:
+        """A name just before a title or organisation: "Israeli", "Israel's", "the UN", "Kremlin",
+        "Chinese Vice Foreign Minister" (the title's prefixes skipped)."""
+        skipped = self.table.title_prefixes | self.table.former_words
+        i = start - 1
+        while i >= 0 and doc[i].lower_.rstrip("-") in skipped:
+            i -= 1
+        mention = by_token.get(i) if i >= 0 else None
+        if mention is not None and mention.kind in _COUNTRY_KINDS and (mention.actor.country or mention.actor.igo):
+            return mention
+        return None
 
     def former(self, doc: Any, start: int) -> bool:
         """ "former President Carter", "the late Stalin": a word just before says the office is over."""
@@ -361,20 +387,6 @@ def _person_keys(name: Span) -> list[str]:
     if len(words) > 1 and len(words[-1]) > 2:
         keys.append(words[-1])
     return keys
-
-
-_SKIPPED_BEFORE_TITLE = frozenset({"the", "former", "ex", "ex-", "then", "'s", "’s", "'"})
-
-
-def _owner_before(doc: Any, start: int, by_token: dict[int, ActorMention]) -> ActorMention | None:
-    """A name just before a title or organisation: "Israeli", "Israel's", "the UN", "Kremlin"."""
-    i = start - 1
-    while i >= 0 and doc[i].lower_ in _SKIPPED_BEFORE_TITLE:
-        i -= 1
-    mention = by_token.get(i) if i >= 0 else None
-    if mention is not None and mention.kind in _COUNTRY_KINDS and (mention.actor.country or mention.actor.igo):
-        return mention
-    return None
 
 
 def _appositive_role(
