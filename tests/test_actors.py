@@ -124,6 +124,20 @@ def test_a_surname_alone_is_the_person_named_before(pipeline):
     assert "May" not in [m.text for m in sentences[1].actors]  # the month is no surname
 
 
+def test_a_leader_named_before_office_is_of_his_country(pipeline):
+    def found(text: str, when: date) -> dict[str, tuple[str, str | None]]:
+        result = next(pipeline.run([Document(id="t", text=text, date=when)]))
+        return {m.text: (m.actor.code, m.country_reason) for s in result.sentences for m in s.actors}
+
+    # Wikinews 2020-05-14: Biden is president only from 2021; "Bernie" is no misspelled "Berne"
+    biden = found("Joe Biden and Bernie Sanders announced six working groups. Sanders met Biden.", date(2020, 5, 14))
+    assert biden["Joe Biden"] == ("USAELI", "name") and biden["Biden"] == ("USAELI", "name")
+    assert not any(code.startswith("CHE") for code, _ in biden.values())
+    obama = found("Senator Barack Obama met John McCain. Barack Obama criticised the bailout.", date(2008, 9, 24))
+    assert obama["Senator Barack Obama"] == ("USALEG", "name")
+    assert obama["Barack Obama"] == ("USALEG", "earlier mention")  # the title given before holds
+
+
 # 2. generic people and groups, with the context's country --------------------------------
 
 

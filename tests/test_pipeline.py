@@ -144,6 +144,21 @@ def test_compound_actors_give_one_event_each(pipeline: Pipeline) -> None:
     assert {(e.source.code, e.target.code) for e in evs if e.root_code == "11"} == {("FRA", "RUS"), ("FRA", "BLR")}
 
 
+def test_two_people_of_one_government_are_two_sides(pipeline: Pipeline) -> None:
+    # Wikinews 2004-11-30: a minister and his president are both USAGOV, and still two actors
+    evs = events(
+        pipeline,
+        "United States Secretary of Homeland Security Tom Ridge resigned today. In his resignation, "
+        "Ridge thanked President Bush for the opportunity to serve. President Bush said he was grateful.",
+        date(2004, 11, 30),
+    )
+    thanks = [e for e in evs if e.code == "051"]
+    assert [(e.source.code, e.source_text, e.target.code, e.target_text) for e in thanks] == [
+        ("USAGOV", "Ridge", "USAGOV", "President Bush")
+    ]
+    assert all(e.source.name != e.target.name for e in evs if e.target is not None)  # nobody acts on himself
+
+
 def test_pronouns_resolve_to_the_previous_actor(pipeline: Pipeline) -> None:
     evs = events(pipeline, "The Japanese prime minister arrived in Washington. He met President Biden.")
     met = [e for e in evs if e.code == "040" and e.source_text == "He"]  # a meeting goes both ways

@@ -210,6 +210,16 @@ def test_a_leader_out_of_office_acts_inside_the_tenure(pipeline):
     assert all(e.date_source != "tenure" for e in late)
 
 
+def test_a_leader_out_of_office_for_less_than_a_generation_acts_in_the_news(pipeline):
+    # Wikinews 2006-08-22: Walesa left the presidency in 1995 and quits the union eleven years later
+    walesa = pipeline.code_text(
+        "Lech Walesa, the founder of the Solidarity movement, has quit the organisation.", date=date(2006, 8, 22)
+    )
+    assert [(e.code, e.event_date, e.date_source) for e in walesa] == [("0831", date(2006, 8, 22), "document")]
+    said = pipeline.code_text("Obama said the election was a test of democracy.", date=STORY)
+    assert {(e.event_date, e.date_source) for e in said} == {(STORY, "document")}
+
+
 @pytest.mark.parametrize(
     "text, trigger, expected, precision, end",
     [

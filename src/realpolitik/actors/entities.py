@@ -22,7 +22,7 @@ mention (``country_reason``). With none, the actor has a role and no country.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -148,9 +148,12 @@ def _default_table() -> EntityTable:
 class EntityActors:
     """Turns the entities of a sentence that no gazetteer name covers into actor mentions."""
 
-    def __init__(self, table: EntityTable, cities: CityIndex):
+    def __init__(self, table: EntityTable, cities: CityIndex, leader_country: Callable[[str], str | None]):
+        """`leader_country` gives the country of a leader's name at any date (a person named
+        before or long after office, whom the gazetteer does not give for the story's date)."""
         self.table = table
         self.cities = cities
+        self.leader_country = leader_country
 
     def find(
         self, sent: Span, names: list[ActorMention], roles: list[RoleHit], ctx: DocumentContext
@@ -287,6 +290,8 @@ class EntityActors:
             if country is None and earlier.actor.country:
                 country, reason = earlier.actor.country, "earlier mention"
         titled = role is not None
+        if country is None and (known := self.leader_country(doc[start : ent.end].text)) is not None:
+            country, reason, role = known, "name", role or "ELI"  # "Joe Biden" in 2020: a politician of his country
         if country is None:
             country, reason = ctx.default_country() or (None, None)
         actor = Actor(country=country, role=role or self.table.person_role, name=doc[start : ent.end].text)

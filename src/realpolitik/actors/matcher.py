@@ -82,7 +82,7 @@ class ActorMatcher:
     ):
         self.gazetteer = gazetteer
         self.table = entities
-        self.entities = EntityActors(entities, cities)
+        self.entities = EntityActors(entities, cities, self.leader_country)
         self.referents = Referents(referents)
         self._exact: dict[str, list[Entry]] = defaultdict(list)  # surface form -> entries (case matters)
         self._lower: dict[str, list[Entry]] = defaultdict(list)  # lower-cased form -> entries
@@ -159,6 +159,12 @@ class ActorMatcher:
         found = [m for m in found if id(m) not in absorbed]
         return self._compose(sent, found + people, [h for h in roles if h.start not in titles])
 
+    def leader_country(self, name: str) -> str | None:
+        """The country of the leader a full name means at any date, when only one country has one:
+        "Joe Biden" in 2020, before his presidency; None for "Johnson" (Boris and Lyndon)."""
+        countries = {e.country for e in self.gazetteer.lookup(name) if e.kind == "leader" and e.country}
+        return countries.pop() if len(countries) == 1 else None
+
     def tenure(self, name: str, on: date | None) -> tuple[date, date | None] | None:
         """A leader's time in office ("under Brezhnev"): from the first term's start to the last term's
         end, for the leader whose latest term began before `on`; None for a name that is no leader."""
@@ -232,7 +238,10 @@ class ActorMatcher:
             if name[0] != word[0].lower() or abs(len(name) - len(word)) > 2:
                 continue
             entries = [e for e in self._exact[self._fuzzy[name]] if e.kind in _FUZZY_KINDS]
-            hits.append(_Hit(tok.i, tok.i + 1, entries))
+            if tok.ent_type_ == "PERSON":  # a person's name is no misspelled place: "Bernie" is not "Berne"
+                entries = [e for e in entries if e.kind == "leader"]
+            if entries:
+                hits.append(_Hit(tok.i, tok.i + 1, entries))
         return hits
 
     def _role_hits(self, sent: Span, names: list[_Hit]) -> list[_Hit]:

@@ -369,14 +369,14 @@ class EventCoder:
         """
         pairs: list[tuple[ActorMention, ActorMention | None]] = []
         for src in sources:
-            tgts = [t for t in targets if t.actor.code != src.actor.code and not _own_place(src, t)]
+            tgts = [t for t in targets if _distinct(src, t) and not _own_place(src, t)]
             pairs += [(src, t) for t in tgts] or [(src, None)]
         if each_other and not targets and len(sources) > 1:  # "Iran and the US will meet": with each other
-            return [(a, b) for a in sources for b in sources if a is not b and a.actor.code != b.actor.code]
+            return [(a, b) for a in sources for b in sources if a is not b and _distinct(a, b)]
         if not self.rules.symmetric(trig.code) or trig.reverse_code or modality in _ONE_SIDED:
             return pairs
         if not targets and len(sources) > 1:
-            return [(a, b) for a in sources for b in sources if a is not b and a.actor.code != b.actor.code]
+            return [(a, b) for a in sources for b in sources if a is not b and _distinct(a, b)]
         reverse = [(t, s) for s, t in pairs if t is not None and s.kind != "agentless"]
         return pairs + [p for p in reverse if p not in pairs]
 
@@ -1054,6 +1054,23 @@ def _own_forces(target: ActorMention, sources: list[ActorMention], sent: Span) -
     return any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children) and any(
         s.actor.country == target.actor.country and s.actor.role != "MIL" for s in sources
     )
+
+
+_NAMED_KINDS = ("person", "leader")
+
+
+def _distinct(a: ActorMention, b: ActorMention) -> bool:
+    """Whether two actor mentions can be the two sides of an event: different codes, or two people
+    of one code named apart ("Ridge thanked President Bush", both USAGOV; not "the government ...
+    officials", nor "Bush ... he")."""
+    if a.actor.code != b.actor.code:
+        return True
+    return a.kind in _NAMED_KINDS and b.kind in _NAMED_KINDS and _name_key(a) != _name_key(b)
+
+
+def _name_key(m: ActorMention) -> str:
+    """A person's surname, lower case: "President George W. Bush" and "Bush" are one person."""
+    return (m.actor.name or m.text).split()[-1].lower() if (m.actor.name or m.text).split() else ""
 
 
 def _unique(mentions: list[ActorMention]) -> list[ActorMention]:

@@ -13,11 +13,14 @@
    following year it banned the parties. It then jailed their leaders." are 1961, 1962,
    1962), until a new date, a present-tense sentence ("Today ...", "The party says ...") or
    the next paragraph. Such dates have ``date_source`` "context".
-3. **Tenure bounds.** An event whose actor is a leader no longer in office on the story
-   date (Stalin in a 2019 article) and that has no date of its own is dated inside the
-   tenure: the narrative date when it falls in the tenure, else the tenure itself (its
-   first year, ending with its last), with ``date_source`` "tenure". A leader named as
-   "former" or "the late" acts today and is left alone.
+3. **Tenure bounds.** An event whose actor is a leader long out of office on the story
+   date (``TENURE_GAP_YEARS`` or more: Stalin in a 2019 article) and that has no date of
+   its own is dated inside the tenure: the narrative date when it falls in the tenure,
+   else the tenure itself (its first year, ending with its last), with ``date_source``
+   "tenure". A leader named as "former" or "the late" acts today and is left alone, and so
+   does a leader who left office less than ``TENURE_GAP_YEARS`` before the story (Lech
+   Walesa quitting Solidarity in 2006, eleven years after his presidency: ex-leaders are in
+   the news as themselves).
 
 Otherwise an event has the story's (publication) date.
 """
@@ -92,12 +95,20 @@ class SentenceTime:
         return self.story
 
 
+TENURE_GAP_YEARS = 20  # a leader out of office this long acts in history, not in the news (rule 3)
+
+
 def within_tenure(
-    resolved: ResolvedDate, tenure: tuple[date, date | None], narrative: ResolvedDate | None, doc_date: date | None
+    resolved: ResolvedDate,
+    tenure: tuple[date, date | None],
+    narrative: ResolvedDate | None,
+    doc_date: date | None,
 ) -> ResolvedDate:
-    """An undated event of a leader out of office by the story date, dated inside the tenure (rule 3)."""
+    """An undated event of a leader long out of office by the story date, dated inside the tenure (rule 3)."""
     start, end = tenure
-    if resolved.source not in ("document", "none") or end is None or (doc_date is not None and end >= doc_date):
+    if resolved.source not in ("document", "none") or end is None:
+        return resolved
+    if doc_date is not None and (end >= doc_date or doc_date.year - end.year < TENURE_GAP_YEARS):
         return resolved
     if narrative is not None and narrative.date is not None and start <= narrative.date <= end:
         return ResolvedDate(narrative.date, "tenure", narrative.text, narrative.granularity, narrative.end)
