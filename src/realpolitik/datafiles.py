@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,15 @@ _Loader.add_implicit_resolver(
 def data_file(package: str, name: str) -> Traversable:
     """The packaged data file ``realpolitik/<package>/data/<name>`` ("coding", "rules.yaml")."""
     return files(f"realpolitik.{package}") / "data" / name
+
+
+@cache
+def package_table(package: str, name: str, keys: tuple[str, ...] | None = None) -> tuple[str, dict[str, Any]]:
+    """(file name, contents) of the packaged YAML table ``realpolitik/<package>/data/<name>``,
+    read once per process (see :func:`read_yaml` for `keys`): the first of the tables a loader
+    merges user files over. Callers copy what they change."""
+    resource = data_file(package, name)
+    return str(resource), read_yaml(resource, keys)
 
 
 def read_yaml(

@@ -30,7 +30,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from realpolitik.datafiles import data_file, merge_lists, read_yaml
+from realpolitik.datafiles import merge_lists, package_table, read_yaml
 from realpolitik.types import ActorMention
 
 WINDOW = 3  # sentences to look back
@@ -65,14 +65,12 @@ class CorefWords:
 _KEYS = ("version", "pronouns", "collective_roles", "person_words", "expletive_heads", "control_adjectives")
 
 
-@lru_cache(maxsize=1)
 def _package_words() -> tuple[str, dict[str, Any]]:
-    resource = data_file("actors", "coref.yaml")
-    data = read_yaml(resource, keys=_KEYS)
+    name, data = package_table("actors", "coref.yaml", _KEYS)
     missing = [k for k in _KEYS[1:] if k not in data]
     if missing:
-        raise ValueError(f"{resource}: missing {', '.join(missing)}")
-    return str(resource), data
+        raise ValueError(f"{name}: missing {', '.join(missing)}")
+    return name, data
 
 
 @lru_cache(maxsize=1)

@@ -31,7 +31,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from realpolitik.actors.context import DocumentContext
-from realpolitik.datafiles import data_file, read_yaml
+from realpolitik.datafiles import package_table, read_yaml
 from realpolitik.geo.places import CityIndex
 from realpolitik.nlp.parse import sentence_entities
 from realpolitik.types import Actor, ActorMention
@@ -134,10 +134,8 @@ class EntityTable:
         return best[2] if best else None
 
 
-@lru_cache(maxsize=1)
 def _package_data() -> tuple[str, dict[str, Any]]:
-    resource = data_file("actors", "entities.yaml")
-    return str(resource), read_yaml(resource)
+    return package_table("actors", "entities.yaml")
 
 
 @lru_cache(maxsize=1)

@@ -26,11 +26,11 @@ from typing import Any
 from spacy.tokens import Span
 
 from realpolitik.actors.context import DocumentContext
-from realpolitik.datafiles import data_file, read_yaml
+from realpolitik.datafiles import package_table, read_yaml
 from realpolitik.types import Actor, ActorMention
 
 _CODE = re.compile(r"[A-Z]{3}")
-_KEYS = {"version", "fixed", "modifiers", "by_article", "neighbours"}
+_KEYS = ("version", "fixed", "modifiers", "by_article", "neighbours")
 _POSSESSIVES = frozenset({"its", "their"})
 
 
@@ -102,10 +102,8 @@ def _build(tables: list[tuple[str, dict[str, Any]]]) -> ReferentTable:
     )
 
 
-@lru_cache(maxsize=1)
 def _package() -> tuple[str, dict[str, Any]]:
-    resource = data_file("actors", "referents.yaml")
-    return str(resource), read_yaml(resource, _KEYS)
+    return package_table("actors", "referents.yaml", _KEYS)
 
 
 @lru_cache(maxsize=1)

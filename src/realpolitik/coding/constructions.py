@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Token
 
 from realpolitik.coding.codebook import Codebook
-from realpolitik.datafiles import data_file, read_yaml
+from realpolitik.datafiles import package_table
 
 ACT_TYPES = {"cooperative": (1, 2), "conflictual": (3, 4)}
 TARGETS = ("act", "addressee")
@@ -272,8 +271,6 @@ def bare_demands(sentence: Iterable[Token], taken: set[int], constructions: Cons
     return found
 
 
-@lru_cache(maxsize=1)
 def package_constructions() -> tuple[str, Mapping[str, Any]]:
     """(file name, contents) of the packaged ``data/constructions.yaml``."""
-    resource = data_file("coding", "constructions.yaml")
-    return str(resource), read_yaml(resource)
+    return package_table("coding", "constructions.yaml")

@@ -43,12 +43,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Span, Token
 
-from realpolitik.datafiles import data_file, merge_lists, read_yaml
+from realpolitik.datafiles import merge_lists, package_table
 from realpolitik.types import Modality
 
 PRECEDENCE: tuple[Modality, ...] = (
@@ -108,11 +107,9 @@ class ModalityCues:
         return _cues_from(merged)
 
 
-@lru_cache(maxsize=1)
 def package_modality() -> tuple[str, Mapping[str, Any]]:
     """(file name, contents) of the packaged ``data/modality.yaml``, read once."""
-    resource = data_file("coding", "modality.yaml")
-    return str(resource), read_yaml(resource)
+    return package_table("coding", "modality.yaml")
 
 
 def _cues_from(raw: dict[str, Any]) -> ModalityCues:

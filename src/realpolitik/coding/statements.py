@@ -20,7 +20,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from realpolitik.datafiles import data_file, merge_lists, read_yaml
+from realpolitik.datafiles import merge_lists, package_table
 from realpolitik.types import ActorMention
 
 CATEGORIES = {"critical": "111", "approving": "051", "pessimistic": "012", "optimistic": "013"}
@@ -71,11 +71,9 @@ class StatementCues:
         return cls(words, phrases, frozenset(naming))
 
 
-@lru_cache(maxsize=1)
 def package_statements() -> tuple[str, Mapping[str, Any]]:
     """(file name, contents) of the packaged ``data/statements.yaml``, read once."""
-    resource = data_file("coding", "statements.yaml")
-    return str(resource), read_yaml(resource)
+    return package_table("coding", "statements.yaml")
 
 
 @lru_cache(maxsize=1)

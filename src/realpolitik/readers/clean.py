@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from realpolitik.datafiles import data_file, read_yaml
+from realpolitik.datafiles import package_table, read_yaml
 
 _SENTENCE_FINAL = re.compile(r"[.!?:;…\"”’')\]]$")
 
@@ -56,10 +56,8 @@ class Boilerplate:
 _KEYS = ("version", "patterns")
 
 
-@lru_cache(maxsize=1)
 def _package() -> tuple[str, dict[str, Any]]:
-    resource = data_file("readers", "boilerplate.yaml")
-    return str(resource), read_yaml(resource, _KEYS)
+    return package_table("readers", "boilerplate.yaml", _KEYS)
 
 
 @lru_cache(maxsize=1)

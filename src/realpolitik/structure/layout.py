@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from realpolitik.datafiles import data_file, read_yaml
+from realpolitik.datafiles import package_table, read_yaml
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
@@ -157,10 +157,8 @@ def _compile(pattern: Any, name: str, key: str) -> re.Pattern[str]:
         raise ValueError(f"{name}: {key}: not a valid regular expression: {exc}") from None
 
 
-@lru_cache(maxsize=1)
 def _package_table() -> tuple[str, dict[str, Any]]:
-    resource = data_file("structure", "layout.yaml")
-    return str(resource), read_yaml(resource)
+    return package_table("structure", "layout.yaml")
 
 
 @lru_cache(maxsize=1)
