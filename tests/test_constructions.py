@@ -10,6 +10,7 @@ import pytest
 
 from realpolitik.coding.codebook import default_codebook
 from realpolitik.coding.constructions import Constructions, package_constructions
+from realpolitik.coding.lexicon import Lexicon
 from realpolitik.config import Config, DataFiles
 from realpolitik.pipeline import Pipeline
 from realpolitik.types import EventMention
@@ -391,3 +392,35 @@ def test_calling_an_actor_is_a_telephone_call_calling_on_one_an_appeal(pipeline,
 def test_who_receives_a_sentence_is_the_target_of_the_court(pipeline):
     text = "Hissen Habre, the former President of Chad, has received a death sentence for plotting a coup."
     assert ("TCDJUD", "116", "TCDELI", "asserted") in coded(pipeline, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Wikinews 2019-10-02 (Hong Kong): police force on protesters is repression, not an assault
+        ("Police shoot teenage protester as Hong Kong demonstrations continue", ("HKGCOP", "175", "HKGCVL")),
+        ("Although the police have used force against protesters before, this is new.", ("COP", "175", "CVL")),
+        # ... but killing stays killing, "shot dead" however the parser attaches "dead"
+        ("Police shot dead two protesters.", ("COP", "1823", "CVL")),
+        ("Two protesters were shot dead by police.", ("COP", "1823", "CVL")),
+        ("Gunmen shot dead a police officer in Kabul.", ("AFGUAF", "1823", "AFGCOP")),
+        # force that is not the police's on protesters keeps its code
+        ("Rebels shot two soldiers.", ("REB", "180", "MIL")),
+        # Times of India 2002: a doerless killing is by the actor of the firing it happened in
+        ("One person was killed in police firing and two others were injured.", ("COP", "1823", "CVL")),
+        ("Three Palestinians were wounded during an Israeli raid on Jenin.", ("ISR", "180", "PSE")),
+        # ... and by no one when that act names no actor
+        ("Three civilians were killed in a car bombing.", ("---", "1823", "CVL")),
+    ],
+)
+def test_police_force_on_protesters_is_repression_and_a_killing_has_the_doer_of_its_firing(pipeline, text, expected):
+    assert expected in {(s, c, t) for s, c, t, _ in coded(pipeline, text)}
+
+
+def test_a_bad_repression_rule_is_named(tmp_path):
+    bad = tmp_path / "mine.yaml"
+    bad.write_text(
+        "rules:\n  repression:\n    - {code: '175', codes: ['180'], sources: [police], targets: [protester]}\n"
+    )
+    with pytest.raises(ValueError, match=r"mine.yaml: rules.repression: .* must be \{code: <CAMEO code>"):
+        Lexicon.load([bad])

@@ -149,7 +149,8 @@ class EventCoder:
                 and tok.pos_ != "NOUN"
                 and not _pronoun_subject(tok)
             ):
-                sources = [_agentless(tok)]  # "three civilians were killed in a car bombing"
+                # "one person was killed in police firing": the police; "... in a car bombing": no one named
+                sources = self._cause_doers(tok, args) or [_agentless(tok)]
             if _purpose_of_same_event(tok, trig, verbal):
                 continue  # "telephoned Kozyrev to discuss ...": the call is the consultation
             if not sources:
@@ -418,7 +419,7 @@ class EventCoder:
             if _background(tok, self.rules):
                 continue
             if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
-                particle = _particle(tok)
+                particle = _particle(tok, self.rules.result_particles)
                 objects = list(_objects(tok))
                 trig = self.lexicon.match_verb(tok.lemma_.lower(), particle, [o.lemma_.lower() for o in objects])
                 if self.lexicon.statements.names(tok) and (trig is None or trig.code[:2] in ("01", "02")):
@@ -450,6 +451,18 @@ class EventCoder:
             sense.specificity > 0 and sense.code[:2] != "19" and noun.lemma_.lower() in self.rules.force_nouns
         )
 
+    def _cause_doers(self, verb: Token, args: _Arguments) -> list[ActorMention]:
+        """The actors of the violent act a doerless event happened in (``cause_preps``): "killed in
+        police firing" is the police's."""
+        found: list[ActorMention] = []
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in self.rules.cause_preps):
+            for act in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "VERB")):
+                # the parser may tag the noun a gerund ("in police firing"): its word is the noun
+                sense = _noun_trigger(self.lexicon, act) or next(iter(self.lexicon.noun_entries(act.lower_)), None)
+                if sense is not None and self.codebook.lookup(sense.code).quad_class == 4:
+                    found += args.of_children(act, self.rules.noun_source_deps)
+        return found
+
     # -- record -----------------------------------------------------------------
 
     def _event(
@@ -468,10 +481,14 @@ class EventCoder:
     ) -> EventMention:
         """The event record; `reverse` when the source is the trigger's grammatical target (a host);
         `extent` (first, last token index) when the trigger spans words ("threatened to cut off")."""
-        entry = self.codebook.lookup(code)
         sent: Span = sentence.span
-        particle = _particle(tok)
+        if tgt is not None and tgt.token_end > tgt.token_start:  # "police shot a protester": repression
+            code = self.rules.recoded(code, src.actor.role, sent[tgt.token_start : tgt.token_end].root.lemma_.lower())
+        entry = self.codebook.lookup(code)
+        particle = _particle(tok, self.rules.result_particles)
         trigger_tokens = [tok] + [c for c in tok.children if c.lower_ == particle and c.dep_ in ("prt", "prep")]
+        if particle in self.rules.result_particles:
+            trigger_tokens.append(tok.doc[tok.i + 1])  # "shot dead"
         if extent is not None:
             trigger_tokens += [tok.doc[extent[0]], tok.doc[extent[1]]]
         t_start = min(t.idx for t in trigger_tokens) - sent.start_char
@@ -816,8 +833,13 @@ class _Arguments:
 # -- helpers ------------------------------------------------------------------------
 
 
-def _particle(verb: Token) -> str | None:
-    """The verb's particle: "write off"; also "pulled out of", where spaCy makes "out" a bare preposition."""
+def _particle(verb: Token, results: frozenset[str] = frozenset()) -> str | None:
+    """The verb's particle: "write off"; also "pulled out of", where spaCy makes "out" a bare preposition,
+    and a result word of `results` right after the verb ("shot dead", whether the parser makes "dead"
+    the verb's or its object's)."""
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if after is not None and after.lower_ in results and verb in (after.head, after.head.head):
+        return after.lower_
     for c in verb.children:
         if c.dep_ == "prt" or (
             c.dep_ == "prep"

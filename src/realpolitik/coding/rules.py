@@ -41,6 +41,8 @@ _WORD_LISTS = (
     "purpose_verbs",
     "purpose_nouns",
     "content_nouns",
+    "result_particles",
+    "cause_preps",
 )
 _PHRASE_LISTS = ("background_phrases", "attribution_phrases")
 _CODE_LISTS = (
@@ -61,8 +63,28 @@ DEPENDENCY_LABELS = frozenset(
 )
 _ACTOR_LISTS = ("implicit_actors", "implicit_noun_actors")
 KEYS = frozenset(
-    {*_DEP_LISTS, *_WORD_LISTS, *_PHRASE_LISTS, *_CODE_LISTS, *_ACTOR_LISTS, "agentless_quad_classes", "weapon_codes"}
+    {
+        *_DEP_LISTS,
+        *_WORD_LISTS,
+        *_PHRASE_LISTS,
+        *_CODE_LISTS,
+        *_ACTOR_LISTS,
+        "agentless_quad_classes",
+        "weapon_codes",
+        "repression",
+    }
 )
+
+
+@dataclass(frozen=True)
+class Recode:
+    """Events of `codes` by an actor of one of `sources` (roles) on one of `targets` (head lemmas of
+    the target's phrase) are coded `code`: police shooting at protesters is repression (175)."""
+
+    code: str
+    codes: tuple[str, ...]
+    sources: frozenset[str]
+    targets: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,8 @@ class CodingRules:
     purpose_verbs: frozenset[str]
     purpose_nouns: frozenset[str]
     content_nouns: frozenset[str]
+    result_particles: frozenset[str]
+    cause_preps: frozenset[str]
     background_phrases: tuple[str, ...]
     attribution_phrases: tuple[str, ...]
     symmetric_codes: tuple[str, ...]
@@ -103,6 +127,14 @@ class CodingRules:
     content_roots: tuple[str, ...]
     weapon_codes: dict[str, str]  # weapon lemma -> the code of an act done with it
     agentless_quad_classes: frozenset[int]
+    repression: tuple[Recode, ...] = ()
+
+    def recoded(self, code: str, source_role: str | None, target_lemma: str | None) -> str:
+        """The code of an event once its actors are known (``repression``), else `code`."""
+        for rule in self.repression:
+            if code in rule.codes and source_role in rule.sources and target_lemma in rule.targets:
+                return rule.code
+        return code
 
     def implicit_role(self, code: str, noun: bool = False) -> str | None:
         """The role that does a passive event (or, with ``noun``, an event noun) of this code when the
@@ -148,6 +180,8 @@ class CodingRules:
             purpose_verbs=frozenset(merged["purpose_verbs"]),
             purpose_nouns=frozenset(merged["purpose_nouns"]),
             content_nouns=frozenset(merged["content_nouns"]),
+            result_particles=frozenset(merged["result_particles"]),
+            cause_preps=frozenset(merged["cause_preps"]),
             background_phrases=tuple(dict.fromkeys(merged["background_phrases"])),
             attribution_phrases=tuple(dict.fromkeys(merged["attribution_phrases"])),
             symmetric_codes=tuple(dict.fromkeys(merged["symmetric_codes"])),
@@ -162,6 +196,10 @@ class CodingRules:
             content_roots=tuple(dict.fromkeys(merged["content_roots"])),
             weapon_codes={w: i["code"] for i in merged["weapon_codes"] for w in i["weapons"]},
             agentless_quad_classes=frozenset(merged["agentless_quad_classes"]),
+            repression=tuple(
+                Recode(i["code"], tuple(i["codes"]), frozenset(i["sources"]), frozenset(i["targets"]))
+                for i in merged["repression"]
+            ),
         )
 
 
@@ -205,6 +243,23 @@ def _check(key: str, item: Any, where: str, codebook: Codebook) -> None:
             and all(isinstance(w, str) and w == w.lower() and " " not in w for w in item["weapons"])
         ):
             raise ValueError(f"{where}: {item!r} must be {{weapons: [<lower-case lemma>, ...], code: <CAMEO code>}}")
+    elif key == "repression":
+        if not (
+            isinstance(item, dict)
+            and set(item) == {"code", "codes", "sources", "targets"}
+            and isinstance(item["code"], str)
+            and codebook.is_valid(item["code"])
+            and isinstance(item["codes"], list)
+            and all(isinstance(c, str) and codebook.is_valid(c) for c in item["codes"])
+            and isinstance(item["sources"], list)
+            and all(isinstance(r, str) and len(r) == 3 and r.isupper() for r in item["sources"])
+            and isinstance(item["targets"], list)
+            and all(isinstance(w, str) and w == w.lower() and " " not in w for w in item["targets"])
+        ):
+            raise ValueError(
+                f"{where}: {item!r} must be {{code: <CAMEO code>, codes: [<CAMEO code>, ...], "
+                "sources: [<role code>, ...], targets: [<lower-case lemma>, ...]}"
+            )
     elif not (isinstance(item, int) and 1 <= item <= 4):
         raise ValueError(f"{where}: {item!r} is not a QuadClass (1-4)")
 
