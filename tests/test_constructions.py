@@ -424,3 +424,18 @@ def test_a_bad_repression_rule_is_named(tmp_path):
     )
     with pytest.raises(ValueError, match=r"mine.yaml: rules.repression: .* must be \{code: <CAMEO code>"):
         Lexicon.load([bad])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chavez visited Havana on Monday.", {("VENGOV", "042", "CUB"), ("CUB", "043", "VENGOV")}),
+        ("Chavez visited Caracas on Monday.", set()),  # a place of one's own country is no host
+        (
+            "The Danish foreign minister contacted the Swedish government.",
+            {("DNKGOV", "040", "SWEGOV"), ("SWEGOV", "040", "DNKGOV")},
+        ),
+    ],
+)
+def test_a_visit_needs_a_host_abroad_and_a_contact_is_a_consultation(pipeline, text, expected):
+    assert {(s, c, t) for s, c, t, _ in coded(pipeline, text) if c.startswith("04")} == expected

@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import permutations
 from typing import Any, TypeVar
 
-from realpolitik.evaluation.gold import GoldEvent, GoldSentence
+from realpolitik.evaluation.gold import GoldMention, GoldSentence
 from realpolitik.evaluation.score import PRF
 
 V = TypeVar("V", bound=Hashable)
@@ -58,10 +58,10 @@ def krippendorff_alpha(units: Sequence[Sequence[V]], distance: Callable[[V, V], 
     return 1.0 if expected == 0 else 1.0 - observed / expected
 
 
-def _pair(a: Sequence[GoldEvent], b: Sequence[GoldEvent]) -> list[tuple[GoldEvent, GoldEvent]]:
+def _pair(a: Sequence[GoldMention], b: Sequence[GoldMention]) -> list[tuple[GoldMention, GoldMention]]:
     """Same-root events of two passes, one to one, most alike first."""
 
-    def likeness(x: GoldEvent, y: GoldEvent) -> tuple[int, ...]:
+    def likeness(x: GoldMention, y: GoldMention) -> tuple[int, ...]:
         trigger = x.trigger_span[0] < y.trigger_span[1] and y.trigger_span[0] < x.trigger_span[1]
         return (
             int(trigger),

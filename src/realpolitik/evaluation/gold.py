@@ -92,8 +92,8 @@ class GoldActor:
 
 
 @dataclass(frozen=True)
-class GoldEvent:
-    """One expected event."""
+class GoldMention:
+    """One expected event mention (an entry of a gold record's `expected`)."""
 
     code: str
     source: GoldActor
@@ -121,7 +121,7 @@ class GoldSentence:
     kind: str
     date: date | None
     text: str
-    expected: list[GoldEvent] = field(default_factory=list)
+    expected: list[GoldMention] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -205,7 +205,7 @@ def _check_span(span: Any, text: str, sentence: str, field_name: str) -> tuple[i
     return (a, b)
 
 
-def parse_event(raw: Any, sentence: str) -> GoldEvent:
+def parse_mention(raw: Any, sentence: str) -> GoldMention:
     """One expected event of a sentence; ValueError says what is wrong."""
     if not isinstance(raw, dict):
         raise ValueError("an expected event must be an object")
@@ -220,7 +220,7 @@ def parse_event(raw: Any, sentence: str) -> GoldEvent:
         raise ValueError("trigger_text is missing")
     source = _actor(raw, "source", sentence)
     assert source is not None
-    return GoldEvent(
+    return GoldMention(
         code=code,
         source=source,
         target=_actor(raw, "target", sentence),
@@ -264,7 +264,7 @@ def parse_sentence(raw: Any) -> GoldSentence:
     events = []
     for n, e in enumerate(raw["expected"], 1):
         try:
-            events.append(parse_event(e, text))
+            events.append(parse_mention(e, text))
         except ValueError as exc:
             raise ValueError(f"event {n}: {exc}") from None
     return GoldSentence(

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from realpolitik.evaluation.gold import GoldActor, GoldEvent, GoldSentence
+from realpolitik.evaluation.gold import GoldActor, GoldMention, GoldSentence
 from realpolitik.evaluation.score import PRF, ActorKey, actor_key, counted
 from realpolitik.types import Actor, EventMention, Modality
 
@@ -72,7 +72,7 @@ def _shift(span: tuple[int, int] | None, offset: int) -> tuple[int, int] | None:
 class Pair:
     """An expected event, the predicted event paired with it, and the gold sentence's offset."""
 
-    gold: GoldEvent
+    gold: GoldMention
     pred: Predicted
     offset: int
 
@@ -94,7 +94,7 @@ class Pair:
         return marks
 
 
-def _agreement(g: GoldEvent, p: Predicted, offset: int) -> tuple[int, ...]:
+def _agreement(g: GoldMention, p: Predicted, offset: int) -> tuple[int, ...]:
     trigger = _overlap(_shift(g.trigger_span, offset), p.span("trigger"))
     marks = Pair(g, p, offset).actor_marks()
     return (
@@ -107,7 +107,7 @@ def _agreement(g: GoldEvent, p: Predicted, offset: int) -> tuple[int, ...]:
 
 
 def pair_events(
-    gold: Sequence[GoldEvent], pred: Sequence[Predicted], offset: int, same_root: bool = True
+    gold: Sequence[GoldMention], pred: Sequence[Predicted], offset: int, same_root: bool = True
 ) -> list[Pair]:
     """One-to-one pairs, best agreement first; with ``same_root`` only events of one root pair."""
     candidates = sorted(
@@ -131,7 +131,7 @@ def pair_events(
     return pairs
 
 
-def gold_counted(event: GoldEvent, asserted_only: bool = False) -> bool:
+def gold_counted(event: GoldMention, asserted_only: bool = False) -> bool:
     """The gold side of :func:`realpolitik.evaluation.score.counted`."""
     if asserted_only:
         return event.modality == Modality.ASSERTED.value
