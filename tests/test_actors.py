@@ -51,6 +51,12 @@ def actors(pipeline: Pipeline, text: str) -> dict[str, tuple[str, str | None]]:
             "SYRHRI",
         ),
         ("A Kremlin spokesman rejected the accusation.", "Kremlin spokesman", "RUSGOV"),
+        # Wikinews 2006: an MEP is a legislator
+        (
+            "Caroline Lucas, the Green Party MEP for Southeast England, is calling for an investigation.",
+            "Caroline Lucas",
+            "GBRLEG",
+        ),
         (
             "US Secretary of Defense Donald Rumsfeld said the army would stay.",
             "US Secretary of Defense Donald Rumsfeld",
