@@ -130,6 +130,17 @@ def test_a_surname_alone_is_the_person_named_before(pipeline):
     assert "May" not in [m.text for m in sentences[1].actors]  # the month is no surname
 
 
+def test_a_role_noun_the_parser_took_for_a_name_stays_the_role(pipeline):
+    # Wikinews 2006: spaCy tags "King" in "the King also spoke" as a PERSON
+    text = (
+        "King Mswati III of Swaziland has said that political parties are no longer banned. In the AFP "
+        "interview, the King also spoke against using violence, and said that doors are wide open."
+    )
+    found = actors(pipeline, text)
+    assert found["King"] == ("SWZGOV", "earlier mention")
+    assert ("SWZGOV", None) in dyads(pipeline, text, "01")
+
+
 def test_a_leader_named_before_office_is_of_his_country(pipeline):
     def found(text: str, when: date) -> dict[str, tuple[str, str | None]]:
         result = next(pipeline.run([Document(id="t", text=text, date=when)]))

@@ -189,6 +189,8 @@ class EntityActors:
                         absorbed.add(id(by_token[i]))
                     by_token[i] = mention
         for ent in (e for e in ents if e.label_ == "PERSON"):
+            if any(h.start <= ent.start and ent.end <= h.end for h in roles):
+                continue  # "the King also spoke": the role noun the parser took for a name is the role
             mention, title = self._person(sent, ent, roles, by_token, ctx)
             if title is not None:
                 titles.add(title.start)
