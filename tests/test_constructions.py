@@ -136,6 +136,10 @@ def test_constructions_are_validated():
         ("Throughout his tenure, Ridge fought a losing battle with the FBI for jurisdiction.", "19"),
         ("President Bush received a bachelor's degree in history from Yale University in 1968.", "04"),
         ("Ghanaian authorities deported 168 Liberians for traveling without proper documents.", "04"),
+        # Wikinews: a release of a report or a media release is no release of people or goods
+        ("According to a government media release, the grants will fund research into heart disease.", "08"),
+        ("In 2004, Fraser's audit was released and found that $100 million was paid to agencies.", "08"),
+        ("He changed the constitution to allow himself to serve two consecutive terms.", "08"),
     ],
 )
 def test_figurative_and_constrained_senses_give_no_event_of_that_kind(pipeline, text, root):
