@@ -191,7 +191,7 @@ class EventCoder:
             trig = self._by_weapon(tok, trig)  # "an Israeli shell killed 19 civilians": artillery fire
             trig = self._by_actor_object(tok, trig, by_token)  # "Obama called McCain": a telephone call
             for src, tgt in self._pairs(trig, sources, targets, modality):
-                if trig.requires_target and tgt is None:
+                if trig.requires_target and tgt is None and any(_own_place(src, t) for t in targets):
                     continue  # "Lula visited Brasilia": a place of one's own country is no host
                 mentions.append(self._event(sentence, document, tok, trig, trig.code, src, tgt, modality, cue))
                 if trig.reverse_code and tgt is not None:  # "visited" -> the host hosts
