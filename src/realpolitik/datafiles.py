@@ -13,7 +13,7 @@ Every table is read by :func:`read_yaml`, the same way:
 
 What the keys hold is validated by the module that owns the table. Word-list tables that a
 user file extends (modality cues, statement cues, pronoun words) are merged by
-:func:`merge_lists`: a user file's lists are added to the packaged ones, key by key.
+:func:`merge_tables`: a user file's lists are added to the packaged ones, key by key.
 """
 
 from __future__ import annotations
@@ -93,11 +93,20 @@ def read_yaml(
     return data
 
 
-def merge_lists(into: dict[str, Any], section: Mapping[str, Any], name: str, where: str, known: bool) -> None:
-    """Add the word lists of `section` (file `name`, at `where`) to `into`, key by key; nested
-    mappings merge the same way and ``version`` is skipped. With `known`, a key `into` lacks is a
-    ValueError naming the file and the keys allowed (the first table read sets the keys);
-    anything but a list of strings is one too."""
+def merge_tables(tables: Iterable[tuple[str, Any]], where: str) -> dict[str, Any]:
+    """The word-list tables (file name, mapping), merged in order: every list is added to the one
+    before, key by key, nested mappings the same way, ``version`` skipped. The first table sets the
+    keys; a later table's unknown key, a table that is no mapping, or anything but a list of
+    strings is a ValueError naming the file and the place (`where`: "modality", "coref")."""
+    merged: dict[str, Any] = {}
+    for n, (name, table) in enumerate(tables):
+        if not isinstance(table, Mapping):
+            raise ValueError(f"{name}: '{where}' must be a mapping")
+        _merge_lists(merged, table, name, where, known=n > 0)
+    return merged
+
+
+def _merge_lists(into: dict[str, Any], section: Mapping[str, Any], name: str, where: str, known: bool) -> None:
     for key, value in section.items():
         here = f"{where}.{key}"
         if key == "version":
@@ -105,7 +114,7 @@ def merge_lists(into: dict[str, Any], section: Mapping[str, Any], name: str, whe
         if known and key not in into:
             raise ValueError(f"{name}: unknown key {here}; allowed: {sorted(into)}")
         if isinstance(value, Mapping):
-            merge_lists(into.setdefault(key, {}), value, name, here, known)
+            _merge_lists(into.setdefault(key, {}), value, name, here, known)
         elif isinstance(value, list) and all(isinstance(w, str) for w in value):
             into[key] = [*into.get(key, []), *value]
         else:

@@ -30,7 +30,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from realpolitik.datafiles import merge_lists, package_table, read_yaml
+from realpolitik.datafiles import merge_tables, package_table, read_yaml
 from realpolitik.types import ActorMention
 
 WINDOW = 3  # sentences to look back
@@ -80,9 +80,7 @@ def default_words() -> CorefWords:
 
 
 def _words(tables: Sequence[tuple[str, dict[str, Any]]]) -> CorefWords:
-    merged: dict[str, Any] = {}
-    for n, (name, data) in enumerate(tables):
-        merge_lists(merged, data, name, "coref", known=n > 0)  # the packaged file sets the keys
+    merged = merge_tables(tables, "coref")  # the packaged file sets the keys
     pronouns = merged["pronouns"]
     return CorefWords(
         person=frozenset(pronouns["person"]),
@@ -141,16 +139,7 @@ class PronounResolver:
             )
         # a resolved pronoun is a mention of its actor for the sentences after: "He said ... He added"
         # goes on past the window of the name
-        chained = [
-            _Candidate(
-                m,
-                person=m.text.lower() in self.words.person,
-                thing=m.text.lower() in self.words.thing,
-                group=m.text.lower() in self.words.group,
-                subject=sent[m.token_start].dep_.startswith("nsubj"),
-            )
-            for m in resolved
-        ]
+        chained = [_classify(sent, m, self.words) for m in resolved]
         self.history.append(sorted(current + chained, key=lambda c: c.mention.start))
         del self.history[:-WINDOW]  # only the last WINDOW sentences are looked at
         return resolved
@@ -239,6 +228,11 @@ def _classify(sent: Span, m: ActorMention, words: CorefWords) -> _Candidate:
     head = tokens.root
     plural = head.tag_ in ("NNS", "NNPS") or any(t.dep_ == "cc" for t in tokens)
     subject = head.dep_ in ("nsubj", "nsubjpass") or head.head.dep_ in ("nsubj", "nsubjpass")
+    if m.kind == "pronoun":  # a resolved pronoun stands for what it says: "he" a person, "they" a group
+        pron = m.text.lower()
+        return _Candidate(
+            m, person=pron in words.person, thing=pron in words.thing, group=pron in words.group, subject=subject
+        )
     if m.kind in ("leader", "person"):  # a leader, or a person the text names ("Erich Kurtz ... he")
         return _Candidate(m, person=True, thing=False, group=False, subject=subject)
     if m.kind == "role":

@@ -152,6 +152,7 @@ class EntityActors:
         self.table = table
         self.cities = cities
         self.leader_country = leader_country
+        self._before_title = table.title_prefixes | table.former_words  # skipped between an owner and its title
 
     def find(
         self, sent: Span, names: list[ActorMention], roles: list[RoleHit], ctx: DocumentContext
@@ -338,9 +339,8 @@ class EntityActors:
     def _owner_before(self, doc: Any, start: int, by_token: dict[int, ActorMention]) -> ActorMention | None:
         """A name just before a title or organisation: "Israeli", "Israel's", "the UN", "Kremlin",
         "Chinese Vice Foreign Minister" (the title's prefixes skipped)."""
-        skipped = self.table.title_prefixes | self.table.former_words
         i = start - 1
-        while i >= 0 and doc[i].lower_.rstrip("-") in skipped:
+        while i >= 0 and doc[i].lower_.rstrip("-") in self._before_title:
             i -= 1
         mention = by_token.get(i) if i >= 0 else None
         if mention is not None and mention.kind in _COUNTRY_KINDS and (mention.actor.country or mention.actor.igo):

@@ -460,7 +460,7 @@ class EventCoder:
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in self.rules.cause_preps):
             for act in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "VERB")):
                 # the parser may tag the noun a gerund ("in police firing"): its word is the noun
-                sense = _noun_trigger(self.lexicon, act) or next(iter(self.lexicon.noun_entries(act.lower_)), None)
+                sense = _noun_trigger(self.lexicon, act) or _noun_trigger(self.lexicon, act, act.lower_)
                 if sense is not None and self.codebook.lookup(sense.code).quad_class == 4:
                     found += args.of_children(act, self.rules.noun_source_deps)
         return found
@@ -956,8 +956,9 @@ def _carrier(tok: Token, rules: CodingRules) -> Token:
     return head if head.pos_ == "NOUN" and head.lemma_.lower() in rules.noun_carriers else tok
 
 
-def _noun_trigger(lexicon: Lexicon, noun: Token) -> Trigger | None:
-    """The lexicon entry for an event noun, given its modifiers ("hunger strike") and "of" object."""
+def _noun_trigger(lexicon: Lexicon, noun: Token, word: str | None = None) -> Trigger | None:
+    """The lexicon entry for an event noun, given its modifiers ("hunger strike") and "of" object;
+    `word` is the noun to look up when it is not the token's lemma (a gerund's, "firing")."""
     modifiers = [c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
     objects = [
         g.lemma_.lower()
@@ -966,7 +967,7 @@ def _noun_trigger(lexicon: Lexicon, noun: Token) -> Trigger | None:
         for g in p.children
         if g.dep_ == "pobj"
     ]
-    return lexicon.match_noun(noun.lemma_.lower(), modifiers, objects)
+    return lexicon.match_noun(word or noun.lemma_.lower(), modifiers, objects)
 
 
 def _background(tok: Token, rules: CodingRules) -> bool:
@@ -1094,7 +1095,8 @@ def _distinct(a: ActorMention, b: ActorMention) -> bool:
 
 def _name_key(m: ActorMention) -> str:
     """A person's surname, lower case: "President George W. Bush" and "Bush" are one person."""
-    return (m.actor.name or m.text).split()[-1].lower() if (m.actor.name or m.text).split() else ""
+    words = (m.actor.name or m.text).split()
+    return words[-1].lower() if words else ""
 
 
 def _unique(mentions: list[ActorMention]) -> list[ActorMention]:

@@ -47,7 +47,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from realpolitik.datafiles import merge_lists, package_table
+from realpolitik.datafiles import merge_tables, package_table
 from realpolitik.types import Modality
 
 PRECEDENCE: tuple[Modality, ...] = (
@@ -99,12 +99,7 @@ class ModalityCues:
     def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]]) -> ModalityCues:
         """Merge modality tables (name, mapping) in order: every list is added to the one before;
         ValueError names the file and the key that is unknown or not a list of words."""
-        merged: dict[str, Any] = {}
-        for n, (name, section) in enumerate(sections):
-            if not isinstance(section, Mapping):
-                raise ValueError(f"{name}: 'modality' must be a mapping")
-            merge_lists(merged, section, name, "modality", known=n > 0)  # the first table sets the keys
-        return _cues_from(merged)
+        return _cues_from(merge_tables(sections, "modality"))
 
 
 def package_modality() -> tuple[str, Mapping[str, Any]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from realpolitik.datafiles import merge_lists, package_table
+from realpolitik.datafiles import merge_tables, package_table
 from realpolitik.types import ActorMention
 
 CATEGORIES = {"critical": "111", "approving": "051", "pessimistic": "012", "optimistic": "013"}
@@ -47,14 +47,8 @@ class StatementCues:
     def build(cls, sections: Iterable[tuple[str, Mapping[str, Any]]]) -> StatementCues:
         """Merge statement tables (name, mapping) in order: every list is added to the one before;
         ValueError names the file and the key that is unknown or not a list of lower-case words."""
-        merged: dict[str, Any] = {}
-        last = "statements.yaml"
-        for n, (name, section) in enumerate(sections):
-            if not isinstance(section, Mapping):
-                raise ValueError(f"{name}: 'statements' must be a mapping")
-            merge_lists(merged, section, name, "statements", known=n > 0)  # the first table sets the keys
-            last = name
-        return cls.from_data(merged, last)
+        sections = list(sections)
+        return cls.from_data(merge_tables(sections, "statements"), sections[-1][0] if sections else "statements.yaml")
 
     @classmethod
     def from_data(cls, data: dict[str, object], name: str = "statements.yaml") -> StatementCues:

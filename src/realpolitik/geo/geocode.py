@@ -343,22 +343,25 @@ class GeoTables:
         schema of ``geo/data/regions.yaml``; a name or alias given again takes the later region)."""
         if not extra:
             return default_tables()
-        return _tables([data_file("geo", "geocoding.yaml"), *extra], [data_file("geo", "regions.yaml"), *extra])
+        return _tables([*_PACKAGED, *extra])
 
 
 _GEO_KEYS = ("version", "region_words", "directions", "successors", "regions")
+_PACKAGED = (data_file("geo", "geocoding.yaml"), data_file("geo", "regions.yaml"))
 
 
 @lru_cache(maxsize=1)
 def default_tables() -> GeoTables:
     """The packaged tables, validated, read once per process."""
-    return _tables([data_file("geo", "geocoding.yaml")], [data_file("geo", "regions.yaml")])
+    return _tables(_PACKAGED)
 
 
-def _tables(word_files: Sequence[Any], region_files: Sequence[Any]) -> GeoTables:
+def _tables(sources: Sequence[Any]) -> GeoTables:
+    """The tables of these files, read in order: words added, successors and regions replaced by key."""
     words: dict[str, list[str]] = {"region_words": [], "directions": []}
     successors: dict[str, str] = {}
-    for source in word_files:
+    regions: dict[str, _Region] = {}
+    for source in sources:
         data = read_yaml(source, keys=_GEO_KEYS)
         for field in words:
             found = data.get(field, [])
@@ -369,9 +372,7 @@ def _tables(word_files: Sequence[Any], region_files: Sequence[Any]) -> GeoTables
         if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
             raise ValueError(f"{source}: successors must map historical ISO3 codes to current ones")
         successors.update(found)
-    regions: dict[str, _Region] = {}
-    for source in region_files:
-        regions.update(_region_table(source))
+        regions.update(_region_table(source, data))
     return GeoTables(
         region_words=tuple(sorted(dict.fromkeys(w.lower() for w in words["region_words"]), key=len, reverse=True)),
         directions=frozenset(w.lower() for w in words["directions"]),
@@ -381,9 +382,8 @@ def _tables(word_files: Sequence[Any], region_files: Sequence[Any]) -> GeoTables
     )
 
 
-def _region_table(source: Any) -> dict[str, _Region]:
-    """Folded name or alias -> region of one file, validated."""
-    data = read_yaml(source, keys=_GEO_KEYS)
+def _region_table(source: Any, data: dict[str, Any]) -> dict[str, _Region]:
+    """Folded name or alias -> region of one file's ``regions``, validated."""
     table: dict[str, _Region] = {}
     for n, rec in enumerate(data.get("regions") or []):
         if not isinstance(rec, dict):
